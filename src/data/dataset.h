@@ -1,0 +1,36 @@
+/*
+ * dataset.h — a train/test pair of examples in memory.
+ *
+ * Inputs are float32, row-major [n, dim]. A classification split has integer
+ * labels in [0, classes); a regression split has float targets [n, n_targets]
+ * and classes == 0.
+ */
+#ifndef DLX_DATA_DATASET_H
+#define DLX_DATA_DATASET_H
+
+#include "spec/config.h"
+#include "util/diag.h"
+
+typedef struct {
+    int n;            /* examples */
+    int dim;          /* inputs per example */
+    float *x;         /* [n, dim] */
+    int *labels;      /* [n] when classes > 0, else NULL */
+    float *targets;   /* [n, n_targets] when classes == 0, else NULL */
+    int n_targets;    /* regression outputs; 0 for classification */
+} dlx_split;
+
+typedef struct {
+    dlx_split train, test;
+    int classes;      /* > 0 classification, 0 regression */
+} dlx_dataset;
+
+/* Load (or generate) the data a config describes, subsample to
+   n_train/n_test, and preprocess with statistics of the training split.
+   source_file names the experiment file for error messages. */
+dlx_status dataset_load(dlx_dataset *ds, const dlx_data_config *cfg,
+                        const char *source_file, dlx_diags *diags);
+
+void dataset_free(dlx_dataset *ds);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * config.h — the typed, validated experiment (SPEC §2).
+ *
+ * The spec layer turns YAML into these structs; everything below it (train,
+ * nn, optim, data) reads only these structs, never YAML. A dlx_config is the
+ * complete description of one arm: the base of the file with the arm merged
+ * over it, every default filled in. It is plain data (fixed-size strings, no
+ * pointers) so it can be copied with '='.
+ */
+#ifndef DLX_SPEC_CONFIG_H
+#define DLX_SPEC_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DLX_NAME_MAX 65      /* [A-Za-z0-9._-]{1,64} plus NUL */
+#define DLX_PATH_MAX 1024
+#define DLX_MAX_HIDDEN 32    /* hidden layers of an mlp */
+#define DLX_MAX_SEEDS 1024
+#define DLX_MAX_ARMS 64
+#define DLX_MAX_DIAGNOSTICS 16
+
+typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETIC } dlx_data_source;
+typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER } dlx_synthetic_kind;
+typedef enum { PRE_NONE, PRE_SCALE, PRE_STANDARDIZE, PRE_WHITEN } dlx_preprocess;
+
+typedef struct {
+    dlx_data_source source;
+    char dir[DLX_PATH_MAX];            /* fashion-mnist, mnist: folder ("" = default search) */
+    char train_images[DLX_PATH_MAX];   /* idx */
+    char train_labels[DLX_PATH_MAX];
+    char test_images[DLX_PATH_MAX];
+    char test_labels[DLX_PATH_MAX];
+    char train[DLX_PATH_MAX];          /* csv */
+    char test[DLX_PATH_MAX];
+    char target[DLX_NAME_MAX * 4];     /* csv: column name or 0-based index; "" = last column */
+    dlx_synthetic_kind kind;           /* synthetic */
+    int dim;                           /* synthetic: input dimension */
+    int classes;                       /* synthetic classification kinds */
+    double noise;                      /* synthetic: label/target noise (see docs/config.md) */
+    double condition;                  /* synthetic linear: condition number of the design covariance */
+    double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
+    int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
+    long n_train;                      /* subsample / synthetic size; 0 = all */
+    long n_test;
+    uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
+    dlx_preprocess preprocess;
+} dlx_data_config;
+
+typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP } dlx_model_type;
+typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
+typedef enum { DROPOUT_BERNOULLI } dlx_dropout_kind;
+typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;
+typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_FROM_FILE } dlx_init_scheme;
+
+typedef struct {
+    dlx_model_type type;
+    int n_hidden;                      /* 0 for linear, logistic, softmax */
+    int hidden[DLX_MAX_HIDDEN];
+    dlx_activation activation;
+    bool batch_norm;
+    double bn_momentum;                /* default 0.1 */
+    double bn_eps;                     /* default 1e-5 */
+    double dropout_hidden;             /* drop rate in [0,1) */
+    double dropout_input;
+    dlx_dropout_kind dropout_kind;
+    dlx_dropout_scaling dropout_scaling;
+    dlx_init_scheme init;
+    double init_std;                   /* normal: std (default 0.01) */
+    double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
+    char init_from[DLX_PATH_MAX];      /* init: {from: FILE.safetensors} */
+} dlx_model_config;
+
+typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE } dlx_loss;
+
+typedef struct {
+    double l2, l1, max_norm, input_noise; /* 0 = off */
+} dlx_regularizer_config;
+
+typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM } dlx_optimizer_type;
+
+typedef struct {
+    dlx_optimizer_type type;
+    double lr;
+    double momentum;                   /* momentum, nesterov: default 0.9 */
+    double beta1, beta2;               /* adam: 0.9, 0.999 */
+    double alpha;                      /* rmsprop: 0.99 */
+    double eps;                        /* adam, rmsprop: 1e-8; adagrad: 1e-10 */
+} dlx_optimizer_config;
+
+typedef struct {
+    int epochs;                        /* >= 0 */
+    int batch_size;                    /* 0 = "full" */
+    bool shuffle;
+    int eval_every;                    /* 0 = every epoch; else every N steps */
+} dlx_training_config;
+
+typedef struct {
+    dlx_data_config data;
+    dlx_model_config model;
+    dlx_loss loss;
+    dlx_regularizer_config regularizer;
+    dlx_optimizer_config optimizer;
+    dlx_training_config training;
+    int n_diagnostics;
+    char diagnostics[DLX_MAX_DIAGNOSTICS][DLX_NAME_MAX];
+} dlx_config;
+
+typedef struct {
+    char name[DLX_NAME_MAX];
+    dlx_config config;                 /* base with this arm merged over it */
+} dlx_arm;
+
+/* The whole experiment file, resolved. */
+typedef struct {
+    char experiment[DLX_NAME_MAX];
+    char description[1024];
+    char output[DLX_PATH_MAX];         /* default results/<experiment> */
+    int n_seeds;
+    uint64_t seeds[DLX_MAX_SEEDS];
+    dlx_config base;                   /* the file without arms */
+    int n_arms;                        /* >= 1: a file without arms has one arm "main" */
+    dlx_arm arms[DLX_MAX_ARMS];
+    char source_file[DLX_PATH_MAX];    /* path of the YAML file it came from */
+} dlx_experiment;
+
+#endif
