@@ -1,0 +1,33 @@
+/*
+ * optimizer.h — first-order updates on a flat parameter block.
+ *
+ * Each optimizer follows PyTorch's torch.optim update rule and defaults, so
+ * the same hyperparameters give the same trajectory (SPEC §2). Its state
+ * (velocity, squared-gradient averages, step count) is sized once at create.
+ */
+#ifndef DLX_OPTIM_OPTIMIZER_H
+#define DLX_OPTIM_OPTIMIZER_H
+
+#include <stddef.h>
+
+#include "spec/config.h"
+#include "util/diag.h"
+
+typedef struct dlx_optimizer dlx_optimizer;
+
+dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg,
+                            size_t n_params, dlx_diags *diags);
+void optimizer_free(dlx_optimizer *opt);
+
+/* One update of params[0..n) from grads[0..n) with learning rate lr. */
+void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr);
+
+/* Named state buffers of n_params floats each, for checkpoints
+   ("momentum_buffer", "exp_avg", "exp_avg_sq", "sum", "square_avg"). */
+int optimizer_n_state(const dlx_optimizer *opt);
+float *optimizer_state(dlx_optimizer *opt, int k, const char **name);
+/* Steps taken so far (Adam's bias correction; PyTorch's "step"). */
+long optimizer_steps(const dlx_optimizer *opt);
+void optimizer_set_steps(dlx_optimizer *opt, long steps);
+
+#endif
