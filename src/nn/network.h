@@ -39,6 +39,8 @@ void network_init(dlx_network *net, dlx_rng *rng);
    bn1.running_mean, bn1.running_var, fc2..., out.weight, out.bias. */
 int network_n_tensors(const dlx_network *net);
 dlx_tensor *network_tensor(dlx_network *net, int i);
+/* All tensors as one array of network_n_tensors entries (same order). */
+dlx_tensor *network_tensors(dlx_network *net);
 /* The tensor with that name, or NULL. */
 dlx_tensor *network_find_tensor(dlx_network *net, const char *name);
 

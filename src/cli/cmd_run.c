@@ -1,0 +1,77 @@
+/*
+ * cmd_run.c — `dlx run FILE.yaml ...` (SPEC §1).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "train/runner.h"
+
+static void on_stop_signal(int sig) { runner_note_signal(sig); }
+
+/* SIGINT and SIGTERM stop the runs after their current step; what is
+   finished stays written. */
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The command line as one string, for meta.yaml. */
+static char *join_command_line(int argc, char **argv)
+{
+    size_t n = strlen("dlx run") + 1;
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    strcpy(s, "dlx run");
+    for (int i = 0; i < argc; i++) {
+        strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    dlx_diags diags = {0};
+    dlx_cli_args args;
+    dlx_status st = cli_parse_args(&args, argc, argv, true, &diags);
+    if (st == DLX_OK && args.resume) {
+        diags_add(&diags, NULL, 0, 0,
+                  "--resume is not available in this version of dlx; rerun with --force");
+        st = DLX_ERR_INPUT;
+    }
+    dlx_run_report report = {0};
+    if (st == DLX_OK) {
+        install_signal_handlers();
+        char *command_line = join_command_line(argc, argv);
+        dlx_run_options opts = {
+            .out_dir = args.out, .arms = args.arms, .seeds = args.seeds, .point = args.point,
+            .jobs = args.jobs, .threads = args.threads, .force = args.force,
+            .progress = !args.quiet && (args.progress || isatty(STDERR_FILENO)),
+            .command_line = command_line,
+        };
+        dlx_overrides ov = {args.overrides, args.n_overrides};
+        st = runner_run(args.file, &ov, &opts, &report, &diags);
+        free(command_line);
+    }
+    diags_print(&diags, stderr);
+    diags_free(&diags);
+    cli_args_free(&args);
+    if (report.stop_signal == SIGINT)
+        return 130;
+    if (report.stop_signal == SIGTERM)
+        return 143;
+    return (int)st;
+}

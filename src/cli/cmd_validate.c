@@ -1,0 +1,52 @@
+/*
+ * cmd_validate.c — `dlx validate FILE.yaml [--set KEY=VALUE]...`.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "dlx_version.h"
+#include "spec/experiment.h"
+
+int cmd_validate(int argc, char **argv)
+{
+    dlx_diags diags = {0};
+    dlx_cli_args args;
+    dlx_status st = cli_parse_args(&args, argc, argv, false, &diags);
+    dlx_experiment *exp = calloc(1, sizeof *exp);
+    dlx_sweep sweep = {0};
+    if (!exp) {
+        diags_add(&diags, NULL, 0, 0, "out of memory");
+        st = DLX_ERR_RUNTIME;
+    }
+    if (st == DLX_OK) {
+        dlx_overrides ov = {args.overrides, args.n_overrides};
+        st = experiment_load(exp, &sweep, args.file, &ov, -1, NULL, &diags);
+        /* Every sweep point must validate too. */
+        for (int p = 0; st == DLX_OK && p < sweep.n_points; p++) {
+            dlx_experiment *point = calloc(1, sizeof *point);
+            dlx_sweep s2;
+            dlx_diags pd = {0};
+            if (!point) {
+                st = DLX_ERR_RUNTIME;
+                break;
+            }
+            dlx_status ps = experiment_load(point, &s2, args.file, &ov, p, NULL, &pd);
+            for (int i = 0; i < pd.count; i++)
+                diags_add(&diags, pd.items[i].file, pd.items[i].line, pd.items[i].col,
+                          "in sweep point %d: %s", p, pd.items[i].message);
+            diags_free(&pd);
+            free(point);
+            if (ps != DLX_OK)
+                st = ps;
+        }
+        if (st == DLX_OK)
+            st = experiment_write_yaml(exp, &sweep, DLX_VERSION, stdout, &diags);
+    }
+    diags_print(&diags, stderr);
+    diags_free(&diags);
+    free(exp);
+    cli_args_free(&args);
+    return (int)st;
+}

@@ -1,0 +1,293 @@
+/*
+ * run.c — the training loop of one (arm, seed) run (see run.h).
+ *
+ * Random streams: every run seeds its generators from its own seed only, one
+ * stream per purpose, so an arm's initial weights and data order are the same
+ * across arms with the same seed (paired comparisons), and no result depends
+ * on how many runs execute at once.
+ */
+#include "train/run.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "nn/network.h"
+#include "optim/optimizer.h"
+#include "optim/regularizer.h"
+#include "spec/experiment.h"
+#include "train/batcher.h"
+#include "train/checkpoint.h"
+#include "train/evaluate.h"
+#include "train/metrics.h"
+
+enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4 };
+
+/* Largest batch used for evaluation: large enough for efficient GEMMs,
+   small enough to keep activation buffers modest. */
+#define EVAL_BATCH 1024
+
+static volatile sig_atomic_t stop_flag;
+
+void train_request_stop(void) { stop_flag = 1; }
+bool train_stop_requested(void) { return stop_flag != 0; }
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const char *source_file,
+                             const char *arm, int *n_outputs, dlx_diags *diags)
+{
+    int classes = ds->classes;
+    switch (cfg->loss) {
+    case LOSS_CROSS_ENTROPY:
+        if (classes < 2) {
+            diags_add(diags, source_file, 0, 0,
+                      "arm '%s': loss cross_entropy needs class labels, but the data are "
+                      "regression targets (use loss: mse)", arm);
+            return DLX_ERR_INPUT;
+        }
+        *n_outputs = classes;
+        break;
+    case LOSS_LOGISTIC:
+        if (classes != 2) {
+            diags_add(diags, source_file, 0, 0,
+                      "arm '%s': loss logistic needs two classes {0, 1}, but the data have %s",
+                      arm, classes ? "more classes (use loss: cross_entropy)" : "regression targets");
+            return DLX_ERR_INPUT;
+        }
+        *n_outputs = 1;
+        break;
+    case LOSS_MSE:
+        *n_outputs = classes > 0 ? classes : ds->train.n_targets;
+        break;
+    }
+    if (cfg->model.type == MODEL_LOGISTIC && cfg->loss != LOSS_LOGISTIC) {
+        diags_add(diags, source_file, 0, 0, "arm '%s': model logistic goes with loss logistic",
+                  arm);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+}
+
+/* State of the metrics of one run between evaluation points. */
+typedef struct {
+    const dlx_run_request *req;
+    dlx_network *net;
+    int classes;
+    int steps_per_epoch;
+    double objective_sum;   /* regularized minibatch objective since the last eval */
+    long objective_count;
+    double wall_s;          /* training time so far, evaluation excluded */
+    double best_test_loss;  /* regression: best_epoch follows the lowest test loss */
+    dlx_run_summary *summary;
+} run_context;
+
+/* Evaluate both splits, write the row to every sink, update the summary. */
+static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_diags *diags)
+{
+    const dlx_run_request *req = c->req;
+    dlx_eval_result train = evaluate_split(c->net, &req->data->train, c->classes);
+    dlx_eval_result test = evaluate_split(c->net, &req->data->test, c->classes);
+    double epoch = (double)step / c->steps_per_epoch;
+    dlx_metrics_row row = {
+        .arm = req->arm, .seed = req->seed, .epoch = epoch, .step = step, .lr = lr,
+        .train_loss = train.loss, .train_acc = train.accuracy,
+        .test_loss = test.loss, .test_acc = test.accuracy,
+        .gen_gap = test.loss - train.loss,
+        .has_objective = c->objective_count > 0,
+        .objective = c->objective_count > 0 ? c->objective_sum / c->objective_count : NAN,
+        .wall_s = c->wall_s,
+    };
+    c->objective_sum = 0.0;
+    c->objective_count = 0;
+    for (int i = 0; i < req->n_sinks; i++) {
+        dlx_status st = metrics_write_row(req->sinks[i].fp, req->sinks[i].path, &row,
+                                          req->n_extra, req->extra_values, diags);
+        if (st != DLX_OK)
+            return st;
+    }
+
+    dlx_run_summary *s = c->summary;
+    s->final_train_loss = train.loss;
+    s->final_test_loss = test.loss;
+    s->final_gen_gap = row.gen_gap;
+    s->final_train_acc = train.accuracy;
+    s->final_test_acc = test.accuracy;
+    s->wall_s = c->wall_s;
+    if (c->classes > 0) {
+        if (isnan(s->best_test_acc) || test.accuracy > s->best_test_acc) {
+            s->best_test_acc = test.accuracy;
+            s->best_epoch = epoch;
+        }
+    } else if (isfinite(test.loss) && (isnan(s->best_epoch) || test.loss < c->best_test_loss)) {
+        s->best_epoch = epoch;
+        c->best_test_loss = test.loss;
+    }
+    if (!isfinite(train.loss) || !isfinite(test.loss))
+        s->status = RUN_DIVERGED;
+
+    if (req->progress) {
+        if (c->classes > 0)
+            fprintf(stderr, "[%s seed %llu] epoch %-6.4g train_loss %.4f test_loss %.4f test_acc %.4f (%.1f s)\n",
+                    req->arm, (unsigned long long)req->seed, epoch, train.loss, test.loss,
+                    test.accuracy, c->wall_s);
+        else
+            fprintf(stderr, "[%s seed %llu] epoch %-6.4g train_loss %.4g test_loss %.4g (%.1f s)\n",
+                    req->arm, (unsigned long long)req->seed, epoch, train.loss, test.loss,
+                    c->wall_s);
+    }
+    return DLX_OK;
+}
+
+/* Everything a run allocates, freed together. */
+typedef struct {
+    dlx_network *net;
+    dlx_optimizer *opt;
+    dlx_batcher batcher;
+} run_buffers;
+
+static void run_buffers_free(run_buffers *b)
+{
+    network_free(b->net);
+    optimizer_free(b->opt);
+    batcher_free(&b->batcher);
+}
+
+/* Build the network, its initial weights, the optimizer and the batcher. */
+static dlx_status run_setup(const dlx_run_request *req, run_buffers *b, dlx_diags *diags)
+{
+    const dlx_config *cfg = req->config;
+    const dlx_dataset *ds = req->data;
+    int n_outputs = 0;
+    dlx_status st = train_output_size(cfg, ds, req->source_file, req->arm, &n_outputs, diags);
+    if (st != DLX_OK)
+        return st;
+    int n_train = ds->train.n;
+    int batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
+                    ? cfg->training.batch_size : n_train;
+    int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
+    if (eval_batch > EVAL_BATCH)
+        eval_batch = EVAL_BATCH;
+    int max_batch = batch > eval_batch ? batch : eval_batch;
+    st = network_create(&b->net, &cfg->model, cfg->loss, ds->train.dim, n_outputs, max_batch,
+                        diags);
+    if (st != DLX_OK)
+        return st;
+    dlx_rng init_rng;
+    rng_seed(&init_rng, req->seed, STREAM_INIT);
+    network_init(b->net, &init_rng);
+    if (cfg->model.init == INIT_FROM_FILE) {
+        st = checkpoint_load_weights(cfg->model.init_from, b->net, diags);
+        if (st != DLX_OK)
+            return st;
+    }
+    st = optimizer_create(&b->opt, &cfg->optimizer, network_n_params(b->net), diags);
+    if (st != DLX_OK)
+        return st;
+    return batcher_init(&b->batcher, &ds->train, batch, cfg->training.shuffle, diags);
+}
+
+/* One optimizer step on the gathered batch: returns the regularized
+   minibatch objective (non-finite when the run diverged). */
+static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train_state *state,
+                         dlx_tensor *tensors, int n_tensors)
+{
+    const dlx_regularizer_config *reg = &cfg->regularizer;
+    dlx_batcher *bt = &b->batcher;
+    if (reg->input_noise > 0)
+        regularizer_input_noise(bt->x, (size_t)B * (size_t)bt->split->dim, reg->input_noise,
+                                &state->noise_rng);
+    double loss = network_forward_train(b->net, bt->x, bt->labels, bt->targets, B,
+                                        &state->dropout_rng);
+    double objective = loss;
+    if (reg->l1 > 0 || reg->l2 > 0)
+        objective += regularizer_penalty(reg, tensors, n_tensors);
+    if (!isfinite(objective))
+        return objective;
+    network_backward(b->net);
+    regularizer_add_gradient(reg, tensors, n_tensors);
+    optimizer_step(b->opt, network_params(b->net), network_grads(b->net), cfg->optimizer.lr);
+    regularizer_project(reg, tensors, n_tensors);
+    state->step++;
+    return objective;
+}
+
+dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_diags *diags)
+{
+    const dlx_config *cfg = req->config;
+    *summary = (dlx_run_summary){.status = RUN_OK, .best_test_acc = NAN, .best_epoch = NAN,
+                                 .final_train_acc = NAN, .final_test_acc = NAN};
+    run_buffers b = {0};
+    dlx_status st = run_setup(req, &b, diags);
+    if (st != DLX_OK) {
+        run_buffers_free(&b);
+        return st;
+    }
+    dlx_train_state state = {0};
+    rng_seed(&state.shuffle_rng, req->seed, STREAM_SHUFFLE);
+    rng_seed(&state.dropout_rng, req->seed, STREAM_DROPOUT);
+    rng_seed(&state.noise_rng, req->seed, STREAM_NOISE);
+    dlx_tensor *tensors = network_tensors(b.net);
+    int n_tensors = network_n_tensors(b.net);
+    double lr = cfg->optimizer.lr;
+    int eval_every = cfg->training.eval_every;
+    run_context ctx = {.req = req, .net = b.net, .classes = req->data->classes,
+                       .steps_per_epoch = batcher_steps_per_epoch(&b.batcher), .summary = summary};
+
+    st = evaluate_and_record(&ctx, 0, lr, diags);
+    for (int epoch = 1; st == DLX_OK && epoch <= cfg->training.epochs; epoch++) {
+        if (summary->status != RUN_OK)
+            break;
+        batcher_start_epoch(&b.batcher, &state.shuffle_rng);
+        int B;
+        while ((B = batcher_next(&b.batcher)) > 0) {
+            double t0 = now_seconds();
+            double objective = train_step(cfg, &b, B, &state, tensors, n_tensors);
+            ctx.wall_s += now_seconds() - t0;
+            ctx.objective_sum += objective;
+            ctx.objective_count++;
+            if (!isfinite(objective)) {
+                summary->status = RUN_DIVERGED;
+                break;
+            }
+            if (eval_every > 0 && state.step % eval_every == 0) {
+                st = evaluate_and_record(&ctx, state.step, lr, diags);
+                if (st != DLX_OK || summary->status != RUN_OK)
+                    break;
+            }
+            if (train_stop_requested()) {
+                summary->status = RUN_INTERRUPTED;
+                break;
+            }
+        }
+        if (st != DLX_OK)
+            break;
+        bool evaluated_here = eval_every > 0 && state.step % eval_every == 0 &&
+                              summary->status == RUN_OK;
+        bool last = epoch == cfg->training.epochs;
+        /* An evaluation row at every epoch end (eval_every: epoch), at the end
+           of training, and where the run stopped (diverged or interrupted). */
+        if (!evaluated_here && (eval_every == 0 || last || summary->status != RUN_OK))
+            st = evaluate_and_record(&ctx, state.step, lr, diags);
+        if (summary->status == RUN_DIVERGED)
+            break;
+        if (summary->status == RUN_OK)
+            state.epoch = epoch;
+        summary->epochs_done = (int)state.epoch;
+        if (st == DLX_OK && req->checkpoint_path && summary->status == RUN_OK)
+            st = checkpoint_save(req->checkpoint_path, b.net, b.opt, &state, diags);
+        if (summary->status == RUN_INTERRUPTED)
+            break;
+    }
+    summary->epochs_done = (int)state.epoch;
+    summary->wall_s = ctx.wall_s;
+    run_buffers_free(&b);
+    return st;
+}
