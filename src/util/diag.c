@@ -29,8 +29,9 @@ void diags_add(dlx_diags *d, const char *file, int line, int col, const char *fm
         d->cap = cap;
     }
     va_list ap;
+    char probe[1];
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(probe, sizeof probe, fmt, ap); /* the length it needs */
     va_end(ap);
     char *msg = malloc((size_t)(n > 0 ? n : 0) + 1);
     if (!msg)

@@ -1,0 +1,43 @@
+/*
+ * dropout.h — Bernoulli dropout (Srivastava et al. 2014) on n floats.
+ *
+ * rate r is the probability of dropping a unit; a unit is kept with
+ * probability p = 1 − r. The mask is one byte per unit (1 = kept), drawn from
+ * the dlx_rng passed in, so the same generator state gives the same mask.
+ * Scaling (SPEC §2, model.dropout.scaling):
+ *   inverted:   kept units × 1/p in training, nothing at evaluation;
+ *   test_time:  nothing in training, activations × p at evaluation, which is
+ *               the paper's "outgoing weights multiplied by p" (§2, fig. 2).
+ * A rate of 0 is not a layer at all: callers skip it and draw nothing.
+ */
+#ifndef DLX_NN_DROPOUT_H
+#define DLX_NN_DROPOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spec/config.h"
+#include "util/rng.h"
+
+/* Factor applied to kept units in training: 1/(1 − rate) when inverted, else 1. */
+float dropout_train_scale(double rate, dlx_dropout_scaling scaling);
+/* Factor applied to every unit at evaluation: 1 − rate for test_time, else 1. */
+float dropout_eval_scale(double rate, dlx_dropout_scaling scaling);
+
+/* mask[i] = 1 with probability 1 − rate, else 0, for i < n. Each 64-bit draw
+   gives four 16-bit lanes u, and a unit is kept when u < round((1 − rate)·2^16),
+   so the realized keep probability is within 2^-17 of 1 − rate; ceil(n/4)
+   draws are consumed. */
+void dropout_draw_mask(uint8_t *mask, size_t n, double rate, dlx_rng *rng);
+
+/* Draw a mask into mask[n], then out = in·mask·scale. out may alias in. */
+void dropout_forward_train(float *out, uint8_t *mask, const float *in, size_t n, double rate,
+                           float scale, dlx_rng *rng);
+
+/* d_in = d_out·mask·scale. d_in may alias d_out. */
+void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size_t n, float scale);
+
+/* Evaluation: out = in·scale (scale from dropout_eval_scale). out may alias in. */
+void dropout_forward_eval(float *out, const float *in, size_t n, float scale);
+
+#endif

@@ -1,0 +1,586 @@
+/*
+ * network.c — a feed-forward model assembled from the layer files (see network.h).
+ *
+ * Shape of an mlp with L hidden layers, in training mode:
+ *
+ *     x ─copy or input dropout─> h0 ─fc1─> z1 ─[bn1]─> a1 ─act─> h1 ─[dropout]─> ... ─out─> logits
+ *
+ * linear, logistic and softmax models are the same with L = 0. Each hidden
+ * layer keeps what its backward pass reads: the dense output, batch norm's
+ * x̂ and statistics, the activation's output and the dropout mask. The loss
+ * gradient d(logits) is computed at the end of the forward pass, so
+ * network_backward needs nothing from the caller, and the batch is copied into
+ * the network for the same reason (the first layer's dW reads it).
+ *
+ * Memory: four blocks, laid out once by assign_layout, which runs twice —
+ * first without bases, only counting (that count is checked against the 16 GiB
+ * limit before anything is allocated), then with the allocated bases:
+ *   params      trainable tensors in SPEC §2 order (fc1.weight, fc1.bias,
+ *               bn1.weight, bn1.bias, fc2.weight, ..., out.weight, out.bias)
+ *   grads       the same layout
+ *   buffers     batch-norm running statistics (bn1.running_mean, bn1.running_var, ...)
+ *   activations train-mode buffers for max_batch examples, and evaluation
+ *               buffers for EVAL_CHUNK examples
+ *   (and one byte block for the dropout masks)
+ *
+ * Why evaluation has its own buffers: network_evaluate runs the batch in
+ * chunks of EVAL_CHUNK rows through two ping-pong buffers, so it never
+ * touches what network_backward will read and costs little memory even when
+ * training is full-batch.
+ */
+#include "nn/network.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nn/activation.h"
+#include "nn/batchnorm.h"
+#include "nn/dense.h"
+#include "nn/dropout.h"
+#include "nn/init.h"
+#include "nn/loss.h"
+
+enum {
+    EVAL_CHUNK = 512,                      /* rows per evaluation step */
+    MAX_TENSORS = 6 * DLX_MAX_HIDDEN + 2,  /* fc w, b, bn w, b, mean, var per layer; out w, b */
+};
+
+static const double MEMORY_LIMIT_BYTES = 16.0 * 1024 * 1024 * 1024;
+
+typedef struct {
+    int n_in, n_out;
+    float *W, *b;   /* [n_out, n_in], [n_out] in the params block */
+    float *dW, *db; /* the same in the grads block */
+} dense_params;
+
+typedef struct {
+    int width;
+    dense_params fc;
+    /* batch norm (when model.batch_norm) */
+    float *gamma, *beta, *d_gamma, *d_beta; /* [width] params, grads */
+    float *running_mean, *running_var;      /* [width] buffers */
+    float *mean, *var, *rstd;               /* [width] of the last train batch */
+    float *x_hat, *bn_out;                  /* [max_batch, width] */
+    /* saved by the train forward pass */
+    float *fc_out;   /* [max_batch, width] dense output */
+    float *act_out;  /* [max_batch, width] activation output */
+    float *drop_out; /* [max_batch, width] when dropout_hidden > 0 */
+    uint8_t *mask;   /* [max_batch, width] when dropout_hidden > 0 */
+} hidden_layer;
+
+struct dlx_network {
+    dlx_model_config model;
+    dlx_loss loss;
+    int n_inputs, n_outputs, max_batch;
+    int n_hidden; /* 0 for linear, logistic, softmax */
+    int widest;   /* max(hidden widths, 1) */
+    hidden_layer hidden[DLX_MAX_HIDDEN];
+    dense_params out;
+
+    float *input;        /* [max_batch, n_inputs]: the batch, after input dropout */
+    uint8_t *input_mask; /* [max_batch, n_inputs] when dropout_input > 0 */
+    float *logits;       /* [max_batch, n_outputs] */
+    float *d_logits;     /* [max_batch, n_outputs] d(mean loss)/d(logits) */
+    float *grad_a, *grad_b; /* [max_batch, widest] backward ping-pong */
+    int saved_batch;     /* B of the last forward_train; 0 when there is none */
+
+    int eval_chunk;
+    float *eval_input;            /* [eval_chunk, n_inputs] for test-time input scaling */
+    float *eval_a, *eval_b;       /* [eval_chunk, widest] */
+    float *eval_logits;           /* [eval_chunk, n_outputs] */
+
+    float *params, *grads, *buffers, *activations;
+    uint8_t *masks;
+    size_t n_params, n_buffers, n_activations, n_mask_bytes;
+
+    int n_tensors;
+    dlx_tensor tensors[MAX_TENSORS];
+};
+
+/* A block being laid out: with base NULL only the count advances. */
+typedef struct {
+    float *base;
+    size_t used;
+    double bytes; /* the same count in bytes, immune to size_t overflow */
+} float_block;
+
+typedef struct {
+    uint8_t *base;
+    size_t used;
+    double bytes;
+} byte_block;
+
+/* The next rows·cols floats of blk (NULL while counting). */
+static float *take(float_block *blk, int rows, int cols)
+{
+    size_t n = (size_t)rows * (size_t)cols;
+    float *p = blk->base ? blk->base + blk->used : NULL;
+    blk->used += n;
+    blk->bytes += (double)rows * cols * sizeof(float);
+    return p;
+}
+
+/* The next rows·cols bytes of blk (NULL while counting). */
+static uint8_t *take_bytes(byte_block *blk, int rows, int cols)
+{
+    size_t n = (size_t)rows * (size_t)cols;
+    uint8_t *p = blk->base ? blk->base + blk->used : NULL;
+    blk->used += n;
+    blk->bytes += (double)rows * cols;
+    return p;
+}
+
+typedef struct {
+    float_block params, grads, buffers, activations;
+    byte_block masks;
+} layout_blocks;
+
+/* W and b of a dense layer, with their gradients at the same offsets. */
+static void take_dense(dense_params *fc, layout_blocks *blk, int n_in, int n_out)
+{
+    fc->n_in = n_in;
+    fc->n_out = n_out;
+    fc->W = take(&blk->params, n_out, n_in);
+    fc->dW = take(&blk->grads, n_out, n_in);
+    fc->b = take(&blk->params, 1, n_out);
+    fc->db = take(&blk->grads, 1, n_out);
+}
+
+/* Point every layer at its slice of the blocks (or only count, when the bases
+   are NULL). The params order is the SPEC §2 tensor order. */
+static void assign_layout(dlx_network *net, layout_blocks *blk)
+{
+    const dlx_model_config *m = &net->model;
+    int B = net->max_batch, C = net->eval_chunk;
+    int n_in = net->n_inputs;
+    for (int l = 0; l < net->n_hidden; l++) {
+        hidden_layer *h = &net->hidden[l];
+        int w = h->width;
+        take_dense(&h->fc, blk, n_in, w);
+        if (m->batch_norm) {
+            h->gamma = take(&blk->params, 1, w);
+            h->d_gamma = take(&blk->grads, 1, w);
+            h->beta = take(&blk->params, 1, w);
+            h->d_beta = take(&blk->grads, 1, w);
+            h->running_mean = take(&blk->buffers, 1, w);
+            h->running_var = take(&blk->buffers, 1, w);
+            h->mean = take(&blk->activations, 1, w);
+            h->var = take(&blk->activations, 1, w);
+            h->rstd = take(&blk->activations, 1, w);
+            h->x_hat = take(&blk->activations, B, w);
+            h->bn_out = take(&blk->activations, B, w);
+        }
+        h->fc_out = take(&blk->activations, B, w);
+        h->act_out = take(&blk->activations, B, w);
+        if (m->dropout_hidden > 0.0) {
+            h->drop_out = take(&blk->activations, B, w);
+            h->mask = take_bytes(&blk->masks, B, w);
+        }
+        n_in = w;
+    }
+    take_dense(&net->out, blk, n_in, net->n_outputs);
+
+    net->input = take(&blk->activations, B, net->n_inputs);
+    if (m->dropout_input > 0.0)
+        net->input_mask = take_bytes(&blk->masks, B, net->n_inputs);
+    net->logits = take(&blk->activations, B, net->n_outputs);
+    net->d_logits = take(&blk->activations, B, net->n_outputs);
+    if (net->n_hidden > 0) {
+        net->grad_a = take(&blk->activations, B, net->widest);
+        net->grad_b = take(&blk->activations, B, net->widest);
+    }
+    if (m->dropout_input > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME)
+        net->eval_input = take(&blk->activations, C, net->n_inputs);
+    net->eval_a = take(&blk->activations, C, net->widest);
+    net->eval_b = take(&blk->activations, C, net->widest);
+    net->eval_logits = take(&blk->activations, C, net->n_outputs);
+}
+
+/* Append the tensor name → data/grad view. */
+static void add_tensor(dlx_network *net, const char *name, int rows, int cols, float *data,
+                       float *grad, bool is_weight)
+{
+    dlx_tensor *t = &net->tensors[net->n_tensors++];
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->ndim = rows > 0 ? 2 : 1;
+    t->shape[0] = rows > 0 ? rows : cols;
+    t->shape[1] = rows > 0 ? cols : 0;
+    t->data = data;
+    t->grad = grad;
+    t->is_weight = is_weight;
+}
+
+/* The tensor list in SPEC §2 order. */
+static void list_tensors(dlx_network *net)
+{
+    char name[DLX_TENSOR_NAME_MAX];
+    for (int l = 0; l < net->n_hidden; l++) {
+        hidden_layer *h = &net->hidden[l];
+        snprintf(name, sizeof name, "fc%d.weight", l + 1);
+        add_tensor(net, name, h->width, h->fc.n_in, h->fc.W, h->fc.dW, true);
+        snprintf(name, sizeof name, "fc%d.bias", l + 1);
+        add_tensor(net, name, 0, h->width, h->fc.b, h->fc.db, false);
+        if (!net->model.batch_norm)
+            continue;
+        snprintf(name, sizeof name, "bn%d.weight", l + 1);
+        add_tensor(net, name, 0, h->width, h->gamma, h->d_gamma, false);
+        snprintf(name, sizeof name, "bn%d.bias", l + 1);
+        add_tensor(net, name, 0, h->width, h->beta, h->d_beta, false);
+        snprintf(name, sizeof name, "bn%d.running_mean", l + 1);
+        add_tensor(net, name, 0, h->width, h->running_mean, NULL, false);
+        snprintf(name, sizeof name, "bn%d.running_var", l + 1);
+        add_tensor(net, name, 0, h->width, h->running_var, NULL, false);
+    }
+    add_tensor(net, "out.weight", net->n_outputs, net->out.n_in, net->out.W, net->out.dW, true);
+    add_tensor(net, "out.bias", 0, net->n_outputs, net->out.b, net->out.db, false);
+}
+
+/* Check the sizes and hyperparameters the layers rely on; one diagnostic per problem. */
+static bool config_is_valid(const dlx_model_config *m, dlx_loss loss, int n_inputs, int n_outputs,
+                            int max_batch, dlx_diags *diags)
+{
+    int errors = diags->count;
+    if (n_inputs < 1)
+        diags_add(diags, NULL, 0, 0, "model needs at least 1 input, got %d", n_inputs);
+    if (n_outputs < 1)
+        diags_add(diags, NULL, 0, 0, "model needs at least 1 output, got %d", n_outputs);
+    if (max_batch < 1)
+        diags_add(diags, NULL, 0, 0, "batch size must be at least 1, got %d", max_batch);
+    if (loss == LOSS_LOGISTIC && n_outputs != 1)
+        diags_add(diags, NULL, 0, 0, "the logistic loss needs 1 output, got %d", n_outputs);
+    if (m->type == MODEL_MLP) {
+        if (m->n_hidden < 0 || m->n_hidden > DLX_MAX_HIDDEN)
+            diags_add(diags, NULL, 0, 0, "model.hidden: %d layers, the limit is %d", m->n_hidden,
+                      DLX_MAX_HIDDEN);
+        for (int l = 0; l < m->n_hidden && l < DLX_MAX_HIDDEN; l++)
+            if (m->hidden[l] < 1)
+                diags_add(diags, NULL, 0, 0, "model.hidden[%d]: a layer needs at least 1 unit, got %d",
+                          l, m->hidden[l]);
+        if (!(m->dropout_hidden >= 0.0 && m->dropout_hidden < 1.0))
+            diags_add(diags, NULL, 0, 0, "model.dropout.hidden must be in [0, 1), got %g",
+                      m->dropout_hidden);
+        if (m->batch_norm && !(m->bn_eps > 0.0 && isfinite(m->bn_eps)))
+            diags_add(diags, NULL, 0, 0, "model.batch_norm.eps must be > 0, got %g", m->bn_eps);
+        if (m->batch_norm && !(m->bn_momentum >= 0.0 && m->bn_momentum <= 1.0))
+            diags_add(diags, NULL, 0, 0, "model.batch_norm.momentum must be in [0, 1], got %g",
+                      m->bn_momentum);
+    }
+    if (!(m->dropout_input >= 0.0 && m->dropout_input < 1.0))
+        diags_add(diags, NULL, 0, 0, "model.dropout.input must be in [0, 1), got %g",
+                  m->dropout_input);
+    return diags->count == errors;
+}
+
+/* Copy the config and the shapes into net; hidden layers only for an mlp. */
+static void set_shapes(dlx_network *net, const dlx_model_config *model, dlx_loss loss, int n_inputs,
+                       int n_outputs, int max_batch)
+{
+    net->model = *model;
+    net->loss = loss;
+    net->n_inputs = n_inputs;
+    net->n_outputs = n_outputs;
+    net->max_batch = max_batch;
+    net->eval_chunk = max_batch < EVAL_CHUNK ? max_batch : EVAL_CHUNK;
+    net->n_hidden = model->type == MODEL_MLP ? model->n_hidden : 0;
+    if (net->n_hidden == 0) {
+        net->model.batch_norm = false;
+        net->model.dropout_hidden = 0.0;
+    }
+    net->widest = 1;
+    for (int l = 0; l < net->n_hidden; l++) {
+        net->hidden[l].width = model->hidden[l];
+        if (model->hidden[l] > net->widest)
+            net->widest = model->hidden[l];
+    }
+}
+
+/* Validate, count the blocks without allocating, refuse more than 16 GiB,
+   then allocate the blocks and lay the layers and tensors out over them. */
+dlx_status network_create(dlx_network **out, const dlx_model_config *model, dlx_loss loss,
+                          int n_inputs, int n_outputs, int max_batch, dlx_diags *diags)
+{
+    *out = NULL;
+    if (!config_is_valid(model, loss, n_inputs, n_outputs, max_batch, diags))
+        return DLX_ERR_INPUT;
+    dlx_network *net = calloc(1, sizeof *net);
+    if (!net) {
+        diags_add(diags, NULL, 0, 0, "out of memory creating the network");
+        return DLX_ERR_RUNTIME;
+    }
+    set_shapes(net, model, loss, n_inputs, n_outputs, max_batch);
+
+    layout_blocks count = {0};
+    assign_layout(net, &count);
+    double bytes = count.params.bytes + count.grads.bytes + count.buffers.bytes
+                 + count.activations.bytes + count.masks.bytes;
+    if (bytes > MEMORY_LIMIT_BYTES) {
+        diags_add(diags, NULL, 0, 0,
+                  "model needs %.1f GiB of buffers for batches of %d examples, more than the "
+                  "16 GiB limit: use fewer or smaller layers or a smaller batch",
+                  bytes / (1024.0 * 1024 * 1024), max_batch);
+        free(net);
+        return DLX_ERR_INPUT;
+    }
+
+    net->n_params = count.params.used;
+    net->n_buffers = count.buffers.used;
+    net->n_activations = count.activations.used;
+    net->n_mask_bytes = count.masks.used;
+    layout_blocks blk = {
+        .params = {calloc(net->n_params, sizeof(float)), 0, 0},
+        .grads = {calloc(net->n_params, sizeof(float)), 0, 0},
+        .buffers = {calloc(net->n_buffers ? net->n_buffers : 1, sizeof(float)), 0, 0},
+        .activations = {calloc(net->n_activations, sizeof(float)), 0, 0},
+        .masks = {calloc(net->n_mask_bytes ? net->n_mask_bytes : 1, 1), 0, 0},
+    };
+    net->params = blk.params.base;
+    net->grads = blk.grads.base;
+    net->buffers = blk.buffers.base;
+    net->activations = blk.activations.base;
+    net->masks = blk.masks.base;
+    if (!net->params || !net->grads || !net->buffers || !net->activations || !net->masks) {
+        diags_add(diags, NULL, 0, 0, "out of memory allocating %.1f GiB for the network",
+                  bytes / (1024.0 * 1024 * 1024));
+        network_free(net);
+        return DLX_ERR_RUNTIME;
+    }
+    assign_layout(net, &blk);
+    list_tensors(net);
+    *out = net;
+    return DLX_OK;
+}
+
+/* Free the blocks and the network; NULL is allowed. */
+void network_free(dlx_network *net)
+{
+    if (!net)
+        return;
+    free(net->params);
+    free(net->grads);
+    free(net->buffers);
+    free(net->activations);
+    free(net->masks);
+    free(net);
+}
+
+/* Layer by layer in tensor order: dense weights (and bias), then batch norm. */
+void network_init(dlx_network *net, dlx_rng *rng)
+{
+    for (int l = 0; l < net->n_hidden; l++) {
+        hidden_layer *h = &net->hidden[l];
+        init_dense(h->fc.W, h->fc.b, h->fc.n_in, h->fc.n_out, &net->model, rng);
+        if (net->model.batch_norm)
+            init_batchnorm(h->gamma, h->beta, h->running_mean, h->running_var, h->width);
+    }
+    init_dense(net->out.W, net->out.b, net->out.n_in, net->out.n_out, &net->model, rng);
+}
+
+int network_n_tensors(const dlx_network *net) { return net->n_tensors; }
+
+dlx_tensor *network_tensor(dlx_network *net, int i)
+{
+    return i >= 0 && i < net->n_tensors ? &net->tensors[i] : NULL;
+}
+
+dlx_tensor *network_tensors(dlx_network *net) { return net->tensors; }
+
+/* Linear search: there are at most MAX_TENSORS names. */
+dlx_tensor *network_find_tensor(dlx_network *net, const char *name)
+{
+    for (int i = 0; i < net->n_tensors; i++)
+        if (strcmp(net->tensors[i].name, name) == 0)
+            return &net->tensors[i];
+    return NULL;
+}
+
+float *network_params(dlx_network *net) { return net->params; }
+float *network_grads(dlx_network *net) { return net->grads; }
+size_t network_n_params(const dlx_network *net) { return net->n_params; }
+int network_n_inputs(const dlx_network *net) { return net->n_inputs; }
+int network_n_outputs(const dlx_network *net) { return net->n_outputs; }
+int network_max_batch(const dlx_network *net) { return net->max_batch; }
+
+/* The sum of the per-example losses of logits[B, n_outputs]; mse reads
+   targets when given, else one-hot labels. */
+static double loss_sum(const dlx_network *net, const float *logits, const int *labels,
+                       const float *targets, int B, long *correct)
+{
+    switch (net->loss) {
+    case LOSS_CROSS_ENTROPY:
+        return softmax_cross_entropy_forward(logits, labels, B, net->n_outputs, correct);
+    case LOSS_LOGISTIC:
+        return logistic_loss_forward(logits, labels, B, correct);
+    case LOSS_MSE:
+        break;
+    }
+    return mse_forward(logits, targets, targets ? NULL : labels, B, net->n_outputs, correct);
+}
+
+/* d(mean loss)/d(logits) into d_logits[B, n_outputs]. */
+static void loss_gradient(const dlx_network *net, float *d_logits, const float *logits,
+                          const int *labels, const float *targets, int B)
+{
+    switch (net->loss) {
+    case LOSS_CROSS_ENTROPY:
+        softmax_cross_entropy_backward(d_logits, logits, labels, B, net->n_outputs);
+        return;
+    case LOSS_LOGISTIC:
+        logistic_loss_backward(d_logits, logits, labels, B);
+        return;
+    case LOSS_MSE:
+        break;
+    }
+    mse_backward(d_logits, logits, targets, targets ? NULL : labels, B, net->n_outputs);
+}
+
+/* Train-mode pass of hidden layer h on its input [B, fc.n_in]; returns its output. */
+static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h, const float *in,
+                                         int B, dlx_rng *rng)
+{
+    const dlx_model_config *m = &net->model;
+    size_t n = (size_t)B * h->width;
+    dense_forward(h->fc_out, in, h->fc.W, h->fc.b, B, h->fc.n_in, h->width);
+    const float *pre = h->fc_out;
+    if (m->batch_norm) {
+        batchnorm_forward_train(h->bn_out, h->x_hat, h->mean, h->var, h->rstd, h->fc_out,
+                                h->gamma, h->beta, B, h->width, m->bn_eps);
+        batchnorm_update_running(h->running_mean, h->running_var, h->mean, h->var, B, h->width,
+                                 m->bn_momentum);
+        pre = h->bn_out;
+    }
+    activation_forward(m->activation, h->act_out, pre, n);
+    if (m->dropout_hidden <= 0.0)
+        return h->act_out;
+    dropout_forward_train(h->drop_out, h->mask, h->act_out, n, m->dropout_hidden,
+                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling), rng);
+    return h->drop_out;
+}
+
+/* Copy (or input-dropout) the batch, run the layers, then compute the loss
+   and its gradient d(logits), so that backward needs nothing more. */
+double network_forward_train(dlx_network *net, const float *x, const int *labels,
+                             const float *targets, int B, dlx_rng *rng)
+{
+    const dlx_model_config *m = &net->model;
+    net->saved_batch = 0;
+    if (B < 1 || B > net->max_batch)
+        return NAN;
+    size_t n_x = (size_t)B * net->n_inputs;
+    if (m->dropout_input > 0.0)
+        dropout_forward_train(net->input, net->input_mask, x, n_x, m->dropout_input,
+                              dropout_train_scale(m->dropout_input, m->dropout_scaling), rng);
+    else
+        memcpy(net->input, x, n_x * sizeof *x);
+
+    const float *h = net->input;
+    for (int l = 0; l < net->n_hidden; l++)
+        h = hidden_forward_train(net, &net->hidden[l], h, B, rng);
+    dense_forward(net->logits, h, net->out.W, net->out.b, B, net->out.n_in, net->n_outputs);
+
+    loss_gradient(net, net->d_logits, net->logits, labels, targets, B);
+    net->saved_batch = B;
+    return loss_sum(net, net->logits, labels, targets, B, NULL) / B;
+}
+
+/* The input that dense layer l (l = n_hidden: the output layer) read in the
+   last train forward pass. */
+static const float *dense_input(const dlx_network *net, int l)
+{
+    if (l == 0)
+        return net->input;
+    const hidden_layer *prev = &net->hidden[l - 1];
+    return net->model.dropout_hidden > 0.0 ? prev->drop_out : prev->act_out;
+}
+
+/* Backward through hidden layer h from d(h's output) in d_out, which is
+   overwritten on the way; writes d(h's input) into d_in unless NULL. */
+static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in, float *d_out,
+                            const float *in, int B)
+{
+    const dlx_model_config *m = &net->model;
+    size_t n = (size_t)B * h->width;
+    if (m->dropout_hidden > 0.0)
+        dropout_backward(d_out, d_out, h->mask, n,
+                         dropout_train_scale(m->dropout_hidden, m->dropout_scaling));
+    const float *pre = m->batch_norm ? h->bn_out : h->fc_out;
+    activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
+    if (m->batch_norm)
+        batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
+                           h->width);
+    dense_backward(d_in, h->fc.dW, h->fc.db, d_out, in, h->fc.W, B, h->fc.n_in, h->width);
+}
+
+/* Output layer, then hidden layers from the last to the first, the gradient
+   of each layer's output alternating between grad_a and grad_b. */
+void network_backward(dlx_network *net)
+{
+    int B = net->saved_batch;
+    if (B == 0) {
+        memset(net->grads, 0, net->n_params * sizeof *net->grads);
+        return;
+    }
+    int L = net->n_hidden;
+    float *d_out = net->grad_a, *d_in = net->grad_b;
+    dense_backward(L > 0 ? d_out : NULL, net->out.dW, net->out.db, net->d_logits,
+                   dense_input(net, L), net->out.W, B, net->out.n_in, net->n_outputs);
+    for (int l = L - 1; l >= 0; l--) {
+        hidden_backward(net, &net->hidden[l], l > 0 ? d_in : NULL, d_out, dense_input(net, l), B);
+        float *t = d_out;
+        d_out = d_in;
+        d_in = t;
+    }
+}
+
+/* Inference pass of C rows x[C, n_inputs] into eval_logits. */
+static void forward_eval_chunk(dlx_network *net, const float *x, int C)
+{
+    const dlx_model_config *m = &net->model;
+    const float *h = x;
+    if (m->dropout_input > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME) {
+        dropout_forward_eval(net->eval_input, x, (size_t)C * net->n_inputs,
+                             dropout_eval_scale(m->dropout_input, m->dropout_scaling));
+        h = net->eval_input;
+    }
+    float *ping_pong[2] = {net->eval_a, net->eval_b};
+    for (int l = 0; l < net->n_hidden; l++) {
+        hidden_layer *hl = &net->hidden[l];
+        float *buf = ping_pong[l % 2];
+        size_t n = (size_t)C * hl->width;
+        dense_forward(buf, h, hl->fc.W, hl->fc.b, C, hl->fc.n_in, hl->width);
+        if (m->batch_norm)
+            batchnorm_forward_eval(buf, buf, hl->gamma, hl->beta, hl->running_mean,
+                                   hl->running_var, C, hl->width, m->bn_eps);
+        activation_forward(m->activation, buf, buf, n);
+        if (m->dropout_hidden > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME)
+            dropout_forward_eval(buf, buf, n,
+                                 dropout_eval_scale(m->dropout_hidden, m->dropout_scaling));
+        h = buf;
+    }
+    dense_forward(net->eval_logits, h, net->out.W, net->out.b, C, net->out.n_in, net->n_outputs);
+}
+
+/* Chunks of eval_chunk rows through forward_eval_chunk; the losses add up. */
+double network_evaluate(dlx_network *net, const float *x, const int *labels, const float *targets,
+                        int B, long *correct)
+{
+    long hits = 0;
+    if (correct)
+        *correct = 0;
+    if (B < 1 || B > net->max_batch)
+        return NAN;
+    double sum = 0.0;
+    for (int start = 0; start < B; start += net->eval_chunk) {
+        int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C);
+        long chunk_hits = 0;
+        sum += loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
+                        targets ? targets + (size_t)start * net->n_outputs : NULL, C, &chunk_hits);
+        hits += chunk_hits;
+    }
+    if (correct)
+        *correct = hits;
+    return sum;
+}

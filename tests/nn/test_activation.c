@@ -1,0 +1,103 @@
+/* Tests of activation.c: values at known points, no overflow, and each
+   backward against central differences. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "nn/activation.h"
+#include "nn_testing.h"
+
+static void test_values(void **state)
+{
+    (void)state;
+    const float in[6] = {-100.0f, -2.0f, -0.0f, 0.0f, 0.5f, 100.0f};
+    float relu[6], sig[6], th[6], id[6];
+    relu_forward(relu, in, 6);
+    sigmoid_forward(sig, in, 6);
+    tanh_forward(th, in, 6);
+    identity_forward(id, in, 6);
+    const float relu_expected[6] = {0, 0, 0, 0, 0.5f, 100.0f};
+    assert_memory_equal(relu, relu_expected, sizeof relu);
+    assert_memory_equal(id, in, sizeof id);
+    /* σ(−100) = e^−100/(1 + e^−100) = 3.72e-44, a float subnormal (steps of
+       1.4e-45), not 0/0 */
+    assert_true(sig[0] > 3.5e-44f && sig[0] < 3.9e-44f);
+    assert_true(fabs(sig[1] - 0.11920292) < 1e-7);
+    assert_true(sig[2] == 0.5f && sig[3] == 0.5f);
+    assert_true(fabs(sig[4] - 0.62245933) < 1e-7);
+    assert_true(sig[5] == 1.0f);
+    assert_true(fabs(th[1] + 0.96402758) < 1e-7);
+    assert_true(fabs(th[4] - 0.46211716) < 1e-7);
+    assert_true(th[5] == 1.0f);
+}
+
+enum { N = 12 };
+
+typedef struct {
+    dlx_activation kind;
+    float x[N], c[N], y[N];
+} act_case;
+
+/* L = Σ c·act(x). */
+static double act_loss(void *ctx)
+{
+    act_case *k = ctx;
+    activation_forward(k->kind, k->y, k->x, N);
+    return weighted_sum(k->c, k->y, N);
+}
+
+static void check_kind(dlx_activation kind, const char *name)
+{
+    dlx_rng rng;
+    rng_seed(&rng, 21, (uint64_t)kind);
+    act_case k = {.kind = kind};
+    /* |x| in [0.2, 2]: the relu kink at 0 is 0.2 away, beyond the step 1e-2. */
+    for (int i = 0; i < N; i++) {
+        float mag = (float)(0.2 + 1.8 * rng_uniform(&rng));
+        k.x[i] = i % 2 ? mag : -mag;
+    }
+    fill_uniform(k.c, N, -1.5, 1.5, &rng);
+    act_loss(&k);
+    float d_in[N], d_in_place[N];
+    activation_backward(kind, d_in, k.c, k.x, k.y, N);
+    memcpy(d_in_place, k.c, sizeof d_in_place);
+    activation_backward(kind, d_in_place, d_in_place, k.x, k.y, N);
+    assert_memory_equal(d_in, d_in_place, sizeof d_in);
+    /* Truncation h²/6·|f'''| ≤ 2e-5 (|f'''| ≤ 2 for σ and tanh), float
+       rounding of y ~6e-8/(2h) ~ 3e-6: 1e-3 relative with a 1e-3 floor for
+       the units relu switches off (gradient exactly 0 both ways). */
+    assert_gradcheck_below(gradcheck(act_loss, &k, k.x, d_in, N, 1e-2f, 1e-3), 1e-3, name);
+}
+
+static void test_backward_matches_finite_differences(void **state)
+{
+    (void)state;
+    check_kind(ACT_RELU, "relu");
+    check_kind(ACT_SIGMOID, "sigmoid");
+    check_kind(ACT_TANH, "tanh");
+    check_kind(ACT_IDENTITY, "identity");
+}
+
+static void test_relu_gradient_is_zero_for_off_units(void **state)
+{
+    (void)state;
+    const float x[4] = {-1.0f, 0.0f, 1e-30f, 3.0f}, dy[4] = {5, 5, 5, 5};
+    float dx[4];
+    relu_backward(dx, dy, x, 4);
+    const float expected[4] = {0, 0, 5, 5};
+    assert_memory_equal(dx, expected, sizeof dx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),
+        cmocka_unit_test(test_backward_matches_finite_differences),
+        cmocka_unit_test(test_relu_gradient_is_zero_for_off_units),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,149 @@
+/* Tests of dropout.c: the mask's lanes and keep rate, inverted scaling in
+   expectation, test-time scaling, and the backward pass with a fixed mask. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "nn/dropout.h"
+#include "nn_testing.h"
+
+static void test_mask_uses_four_16_bit_lanes_per_draw(void **state)
+{
+    (void)state;
+    /* rate 0.3: keep iff lane < round(0.7·65536) = 45875. Ten units take
+       ceil(10/4) = 3 draws, lanes from the low bits up. */
+    dlx_rng rng, replay;
+    rng_seed(&rng, 41, 0);
+    replay = rng;
+    uint8_t mask[10];
+    dropout_draw_mask(mask, 10, 0.3, &rng);
+    uint64_t bits = 0;
+    for (int i = 0; i < 10; i++) {
+        if (i % 4 == 0)
+            bits = rng_u64(&replay);
+        uint64_t lane = (bits >> (16 * (i % 4))) & 0xffff;
+        assert_int_equal(mask[i], lane < 45875);
+    }
+    assert_memory_equal(&rng, &replay, sizeof rng); /* exactly 3 draws consumed */
+}
+
+static void test_keep_rate(void **state)
+{
+    (void)state;
+    enum { N = 1000000 };
+    uint8_t *mask = malloc(N);
+    assert_non_null(mask);
+    dlx_rng rng;
+    rng_seed(&rng, 42, 0);
+    const double rates[3] = {0.2, 0.5, 0.9};
+    for (int r = 0; r < 3; r++) {
+        dropout_draw_mask(mask, N, rates[r], &rng);
+        long kept = 0;
+        for (int i = 0; i < N; i++)
+            kept += mask[i];
+        /* standard error sqrt(p(1−p)/N) ≤ 5e-4; allow 5 of them */
+        assert_true(fabs((double)kept / N - (1.0 - rates[r])) < 2.5e-3);
+    }
+    free(mask);
+}
+
+static void test_inverted_scaling_keeps_expectation(void **state)
+{
+    (void)state;
+    enum { N = 1000000 };
+    float *in = malloc(N * sizeof *in), *out = malloc(N * sizeof *out);
+    uint8_t *mask = malloc(N);
+    assert_true(in && out && mask);
+    for (int i = 0; i < N; i++)
+        in[i] = 2.0f;
+    dlx_rng rng;
+    rng_seed(&rng, 43, 0);
+    float scale = dropout_train_scale(0.4, DROPOUT_INVERTED);
+    assert_true(fabs(scale - 1.0 / 0.6) < 1e-6);
+    dropout_forward_train(out, mask, in, N, 0.4, scale, &rng);
+    double sum = 0;
+    for (int i = 0; i < N; i++) {
+        assert_true(out[i] == (mask[i] ? 2.0f * scale : 0.0f));
+        sum += out[i];
+    }
+    /* E[out] = 2·0.6/0.6 = 2; standard error 2·sqrt(0.4/0.6/N) = 1.6e-3 */
+    assert_true(fabs(sum / N - 2.0) < 8e-3);
+    free(in);
+    free(out);
+    free(mask);
+}
+
+static void test_test_time_scaling(void **state)
+{
+    (void)state;
+    /* test_time: no scaling while training, × (1 − r) at evaluation;
+       inverted: the reverse. */
+    assert_true(dropout_train_scale(0.25, DROPOUT_TEST_TIME) == 1.0f);
+    assert_true(dropout_eval_scale(0.25, DROPOUT_TEST_TIME) == 0.75f);
+    assert_true(dropout_eval_scale(0.25, DROPOUT_INVERTED) == 1.0f);
+    const float in[3] = {4, -8, 1};
+    float out[3];
+    dropout_forward_eval(out, in, 3, dropout_eval_scale(0.25, DROPOUT_TEST_TIME));
+    const float expected[3] = {3, -6, 0.75f};
+    assert_memory_equal(out, expected, sizeof out);
+}
+
+enum { GN = 16 };
+
+typedef struct {
+    float x[GN], c[GN], y[GN];
+    uint8_t mask[GN];
+    float scale;
+} dropout_case;
+
+/* L = Σ c·dropout(x), the mask redrawn from the same seed on every call. */
+static double dropout_loss(void *ctx)
+{
+    dropout_case *k = ctx;
+    dlx_rng rng;
+    rng_seed(&rng, 44, 7);
+    dropout_forward_train(k->y, k->mask, k->x, GN, 0.5, k->scale, &rng);
+    return weighted_sum(k->c, k->y, GN);
+}
+
+static void test_backward_with_fixed_mask(void **state)
+{
+    (void)state;
+    dlx_rng rng;
+    rng_seed(&rng, 45, 0);
+    dropout_case k = {.scale = dropout_train_scale(0.5, DROPOUT_INVERTED)};
+    fill_normal(k.x, GN, 0, 1, &rng);
+    fill_uniform(k.c, GN, -1, 1, &rng);
+    dropout_loss(&k);
+    uint8_t first_mask[GN];
+    memcpy(first_mask, k.mask, GN);
+    dropout_loss(&k);
+    assert_memory_equal(first_mask, k.mask, GN); /* same seed, same mask */
+    int kept = 0;
+    for (int i = 0; i < GN; i++)
+        kept += k.mask[i];
+    assert_true(kept > 0 && kept < GN); /* both branches are exercised */
+    float d_in[GN];
+    dropout_backward(d_in, k.c, k.mask, GN, k.scale);
+    for (int i = 0; i < GN; i++)
+        assert_true(d_in[i] == (k.mask[i] ? k.c[i] * 2.0f : 0.0f));
+    /* L is linear in x: only float rounding, ~1e-7/(2h). */
+    assert_gradcheck_below(gradcheck(dropout_loss, &k, k.x, d_in, GN, 1e-2f, 1e-3), 1e-3, "dx");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mask_uses_four_16_bit_lanes_per_draw),
+        cmocka_unit_test(test_keep_rate),
+        cmocka_unit_test(test_inverted_scaling_keeps_expectation),
+        cmocka_unit_test(test_test_time_scaling),
+        cmocka_unit_test(test_backward_with_fixed_mask),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
