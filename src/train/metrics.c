@@ -49,7 +49,7 @@ static dlx_status write_header(FILE *fp, const char *path, const char *const *fi
         csv_row_str(&row, fixed[i]);
     for (int i = 0; i < n_extra; i++)
         csv_row_str(&row, extra_names[i]);
-    return csv_row_write(&row, fp, path, diags);
+    return csv_row_write(&row, fp, diags, path);
 }
 
 dlx_status metrics_write_header(FILE *fp, const char *path, int n_extra,
@@ -86,7 +86,7 @@ dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *
     csv_row_num(&row, r->wall_s);
     for (int i = 0; i < n_extra; i++)
         csv_row_str(&row, extra_values[i]);
-    return csv_row_write(&row, fp, path, diags);
+    return csv_row_write(&row, fp, diags, path);
 }
 
 dlx_status summary_write_row(FILE *fp, const char *path, const char *arm, uint64_t seed,
@@ -109,5 +109,5 @@ dlx_status summary_write_row(FILE *fp, const char *path, const char *arm, uint64
     csv_row_num(&row, s->wall_s);
     for (int i = 0; i < n_extra; i++)
         csv_row_str(&row, extra_values[i]);
-    return csv_row_write(&row, fp, path, diags);
+    return csv_row_write(&row, fp, diags, path);
 }

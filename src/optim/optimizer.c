@@ -1,0 +1,283 @@
+/*
+ * optimizer.c — PyTorch's torch.optim update rules on one flat float block.
+ *
+ * Each rule repeats the arithmetic of PyTorch's single-tensor CPU path
+ * (torch/optim/{sgd,adagrad,rmsprop,adam}.py, `_single_tensor_*`, as in
+ * PyTorch 1.13 and 2.0, weight_decay = 0, maximize = False), operation by
+ * operation and rounded to float32 after each one, so that a dlx run and a
+ * PyTorch run on the same gradients stay within a few ulps of each other:
+ *
+ *   - Tensor-by-scalar operations use the scalar rounded to float32, as ATen
+ *     does (`alpha.to<float>()`), while scalar-only arithmetic (Adam's bias
+ *     corrections, lr / bias_correction1) is done in double, as Python does.
+ *   - `a.add_(b, alpha=s)` is a + s·b; `a.addcmul_(b, c, value=s)` is
+ *     a + s·b·c = a + (s·b)·c; `a.addcdiv_(b, c, value=s)` is a + (s·b)/c
+ *     (ATen's PointwiseOpsKernel order).
+ *
+ * ATen's vectorised kernels may fuse a + s·b into one FMA; this file rounds
+ * twice, so the last bit can differ on such hardware. Adam's first moment
+ * uses the 1.13 / 2.0 form β1·m + (1−β1)·g (later 2.x releases use
+ * m.lerp_(g, 1−β1), equal up to rounding).
+ *
+ * State buffers are allocated once in optimizer_create; optimizer_step only
+ * reads and writes them, in one loop over the parameters.
+ */
+#include "optim/optimizer.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#define OPTIMIZER_MAX_STATE 2
+
+struct dlx_optimizer {
+    dlx_optimizer_config cfg;
+    size_t n_params;
+    long steps;                                  /* PyTorch's state["step"] */
+    int n_state;
+    const char *state_names[OPTIMIZER_MAX_STATE];
+    float *state[OPTIMIZER_MAX_STATE];           /* n_params floats each, zero at start */
+};
+
+/* The state buffers each rule keeps, by PyTorch's state-dict names. */
+static int state_layout(dlx_optimizer_type type, const char *names[OPTIMIZER_MAX_STATE])
+{
+    switch (type) {
+    case OPT_SGD:
+        return 0;
+    case OPT_MOMENTUM:
+    case OPT_NESTEROV:
+        names[0] = "momentum_buffer";
+        return 1;
+    case OPT_ADAGRAD:
+        names[0] = "sum";
+        return 1;
+    case OPT_RMSPROP:
+        names[0] = "square_avg";
+        return 1;
+    case OPT_ADAM:
+        names[0] = "exp_avg";
+        names[1] = "exp_avg_sq";
+        return 2;
+    }
+    return -1;
+}
+
+/* Hyperparameter checks of PyTorch's constructors (lr is checked per step by
+   the caller's schedule): momentum >= 0 (> 0 for nesterov), 0 <= β < 1,
+   alpha >= 0, eps >= 0, all finite. */
+static dlx_status check_config(const dlx_optimizer_config *cfg, dlx_diags *diags)
+{
+    dlx_status st = DLX_OK;
+    if (cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) {
+        bool nesterov = cfg->type == OPT_NESTEROV;
+        if (!isfinite(cfg->momentum) || cfg->momentum < 0 || (nesterov && cfg->momentum == 0)) {
+            diags_add(diags, NULL, 0, 0, "optimizer.momentum must be %s, got %g",
+                      nesterov ? "> 0 for nesterov" : ">= 0", cfg->momentum);
+            st = DLX_ERR_INPUT;
+        }
+    }
+    if (cfg->type == OPT_ADAM) {
+        if (!(cfg->beta1 >= 0 && cfg->beta1 < 1)) {
+            diags_add(diags, NULL, 0, 0, "optimizer.beta1 must be in [0, 1), got %g", cfg->beta1);
+            st = DLX_ERR_INPUT;
+        }
+        if (!(cfg->beta2 >= 0 && cfg->beta2 < 1)) {
+            diags_add(diags, NULL, 0, 0, "optimizer.beta2 must be in [0, 1), got %g", cfg->beta2);
+            st = DLX_ERR_INPUT;
+        }
+    }
+    if (cfg->type == OPT_RMSPROP && !(isfinite(cfg->alpha) && cfg->alpha >= 0)) {
+        diags_add(diags, NULL, 0, 0, "optimizer.alpha must be >= 0, got %g", cfg->alpha);
+        st = DLX_ERR_INPUT;
+    }
+    if ((cfg->type == OPT_ADAGRAD || cfg->type == OPT_RMSPROP || cfg->type == OPT_ADAM) &&
+        !(isfinite(cfg->eps) && cfg->eps >= 0)) {
+        diags_add(diags, NULL, 0, 0, "optimizer.eps must be >= 0, got %g", cfg->eps);
+        st = DLX_ERR_INPUT;
+    }
+    return st;
+}
+
+dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg,
+                            size_t n_params, dlx_diags *diags)
+{
+    *out = NULL;
+    const char *names[OPTIMIZER_MAX_STATE] = {0};
+    int n_state = state_layout(cfg->type, names);
+    if (n_state < 0) {
+        diags_add(diags, NULL, 0, 0, "unknown optimizer type %d", (int)cfg->type);
+        return DLX_ERR_INPUT;
+    }
+    dlx_status st = check_config(cfg, diags);
+    if (st != DLX_OK)
+        return st;
+
+    dlx_optimizer *opt = calloc(1, sizeof *opt);
+    if (!opt) {
+        diags_add(diags, NULL, 0, 0, "out of memory for the optimizer");
+        return DLX_ERR_RUNTIME;
+    }
+    opt->cfg = *cfg;
+    opt->n_params = n_params;
+    opt->n_state = n_state;
+    for (int k = 0; k < n_state; k++) {
+        opt->state_names[k] = names[k];
+        opt->state[k] = calloc(n_params > 0 ? n_params : 1, sizeof(float));
+        if (!opt->state[k]) {
+            diags_add(diags, NULL, 0, 0, "out of memory for the optimizer state (%zu floats)", n_params);
+            optimizer_free(opt);
+            return DLX_ERR_RUNTIME;
+        }
+    }
+    *out = opt;
+    return DLX_OK;
+}
+
+void optimizer_free(dlx_optimizer *opt)
+{
+    if (!opt)
+        return;
+    for (int k = 0; k < opt->n_state; k++)
+        free(opt->state[k]);
+    free(opt);
+}
+
+/* Plain SGD: θ ← θ − lr·g (torch.optim.SGD, momentum 0). */
+static void sgd_step(float *params, const float *grads, size_t n, double lr)
+{
+    const float neg_lr = (float)-lr;
+    for (size_t i = 0; i < n; i++)
+        params[i] = params[i] + neg_lr * grads[i];
+}
+
+/* Heavy-ball momentum (torch.optim.SGD, dampening 0): b ← μ·b + g, θ ← θ − lr·b.
+   With nesterov (Sutskever et al. 2013, eq. 3–4 in PyTorch's reformulation):
+   θ ← θ − lr·(g + μ·b). PyTorch sets b = g at the first step; b starts at
+   zero here, and μ·0 + g = g, so the two agree. */
+static void momentum_step(float *params, const float *grads, float *buf, size_t n, double lr,
+                          double momentum, bool nesterov)
+{
+    const float neg_lr = (float)-lr, mu = (float)momentum;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i];
+        float b = buf[i] * mu;
+        b = b + g;
+        buf[i] = b;
+        float d = nesterov ? g + mu * b : b;
+        params[i] = params[i] + neg_lr * d;
+    }
+}
+
+/* Adagrad (Duchi, Hazan & Singer 2011; torch.optim.Adagrad, lr_decay 0,
+   initial accumulator 0): s ← s + g², θ ← θ − lr·g/(√s + ε). */
+static void adagrad_step(float *params, const float *grads, float *sum, size_t n, double lr,
+                         double eps)
+{
+    const float neg_lr = (float)-lr, eps_f = (float)eps;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i];
+        float s = sum[i] + (1.0f * g) * g;
+        sum[i] = s;
+        float std = sqrtf(s) + eps_f;
+        params[i] = params[i] + (neg_lr * g) / std;
+    }
+}
+
+/* RMSprop (Hinton, Coursera lecture 6e; torch.optim.RMSprop, centered False,
+   momentum 0): v ← α·v + (1−α)·g², θ ← θ − lr·g/(√v + ε). */
+static void rmsprop_step(float *params, const float *grads, float *square_avg, size_t n,
+                         double lr, double alpha, double eps)
+{
+    const float neg_lr = (float)-lr, alpha_f = (float)alpha;
+    const float one_minus_alpha = (float)(1.0 - alpha), eps_f = (float)eps;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i];
+        float v = square_avg[i] * alpha_f;
+        v = v + (one_minus_alpha * g) * g;
+        square_avg[i] = v;
+        float avg = sqrtf(v) + eps_f;
+        params[i] = params[i] + (neg_lr * g) / avg;
+    }
+}
+
+/* Adam (Kingma & Ba 2015, Algorithm 1, with ε outside the bias correction as
+   in torch.optim.Adam): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
+   θ ← θ − (lr/(1−β1^t))·m / (√v/√(1−β2^t) + ε), t the step after increment. */
+static void adam_step(float *params, const float *grads, float *exp_avg, float *exp_avg_sq,
+                      size_t n, double lr, double beta1, double beta2, double eps, long t)
+{
+    const double bias_correction1 = 1.0 - pow(beta1, (double)t);
+    const double bias_correction2 = 1.0 - pow(beta2, (double)t);
+    const double step_size = lr / bias_correction1;
+    const float neg_step_size = (float)-step_size;
+    const float bias_correction2_sqrt = (float)sqrt(bias_correction2);
+    const float beta1_f = (float)beta1, one_minus_beta1 = (float)(1.0 - beta1);
+    const float beta2_f = (float)beta2, one_minus_beta2 = (float)(1.0 - beta2);
+    const float eps_f = (float)eps;
+    for (size_t i = 0; i < n; i++) {
+        float g = grads[i];
+        float m = exp_avg[i] * beta1_f;
+        m = m + one_minus_beta1 * g;
+        exp_avg[i] = m;
+        float v = exp_avg_sq[i] * beta2_f;
+        v = v + (one_minus_beta2 * g) * g;
+        exp_avg_sq[i] = v;
+        float denom = sqrtf(v) / bias_correction2_sqrt + eps_f;
+        params[i] = params[i] + (neg_step_size * m) / denom;
+    }
+}
+
+void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    const dlx_optimizer_config *c = &opt->cfg;
+    size_t n = opt->n_params;
+    opt->steps++;
+    switch (c->type) {
+    case OPT_SGD:
+        sgd_step(params, grads, n, lr);
+        break;
+    case OPT_MOMENTUM:
+        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, false);
+        break;
+    case OPT_NESTEROV:
+        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, true);
+        break;
+    case OPT_ADAGRAD:
+        adagrad_step(params, grads, opt->state[0], n, lr, c->eps);
+        break;
+    case OPT_RMSPROP:
+        rmsprop_step(params, grads, opt->state[0], n, lr, c->alpha, c->eps);
+        break;
+    case OPT_ADAM:
+        adam_step(params, grads, opt->state[0], opt->state[1], n, lr, c->beta1, c->beta2, c->eps,
+                  opt->steps);
+        break;
+    }
+}
+
+int optimizer_n_state(const dlx_optimizer *opt)
+{
+    return opt->n_state;
+}
+
+float *optimizer_state(dlx_optimizer *opt, int k, const char **name)
+{
+    if (k < 0 || k >= opt->n_state) {
+        if (name)
+            *name = NULL;
+        return NULL;
+    }
+    if (name)
+        *name = opt->state_names[k];
+    return opt->state[k];
+}
+
+long optimizer_steps(const dlx_optimizer *opt)
+{
+    return opt->steps;
+}
+
+void optimizer_set_steps(dlx_optimizer *opt, long steps)
+{
+    opt->steps = steps;
+}
