@@ -16,6 +16,8 @@
 #include "util/diag.h"
 
 #define DLX_MAX_SWEEP_KEYS 16
+#define DLX_SWEEP_LIST_MAX 2048   /* one sweep key's list of values as YAML flow text */
+#define DLX_MAX_SWEEP_POINTS 1000000
 
 /* The grid of a `sweep:` section (full product, last key varying fastest). */
 typedef struct {
@@ -23,6 +25,8 @@ typedef struct {
     char keys[DLX_MAX_SWEEP_KEYS][128];   /* dotted paths, in file order */
     int n_values[DLX_MAX_SWEEP_KEYS];
     int n_points;                         /* product of n_values; 0 without sweep */
+    char lists[DLX_MAX_SWEEP_KEYS][DLX_SWEEP_LIST_MAX]; /* each key's values as given, in
+                                                           YAML flow style: "[0.05, 0.5, 5.0]" */
 } dlx_sweep;
 
 typedef struct {
@@ -44,6 +48,17 @@ dlx_status experiment_load(dlx_experiment *exp, dlx_sweep *sweep, const char *pa
 dlx_status experiment_load_string(dlx_experiment *exp, dlx_sweep *sweep, const char *text,
                                   size_t len, const char *name, const dlx_overrides *overrides,
                                   int point, char (*point_values)[128], dlx_diags *diags);
+
+/* Load every sweep point of the file (after the overrides) and report the
+   problems of each: an error found in every point is reported once, as
+   experiment_load reports it; an error found in some points only is
+   prefixed "in sweep point I (KEY=VALUE, ...): ". Without a sweep this is
+   experiment_load. Returns DLX_ERR_INPUT if any point has an error. */
+dlx_status experiment_validate_all_points(const char *path, const dlx_overrides *overrides, dlx_diags *diags);
+
+/* Same from a string in memory; name is used in messages. */
+dlx_status experiment_validate_all_points_string(const char *text, size_t len, const char *name,
+                                                 const dlx_overrides *overrides, dlx_diags *diags);
 
 /* Write the resolved experiment as YAML: every key with its value, arms as
    their differences from the base, the sweep section if any, and

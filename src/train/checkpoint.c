@@ -26,14 +26,15 @@ dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *op
     for (int i = 0; i < n_net; i++)
         n_trainable += network_tensor(net, i)->grad != NULL;
     int n_state = optimizer_n_state(opt);
-    int n_total = n_net + n_state * n_trainable;
-    dlx_tensor *all = calloc((size_t)n_total, sizeof *all);
+    size_t n_total = (size_t)n_net + (size_t)n_state * (size_t)n_trainable;
+    dlx_tensor *all = n_net > 0 && n_state >= 0 && n_total < 100000 ? calloc(n_total, sizeof *all)
+                                                                       : NULL;
     if (!all) {
         diags_add(diags, path, 0, 0, "out of memory writing checkpoint");
         return DLX_ERR_RUNTIME;
     }
     const float *params = network_params(net);
-    int k = 0;
+    size_t k = 0;
     for (int i = 0; i < n_net; i++)
         all[k++] = *network_tensor(net, i);
     for (int s = 0; s < n_state; s++) {
@@ -44,7 +45,13 @@ dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *op
             if (!t->grad)
                 continue;
             dlx_tensor st = *t;
-            snprintf(st.name, sizeof st.name, "optimizer.%s.%s", state_name, t->name);
+            int len = snprintf(st.name, sizeof st.name, "optimizer.%s.%s", state_name, t->name);
+            if (len >= (int)sizeof st.name) {
+                diags_add(diags, path, 0, 0, "tensor name 'optimizer.%s.%s' is too long",
+                          state_name, t->name);
+                free(all);
+                return DLX_ERR_RUNTIME;
+            }
             st.data = buffer + (t->data - params);
             st.grad = NULL;
             all[k++] = st;
@@ -62,7 +69,7 @@ dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *op
                                   "rng.shuffle", "rng.dropout", "rng.noise"};
     const char *values[META_MAX] = {DLX_CHECKPOINT_FORMAT, epoch, step, opt_steps,
                                     rng_shuffle, rng_dropout, rng_noise};
-    dlx_status st = safetensors_write(path, all, n_total, keys, values, 7, diags);
+    dlx_status st = safetensors_write(path, all, (int)n_total, keys, values, 7, diags);
     free(all);
     return st;
 }

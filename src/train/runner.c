@@ -677,12 +677,17 @@ static dlx_status plan_runs(runner *r, const dlx_overrides *ov, dlx_diags *diags
                 s->point = n_sweep > 0 ? p : -1;
                 s->arm = a;
                 s->seed = e->seeds[k];
+                int len;
                 if (n_sweep > 0)
-                    snprintf(s->dir, sizeof s->dir, "%s/runs/p%d/%s/seed-%llu", r->out, p,
-                             e->arms[a].name, (unsigned long long)s->seed);
+                    len = snprintf(s->dir, sizeof s->dir, "%s/runs/p%d/%s/seed-%llu", r->out,
+                                   p, e->arms[a].name, (unsigned long long)s->seed);
                 else
-                    snprintf(s->dir, sizeof s->dir, "%s/runs/%s/seed-%llu", r->out,
-                             e->arms[a].name, (unsigned long long)s->seed);
+                    len = snprintf(s->dir, sizeof s->dir, "%s/runs/%s/seed-%llu", r->out,
+                                   e->arms[a].name, (unsigned long long)s->seed);
+                if (len >= (int)sizeof s->dir) {
+                    diags_add(diags, NULL, 0, 0, "output folder path too long: '%s'", r->out);
+                    return DLX_ERR_INPUT;
+                }
             }
         }
     }

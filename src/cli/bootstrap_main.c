@@ -1,2 +1,0 @@
-/* Temporary entry point while the layers are integrated. */
-int main(void) { return 2; }

@@ -1,0 +1,40 @@
+/*
+ * csv_table.h — a dataset from two CSV files (train and test).
+ *
+ * Format: RFC 4180 (comma-separated, "quoted fields" with "" for a quote,
+ * LF or CRLF line ends); blank lines are skipped, spaces around a number are
+ * allowed, a UTF-8 byte-order mark is ignored. The first row is a header when
+ * any of its non-empty fields is not a number. Numbers are read with '.' as
+ * the decimal point whatever the locale.
+ *
+ * The target column is data.target: a column name (needs a header), a
+ * 0-based index, or "" for the last column; every other column is an input.
+ *
+ * Classification or regression: when every target value of both files is an
+ * integer in [0, 1e6), the data is a classification problem with
+ * classes = (largest target) + 1, at least 2; otherwise it is a regression
+ * with one float target. So 0/1 targets give two classes, and targets such
+ * as -1/1 or 2.5 give a regression.
+ *
+ * Every malformed field (empty, not a number, NaN or infinite, outside the
+ * float range) and every ragged row is reported as FILE:LINE:COL, up to
+ * CSV_MAX_ERRORS per file.
+ */
+#ifndef DLX_DATA_CSV_TABLE_H
+#define DLX_DATA_CSV_TABLE_H
+
+#include "data/dataset.h"
+#include "data/split.h"
+#include "util/diag.h"
+
+#define CSV_MAX_ERRORS 20
+#define CSV_CLASS_LIMIT 1000000.0
+
+/* Load the train and test files; target as data.target. Errors about
+   data.target itself are reported on source_file (the experiment file).
+   origin receives the two paths. */
+dlx_status csv_load(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
+                    const char *test_path, const char *target, const char *source_file,
+                    dlx_diags *d);
+
+#endif

@@ -1,0 +1,357 @@
+/*
+ * idx.c — reading IDX files, plain or gzipped (see idx.h).
+ *
+ * zlib's gzread reads both: it inflates a file that starts with the gzip
+ * magic 1f 8b and passes any other file through unchanged. The data bytes are
+ * read into a buffer that grows as bytes arrive (doubling, capped at what the
+ * header announces), so a corrupted header that claims gigabytes costs no
+ * more memory than the file really holds; the announced size is also checked
+ * against the 2^31-value limit of split.h before any reading.
+ */
+#include "data/idx.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "data/split.h"
+
+enum { IDX_TYPE_UBYTE = 0x08, FIRST_CHUNK = 1 << 20, SKIP_CHUNK = 1 << 16 };
+
+/* The name of an IDX element type byte, for messages. */
+static const char *idx_type_name(int type)
+{
+    switch (type) {
+    case 0x08: return "unsigned byte";
+    case 0x09: return "signed byte";
+    case 0x0B: return "16-bit integer";
+    case 0x0C: return "32-bit integer";
+    case 0x0D: return "32-bit float";
+    case 0x0E: return "64-bit float";
+    default: return "unknown type";
+    }
+}
+
+/* Open path for reading through zlib; the error distinguishes a file the
+   user named wrongly (input error) from a failing system (runtime error). */
+static dlx_status open_input(gzFile *f, const char *path, dlx_diags *d)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        int err = errno;
+        diags_add(d, path, 0, 0, "cannot open: %s", strerror(err));
+        return err == ENOENT || err == ENOTDIR || err == EACCES ? DLX_ERR_INPUT : DLX_ERR_RUNTIME;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        diags_add(d, path, 0, 0, "cannot open: not a regular file");
+        return DLX_ERR_INPUT;
+    }
+    *f = gzopen(path, "rb");
+    if (!*f) {
+        int err = errno;
+        diags_add(d, path, 0, 0, "cannot open: %s", err ? strerror(err) : "out of memory");
+        return err == EACCES ? DLX_ERR_INPUT : DLX_ERR_RUNTIME;
+    }
+    gzbuffer(*f, 1 << 17);
+    return DLX_OK;
+}
+
+/* Read up to len bytes into buf; *got is how many arrived before the end of
+   the file. A zlib failure is reported with how far the data had come
+   (`offset` bytes before this call, of `expected`). */
+static dlx_status read_bytes(gzFile f, unsigned char *buf, size_t len, size_t *got,
+                             const char *path, size_t offset, size_t expected, dlx_diags *d)
+{
+    *got = 0;
+    while (*got < len) {
+        size_t want = len - *got;
+        unsigned chunk = want > (size_t)(INT_MAX / 2) ? (unsigned)(INT_MAX / 2) : (unsigned)want;
+        int n = gzread(f, buf + *got, chunk);
+        if (n > 0) {
+            *got += (size_t)n;
+            continue;
+        }
+        if (n == 0)
+            return DLX_OK;
+        int errnum = 0;
+        const char *msg = gzerror(f, &errnum);
+        if (errnum == Z_ERRNO) {
+            diags_add(d, path, 0, 0, "read error: %s", strerror(errno));
+            return DLX_ERR_RUNTIME;
+        }
+        if (errnum == Z_MEM_ERROR) {
+            diags_add(d, path, 0, 0, "out of memory while decompressing");
+            return DLX_ERR_RUNTIME;
+        }
+        if (errnum == Z_BUF_ERROR)
+            diags_add(d, path, 0, 0,
+                      "truncated gzip file: the compressed stream ends after %zu of %zu "
+                      "expected bytes",
+                      offset + *got, expected);
+        else
+            diags_add(d, path, 0, 0, "corrupt gzip data: %s", msg);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+}
+
+/* Check the 4-byte magic 00 00 TYPE NDIM against what the caller expects. */
+static dlx_status check_magic(const unsigned char m[4], int ndim, const char *path, dlx_diags *d)
+{
+    if (m[0] != 0 || m[1] != 0) {
+        diags_add(d, path, 0, 0,
+                  "not an IDX file: it starts with bytes %02x %02x %02x %02x, an IDX file of "
+                  "unsigned bytes in %d dimension%s starts with 00 00 08 %02x",
+                  m[0], m[1], m[2], m[3], ndim, ndim == 1 ? "" : "s", (unsigned)ndim);
+        return DLX_ERR_INPUT;
+    }
+    if (m[2] != IDX_TYPE_UBYTE) {
+        diags_add(d, path, 0, 0,
+                  "IDX element type 0x%02x (%s) is not supported: images and labels must be "
+                  "unsigned bytes (type 0x08)",
+                  m[2], idx_type_name(m[2]));
+        return DLX_ERR_INPUT;
+    }
+    if (m[3] != ndim) {
+        diags_add(d, path, 0, 0, "expected an IDX file of %d dimension%s (%s), this one has %d",
+                  ndim, ndim == 1 ? "" : "s", ndim == 1 ? "labels" : "images", m[3]);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+}
+
+/* Read the header (magic and sizes) into a; a->count is the product of the
+   sizes, checked against overflow and the 2^31-value limit. */
+static dlx_status read_header(gzFile f, int ndim, idx_array *a, const char *path, dlx_diags *d)
+{
+    unsigned char head[4 + 4 * IDX_MAX_NDIM];
+    size_t got;
+    dlx_status st = read_bytes(f, head, 4, &got, path, 0, 4, d);
+    if (st != DLX_OK)
+        return st;
+    if (got < 4) {
+        diags_add(d, path, 0, 0, "truncated IDX header: expected 4 bytes of magic, found %zu",
+                  got);
+        return DLX_ERR_INPUT;
+    }
+    if ((st = check_magic(head, ndim, path, d)) != DLX_OK)
+        return st;
+    size_t size_bytes = 4 * (size_t)ndim;
+    if ((st = read_bytes(f, head + 4, size_bytes, &got, path, 4, 4 + size_bytes, d)) != DLX_OK)
+        return st;
+    if (got < size_bytes) {
+        diags_add(d, path, 0, 0, "truncated IDX header: expected %zu bytes of sizes, found %zu",
+                  size_bytes, got);
+        return DLX_ERR_INPUT;
+    }
+    a->ndim = ndim;
+    for (int k = 0; k < ndim; k++) {
+        const unsigned char *b = head + 4 + 4 * k;
+        a->dims[k] = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | (size_t)b[3];
+    }
+    /* The data is [n, rows·cols]: every factor must fit an int and the
+       product the 2^31-value limit of split.h (so it cannot overflow). */
+    double announced = 1;
+    int fits = 1;
+    size_t per_example = 1;
+    for (int k = 0; k < ndim; k++) {
+        announced *= (double)a->dims[k];
+        if (k > 0)
+            per_example *= a->dims[k]; /* each dim < 2^32: at most 2^64 for two */
+    }
+    if (ndim == 3 && a->dims[1] != 0 && per_example / a->dims[1] != a->dims[2])
+        fits = 0;
+    if (a->dims[0] > INT_MAX || per_example > INT_MAX || announced > (double)DLX_SPLIT_MAX_VALUES)
+        fits = 0;
+    if (!fits) {
+        char sizes[64];
+        if (ndim == 3)
+            snprintf(sizes, sizeof sizes, "%zu x %zu x %zu", a->dims[0], a->dims[1], a->dims[2]);
+        else
+            snprintf(sizes, sizeof sizes, "%zu", a->dims[0]);
+        diags_add(d, path, 0, 0,
+                  "the IDX header announces %s = %.4g bytes of data, which as float32 would need "
+                  "%.4g GiB; dlx accepts at most 2^31 values (8 GiB) per array, so the file is "
+                  "corrupt or too large",
+                  sizes, announced, announced * sizeof(float) / (1024.0 * 1024.0 * 1024.0));
+        return DLX_ERR_INPUT;
+    }
+    a->count = a->dims[0] * per_example;
+    return DLX_OK;
+}
+
+/* Read exactly a->count data bytes, then count any bytes after them. */
+static dlx_status read_data(gzFile f, idx_array *a, const char *path, dlx_diags *d)
+{
+    size_t cap = a->count < FIRST_CHUNK ? a->count : FIRST_CHUNK, have = 0;
+    a->data = malloc(cap + 1);
+    if (!a->data)
+        goto out_of_memory;
+    while (have < a->count) {
+        if (have == cap) {
+            cap = cap > a->count / 2 ? a->count : 2 * cap;
+            unsigned char *grown = realloc(a->data, cap + 1);
+            if (!grown)
+                goto out_of_memory;
+            a->data = grown;
+        }
+        size_t got;
+        dlx_status st = read_bytes(f, a->data + have, cap - have, &got, path, have, a->count, d);
+        if (st != DLX_OK)
+            return st;
+        have += got;
+        if (have < cap)
+            break; /* end of file */
+    }
+    size_t extra = 0;
+    if (have == a->count) {
+        unsigned char skip[SKIP_CHUNK];
+        size_t got;
+        do {
+            dlx_status st = read_bytes(f, skip, sizeof skip, &got, path, have + extra,
+                                       a->count, d);
+            if (st != DLX_OK)
+                return st;
+            extra += got;
+        } while (got == sizeof skip);
+    }
+    if (have < a->count) {
+        diags_add(d, path, 0, 0, "truncated IDX file: expected %zu bytes of data, found %zu",
+                  a->count, have);
+        return DLX_ERR_INPUT;
+    }
+    if (extra > 0) {
+        diags_add(d, path, 0, 0,
+                  "trailing bytes after the IDX data: expected %zu bytes of data, found %zu",
+                  a->count, a->count + extra);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+
+out_of_memory:
+    diags_add(d, path, 0, 0, "out of memory reading %zu bytes of IDX data", a->count);
+    return DLX_ERR_RUNTIME;
+}
+
+dlx_status idx_read(const char *path, int ndim, idx_array *out, dlx_diags *d)
+{
+    *out = (idx_array){0};
+    gzFile f = NULL;
+    dlx_status st = open_input(&f, path, d);
+    if (st != DLX_OK)
+        return st;
+    st = read_header(f, ndim, out, path, d);
+    if (st == DLX_OK)
+        st = read_data(f, out, path, d);
+    gzclose(f);
+    if (st != DLX_OK)
+        idx_array_free(out);
+    return st;
+}
+
+void idx_array_free(idx_array *a)
+{
+    free(a->data);
+    *a = (idx_array){0};
+}
+
+/* Check that the labels fit `classes`; report the first offender and how
+   many there are. */
+static dlx_status check_labels(const idx_array *labels, int classes, const char *path,
+                               dlx_diags *d)
+{
+    size_t bad = 0, first = 0;
+    for (size_t i = 0; i < labels->count; i++)
+        if (labels->data[i] >= classes && bad++ == 0)
+            first = i;
+    if (bad == 0)
+        return DLX_OK;
+    diags_add(d, path, 0, 0,
+              "label %d of example %zu is not a class 0..%d (%zu label%s out of range)",
+              labels->data[first], first, classes - 1, bad, bad == 1 ? " is" : "s are");
+    return DLX_ERR_INPUT;
+}
+
+dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *labels_path,
+                          int classes, dlx_diags *d)
+{
+    *s = (dlx_split){0};
+    idx_array images, labels;
+    dlx_status st = idx_read(images_path, 3, &images, d);
+    dlx_status st_labels = idx_read(labels_path, 1, &labels, d);
+    if (st == DLX_OK && st_labels == DLX_OK) {
+        if (images.dims[0] == 0) {
+            diags_add(d, images_path, 0, 0, "the IDX file holds no images");
+            st = DLX_ERR_INPUT;
+        } else if (images.dims[1] == 0 || images.dims[2] == 0) {
+            diags_add(d, images_path, 0, 0, "the images have size %zu x %zu", images.dims[1],
+                      images.dims[2]);
+            st = DLX_ERR_INPUT;
+        } else if (labels.dims[0] != images.dims[0]) {
+            diags_add(d, labels_path, 0, 0, "%zu labels, but %s has %zu images", labels.dims[0],
+                      images_path, images.dims[0]);
+            st = DLX_ERR_INPUT;
+        } else if (classes > 0) {
+            st = check_labels(&labels, classes, labels_path, d);
+        }
+    } else if (st == DLX_OK || (st_labels != DLX_OK && st_labels < st)) {
+        st = st_labels; /* the more serious status wins: runtime before input */
+    }
+    if (st == DLX_OK) {
+        int n = (int)images.dims[0];
+        int dim = (int)(images.dims[1] * images.dims[2]);
+        st = split_alloc(s, n, dim, 0, images_path, d);
+        if (st == DLX_OK) {
+            for (size_t i = 0; i < images.count; i++)
+                s->x[i] = (float)images.data[i];
+            for (int i = 0; i < n; i++)
+                s->labels[i] = labels.data[i];
+        }
+    }
+    idx_array_free(&images);
+    idx_array_free(&labels);
+    return st;
+}
+
+/* The largest label of a split, -1 when it is empty. */
+static int max_label(const dlx_split *s)
+{
+    int m = -1;
+    for (int i = 0; i < s->n; i++)
+        if (s->labels[i] > m)
+            m = s->labels[i];
+    return m;
+}
+
+dlx_status idx_load_dataset(dlx_dataset *ds, const char *train_images, const char *train_labels,
+                            const char *test_images, const char *test_labels, int classes,
+                            dlx_diags *d)
+{
+    *ds = (dlx_dataset){0};
+    dlx_status st = idx_load_split(&ds->train, train_images, train_labels, classes, d);
+    dlx_status st_test = idx_load_split(&ds->test, test_images, test_labels, classes, d);
+    if (st == DLX_OK && st_test == DLX_OK && ds->train.dim != ds->test.dim) {
+        diags_add(d, test_images, 0, 0, "images have %d pixels, but those of %s have %d",
+                  ds->test.dim, train_images, ds->train.dim);
+        st = DLX_ERR_INPUT;
+    } else if (st == DLX_OK || (st_test != DLX_OK && st_test < st)) {
+        st = st_test;
+    }
+    if (st != DLX_OK) {
+        split_free(&ds->train);
+        split_free(&ds->test);
+        return st;
+    }
+    if (classes > 0) {
+        ds->classes = classes;
+    } else {
+        int m = max_label(&ds->train), m_test = max_label(&ds->test);
+        ds->classes = (m > m_test ? m : m_test) + 1;
+        if (ds->classes < 2)
+            ds->classes = 2;
+    }
+    return DLX_OK;
+}

@@ -1,0 +1,63 @@
+/*
+ * split.c — sized allocation of a dataset split (see split.h).
+ */
+#include "data/split.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *file,
+                            dlx_diags *d)
+{
+    /* The product in double is exact enough to print and cannot overflow. */
+    double values = (double)n * (double)dim;
+    double gib = values * sizeof(float) / (1024.0 * 1024.0 * 1024.0);
+    int overflows = dim != 0 && n > SIZE_MAX / dim;
+    if (overflows || n > INT_MAX || dim > INT_MAX || n * dim > DLX_SPLIT_MAX_VALUES) {
+        diags_add(d, file, 0, 0,
+                  "%zu %s x %zu values = %.4g numbers would need %.*f GiB as float32; "
+                  "dlx accepts at most 2^31 numbers (8 GiB) per array",
+                  n, what, dim, values, gib < 1e6 ? 1 : 0, gib);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+}
+
+dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *file,
+                       dlx_diags *d)
+{
+    *s = (dlx_split){0};
+    if (n < 0 || dim < 0 || n_targets < 0) {
+        diags_add(d, file, 0, 0, "negative split size (%d examples, %d inputs)", n, dim);
+        return DLX_ERR_INPUT;
+    }
+    dlx_status st = split_check_size((size_t)n, (size_t)dim, "examples", file, d);
+    if (st == DLX_OK && n_targets > 0)
+        st = split_check_size((size_t)n, (size_t)n_targets, "examples", file, d);
+    if (st != DLX_OK)
+        return st;
+    s->n = n;
+    s->dim = dim;
+    s->n_targets = n_targets;
+    /* calloc(0) may return NULL: ask for at least one element. */
+    s->x = calloc((size_t)n * (size_t)dim + 1, sizeof *s->x);
+    if (n_targets > 0)
+        s->targets = calloc((size_t)n * (size_t)n_targets + 1, sizeof *s->targets);
+    else
+        s->labels = calloc((size_t)n + 1, sizeof *s->labels);
+    if (!s->x || (n_targets > 0 ? !s->targets : !s->labels)) {
+        split_free(s);
+        diags_add(d, file, 0, 0, "out of memory allocating %d examples x %d inputs", n, dim);
+        return DLX_ERR_RUNTIME;
+    }
+    return DLX_OK;
+}
+
+void split_free(dlx_split *s)
+{
+    free(s->x);
+    free(s->labels);
+    free(s->targets);
+    *s = (dlx_split){0};
+}

@@ -1,0 +1,458 @@
+/*
+ * synthetic.c — the generators of synthetic.h.
+ *
+ * Each kind is a pair: a *_truth function draws the ground truth from the
+ * truth stream, a *_split function draws one split's examples from that
+ * split's stream. Products with the ground truth go through cblas_sgemm on
+ * blocks of rows, with small explicit buffers.
+ */
+#include "data/synthetic.h"
+
+#include <cblas.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/linalg.h"
+#include "data/split.h"
+#include "util/rng.h"
+
+enum { BLOCK_ROWS = 256, TEACHER_CALIBRATION = 20000, TEACHER_BALANCE_STEPS = 200 };
+
+/* The ground truth shared by both splits; which arrays are set depends on
+   the kind. */
+typedef struct {
+    float *means;    /* gaussian_mixture: [classes, dim] */
+    float *mixing;   /* linear: A = diag(√λ)·Qᵀ [dim, dim], so x = z·A */
+    float *weights;  /* linear, logistic: w* [dim]; teacher: W1 [hidden, dim] */
+    float *weights2; /* teacher: W2 [classes, hidden] */
+    float *bias2;    /* teacher: b2 [classes] */
+} ground_truth;
+
+/* Free the arrays of the ground truth and zero it. */
+static void truth_free(ground_truth *t)
+{
+    free(t->means);
+    free(t->mixing);
+    free(t->weights);
+    free(t->weights2);
+    free(t->bias2);
+    *t = (ground_truth){0};
+}
+
+/* x[i] ~ N(0, std²) for i < count. */
+static void fill_normal(float *x, size_t count, double std, dlx_rng *rng)
+{
+    for (size_t i = 0; i < count; i++)
+        x[i] = (float)(std * rng_normal(rng));
+}
+
+/* malloc of count floats (at least one, so that NULL always means failure). */
+static float *alloc_floats(size_t count) { return malloc((count ? count : 1) * sizeof(float)); }
+
+/* The YAML name of a kind, for messages. */
+static const char *kind_name(dlx_synthetic_kind kind)
+{
+    switch (kind) {
+    case SYN_GAUSSIAN_MIXTURE: return "gaussian_mixture";
+    case SYN_LINEAR: return "linear";
+    case SYN_LOGISTIC: return "logistic";
+    case SYN_TEACHER: return "teacher";
+    }
+    return "unknown";
+}
+
+/* Check the parameters the kind uses; every problem is reported. */
+static dlx_status check_parameters(const dlx_data_config *cfg, const char *file, dlx_diags *d)
+{
+    dlx_status st = DLX_OK;
+    const char *kind = kind_name(cfg->kind);
+    if (cfg->kind != SYN_GAUSSIAN_MIXTURE && cfg->kind != SYN_LINEAR &&
+        cfg->kind != SYN_LOGISTIC && cfg->kind != SYN_TEACHER) {
+        diags_add(d, file, 0, 0, "unknown synthetic data.kind (%d)", (int)cfg->kind);
+        return DLX_ERR_INPUT;
+    }
+    if (cfg->n_train < 1 || cfg->n_train > INT_MAX || cfg->n_test < 1 || cfg->n_test > INT_MAX) {
+        diags_add(d, file, 0, 0,
+                  "synthetic data needs data.n_train and data.n_test between 1 and %d, "
+                  "got %ld and %ld",
+                  INT_MAX, cfg->n_train, cfg->n_test);
+        st = DLX_ERR_INPUT;
+    }
+    if (cfg->dim < 1) {
+        diags_add(d, file, 0, 0, "data.dim must be at least 1, got %d", cfg->dim);
+        st = DLX_ERR_INPUT;
+    }
+    if (st != DLX_OK)
+        return st;
+    long n_max = cfg->n_train > cfg->n_test ? cfg->n_train : cfg->n_test;
+    if ((st = split_check_size((size_t)n_max, (size_t)cfg->dim, "examples", file, d)))
+        return st;
+    int label_kind = cfg->kind != SYN_LINEAR;
+    if (!(cfg->noise >= 0 && (label_kind ? cfg->noise <= 1 : isfinite(cfg->noise)))) {
+        diags_add(d, file, 0, 0, "data.noise of synthetic kind %s must be %s, got %g", kind,
+                  label_kind ? "a probability in [0, 1]" : "finite and >= 0", cfg->noise);
+        st = DLX_ERR_INPUT;
+    }
+    if ((cfg->kind == SYN_GAUSSIAN_MIXTURE || cfg->kind == SYN_TEACHER) && cfg->classes < 2) {
+        diags_add(d, file, 0, 0, "data.classes of synthetic kind %s must be at least 2, got %d",
+                  kind, cfg->classes);
+        st = DLX_ERR_INPUT;
+    }
+    if (cfg->kind == SYN_GAUSSIAN_MIXTURE && !(cfg->separation >= 0 && isfinite(cfg->separation))) {
+        diags_add(d, file, 0, 0, "data.separation must be finite and >= 0, got %g",
+                  cfg->separation);
+        st = DLX_ERR_INPUT;
+    }
+    if (cfg->kind == SYN_LINEAR) {
+        if (!(cfg->condition >= 1 && isfinite(cfg->condition))) {
+            diags_add(d, file, 0, 0, "data.condition must be finite and >= 1, got %g",
+                      cfg->condition);
+            st = DLX_ERR_INPUT;
+        }
+        if (split_check_size((size_t)cfg->dim, (size_t)cfg->dim, "rows of the rotation", file,
+                             d) != DLX_OK)
+            st = DLX_ERR_INPUT;
+    }
+    if (cfg->kind == SYN_TEACHER) {
+        if (cfg->teacher_hidden < 1) {
+            diags_add(d, file, 0, 0, "data.teacher_hidden must be at least 1, got %d",
+                      cfg->teacher_hidden);
+            st = DLX_ERR_INPUT;
+        } else if (split_check_size((size_t)cfg->teacher_hidden, (size_t)cfg->dim,
+                                    "teacher units", file, d) != DLX_OK) {
+            st = DLX_ERR_INPUT;
+        }
+    }
+    return st;
+}
+
+/* ---- gaussian_mixture ---------------------------------------------------- */
+
+/* Class means μ_k ~ N(0, (s²/(2·dim))·I), k < classes, s = separation: then
+   E‖μ_j − μ_k‖² = 2·dim·s²/(2·dim) = s², so the means lie about
+   `separation` apart in units of the unit noise std. */
+static dlx_status gaussian_mixture_truth(ground_truth *t, const dlx_data_config *cfg,
+                                         dlx_rng *rng)
+{
+    size_t count = (size_t)cfg->classes * (size_t)cfg->dim;
+    t->means = alloc_floats(count);
+    if (!t->means)
+        return DLX_ERR_RUNTIME;
+    fill_normal(t->means, count, cfg->separation / sqrt(2.0 * cfg->dim), rng);
+    return DLX_OK;
+}
+
+/* y ~ Uniform{0..classes−1}, x = μ_y + N(0, I); then with probability
+   `noise` y is replaced by a uniformly random class (possibly itself). */
+static void gaussian_mixture_split(dlx_split *s, const ground_truth *t,
+                                   const dlx_data_config *cfg, dlx_rng *rng)
+{
+    size_t dim = (size_t)s->dim;
+    for (int i = 0; i < s->n; i++) {
+        int y = (int)rng_below(rng, (uint64_t)cfg->classes);
+        float *x = s->x + (size_t)i * dim;
+        const float *mu = t->means + (size_t)y * dim;
+        for (size_t j = 0; j < dim; j++)
+            x[j] = mu[j] + (float)rng_normal(rng);
+        double u = rng_uniform(rng);
+        int replacement = (int)rng_below(rng, (uint64_t)cfg->classes);
+        s->labels[i] = u < cfg->noise ? replacement : y;
+    }
+}
+
+/* ---- linear -------------------------------------------------------------- */
+
+/* Design covariance Σ = Q·diag(λ)·Qᵀ with Q Haar-orthogonal and
+   λ_i = condition^(−i/(dim−1)), i = 0..dim−1: geometrically spaced from 1
+   down to 1/condition, so cond(Σ) = condition exactly. Stored as the mixing
+   matrix A = diag(√λ)·Qᵀ (x = z·A with z ~ N(0, I) has covariance
+   Aᵀ·A = Σ). True weights w* ~ N(0, I/dim), so Var(x·w*) ≈ tr(Σ)/dim. */
+static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
+{
+    int dim = cfg->dim;
+    size_t width = (size_t)dim;
+    double *q = malloc(width * width * sizeof *q);
+    t->mixing = alloc_floats(width * width);
+    t->weights = alloc_floats(width);
+    dlx_status st = q && t->mixing && t->weights ? random_orthogonal(q, dim, rng) : DLX_ERR_RUNTIME;
+    if (st == DLX_OK) {
+        for (size_t i = 0; i < width; i++) {
+            double lambda = dim > 1 ? pow(cfg->condition, -(double)i / (dim - 1)) : 1.0;
+            /* A[i][j] = √λ_i·Q(j, i); q is column-major: Q(j, i) = q[i·dim + j]. */
+            for (size_t j = 0; j < width; j++)
+                t->mixing[i * width + j] = (float)(sqrt(lambda) * q[i * width + j]);
+        }
+        fill_normal(t->weights, width, 1.0 / sqrt((double)dim), rng);
+    }
+    free(q);
+    return st;
+}
+
+/* x = z·A with z ~ N(0, I) (so x ~ N(0, Σ)); y = x·w* + noise·ε with
+   ε ~ N(0, 1). Each example draws its dim values of z, then its ε. */
+static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
+                               dlx_rng *rng)
+{
+    size_t dim = (size_t)s->dim;
+    for (int i = 0; i < s->n; i++) {
+        fill_normal(s->x + (size_t)i * dim, dim, 1.0, rng);
+        s->targets[i] = (float)(cfg->noise * rng_normal(rng));
+    }
+    float *z = alloc_floats(BLOCK_ROWS * dim);
+    if (!z)
+        return DLX_ERR_RUNTIME;
+    for (int i0 = 0; i0 < s->n; i0 += BLOCK_ROWS) {
+        int rows = s->n - i0 < BLOCK_ROWS ? s->n - i0 : BLOCK_ROWS;
+        float *x = s->x + (size_t)i0 * dim;
+        memcpy(z, x, (size_t)rows * dim * sizeof *z);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, s->dim, s->dim, 1.0f, z,
+                    s->dim, t->mixing, s->dim, 0.0f, x, s->dim);
+    }
+    free(z);
+    /* targets (noise·ε so far) += X·w*. */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->n, 1, s->dim, 1.0f, s->x, s->dim,
+                t->weights, 1, 1.0f, s->targets, 1);
+    return DLX_OK;
+}
+
+/* ---- logistic ------------------------------------------------------------ */
+
+/* True weights w* ~ N(0, (4/dim)·I): the logit x·w* then has variance about
+   4 for x ~ N(0, I), so labels are mostly but not entirely predictable. */
+static dlx_status logistic_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
+{
+    t->weights = alloc_floats((size_t)cfg->dim);
+    if (!t->weights)
+        return DLX_ERR_RUNTIME;
+    fill_normal(t->weights, (size_t)cfg->dim, 2.0 / sqrt((double)cfg->dim), rng);
+    return DLX_OK;
+}
+
+/* x ~ N(0, I); y ~ Bernoulli(σ(x·w*)) with σ(z) = 1/(1 + e^(−z)); then with
+   probability `noise` the label is flipped (y ← 1 − y). The inputs of all
+   examples are drawn first, then two uniforms per example. */
+static dlx_status logistic_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
+                                 dlx_rng *rng)
+{
+    fill_normal(s->x, (size_t)s->n * (size_t)s->dim, 1.0, rng);
+    float *logit = alloc_floats((size_t)s->n);
+    if (!logit)
+        return DLX_ERR_RUNTIME;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->n, 1, s->dim, 1.0f, s->x, s->dim,
+                t->weights, 1, 0.0f, logit, 1);
+    for (int i = 0; i < s->n; i++) {
+        double p = 1.0 / (1.0 + exp(-(double)logit[i]));
+        double u = rng_uniform(rng), flip = rng_uniform(rng);
+        int y = u < p;
+        s->labels[i] = flip < cfg->noise ? 1 - y : y;
+    }
+    free(logit);
+    return DLX_OK;
+}
+
+/* ---- teacher ------------------------------------------------------------- */
+
+/* z = W2·tanh(W1·x) + b2 for a block of `rows` inputs x [rows, dim]; h is a
+   [rows, hidden] buffer, z [rows, classes]. */
+static void teacher_scores(float *z, float *h, const float *x, int rows, const ground_truth *t,
+                           const dlx_data_config *cfg)
+{
+    int hidden = cfg->teacher_hidden, classes = cfg->classes;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, hidden, cfg->dim, 1.0f, x,
+                cfg->dim, t->weights, cfg->dim, 0.0f, h, hidden);
+    for (size_t k = 0; k < (size_t)rows * (size_t)hidden; k++)
+        h[k] = tanhf(h[k]);
+    for (int r = 0; r < rows; r++)
+        memcpy(z + (size_t)r * (size_t)classes, t->bias2, (size_t)classes * sizeof *z);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, classes, hidden, 1.0f, h, hidden,
+                t->weights2, hidden, 1.0f, z, classes);
+}
+
+/* argmax_k (z[k] + shift[k]) over k < classes (shift may be NULL). */
+static int argmax(const float *z, const double *shift, int classes)
+{
+    int best = 0;
+    double best_value = z[0] + (shift ? shift[0] : 0);
+    for (int k = 1; k < classes; k++) {
+        double v = z[k] + (shift ? shift[k] : 0);
+        if (v > best_value) {
+            best = k;
+            best_value = v;
+        }
+    }
+    return best;
+}
+
+/* Balance the classes: choose b2 so that argmax_k (z_k + b2_k) is equally
+   frequent for every k on a calibration sample of TEACHER_CALIBRATION inputs
+   (z = the bias-free scores). b2 minimizes the convex function
+   g(b) = mean_i max_k (z_ik + b_k) − mean_k b_k, whose subgradient is
+   (frequency of k) − 1/classes: the dual of the semi-discrete optimal
+   transport onto the uniform distribution (Peyré & Cuturi 2019,
+   "Computational Optimal Transport", §5.2). Subgradient descent with step
+   η_t = s/√(t+1), s the rms score; keeps the most balanced b seen. */
+static void teacher_balance(ground_truth *t, const float *z, int m, int classes)
+{
+    double *b = calloc((size_t)classes, sizeof *b);
+    int *counts = calloc((size_t)classes, sizeof *counts);
+    if (!b || !counts) {
+        free(b);
+        free(counts);
+        return; /* b2 stays 0: unbalanced but valid */
+    }
+    double rms = 0;
+    for (size_t k = 0; k < (size_t)m * (size_t)classes; k++)
+        rms += (double)z[k] * z[k];
+    rms = sqrt(rms / ((double)m * classes));
+    double best_deviation = 2;
+    for (int iteration = 0; iteration < TEACHER_BALANCE_STEPS; iteration++) {
+        memset(counts, 0, (size_t)classes * sizeof *counts);
+        for (int i = 0; i < m; i++)
+            counts[argmax(z + (size_t)i * (size_t)classes, b, classes)]++;
+        double deviation = 0;
+        for (int k = 0; k < classes; k++) {
+            double dk = fabs((double)counts[k] / m - 1.0 / classes);
+            deviation = dk > deviation ? dk : deviation;
+        }
+        if (deviation < best_deviation) {
+            best_deviation = deviation;
+            for (int k = 0; k < classes; k++)
+                t->bias2[k] = (float)b[k];
+        }
+        double step = rms / sqrt(iteration + 1.0);
+        for (int k = 0; k < classes; k++)
+            b[k] -= step * ((double)counts[k] / m - 1.0 / classes) * classes;
+    }
+    free(b);
+    free(counts);
+}
+
+/* A random teacher network dim → hidden (tanh) → classes:
+   W1 [hidden, dim] ~ N(0, 1/dim), W2 [classes, hidden] ~ N(0, 1/hidden)
+   (variance 1/fan_in, so pre-activations have about unit variance), no
+   hidden bias, and the output bias b2 of teacher_balance. */
+static dlx_status teacher_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
+{
+    size_t hidden = (size_t)cfg->teacher_hidden, classes = (size_t)cfg->classes;
+    size_t m = TEACHER_CALIBRATION;
+    t->weights = alloc_floats(hidden * (size_t)cfg->dim);
+    t->weights2 = alloc_floats(classes * hidden);
+    t->bias2 = calloc(classes, sizeof *t->bias2);
+    float *x = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->dim);
+    float *h = alloc_floats((size_t)BLOCK_ROWS * hidden);
+    float *z = alloc_floats(m * classes);
+    dlx_status st = t->weights && t->weights2 && t->bias2 && x && h && z ? DLX_OK
+                                                                        : DLX_ERR_RUNTIME;
+    if (st == DLX_OK) {
+        fill_normal(t->weights, hidden * (size_t)cfg->dim, 1.0 / sqrt((double)cfg->dim), rng);
+        fill_normal(t->weights2, classes * hidden, 1.0 / sqrt((double)hidden), rng);
+        for (size_t i0 = 0; i0 < m; i0 += BLOCK_ROWS) {
+            int rows = m - i0 < BLOCK_ROWS ? (int)(m - i0) : BLOCK_ROWS;
+            fill_normal(x, (size_t)rows * (size_t)cfg->dim, 1.0, rng);
+            teacher_scores(z + i0 * classes, h, x, rows, t, cfg);
+        }
+        teacher_balance(t, z, (int)m, cfg->classes);
+    }
+    free(x);
+    free(h);
+    free(z);
+    return st;
+}
+
+/* x ~ N(0, I); y = argmax_k (W2·tanh(W1·x) + b2)_k; then with probability
+   `noise` y is replaced by a uniformly random class. Inputs of all examples
+   first, then two draws per example for the noise. */
+static dlx_status teacher_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
+                                dlx_rng *rng)
+{
+    int classes = cfg->classes;
+    fill_normal(s->x, (size_t)s->n * (size_t)s->dim, 1.0, rng);
+    float *h = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->teacher_hidden);
+    float *z = alloc_floats((size_t)BLOCK_ROWS * (size_t)classes);
+    if (!h || !z) {
+        free(h);
+        free(z);
+        return DLX_ERR_RUNTIME;
+    }
+    for (int i0 = 0; i0 < s->n; i0 += BLOCK_ROWS) {
+        int rows = s->n - i0 < BLOCK_ROWS ? s->n - i0 : BLOCK_ROWS;
+        teacher_scores(z, h, s->x + (size_t)i0 * (size_t)s->dim, rows, t, cfg);
+        for (int r = 0; r < rows; r++)
+            s->labels[i0 + r] = argmax(z + (size_t)r * (size_t)classes, NULL, classes);
+    }
+    free(h);
+    free(z);
+    for (int i = 0; i < s->n; i++) {
+        double u = rng_uniform(rng);
+        int replacement = (int)rng_below(rng, (uint64_t)classes);
+        if (u < cfg->noise)
+            s->labels[i] = replacement;
+    }
+    return DLX_OK;
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/* Draw the ground truth of cfg->kind. */
+static dlx_status make_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
+{
+    switch (cfg->kind) {
+    case SYN_GAUSSIAN_MIXTURE: return gaussian_mixture_truth(t, cfg, rng);
+    case SYN_LINEAR: return linear_truth(t, cfg, rng);
+    case SYN_LOGISTIC: return logistic_truth(t, cfg, rng);
+    case SYN_TEACHER: return teacher_truth(t, cfg, rng);
+    }
+    return DLX_ERR_INPUT;
+}
+
+/* Draw one split of cfg->kind from the ground truth. */
+static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
+                             dlx_rng *rng)
+{
+    switch (cfg->kind) {
+    case SYN_GAUSSIAN_MIXTURE: gaussian_mixture_split(s, t, cfg, rng); return DLX_OK;
+    case SYN_LINEAR: return linear_split(s, t, cfg, rng);
+    case SYN_LOGISTIC: return logistic_split(s, t, cfg, rng);
+    case SYN_TEACHER: return teacher_split(s, t, cfg, rng);
+    }
+    return DLX_ERR_INPUT;
+}
+
+dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
+                              const char *source_file, dlx_diags *d)
+{
+    *ds = (dlx_dataset){0};
+    dlx_status st = check_parameters(cfg, source_file, d);
+    if (st != DLX_OK)
+        return st;
+    int regression = cfg->kind == SYN_LINEAR;
+    ds->classes = regression ? 0 : cfg->kind == SYN_LOGISTIC ? 2 : cfg->classes;
+    ground_truth truth = {0};
+    dlx_rng truth_rng, train_rng, test_rng;
+    rng_seed(&truth_rng, cfg->seed, SYNTHETIC_STREAM_TRUTH);
+    rng_seed(&train_rng, cfg->seed, SYNTHETIC_STREAM_TRAIN);
+    rng_seed(&test_rng, cfg->seed, SYNTHETIC_STREAM_TEST);
+    st = split_alloc(&ds->train, (int)cfg->n_train, cfg->dim, regression, source_file, d);
+    if (st == DLX_OK)
+        st = split_alloc(&ds->test, (int)cfg->n_test, cfg->dim, regression, source_file, d);
+    if (st == DLX_OK) {
+        st = make_truth(&truth, cfg, &truth_rng);
+        if (st == DLX_OK)
+            st = make_split(&ds->train, &truth, cfg, &train_rng);
+        if (st == DLX_OK)
+            st = make_split(&ds->test, &truth, cfg, &test_rng);
+        if (st != DLX_OK)
+            diags_add(d, source_file, 0, 0,
+                      "out of memory (or a LAPACK failure) generating synthetic %s data",
+                      kind_name(cfg->kind));
+    }
+    truth_free(&truth);
+    if (st != DLX_OK) {
+        split_free(&ds->train);
+        split_free(&ds->test);
+        ds->classes = 0;
+    }
+    return st;
+}

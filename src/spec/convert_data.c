@@ -1,0 +1,194 @@
+/*
+ * convert_data.c — the `data:` section into a dlx_data_config.
+ *
+ * Which keys a source takes is in schema.c; the meaning of each generator
+ * parameter is in docs/config.md (the data layer implements it).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spec/convert.h"
+
+#define MAX_DIM (1 << 20)
+#define MAX_CLASSES 100000
+#define MAX_EXAMPLES 1000000000LL
+
+/* The defaults of docs/config.md that do not depend on the source. */
+static void set_defaults(dlx_data_config *d)
+{
+    memset(d, 0, sizeof *d);
+    d->source = DATA_FASHION_MNIST;
+    d->kind = SYN_GAUSSIAN_MIXTURE;
+    d->dim = 10;
+    d->classes = 2;
+    d->noise = 0.0;
+    d->condition = 1.0;
+    d->separation = 3.0;
+    d->teacher_hidden = 32;
+    d->seed = 0;
+}
+
+/* A required path: present, a non-empty string. */
+static void read_required_path(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, const char *key,
+                               const char *source, char *buf, size_t size)
+{
+    char path[64];
+    snprintf(path, sizeof path, "data.%s", key);
+    const ytree_node *v = spec_get(map, key);
+    if (!v) {
+        spec_error(ctx, where, "%s is required for data.source %s", path, source);
+        return;
+    }
+    if (spec_read_string(ctx, v, path, buf, size) && buf[0] == '\0')
+        spec_error(ctx, v, "%s must not be empty", path);
+}
+
+/* n_train / n_test: a positive count, or `all` (not for synthetic data). */
+static void read_count(spec_ctx *ctx, const ytree_node *v, const char *path, bool synthetic, long *out)
+{
+    if (!v)
+        return;
+    if (v->kind == YTREE_SCALAR && !v->quoted && strcmp(v->text, "all") == 0) {
+        if (synthetic)
+            spec_error(ctx, v, "%s must be a number of examples for synthetic data, not 'all'", path);
+        else
+            *out = 0;
+        return;
+    }
+    long long n;
+    if (spec_read_int(ctx, v, path, 1, MAX_EXAMPLES, &n))
+        *out = (long)n;
+}
+
+/* target: a column name, a 0-based column index, or -1 for the last column. */
+static void read_target(spec_ctx *ctx, const ytree_node *v, dlx_data_config *d)
+{
+    if (!v)
+        return;
+    ytree_value t = v->kind == YTREE_SCALAR ? ytree_resolve(v) : (ytree_value){.type = YTREE_NULL};
+    if (t.type == YTREE_INT) {
+        long long index;
+        if (!spec_read_int(ctx, v, "data.target", -1, 1000000000LL, &index))
+            return;
+        if (index >= 0)
+            snprintf(d->target, sizeof d->target, "%lld", index);
+        return;
+    }
+    if (spec_read_string(ctx, v, "data.target", d->target, sizeof d->target) && d->target[0] == '\0')
+        spec_error(ctx, v, "data.target must be a column name or index, not empty");
+}
+
+/* The generator keys of data.source synthetic. */
+static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d,
+                           bool kind_ok)
+{
+    const ytree_node *v;
+    long long n;
+    double x;
+    if (!spec_get(map, "kind"))
+        spec_error(ctx, where, "data.kind is required for data.source synthetic "
+                               "(gaussian_mixture, linear, logistic or teacher)");
+    if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n))
+        d->dim = (int)n;
+    bool classification = d->kind != SYN_LINEAR;
+    if (kind_ok && (v = spec_get(map, "classes")) && classification &&
+        spec_read_int(ctx, v, "data.classes", 2, MAX_CLASSES, &n)) {
+        if (d->kind == SYN_LOGISTIC && n != 2)
+            spec_error(ctx, v, "data.classes must be 2 for data.kind logistic, got %s", v->text);
+        else
+            d->classes = (int)n;
+    }
+    if (kind_ok && !classification)
+        d->classes = 0; /* regression */
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x)) {
+        if (kind_ok && classification && x > 1)
+            spec_error(ctx, v, "data.noise is a label-noise probability for data.kind %s: it must be in "
+                               "[0, 1], got %s", spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind), v->text);
+        else
+            d->noise = x;
+    }
+    if (d->kind == SYN_LINEAR && (v = spec_get(map, "condition")) &&
+        spec_read_number(ctx, v, "data.condition", &x)) {
+        if (x < 1)
+            spec_error(ctx, v, "data.condition must be at least 1, got %s", v->text);
+        else
+            d->condition = x;
+    }
+    if (d->kind == SYN_GAUSSIAN_MIXTURE && (v = spec_get(map, "separation")) &&
+        spec_read_number(ctx, v, "data.separation", &x) && spec_check_positive(ctx, v, "data.separation", x))
+        d->separation = x;
+    if (d->kind == SYN_TEACHER && (v = spec_get(map, "teacher_hidden")) &&
+        spec_read_int(ctx, v, "data.teacher_hidden", 1, MAX_DIM, &n))
+        d->teacher_hidden = (int)n;
+}
+
+void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
+{
+    set_defaults(d);
+    bool source_ok = true, kind_ok = true;
+    const ytree_node *v;
+    if (node && !spec_expect_kind(ctx, node, "data", YTREE_MAP))
+        node = NULL;
+    if ((v = spec_get(node, "source"))) {
+        int s;
+        source_ok = spec_read_enum(ctx, v, "data.source", &SPEC_DATA_SOURCES, &s);
+        if (source_ok)
+            d->source = (dlx_data_source)s;
+    }
+    if (d->source == DATA_SYNTHETIC && (v = spec_get(node, "kind"))) {
+        int k;
+        kind_ok = spec_read_enum(ctx, v, "data.kind", &SPEC_SYNTHETIC_KINDS, &k);
+        if (kind_ok)
+            d->kind = (dlx_synthetic_kind)k;
+    }
+    bool synthetic = d->source == DATA_SYNTHETIC;
+    if (synthetic && !spec_get(node, "kind"))
+        kind_ok = false; /* reported below as missing */
+    spec_choice choices[] = {
+        {"data.source", source_ok ? data_source_name(d->source) : SPEC_CHOICE_INVALID},
+        {"data.kind", !source_ok || !kind_ok ? SPEC_CHOICE_INVALID
+                      : synthetic              ? spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind)
+                                               : NULL},
+    };
+    spec_check_keys(ctx, node, "data", choices, 2);
+    const ytree_node *where = spec_get(node, "source") ? spec_get(node, "source") : node;
+    const char *source = data_source_name(d->source);
+
+    if (source_ok && node) {
+        switch (d->source) {
+        case DATA_FASHION_MNIST:
+        case DATA_MNIST:
+            if ((v = spec_get(node, "dir")))
+                spec_read_string(ctx, v, "data.dir", d->dir, sizeof d->dir);
+            break;
+        case DATA_IDX:
+            read_required_path(ctx, node, where, "train_images", source, d->train_images, sizeof d->train_images);
+            read_required_path(ctx, node, where, "train_labels", source, d->train_labels, sizeof d->train_labels);
+            read_required_path(ctx, node, where, "test_images", source, d->test_images, sizeof d->test_images);
+            read_required_path(ctx, node, where, "test_labels", source, d->test_labels, sizeof d->test_labels);
+            break;
+        case DATA_CSV:
+            read_required_path(ctx, node, where, "train", source, d->train, sizeof d->train);
+            read_required_path(ctx, node, where, "test", source, d->test, sizeof d->test);
+            read_target(ctx, spec_get(node, "target"), d);
+            break;
+        case DATA_SYNTHETIC: read_synthetic(ctx, node, where, d, kind_ok); break;
+        }
+    }
+    if (synthetic) {
+        d->n_train = 1000;
+        d->n_test = 1000;
+    }
+    read_count(ctx, spec_get(node, "n_train"), "data.n_train", synthetic, &d->n_train);
+    read_count(ctx, spec_get(node, "n_test"), "data.n_test", synthetic, &d->n_test);
+    long long seed;
+    if ((v = spec_get(node, "seed")) && spec_read_int(ctx, v, "data.seed", 0, LLONG_MAX, &seed))
+        d->seed = (uint64_t)seed;
+    bool images = d->source == DATA_FASHION_MNIST || d->source == DATA_MNIST || d->source == DATA_IDX;
+    d->preprocess = images ? PRE_SCALE : PRE_NONE;
+    int p;
+    if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p))
+        d->preprocess = (dlx_preprocess)p;
+}

@@ -1,0 +1,177 @@
+/*
+ * convert_training.c — loss, regularizer, optimizer, training and
+ * diagnostics, and the assembly of a whole dlx_config.
+ *
+ * Optimizer defaults are PyTorch's (torch.optim): momentum 0.9 for
+ * momentum/nesterov (PyTorch's SGD default is 0, but SPEC §2 fixes 0.9),
+ * Adam betas (0.9, 0.999) and eps 1e-8, RMSprop alpha 0.99 and eps 1e-8,
+ * Adagrad eps 1e-10.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "spec/convert.h"
+
+#define MAX_EPOCHS 1000000000LL
+#define MAX_BATCH 1000000000LL
+
+void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_type, dlx_loss *loss)
+{
+    static const dlx_loss by_model[] = {
+        [MODEL_LINEAR] = LOSS_MSE,
+        [MODEL_LOGISTIC] = LOSS_LOGISTIC,
+        [MODEL_SOFTMAX] = LOSS_CROSS_ENTROPY,
+        [MODEL_MLP] = LOSS_CROSS_ENTROPY,
+    };
+    *loss = by_model[model_type];
+    int e;
+    if (node && spec_read_enum(ctx, node, "loss", &SPEC_LOSSES, &e))
+        *loss = (dlx_loss)e;
+}
+
+void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_config *reg)
+{
+    static const char *const names[] = {"l2", "l1", "max_norm", "input_noise"};
+    memset(reg, 0, sizeof *reg);
+    if (!node || !spec_expect_kind(ctx, node, "regularizer", YTREE_MAP))
+        return;
+    spec_check_keys(ctx, node, "regularizer", NULL, 0);
+    double *fields[] = {&reg->l2, &reg->l1, &reg->max_norm, &reg->input_noise};
+    for (int i = 0; i < 4; i++) {
+        const ytree_node *v = spec_get(node, names[i]);
+        char path[64];
+        snprintf(path, sizeof path, "regularizer.%s", names[i]);
+        double x;
+        if (v && spec_read_number(ctx, v, path, &x) && spec_check_nonnegative(ctx, v, path, x))
+            *fields[i] = x;
+    }
+}
+
+/* A decay rate or momentum in [0, 1). */
+static void read_rate(spec_ctx *ctx, const ytree_node *v, const char *path, double *out)
+{
+    double x;
+    if (v && spec_read_number(ctx, v, path, &x) && spec_check_unit(ctx, v, path, x, false))
+        *out = x;
+}
+
+void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_config *opt)
+{
+    *opt = (dlx_optimizer_config){.type = OPT_SGD, .lr = 0.01, .momentum = 0.9, .beta1 = 0.9,
+                                  .beta2 = 0.999, .alpha = 0.99, .eps = 1e-8};
+    if (!node || !spec_expect_kind(ctx, node, "optimizer", YTREE_MAP))
+        return;
+    const ytree_node *v;
+    int e;
+    bool type_ok = true;
+    if ((v = spec_get(node, "type"))) {
+        type_ok = spec_read_enum(ctx, v, "optimizer.type", &SPEC_OPTIMIZERS, &e);
+        if (type_ok)
+            opt->type = (dlx_optimizer_type)e;
+    }
+    if (opt->type == OPT_ADAGRAD)
+        opt->eps = 1e-10;
+    spec_choice choice = {"optimizer.type", type_ok ? optimizer_type_name(opt->type) : SPEC_CHOICE_INVALID};
+    spec_check_keys(ctx, node, "optimizer", &choice, 1);
+    double x;
+    if ((v = spec_get(node, "lr")) && spec_read_number(ctx, v, "optimizer.lr", &x) &&
+        spec_check_positive(ctx, v, "optimizer.lr", x))
+        opt->lr = x;
+    if (opt->type == OPT_MOMENTUM || opt->type == OPT_NESTEROV)
+        read_rate(ctx, spec_get(node, "momentum"), "optimizer.momentum", &opt->momentum);
+    if (opt->type == OPT_ADAM) {
+        read_rate(ctx, spec_get(node, "beta1"), "optimizer.beta1", &opt->beta1);
+        read_rate(ctx, spec_get(node, "beta2"), "optimizer.beta2", &opt->beta2);
+    }
+    if (opt->type == OPT_RMSPROP)
+        read_rate(ctx, spec_get(node, "alpha"), "optimizer.alpha", &opt->alpha);
+    if (opt->type == OPT_ADAGRAD || opt->type == OPT_RMSPROP || opt->type == OPT_ADAM) {
+        if ((v = spec_get(node, "eps")) && spec_read_number(ctx, v, "optimizer.eps", &x) &&
+            spec_check_positive(ctx, v, "optimizer.eps", x))
+            opt->eps = x;
+    }
+}
+
+/* A word alternative to a number (batch_size: full, eval_every: epoch). */
+static bool is_word(const ytree_node *v, const char *word)
+{
+    return v->kind == YTREE_SCALAR && strcmp(v->text, word) == 0;
+}
+
+void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config *t)
+{
+    *t = (dlx_training_config){.epochs = 10, .batch_size = 64, .shuffle = true, .eval_every = 0};
+    if (!node || !spec_expect_kind(ctx, node, "training", YTREE_MAP))
+        return;
+    spec_check_keys(ctx, node, "training", NULL, 0);
+    const ytree_node *v;
+    long long n;
+    if ((v = spec_get(node, "epochs")) && spec_read_int(ctx, v, "training.epochs", 0, MAX_EPOCHS, &n))
+        t->epochs = (int)n;
+    if ((v = spec_get(node, "batch_size"))) {
+        ytree_value bv = v->kind == YTREE_SCALAR ? ytree_resolve(v) : (ytree_value){.type = YTREE_STRING};
+        if (is_word(v, "full"))
+            t->batch_size = 0;
+        else if (bv.type == YTREE_STRING)
+            spec_error(ctx, v, "expected a number or \"full\" for 'training.batch_size', got string \"%s\"",
+                       v->text);
+        else if (spec_read_int(ctx, v, "training.batch_size", LLONG_MIN, MAX_BATCH, &n)) {
+            if (n < 1)
+                spec_error(ctx, v, "training.batch_size must be at least 1 (or \"full\"), got %s", v->text);
+            else
+                t->batch_size = (int)n;
+        }
+    }
+    if ((v = spec_get(node, "shuffle")))
+        spec_read_bool(ctx, v, "training.shuffle", &t->shuffle);
+    if ((v = spec_get(node, "eval_every"))) {
+        ytree_value ev = v->kind == YTREE_SCALAR ? ytree_resolve(v) : (ytree_value){.type = YTREE_STRING};
+        if (is_word(v, "epoch"))
+            t->eval_every = 0;
+        else if (ev.type == YTREE_STRING)
+            spec_error(ctx, v, "expected \"epoch\" or a number of steps for 'training.eval_every', got string "
+                               "\"%s\"", v->text);
+        else if (spec_read_int(ctx, v, "training.eval_every", 1, MAX_EPOCHS, &n))
+            t->eval_every = (int)n;
+    }
+}
+
+void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
+{
+    cfg->n_diagnostics = 0;
+    if (!node || !spec_expect_kind(ctx, node, "diagnostics", YTREE_SEQ))
+        return;
+    if (node->count > DLX_MAX_DIAGNOSTICS) {
+        spec_error(ctx, node, "diagnostics has %d entries; at most %d are supported", node->count,
+                   DLX_MAX_DIAGNOSTICS);
+        return;
+    }
+    for (int i = 0; i < node->count; i++) {
+        const ytree_node *item = node->values[i];
+        int e;
+        if (!spec_read_enum(ctx, item, "diagnostics", &SPEC_DIAGNOSTICS, &e))
+            continue;
+        const char *name = spec_enum_name(&SPEC_DIAGNOSTICS, e);
+        bool repeated = false;
+        for (int j = 0; j < cfg->n_diagnostics; j++)
+            repeated |= strcmp(cfg->diagnostics[j], name) == 0;
+        if (repeated) {
+            spec_error(ctx, item, "diagnostic '%s' is listed twice", name);
+            continue;
+        }
+        snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "%s", name);
+    }
+}
+
+void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    convert_data(ctx, spec_get(map, "data"), &cfg->data);
+    convert_model(ctx, spec_get(map, "model"), map, &cfg->model);
+    convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
+    convert_regularizer(ctx, spec_get(map, "regularizer"), &cfg->regularizer);
+    convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
+    convert_training(ctx, spec_get(map, "training"), &cfg->training);
+    convert_diagnostics(ctx, spec_get(map, "diagnostics"), cfg);
+}

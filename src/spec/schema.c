@@ -1,0 +1,178 @@
+/*
+ * schema.c — the table of keys and the names of enum values (schema.h).
+ *
+ * Adding a key: add its row here, read it in the convert_*.c file of its
+ * section, write it in emit.c, and document it in docs/config.md.
+ */
+#include "spec/schema.h"
+
+#include <string.h>
+
+#include "spec/experiment.h"
+
+static const spec_key keys[] = {
+    {"dlx_version", NULL, NULL},
+    {"experiment", NULL, NULL},
+    {"description", NULL, NULL},
+    {"seeds", NULL, NULL},
+    {"output", NULL, NULL},
+    {"arms", NULL, NULL},
+    {"sweep", NULL, NULL},
+    {"diagnostics", NULL, NULL},
+    {"loss", NULL, NULL},
+
+    {"data", NULL, NULL},
+    {"data.source", NULL, NULL},
+    {"data.dir", "data.source", "fashion-mnist,mnist"},
+    {"data.train_images", "data.source", "idx"},
+    {"data.train_labels", "data.source", "idx"},
+    {"data.test_images", "data.source", "idx"},
+    {"data.test_labels", "data.source", "idx"},
+    {"data.train", "data.source", "csv"},
+    {"data.test", "data.source", "csv"},
+    {"data.target", "data.source", "csv"},
+    {"data.kind", "data.source", "synthetic"},
+    {"data.dim", "data.source", "synthetic"},
+    {"data.classes", "data.kind", "gaussian_mixture,logistic,teacher"},
+    {"data.noise", "data.source", "synthetic"},
+    {"data.condition", "data.kind", "linear"},
+    {"data.separation", "data.kind", "gaussian_mixture"},
+    {"data.teacher_hidden", "data.kind", "teacher"},
+    {"data.n_train", NULL, NULL},
+    {"data.n_test", NULL, NULL},
+    {"data.seed", NULL, NULL},
+    {"data.preprocess", NULL, NULL},
+
+    {"model", NULL, NULL},
+    {"model.type", NULL, NULL},
+    {"model.hidden", "model.type", "mlp"},
+    {"model.activation", "model.type", "mlp"},
+    {"model.batch_norm", "model.type", "mlp"},
+    {"model.batch_norm.enabled", NULL, NULL},
+    {"model.batch_norm.momentum", NULL, NULL},
+    {"model.batch_norm.eps", NULL, NULL},
+    {"model.dropout", "model.type", "mlp"},
+    {"model.dropout.hidden", NULL, NULL},
+    {"model.dropout.input", NULL, NULL},
+    {"model.dropout.kind", NULL, NULL},
+    {"model.dropout.scaling", NULL, NULL},
+    {"model.init", NULL, NULL},
+    {"model.init.scheme", NULL, NULL},
+    {"model.init.std", "model.init.scheme", "normal"},
+    {"model.init.limit", "model.init.scheme", "uniform"},
+    {"model.init.from", NULL, NULL},
+
+    {"regularizer", NULL, NULL},
+    {"regularizer.l2", NULL, NULL},
+    {"regularizer.l1", NULL, NULL},
+    {"regularizer.max_norm", NULL, NULL},
+    {"regularizer.input_noise", NULL, NULL},
+
+    {"optimizer", NULL, NULL},
+    {"optimizer.type", NULL, NULL},
+    {"optimizer.lr", NULL, NULL},
+    {"optimizer.momentum", "optimizer.type", "momentum,nesterov"},
+    {"optimizer.beta1", "optimizer.type", "adam"},
+    {"optimizer.beta2", "optimizer.type", "adam"},
+    {"optimizer.alpha", "optimizer.type", "rmsprop"},
+    {"optimizer.eps", "optimizer.type", "adagrad,rmsprop,adam"},
+
+    {"training", NULL, NULL},
+    {"training.epochs", NULL, NULL},
+    {"training.batch_size", NULL, NULL},
+    {"training.shuffle", NULL, NULL},
+    {"training.eval_every", NULL, NULL},
+};
+
+#define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
+
+const spec_key *schema_find(const char *path)
+{
+    for (int i = 0; i < N_KEYS; i++)
+        if (strcmp(keys[i].path, path) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+int schema_children(const char *parent, const char **names, int max)
+{
+    size_t plen = strlen(parent);
+    int n = 0;
+    for (int i = 0; i < N_KEYS && n < max; i++) {
+        const char *p = keys[i].path;
+        if (plen == 0) {
+            if (!strchr(p, '.'))
+                names[n++] = p;
+        } else if (strncmp(p, parent, plen) == 0 && p[plen] == '.' && !strchr(p + plen + 1, '.')) {
+            names[n++] = p + plen + 1;
+        }
+    }
+    return n;
+}
+
+bool schema_value_in(const char *value, const char *values)
+{
+    size_t len = strlen(value);
+    for (const char *p = values; *p;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && strncmp(p, value, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+bool schema_is_experiment_key(const char *key)
+{
+    static const char *const whole[] = {"experiment", "description", "seeds", "output", "arms", "sweep",
+                                        "dlx_version"};
+    for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
+        if (strcmp(key, whole[i]) == 0)
+            return true;
+    return false;
+}
+
+/* ---- enum names, in the order of the C enums of spec/config.h */
+
+static const char *const data_sources[] = {"fashion-mnist", "mnist", "idx", "csv", "synthetic"};
+static const char *const synthetic_kinds[] = {"gaussian_mixture", "linear", "logistic", "teacher"};
+static const char *const preprocesses[] = {"none", "scale", "standardize", "whiten"};
+static const char *const model_types[] = {"linear", "logistic", "softmax", "mlp"};
+static const char *const activations[] = {"relu", "sigmoid", "tanh", "identity"};
+static const char *const dropout_kinds[] = {"bernoulli"};
+static const char *const dropout_scalings[] = {"inverted", "test_time"};
+static const char *const init_schemes[] = {"normal", "uniform", "xavier", "he"};
+static const char *const losses[] = {"cross_entropy", "logistic", "mse"};
+static const char *const optimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
+/* Diagnostics known to this version (SPEC §4); the list grows as they are
+   implemented. Empty for now: every name is reported as unknown. */
+static const char *const diagnostics[] = {NULL};
+
+#define ENUM(noun, table) {noun, table, (int)(sizeof table / sizeof table[0])}
+
+const spec_enum SPEC_DATA_SOURCES = ENUM("data source", data_sources);
+const spec_enum SPEC_SYNTHETIC_KINDS = ENUM("synthetic data kind", synthetic_kinds);
+const spec_enum SPEC_PREPROCESS = ENUM("preprocessing", preprocesses);
+const spec_enum SPEC_MODEL_TYPES = ENUM("model type", model_types);
+const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
+const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
+const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings);
+const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
+const spec_enum SPEC_LOSSES = ENUM("loss", losses);
+const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);
+const spec_enum SPEC_DIAGNOSTICS = {"diagnostic", diagnostics, 0};
+
+const char *spec_enum_name(const spec_enum *e, int i)
+{
+    return i >= 0 && i < e->count ? e->names[i] : "unknown";
+}
+
+const char *model_type_name(dlx_model_type t) { return spec_enum_name(&SPEC_MODEL_TYPES, (int)t); }
+const char *activation_name(dlx_activation a) { return spec_enum_name(&SPEC_ACTIVATIONS, (int)a); }
+const char *loss_name(dlx_loss l) { return spec_enum_name(&SPEC_LOSSES, (int)l); }
+const char *optimizer_type_name(dlx_optimizer_type t) { return spec_enum_name(&SPEC_OPTIMIZERS, (int)t); }
+const char *data_source_name(dlx_data_source s) { return spec_enum_name(&SPEC_DATA_SOURCES, (int)s); }
+const char *preprocess_name(dlx_preprocess p) { return spec_enum_name(&SPEC_PREPROCESS, (int)p); }

@@ -1,0 +1,50 @@
+/*
+ * schema.h — every key of the experiment file and every enum value name.
+ *
+ * One table lists each key by its dotted path and, when it applies only to
+ * some choices of another key (optimizer.momentum only to optimizer.type
+ * momentum or nesterov), that discriminating key and its values. The same
+ * table answers "is this key known?" for the file, for --set and for sweep
+ * keys, and gives the did-you-mean candidates. docs/config.md documents
+ * each entry.
+ */
+#ifndef DLX_SPEC_SCHEMA_H
+#define DLX_SPEC_SCHEMA_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *path;          /* "optimizer.momentum"; top-level keys have no dot */
+    const char *when_key;      /* discriminating key path, or NULL: applies always */
+    const char *when_values;   /* comma-separated values of when_key for which it applies */
+} spec_key;
+
+/* The entry for a dotted path, or NULL. */
+const spec_key *schema_find(const char *path);
+
+/* The names of the keys directly under `parent` ("" for the top level),
+   for did-you-mean. Writes up to max pointers; returns the count. */
+int schema_children(const char *parent, const char **names, int max);
+
+/* True when `value` is one of the comma-separated `values`. */
+bool schema_value_in(const char *value, const char *values);
+
+/* A set of names for an enum-like value. */
+typedef struct {
+    const char *noun;              /* "optimizer", for "unknown optimizer 'adm'" */
+    const char *const *names;      /* indexed by the C enum */
+    int count;
+} spec_enum;
+
+extern const spec_enum SPEC_DATA_SOURCES, SPEC_SYNTHETIC_KINDS, SPEC_PREPROCESS, SPEC_MODEL_TYPES,
+    SPEC_ACTIVATIONS, SPEC_DROPOUT_KINDS, SPEC_DROPOUT_SCALINGS, SPEC_INIT_SCHEMES, SPEC_LOSSES,
+    SPEC_OPTIMIZERS, SPEC_DIAGNOSTICS;
+
+/* The name of value i of an enum, or "unknown". */
+const char *spec_enum_name(const spec_enum *e, int i);
+
+/* Keys of the top level that describe the whole experiment and cannot
+   appear in an arm or be swept. */
+bool schema_is_experiment_key(const char *key);
+
+#endif

@@ -1,0 +1,920 @@
+/*
+ * yaml_tree.c — libyaml events into a located tree, and back to YAML text.
+ *
+ * The parser is a stack machine over libyaml's event stream: a container
+ * event opens a node on the stack, its end event closes it and hands it to
+ * the parent (a sequence appends it; a mapping alternates key and value).
+ * Anchors remember the finished node they name; an alias becomes a deep
+ * copy, after checking that the copy stays within YTREE_MAX_ALIAS_NODES in
+ * total and YTREE_MAX_DEPTH in nesting, which stops exponential documents
+ * ("billion laughs") before they allocate anything.
+ */
+#include "util/yaml_tree.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+/* ---------------------------------------------------------------- nodes */
+
+/* An empty node of a kind, located. */
+static ytree_node *node_new(ytree_kind kind, int line, int col, const ytree_origin *origin)
+{
+    ytree_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->line = line;
+    n->col = col;
+    n->origin = origin;
+    return n;
+}
+
+/* A scalar whose text is the len bytes at text (copied, NUL appended). */
+static ytree_node *scalar_new_len(const char *text, size_t len, bool quoted, int line, int col,
+                                  const ytree_origin *origin)
+{
+    ytree_node *n = node_new(YTREE_SCALAR, line, col, origin);
+    if (!n)
+        return NULL;
+    n->text = malloc(len + 1);
+    if (!n->text) {
+        free(n);
+        return NULL;
+    }
+    if (len)
+        memcpy(n->text, text, len);
+    n->text[len] = '\0';
+    n->len = len;
+    n->quoted = quoted;
+    return n;
+}
+
+ytree_node *ytree_new_scalar(const char *text, bool quoted, int line, int col, const ytree_origin *origin)
+{
+    return scalar_new_len(text, strlen(text), quoted, line, col, origin);
+}
+
+ytree_node *ytree_new_container(ytree_kind kind, int line, int col, const ytree_origin *origin)
+{
+    return node_new(kind, line, col, origin);
+}
+
+void ytree_free(ytree_node *node)
+{
+    if (!node)
+        return;
+    for (int i = 0; i < node->count; i++) {
+        if (node->keys)
+            ytree_free(node->keys[i]);
+        ytree_free(node->values[i]);
+    }
+    free(node->keys);
+    free(node->values);
+    free(node->text);
+    free(node);
+}
+
+/* Make room for one more entry (keys only for maps). */
+static bool container_reserve(ytree_node *c)
+{
+    if (c->count < c->cap)
+        return true;
+    int cap = c->cap ? 2 * c->cap : 4;
+    ytree_node **values = realloc(c->values, (size_t)cap * sizeof *values);
+    if (!values)
+        return false;
+    c->values = values;
+    if (c->kind == YTREE_MAP) {
+        ytree_node **keys = realloc(c->keys, (size_t)cap * sizeof *keys);
+        if (!keys)
+            return false;
+        c->keys = keys;
+    }
+    c->cap = cap;
+    return true;
+}
+
+bool ytree_map_append(ytree_node *map, ytree_node *key, ytree_node *value)
+{
+    if (!container_reserve(map))
+        return false;
+    map->keys[map->count] = key;
+    map->values[map->count] = value;
+    map->count++;
+    return true;
+}
+
+bool ytree_seq_append(ytree_node *seq, ytree_node *item)
+{
+    if (!container_reserve(seq))
+        return false;
+    seq->values[seq->count++] = item;
+    return true;
+}
+
+int ytree_map_index(const ytree_node *map, const char *key)
+{
+    if (!map || map->kind != YTREE_MAP)
+        return -1;
+    size_t len = strlen(key);
+    for (int i = 0; i < map->count; i++)
+        if (map->keys[i]->len == len && memcmp(map->keys[i]->text, key, len) == 0)
+            return i;
+    return -1;
+}
+
+ytree_node *ytree_map_get(const ytree_node *map, const char *key)
+{
+    int i = ytree_map_index(map, key);
+    return i < 0 ? NULL : map->values[i];
+}
+
+void ytree_map_remove(ytree_node *map, int i)
+{
+    ytree_free(map->keys[i]);
+    ytree_free(map->values[i]);
+    for (int j = i + 1; j < map->count; j++) {
+        map->keys[j - 1] = map->keys[j];
+        map->values[j - 1] = map->values[j];
+    }
+    map->count--;
+}
+
+ytree_node *ytree_clone(const ytree_node *node)
+{
+    ytree_node *c;
+    if (node->kind == YTREE_SCALAR)
+        c = scalar_new_len(node->text, node->len, node->quoted, node->line, node->col, node->origin);
+    else
+        c = node_new(node->kind, node->line, node->col, node->origin);
+    if (!c)
+        return NULL;
+    c->flags = node->flags;
+    for (int i = 0; i < node->count; i++) {
+        ytree_node *v = ytree_clone(node->values[i]);
+        ytree_node *k = node->kind == YTREE_MAP ? ytree_clone(node->keys[i]) : NULL;
+        bool ok = v && (node->kind == YTREE_SEQ || k);
+        ok = ok && (node->kind == YTREE_MAP ? ytree_map_append(c, k, v) : ytree_seq_append(c, v));
+        if (!ok) {
+            ytree_free(k);
+            ytree_free(v);
+            ytree_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+/* Number of nodes in a subtree, counting keys; stops early above limit. */
+static long count_nodes(const ytree_node *n, long limit)
+{
+    long total = 1;
+    for (int i = 0; i < n->count && total <= limit; i++) {
+        total += count_nodes(n->values[i], limit - total);
+        if (n->kind == YTREE_MAP)
+            total++;
+    }
+    return total;
+}
+
+/* Nesting height of a subtree: 1 for a scalar. */
+static int tree_height(const ytree_node *n)
+{
+    int h = 0;
+    for (int i = 0; i < n->count; i++) {
+        int hi = tree_height(n->values[i]);
+        if (hi > h)
+            h = hi;
+    }
+    return h + 1;
+}
+
+/* ------------------------------------------------------------- messages */
+
+void ytree_error(dlx_diags *diags, const ytree_node *node, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    const ytree_origin *o = node->origin;
+    const char *file = o ? o->file : NULL;
+    if (o && o->context)
+        diags_add(diags, file, node->line, node->col, "%s: %s", o->context, msg);
+    else
+        diags_add(diags, file, node->line, node->col, "%s", msg);
+}
+
+void ytree_describe(const ytree_node *node, char *buf, size_t size)
+{
+    if (node->kind == YTREE_MAP) {
+        snprintf(buf, size, "a mapping");
+        return;
+    }
+    if (node->kind == YTREE_SEQ) {
+        snprintf(buf, size, "a sequence");
+        return;
+    }
+    ytree_value v = ytree_resolve(node);
+    switch (v.type) {
+    case YTREE_NULL: snprintf(buf, size, "null"); break;
+    case YTREE_BOOL: snprintf(buf, size, "boolean %s", v.boolean ? "true" : "false"); break;
+    case YTREE_INT: snprintf(buf, size, "integer %.40s", node->text); break;
+    case YTREE_FLOAT: snprintf(buf, size, "number %.40s", node->text); break;
+    case YTREE_STRING:
+        if (node->len > 40)
+            snprintf(buf, size, "string \"%.40s...\"", node->text);
+        else
+            snprintf(buf, size, "string \"%s\"", node->text);
+        break;
+    }
+}
+
+/* --------------------------------------------------------------- parser */
+
+typedef struct {
+    char *name;
+    ytree_node *node;    /* NULL while the anchored node is still open */
+    int height;
+} anchor_entry;
+
+typedef struct {
+    const ytree_origin *origin;
+    int col_offset;
+    dlx_diags *diags;
+    dlx_status status;
+    ytree_node *stack[YTREE_MAX_DEPTH + 1];
+    ytree_node *pending_key[YTREE_MAX_DEPTH + 1]; /* map on the stack: key awaiting its value */
+    bool discard_value[YTREE_MAX_DEPTH + 1];     /* map: the pending key was a duplicate */
+    char *open_anchor[YTREE_MAX_DEPTH + 1];      /* anchor of each open container */
+    int depth;
+    bool stop;                                   /* a fatal problem: read no further */
+    ytree_node *root;
+    bool have_root;
+    int documents;
+    anchor_entry *anchors;
+    int n_anchors, cap_anchors;
+    long alias_nodes;
+} parse_state;
+
+/* libyaml marks are 0-based; ours are 1-based. */
+static int mark_line(const yaml_mark_t *m) { return (int)m->line + 1; }
+
+/* 1-based column, shifted on the first line by the caller's offset. */
+static int mark_col(const parse_state *ps, const yaml_mark_t *m)
+{
+    return (int)m->column + 1 + (m->line == 0 ? ps->col_offset : 0);
+}
+
+/* One message at a position of an origin, with the origin's context. */
+static void origin_error(dlx_diags *diags, const ytree_origin *o, int line, int col, const char *msg)
+{
+    if (o->context)
+        diags_add(diags, o->file, line, col, "%s: %s", o->context, msg);
+    else
+        diags_add(diags, o->file, line, col, "%s", msg);
+}
+
+/* Record a failed allocation once; parsing stops. */
+static void out_of_memory(parse_state *ps)
+{
+    if (ps->status != DLX_ERR_RUNTIME)
+        diags_add(ps->diags, ps->origin->file, 0, 0, "out of memory while reading YAML");
+    ps->status = DLX_ERR_RUNTIME;
+}
+
+/* A problem in the document: reported, parsing goes on unless stopped. */
+static void input_error(parse_state *ps, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void input_error(parse_state *ps, int line, int col, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    origin_error(ps->diags, ps->origin, line, col, msg);
+    if (ps->status == DLX_OK)
+        ps->status = DLX_ERR_INPUT;
+}
+
+/* The latest anchor of that name, or NULL. */
+static anchor_entry *anchor_find(parse_state *ps, const char *name)
+{
+    for (int i = ps->n_anchors - 1; i >= 0; i--)
+        if (strcmp(ps->anchors[i].name, name) == 0)
+            return &ps->anchors[i];
+    return NULL;
+}
+
+/* Start an anchor (a redefinition shadows the earlier one, as YAML says). */
+static char *anchor_open(parse_state *ps, const char *name)
+{
+    if (ps->n_anchors == ps->cap_anchors) {
+        int cap = ps->cap_anchors ? 2 * ps->cap_anchors : 8;
+        anchor_entry *a = realloc(ps->anchors, (size_t)cap * sizeof *a);
+        if (!a) {
+            out_of_memory(ps);
+            return NULL;
+        }
+        ps->anchors = a;
+        ps->cap_anchors = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        out_of_memory(ps);
+        return NULL;
+    }
+    ps->anchors[ps->n_anchors++] = (anchor_entry){copy, NULL, 0};
+    return copy;
+}
+
+/* The anchored node is complete: aliases may now copy it. */
+static void anchor_close(parse_state *ps, const char *name, ytree_node *node)
+{
+    for (int i = ps->n_anchors - 1; i >= 0; i--)
+        if (ps->anchors[i].name == name) {
+            ps->anchors[i].node = node;
+            ps->anchors[i].height = tree_height(node);
+            return;
+        }
+}
+
+/* Merge key: move the entries of `src` (a map) that `map` lacks into it. */
+static void merge_from(parse_state *ps, ytree_node *map, ytree_node *src)
+{
+    for (int i = 0; i < src->count; i++) {
+        if (!src->keys[i])
+            continue;
+        if (ytree_map_index(map, src->keys[i]->text) >= 0)
+            continue;
+        if (!ytree_map_append(map, src->keys[i], src->values[i])) {
+            out_of_memory(ps);
+            return;
+        }
+        src->keys[i] = NULL;
+        src->values[i] = NULL;
+    }
+}
+
+/* YAML 1.1 merge keys (`<<: *base` or `<<: [*a, *b]`): explicit keys win,
+   then earlier merged mappings over later ones. */
+static void resolve_merge_keys(parse_state *ps, ytree_node *map)
+{
+    int i = ytree_map_index(map, "<<");
+    if (i < 0 || map->keys[i]->quoted)
+        return;
+    ytree_node *key = map->keys[i], *value = map->values[i];
+    for (int j = i + 1; j < map->count; j++) {
+        map->keys[j - 1] = map->keys[j];
+        map->values[j - 1] = map->values[j];
+    }
+    map->count--;
+    if (value->kind == YTREE_MAP) {
+        merge_from(ps, map, value);
+    } else if (value->kind == YTREE_SEQ) {
+        for (int k = 0; k < value->count; k++) {
+            if (value->values[k]->kind == YTREE_MAP)
+                merge_from(ps, map, value->values[k]);
+            else
+                input_error(ps, value->values[k]->line, value->values[k]->col,
+                            "merge key '<<' takes mappings (an alias such as *base or a list of them)");
+        }
+    } else {
+        input_error(ps, value->line, value->col,
+                    "merge key '<<' takes a mapping (an alias such as *base or a list of them)");
+    }
+    /* entries moved out are NULL; ytree_free skips them */
+    ytree_free(key);
+    ytree_free(value);
+}
+
+/* Hand a finished node to its parent (or make it the root). */
+static void attach(parse_state *ps, ytree_node *node)
+{
+    if (ps->depth == 0) {
+        ps->root = node;
+        ps->have_root = true;
+        return;
+    }
+    int top = ps->depth - 1;
+    ytree_node *parent = ps->stack[top];
+    if (parent->kind == YTREE_SEQ) {
+        if (!ytree_seq_append(parent, node)) {
+            ytree_free(node);
+            out_of_memory(ps);
+        }
+        return;
+    }
+    ytree_node *key = ps->pending_key[top];
+    if (key || ps->discard_value[top]) {
+        ps->pending_key[top] = NULL;
+        if (ps->discard_value[top]) {
+            ps->discard_value[top] = false;
+            ytree_free(node);
+            return;
+        }
+        if (!ytree_map_append(parent, key, node)) {
+            ytree_free(key);
+            ytree_free(node);
+            out_of_memory(ps);
+        }
+        return;
+    }
+    /* node is a key */
+    if (node->kind != YTREE_SCALAR) {
+        input_error(ps, node->line, node->col, "mapping keys must be scalars");
+        ytree_free(node);
+        ps->discard_value[top] = true;
+        return;
+    }
+    int first = ytree_map_index(parent, node->text);
+    if (first >= 0) {
+        input_error(ps, node->line, node->col, "duplicate key '%.200s' (first defined at line %d, column %d)",
+                    node->text, parent->keys[first]->line, parent->keys[first]->col);
+        ps->discard_value[top] = true;
+        ytree_free(node);
+        return;
+    }
+    ps->pending_key[top] = node;
+}
+
+/* A string scalar when tagged !!str; other tags are ignored. */
+static bool tagged_as_string(const yaml_char_t *tag)
+{
+    return tag && strcmp((const char *)tag, YAML_STR_TAG) == 0;
+}
+
+/* A scalar event: a new located scalar node. */
+static void on_scalar(parse_state *ps, const yaml_event_t *ev)
+{
+    bool quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || tagged_as_string(ev->data.scalar.tag);
+    ytree_node *n = scalar_new_len((const char *)ev->data.scalar.value, ev->data.scalar.length, quoted,
+                                   mark_line(&ev->start_mark), mark_col(ps, &ev->start_mark), ps->origin);
+    if (!n) {
+        out_of_memory(ps);
+        return;
+    }
+    if (ev->data.scalar.anchor) {
+        char *name = anchor_open(ps, (const char *)ev->data.scalar.anchor);
+        if (name)
+            anchor_close(ps, name, n);
+    }
+    attach(ps, n);
+}
+
+/* A mapping or sequence starts: push an open node. */
+static void on_container_start(parse_state *ps, const yaml_event_t *ev, ytree_kind kind)
+{
+    if (ps->depth == YTREE_MAX_DEPTH) {
+        input_error(ps, mark_line(&ev->start_mark), mark_col(ps, &ev->start_mark),
+                    "nesting deeper than %d levels", YTREE_MAX_DEPTH);
+        ps->stop = true;
+        return;
+    }
+    ytree_node *n = node_new(kind, mark_line(&ev->start_mark), mark_col(ps, &ev->start_mark), ps->origin);
+    if (!n) {
+        out_of_memory(ps);
+        return;
+    }
+    const yaml_char_t *anchor = kind == YTREE_MAP ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
+    ps->open_anchor[ps->depth] = anchor ? anchor_open(ps, (const char *)anchor) : NULL;
+    ps->pending_key[ps->depth] = NULL;
+    ps->discard_value[ps->depth] = false;
+    ps->stack[ps->depth++] = n;
+}
+
+/* A mapping or sequence ends: pop it, resolve merge keys, attach it. */
+static void on_container_end(parse_state *ps)
+{
+    ytree_node *n = ps->stack[--ps->depth];
+    ytree_free(ps->pending_key[ps->depth]);
+    ps->pending_key[ps->depth] = NULL;
+    if (n->kind == YTREE_MAP)
+        resolve_merge_keys(ps, n);
+    if (ps->open_anchor[ps->depth])
+        anchor_close(ps, ps->open_anchor[ps->depth], n);
+    attach(ps, n);
+}
+
+/* An alias: a bounded deep copy of the anchored node. */
+static void on_alias(parse_state *ps, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    int line = mark_line(&ev->start_mark), col = mark_col(ps, &ev->start_mark);
+    anchor_entry *a = anchor_find(ps, name);
+    ytree_node *copy = NULL;
+    if (!a) {
+        input_error(ps, line, col, "undefined alias '*%.200s'", name);
+    } else if (!a->node) {
+        input_error(ps, line, col, "alias '*%.200s' refers to a node that contains it", name);
+    } else if (ps->depth + a->height > YTREE_MAX_DEPTH) {
+        input_error(ps, line, col, "alias '*%.200s' nests deeper than %d levels", name, YTREE_MAX_DEPTH);
+    } else {
+        long budget = YTREE_MAX_ALIAS_NODES - ps->alias_nodes;
+        long size = count_nodes(a->node, budget);
+        if (size > budget) {
+            input_error(ps, line, col,
+                        "alias '*%.200s' expands the document beyond %d nodes (an exponential "
+                        "\"billion laughs\" document?)", name, (int)YTREE_MAX_ALIAS_NODES);
+            ps->stop = true;
+        } else {
+            ps->alias_nodes += size;
+            copy = ytree_clone(a->node);
+            if (!copy) {
+                out_of_memory(ps);
+                return;
+            }
+            copy->line = line;
+            copy->col = col;
+        }
+    }
+    if (!copy) {
+        /* stand-in so that the structure stays consistent */
+        copy = scalar_new_len("", 0, false, line, col, ps->origin);
+        if (!copy) {
+            out_of_memory(ps);
+            return;
+        }
+    }
+    attach(ps, copy);
+}
+
+/* libyaml's own error, with its problem and context texts. */
+static void syntax_error(parse_state *ps, const yaml_parser_t *p)
+{
+    const char *problem = p->problem ? p->problem : "invalid YAML";
+    char msg[400];
+    if (p->error == YAML_READER_ERROR) {
+        snprintf(msg, sizeof msg, "%s at byte %zu", problem, p->problem_offset);
+        origin_error(ps->diags, ps->origin, 0, 0, msg);
+    } else if (p->error == YAML_MEMORY_ERROR) {
+        out_of_memory(ps);
+        return;
+    } else {
+        if (p->context)
+            snprintf(msg, sizeof msg, "%s %s (which started at line %d)", problem, p->context,
+                     mark_line(&p->context_mark));
+        else
+            snprintf(msg, sizeof msg, "%s", problem);
+        origin_error(ps->diags, ps->origin, mark_line(&p->problem_mark), mark_col(ps, &p->problem_mark), msg);
+    }
+    if (ps->status == DLX_OK)
+        ps->status = DLX_ERR_INPUT;
+}
+
+/* Free what an interrupted parse left open. */
+static void parse_state_free(parse_state *ps)
+{
+    for (int i = 0; i < ps->depth; i++) {
+        ytree_free(ps->stack[i]);
+        ytree_free(ps->pending_key[i]);
+    }
+    for (int i = 0; i < ps->n_anchors; i++)
+        free(ps->anchors[i].name);
+    free(ps->anchors);
+}
+
+/* Handle one event; false at the end of the stream or on a fatal error. */
+static bool on_event(parse_state *ps, const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_STREAM_END_EVENT: return false;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++ps->documents > 1) {
+            input_error(ps, mark_line(&ev->start_mark), mark_col(ps, &ev->start_mark),
+                        "expected a single YAML document, found a second one");
+            return false;
+        }
+        return true;
+    case YAML_SCALAR_EVENT: on_scalar(ps, ev); break;
+    case YAML_SEQUENCE_START_EVENT: on_container_start(ps, ev, YTREE_SEQ); break;
+    case YAML_MAPPING_START_EVENT: on_container_start(ps, ev, YTREE_MAP); break;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: on_container_end(ps); break;
+    case YAML_ALIAS_EVENT: on_alias(ps, ev); break;
+    default: break;
+    }
+    return ps->status != DLX_ERR_RUNTIME && !ps->stop;
+}
+
+dlx_status ytree_parse(const char *text, size_t len, const ytree_origin *origin, int col_offset,
+                       ytree_node **root, dlx_diags *diags)
+{
+    *root = NULL;
+    parse_state *ps = calloc(1, sizeof *ps);
+    if (!ps) {
+        diags_add(diags, origin->file, 0, 0, "out of memory while reading YAML");
+        return DLX_ERR_RUNTIME;
+    }
+    ps->origin = origin;
+    ps->col_offset = col_offset;
+    ps->diags = diags;
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        free(ps);
+        diags_add(diags, origin->file, 0, 0, "out of memory while reading YAML");
+        return DLX_ERR_RUNTIME;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            syntax_error(ps, &parser);
+            break;
+        }
+        bool more = on_event(ps, &ev);
+        yaml_event_delete(&ev);
+        if (!more)
+            break;
+    }
+    yaml_parser_delete(&parser);
+    dlx_status st = ps->status;
+    if (st == DLX_OK)
+        *root = ps->root;
+    else
+        ytree_free(ps->root);
+    parse_state_free(ps);
+    free(ps);
+    return st;
+}
+
+/* ------------------------------------------------------- scalar meaning */
+
+/* s is one of the NULL-terminated set. */
+static bool text_in(const char *s, const char *const *set)
+{
+    for (int i = 0; set[i]; i++)
+        if (strcmp(s, set[i]) == 0)
+            return true;
+    return false;
+}
+
+/* s is [0-9]+ (at least one digit), or with allowed hex/octal digits. */
+static bool all_digits(const char *s, int base)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++) {
+        int c = (unsigned char)*s;
+        bool ok = base == 16 ? ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))
+                  : base == 8 ? (c >= '0' && c <= '7')
+                              : (c >= '0' && c <= '9');
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? — YAML 1.2 core float. */
+static bool is_core_float(const char *s)
+{
+    if (*s == '-' || *s == '+')
+        s++;
+    int int_digits = 0, frac_digits = 0;
+    while (*s >= '0' && *s <= '9') {
+        s++;
+        int_digits++;
+    }
+    if (*s == '.') {
+        s++;
+        while (*s >= '0' && *s <= '9') {
+            s++;
+            frac_digits++;
+        }
+    }
+    if (int_digits == 0 && frac_digits == 0)
+        return false;
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '-' || *s == '+')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return false;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* strtod in the "C" locale, whatever the process locale is. */
+static double strtod_c(const char *s)
+{
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    double x = strtod(s, NULL);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return x;
+}
+
+ytree_value ytree_resolve(const ytree_node *n)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
+    static const char *const trues[] = {"true", "True", "TRUE", NULL};
+    static const char *const falses[] = {"false", "False", "FALSE", NULL};
+    static const char *const infs[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL};
+    static const char *const minus_infs[] = {"-.inf", "-.Inf", "-.INF", NULL};
+    static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
+    ytree_value v = {.type = YTREE_STRING};
+    if (n->kind != YTREE_SCALAR || n->quoted || strlen(n->text) != n->len)
+        return v;
+    const char *s = n->text;
+    if (text_in(s, nulls)) {
+        v.type = YTREE_NULL;
+    } else if (text_in(s, trues) || text_in(s, falses)) {
+        v.type = YTREE_BOOL;
+        v.boolean = text_in(s, trues);
+    } else if (text_in(s, infs) || text_in(s, minus_infs) || text_in(s, nans)) {
+        v.type = YTREE_FLOAT;
+        v.number = text_in(s, nans) ? NAN : text_in(s, infs) ? INFINITY : -INFINITY;
+    } else if ((s[0] == '0' && s[1] == 'x' && all_digits(s + 2, 16)) ||
+               (s[0] == '0' && s[1] == 'o' && all_digits(s + 2, 8))) {
+        v.type = YTREE_INT;
+        errno = 0;
+        unsigned long long u = strtoull(s + 2, NULL, s[1] == 'x' ? 16 : 8);
+        v.int_overflow = errno == ERANGE || u > (unsigned long long)INT64_MAX;
+        v.integer = v.int_overflow ? 0 : (long long)u;
+        v.number = (double)u;
+    } else if (all_digits(s + (s[0] == '-' || s[0] == '+'), 10)) {
+        v.type = YTREE_INT;
+        errno = 0;
+        v.integer = strtoll(s, NULL, 10);
+        v.int_overflow = errno == ERANGE;
+        v.number = strtod_c(s);
+    } else if (is_core_float(s)) {
+        v.type = YTREE_FLOAT;
+        v.number = strtod_c(s);
+    }
+    return v;
+}
+
+bool ytree_is_null(const ytree_node *node)
+{
+    return node->kind == YTREE_SCALAR && ytree_resolve(node).type == YTREE_NULL;
+}
+
+/* ------------------------------------------------------------ formatting */
+
+void ytree_format_float(double x, char buf[32])
+{
+    if (isnan(x)) {
+        strcpy(buf, ".nan");
+        return;
+    }
+    if (isinf(x)) {
+        strcpy(buf, x > 0 ? ".inf" : "-.inf");
+        return;
+    }
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    char text[32];
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, x);
+        if (strtod(text, NULL) == x)
+            break;
+    }
+    /* whole numbers below 1e16 read better without an exponent: 100.0, not 1.0e+02 */
+    if (strchr(text, 'e') && fabs(x) >= 1 && fabs(x) < 1e16)
+        snprintf(text, sizeof text, "%.0f", x);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    /* give the mantissa a '.', so every YAML reader sees a float */
+    char *e = strchr(text, 'e');
+    size_t mantissa = e ? (size_t)(e - text) : strlen(text);
+    if (memchr(text, '.', mantissa))
+        snprintf(buf, 32, "%s", text);
+    else
+        snprintf(buf, 32, "%.*s.0%s", (int)mantissa, text, e ? e : "");
+}
+
+/* A growing text in a caller's buffer, snprintf-style. */
+typedef struct {
+    char *buf;
+    size_t size, len;
+} text_out;
+
+/* Append n bytes, truncating at the buffer end but counting all. */
+static void put(text_out *o, const char *s, size_t n)
+{
+    if (o->len + 1 < o->size) {
+        size_t room = o->size - 1 - o->len;
+        memcpy(o->buf + o->len, s, n < room ? n : room);
+    }
+    o->len += n;
+    if (o->size)
+        o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
+}
+
+/* Append a NUL-terminated string. */
+static void puts_(text_out *o, const char *s) { put(o, s, strlen(s)); }
+
+/* Plain style reads back as this very string in block and flow context,
+   for YAML 1.2 and for YAML 1.1 readers (yes/no, 1_000, 1:20 are not
+   strings there). Conservative: when in doubt, quote. */
+static bool plain_safe(const char *s, size_t len)
+{
+    static const char *const yaml11_words[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+                                               "on", "On", "ON", "off", "Off", "OFF", "<<", "=", NULL};
+    if (len == 0 || strlen(s) != len)
+        return false;
+    if (strchr("-?:,[]{}#&*!|>'\"%@` \t+.0123456789", s[0]))
+        return false;
+    if (s[len - 1] == ' ' || s[len - 1] == '\t')
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f || strchr(",[]{}:#", c))
+            return false;
+    }
+    if (text_in(s, yaml11_words))
+        return false;
+    ytree_node probe = {.kind = YTREE_SCALAR, .text = (char *)s, .len = len};
+    return ytree_resolve(&probe).type == YTREE_STRING;
+}
+
+/* A string, plain when safe, else double-quoted with escapes. */
+static void put_string(text_out *o, const char *s, size_t len)
+{
+    if (plain_safe(s, len)) {
+        put(o, s, len);
+        return;
+    }
+    puts_(o, "\"");
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[8];
+        switch (c) {
+        case '"': puts_(o, "\\\""); break;
+        case '\\': puts_(o, "\\\\"); break;
+        case '\n': puts_(o, "\\n"); break;
+        case '\t': puts_(o, "\\t"); break;
+        case '\r': puts_(o, "\\r"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\x%02x", c);
+                puts_(o, esc);
+            } else {
+                put(o, (const char *)&s[i], 1);
+            }
+        }
+    }
+    puts_(o, "\"");
+}
+
+int ytree_format_string(const char *s, size_t len, char *buf, size_t size)
+{
+    text_out o = {buf, size, 0};
+    if (size)
+        buf[0] = '\0';
+    put_string(&o, s, len);
+    return (int)o.len;
+}
+
+/* A node in flow style, recursively. */
+static void put_flow(text_out *o, const ytree_node *n)
+{
+    if (n->kind == YTREE_SCALAR) {
+        ytree_value v = ytree_resolve(n);
+        if (v.type == YTREE_NULL)
+            puts_(o, "null");
+        else if (v.type == YTREE_STRING)
+            put_string(o, n->text, n->len);
+        else
+            put(o, n->text, n->len);
+        return;
+    }
+    puts_(o, n->kind == YTREE_SEQ ? "[" : "{");
+    for (int i = 0; i < n->count; i++) {
+        if (i)
+            puts_(o, ", ");
+        if (n->kind == YTREE_MAP) {
+            put_flow(o, n->keys[i]);
+            puts_(o, ": ");
+        }
+        put_flow(o, n->values[i]);
+    }
+    puts_(o, n->kind == YTREE_SEQ ? "]" : "}");
+}
+
+int ytree_to_flow(const ytree_node *node, char *buf, size_t size)
+{
+    text_out o = {buf, size, 0};
+    if (size)
+        buf[0] = '\0';
+    put_flow(&o, node);
+    return (int)o.len;
+}
