@@ -317,9 +317,10 @@ static void test_logistic(void **state)
 static void test_teacher(void **state)
 {
     (void)state;
-    /* Class balance for several sizes, including the larger defaults of docs. */
-    const int sizes[3][3] = {{20, 64, 10}, {50, 100, 10}, {10, 16, 3}};
-    for (int t = 0; t < 3; t++) {
+    /* Class balance for several sizes (dim, teacher_hidden, classes), the
+       first the defaults of the spec layer (docs/config.md). */
+    const int sizes[5][3] = {{10, 32, 2}, {10, 32, 10}, {20, 64, 10}, {50, 100, 10}, {10, 16, 3}};
+    for (int t = 0; t < 5; t++) {
         dlx_data_config c = synthetic_config(SYN_TEACHER, 20000, 100, sizes[t][0]);
         c.teacher_hidden = sizes[t][1];
         c.classes = sizes[t][2];
