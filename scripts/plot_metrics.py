@@ -364,7 +364,13 @@ def plot_figure(rows, header, title, x_column):
     loss_axis = axes[0]
     losses = np.concatenate([draw_curve(loss_axis, groups, colours, "train_loss", "-"),
                              draw_curve(loss_axis, groups, colours, "test_loss", "--")])
-    choose_scale(loss_axis, losses, signed=False)
+    # Losses span orders of magnitude between epoch 0 and the end of training:
+    # a log axis keeps the late epochs, where the arms differ, readable.
+    finite_losses = losses[np.isfinite(losses)]
+    if finite_losses.size and (finite_losses > 0).all():
+        loss_axis.set_yscale("log")
+    else:
+        choose_scale(loss_axis, losses, signed=False)
     loss_axis.set_title("(a) loss")
     loss_axis.set_ylabel("mean data loss")
 
