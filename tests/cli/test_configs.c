@@ -1,0 +1,122 @@
+/*
+ * The claims of the configs in configs/, on reduced versions where the full
+ * run takes minutes. Needs Debian's dataset-fashion-mnist (the set-up
+ * installs it); skipped with a message when the data are missing.
+ *
+ * - bn_vs_nobn (Ioffe & Szegedy 2015, fig. 1): with batch normalization the
+ *   sigmoid network reaches a given test accuracy in fewer steps and ends
+ *   with lower training loss and higher test accuracy, for every seed.
+ * - fashion_mlp: a 784-256-10 ReLU MLP with momentum reaches test accuracy
+ *   >= 0.87 in 10 epochs (the foundation's acceptance figure), full data.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+
+#include "../support/harness.h"
+
+static const char *source_root(void)
+{
+    const char *r = getenv("DLX_SOURCE_ROOT");
+    return r ? r : ".";
+}
+
+static int have_fashion_mnist(void)
+{
+    struct stat sb;
+    return stat("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", &sb) == 0 ||
+           (getenv("DLX_DATA") != NULL);
+}
+
+/* First epoch at which the run (arm, seed) reaches test accuracy >= level,
+   or a large number if it never does. */
+static int first_epoch_reaching(const harness_csv *csv, const char *arm, int seed, double level)
+{
+    for (int r = 0; r < csv->n_rows; r++)
+        if (!strcmp(harness_csv_str(csv, r, "arm"), arm) &&
+            (int)harness_csv_num(csv, r, "seed") == seed &&
+            harness_csv_num(csv, r, "test_acc") >= level)
+            return (int)harness_csv_num(csv, r, "epoch");
+    return 1 << 30;
+}
+
+static int row_of(const harness_csv *csv, const char *arm, int seed, int epoch)
+{
+    for (int r = 0; r < csv->n_rows; r++)
+        if (!strcmp(harness_csv_str(csv, r, "arm"), arm) &&
+            (int)harness_csv_num(csv, r, "seed") == seed &&
+            (int)harness_csv_num(csv, r, "epoch") == epoch)
+            return r;
+    fail_msg("no row for %s seed %d epoch %d", arm, seed, epoch);
+    return -1;
+}
+
+static void test_bn_vs_nobn_reduced(void **state)
+{
+    (void)state;
+    if (!have_fashion_mnist())
+        skip();
+    char *dir = harness_tmpdir();
+    /* 6000 training images, 3 epochs, 3 seeds: ~20 s on 2 cores. */
+    int code = harness_dlx(NULL, NULL,
+                           "run '%s/configs/bn_vs_nobn.yaml' --out '%s/bn' --quiet --jobs 2 "
+                           "--set data.n_train=6000 --set data.n_test=2000 --set training.epochs=3",
+                           source_root(), dir);
+    assert_int_equal(code, 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bn/metrics.csv", dir);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    for (int seed = 1; seed <= 3; seed++) {
+        int plain = row_of(&csv, "no_bn", seed, 3), bn = row_of(&csv, "bn", seed, 3);
+        double acc_plain = harness_csv_num(&csv, plain, "test_acc");
+        double acc_bn = harness_csv_num(&csv, bn, "test_acc");
+        print_message("seed %d: test accuracy no_bn %.4f, bn %.4f\n", seed, acc_plain, acc_bn);
+        assert_true(acc_bn > acc_plain + 0.01);
+        assert_true(harness_csv_num(&csv, bn, "train_loss") <
+                    harness_csv_num(&csv, plain, "train_loss"));
+        /* Fewer steps to 70% test accuracy. */
+        assert_true(first_epoch_reaching(&csv, "bn", seed, 0.70) <=
+                    first_epoch_reaching(&csv, "no_bn", seed, 0.70));
+    }
+    harness_csv_free(&csv);
+    harness_rmtree(dir);
+    free(dir);
+}
+
+static void test_fashion_mlp_accuracy(void **state)
+{
+    (void)state;
+    if (!have_fashion_mnist())
+        skip();
+    char *dir = harness_tmpdir();
+    int code = harness_dlx(NULL, NULL, "run '%s/configs/fashion_mlp.yaml' --out '%s/f' --quiet",
+                           source_root(), dir);
+    assert_int_equal(code, 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/f/summary.csv", dir);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    double acc = harness_csv_num(&csv, 0, "final_test_acc");
+    print_message("784-256-10 ReLU, 10 epochs: test accuracy %.4f\n", acc);
+    assert_true(acc >= 0.87);
+    harness_csv_free(&csv);
+    harness_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bn_vs_nobn_reduced),
+        cmocka_unit_test(test_fashion_mlp_accuracy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
