@@ -28,17 +28,25 @@ void diags_add(dlx_diags *d, const char *file, int line, int col, const char *fm
         d->items = items;
         d->cap = cap;
     }
+    /* Format into a stack buffer; a longer message is formatted again into
+       a buffer of the size the first pass measured. */
+    char small[256];
     va_list ap;
-    char probe[1];
     va_start(ap, fmt);
-    int n = vsnprintf(probe, sizeof probe, fmt, ap); /* the length it needs */
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    char *msg = malloc((size_t)(n > 0 ? n : 0) + 1);
+    if (n < 0)
+        n = 0;
+    char *msg = malloc((size_t)n + 1);
     if (!msg)
         return;
-    va_start(ap, fmt);
-    vsnprintf(msg, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t)n < sizeof small) {
+        memcpy(msg, small, (size_t)n + 1);
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     d->items[d->count++] = (dlx_diag){dup_or_null(file), line, col, msg};
 }
 

@@ -11,10 +11,21 @@
 #include <string.h>
 #include <sys/wait.h>
 
+/* malloc that stops the test program when memory runs out. */
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p) {
+        fprintf(stderr, "harness: out of memory\n");
+        exit(99);
+    }
+    return p;
+}
+
 char *harness_tmpdir(void)
 {
     const char *base = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    char *p = malloc(strlen(base) + 32);
+    char *p = xmalloc(strlen(base) + 32);
     sprintf(p, "%s/dlx-test-XXXXXX", base);
     if (!mkdtemp(p)) {
         free(p);
@@ -25,7 +36,7 @@ char *harness_tmpdir(void)
 
 char *harness_write(const char *dir, const char *name, const char *text)
 {
-    char *p = malloc(strlen(dir) + strlen(name) + 2);
+    char *p = xmalloc(strlen(dir) + strlen(name) + 2);
     sprintf(p, "%s/%s", dir, name);
     FILE *f = fopen(p, "w");
     if (f) {
@@ -43,7 +54,7 @@ char *harness_read(const char *path)
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
+    char *s = xmalloc((size_t)n + 1);
     size_t got = fread(s, 1, (size_t)n, f);
     s[got] = '\0';
     fclose(f);
@@ -152,7 +163,7 @@ char *harness_metrics_without_wall(const char *path)
         return NULL;
     int wall = harness_csv_col(&csv, "wall_s");
     size_t cap = 1 << 16, len = 0;
-    char *out = malloc(cap);
+    char *out = xmalloc(cap);
     out[0] = '\0';
     for (int r = -1; r < csv.n_rows; r++) {
         char **cells = r < 0 ? csv.header : csv.cells[r];
