@@ -5,7 +5,9 @@
 #
 # Usage: scripts/run_main.sh [DLX_RUN_OPTION...]   e.g. scripts/run_main.sh --jobs 2
 #   The options go to `dlx run` (SPEC §1). --force is always given, so that running this
-#   script again replaces the previous results instead of refusing to overwrite them.
+#   script again replaces the previous results instead of refusing to overwrite them, and
+#   --jobs N with N the number of cores (one BLAS thread per run: the runs are small, and
+#   running them side by side beats threading each), unless the options name --jobs.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -19,6 +21,11 @@ for ((i = 0; i < ${#args[@]}; i++)); do  # follow an --out given to dlx run
         --out=*) results="${args[i]#--out=}" ;;
     esac
 done
+
+case " ${args[*]} " in
+    *" --jobs "* | *" --jobs="*) ;;
+    *) args+=(--jobs "$(nproc)") ;;
+esac
 
 bash scripts/setup.sh
 echo "run_main: dlx run $config --force${args[*]:+ ${args[*]}}" >&2
