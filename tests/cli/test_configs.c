@@ -105,7 +105,7 @@ static void test_fashion_mlp_accuracy(void **state)
     harness_csv csv;
     assert_int_equal(harness_csv_read(&csv, path), 0);
     /* "Reaches": the best evaluation of the 10 epochs (measured finals over
-       seeds 1-4: 0.870-0.880; best 0.875-0.881). */
+       seeds 1-4: 0.870-0.880; best 0.8749-0.8805). */
     double best = harness_csv_num(&csv, 0, "best_test_acc");
     print_message("784-256-10 ReLU, 10 epochs: best test accuracy %.4f, final %.4f\n", best,
                   harness_csv_num(&csv, 0, "final_test_acc"));
