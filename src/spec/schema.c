@@ -149,7 +149,7 @@ static const char *const losses[] = {"cross_entropy", "logistic", "mse"};
 static const char *const optimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
 /* Diagnostics known to this version (SPEC §4); the list grows as they are
    implemented. Empty for now: every name is reported as unknown. */
-static const char *const diagnostics[] = {NULL};
+static const char *const diagnostics[] = {"weight_norm", "grad_norm"};
 
 #define ENUM(noun, table) {noun, table, (int)(sizeof table / sizeof table[0])}
 
@@ -163,7 +163,7 @@ const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);
 const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);
-const spec_enum SPEC_DIAGNOSTICS = {"diagnostic", diagnostics, 0};
+const spec_enum SPEC_DIAGNOSTICS = ENUM("diagnostic", diagnostics);
 
 const char *spec_enum_name(const spec_enum *e, int i)
 {

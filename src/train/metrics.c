@@ -41,30 +41,34 @@ static void num_or_empty(dlx_csv_row *row, double v)
 }
 
 static dlx_status write_header(FILE *fp, const char *path, const char *const *fixed, int n_fixed,
-                               int n_extra, const char *const *extra_names, dlx_diags *diags)
+                               const dlx_columns *middle, int n_extra,
+                               const char *const *extra_names, dlx_diags *diags)
 {
     dlx_csv_row row;
     csv_row_begin(&row);
     for (int i = 0; i < n_fixed; i++)
         csv_row_str(&row, fixed[i]);
+    for (int i = 0; middle && i < middle->count; i++)
+        csv_row_str(&row, middle->names[i]);
     for (int i = 0; i < n_extra; i++)
         csv_row_str(&row, extra_names[i]);
     return csv_row_write(&row, fp, diags, path);
 }
 
-dlx_status metrics_write_header(FILE *fp, const char *path, int n_extra,
-                                const char *const *extra_names, dlx_diags *diags)
+dlx_status metrics_write_header(FILE *fp, const char *path, const dlx_columns *diag_columns,
+                                int n_extra, const char *const *extra_names, dlx_diags *diags)
 {
-    return write_header(fp, path, METRICS_COLUMNS, 12, n_extra, extra_names, diags);
+    return write_header(fp, path, METRICS_COLUMNS, 12, diag_columns, n_extra, extra_names, diags);
 }
 
 dlx_status summary_write_header(FILE *fp, const char *path, int n_extra,
                                 const char *const *extra_names, dlx_diags *diags)
 {
-    return write_header(fp, path, SUMMARY_COLUMNS, 12, n_extra, extra_names, diags);
+    return write_header(fp, path, SUMMARY_COLUMNS, 12, NULL, n_extra, extra_names, diags);
 }
 
-dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *r, int n_extra,
+dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *r,
+                             int n_diag, const double *diag_values, int n_extra,
                              const char *const *extra_values, dlx_diags *diags)
 {
     dlx_csv_row row;
@@ -84,6 +88,8 @@ dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *
     else
         csv_row_empty(&row);
     csv_row_num(&row, r->wall_s);
+    for (int i = 0; i < n_diag; i++)
+        num_or_empty(&row, diag_values[i]);
     for (int i = 0; i < n_extra; i++)
         csv_row_str(&row, extra_values[i]);
     return csv_row_write(&row, fp, diags, path);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "train/diagnostics.h"
 #include "train/run.h"
 #include "util/diag.h"
 
@@ -29,12 +30,15 @@ typedef struct {
 extern const char *const METRICS_COLUMNS[12];
 extern const char *const SUMMARY_COLUMNS[12];
 
-/* Header row: the fixed columns then extra_names (swept keys). */
-dlx_status metrics_write_header(FILE *fp, const char *path, int n_extra,
-                                const char *const *extra_names, dlx_diags *diags);
+/* Header row: the fixed columns, the diagnostic columns, then extra_names
+   (swept keys). */
+dlx_status metrics_write_header(FILE *fp, const char *path, const dlx_columns *diag_columns,
+                                int n_extra, const char *const *extra_names, dlx_diags *diags);
 
-/* One row, written and flushed whole. */
-dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *row, int n_extra,
+/* One row, written and flushed whole: the fixed columns, diag_values (one
+   per diagnostic column; NAN is an empty field), extra_values. */
+dlx_status metrics_write_row(FILE *fp, const char *path, const dlx_metrics_row *row,
+                             int n_diag, const double *diag_values, int n_extra,
                              const char *const *extra_values, dlx_diags *diags);
 
 /* summary.csv header and rows, for a FILE the caller replaces atomically. */

@@ -76,6 +76,16 @@ dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const
     return DLX_OK;
 }
 
+/* One diagnostic of the run: its context and where its columns go in the
+   experiment's list of diagnostic columns. */
+typedef struct {
+    const dlx_diagnostic *kind;
+    dlx_diag_context ctx;
+    int n_columns;
+    int *column_index;      /* [n_columns] into the experiment's columns */
+    double *values;         /* [n_columns] */
+} active_diagnostic;
+
 /* State of the metrics of one run between evaluation points. */
 typedef struct {
     const dlx_run_request *req;
@@ -87,7 +97,86 @@ typedef struct {
     double wall_s;          /* training time so far, evaluation excluded */
     double best_test_loss;  /* regression: best_epoch follows the lowest test loss */
     dlx_run_summary *summary;
+    int n_diagnostics;
+    active_diagnostic *diagnostics;
+    double *diag_row;       /* [diag_columns->count] values of one row */
 } run_context;
+
+/* Measure every diagnostic into ctx->diag_row (NAN for columns of other runs). */
+static void measure_diagnostics(run_context *c, long step)
+{
+    int n = c->req->diag_columns ? c->req->diag_columns->count : 0;
+    for (int i = 0; i < n; i++)
+        c->diag_row[i] = NAN;
+    for (int k = 0; k < c->n_diagnostics; k++) {
+        active_diagnostic *d = &c->diagnostics[k];
+        d->ctx.step = step;
+        d->kind->measure(&d->ctx, d->values);
+        for (int j = 0; j < d->n_columns; j++)
+            if (d->column_index[j] >= 0)
+                c->diag_row[d->column_index[j]] = d->values[j];
+    }
+}
+
+static void diagnostics_free(run_context *c)
+{
+    for (int k = 0; k < c->n_diagnostics; k++) {
+        active_diagnostic *d = &c->diagnostics[k];
+        if (d->kind->destroy)
+            d->kind->destroy(d->ctx.state);
+        free(d->column_index);
+        free(d->values);
+    }
+    free(c->diagnostics);
+    free(c->diag_row);
+    c->diagnostics = NULL;
+    c->diag_row = NULL;
+    c->n_diagnostics = 0;
+}
+
+/* Create the run's diagnostics and map their columns. */
+static dlx_status diagnostics_setup(run_context *c, dlx_diags *diags)
+{
+    const dlx_config *cfg = c->req->config;
+    const dlx_columns *all = c->req->diag_columns;
+    dlx_columns *own = malloc(sizeof *own); /* one diagnostic's column names */
+    c->diag_row = calloc((size_t)(all && all->count > 0 ? all->count : 1), sizeof *c->diag_row);
+    c->diagnostics = calloc((size_t)(cfg->n_diagnostics > 0 ? cfg->n_diagnostics : 1),
+                            sizeof *c->diagnostics);
+    if (!own || !c->diag_row || !c->diagnostics)
+        goto out_of_memory;
+    for (int k = 0; k < cfg->n_diagnostics; k++) {
+        const dlx_diagnostic *kind = diagnostic_find(cfg->diagnostics[k]);
+        if (!kind)
+            continue; /* the spec layer accepts only known names */
+        active_diagnostic *d = &c->diagnostics[c->n_diagnostics++];
+        d->kind = kind;
+        d->ctx = (dlx_diag_context){.config = cfg, .net = c->net, .data = c->req->data};
+        own->count = 0;
+        kind->columns(cfg, own);
+        d->n_columns = own->count;
+        size_t n = (size_t)(own->count > 0 ? own->count : 1);
+        d->column_index = calloc(n, sizeof *d->column_index);
+        d->values = calloc(n, sizeof *d->values);
+        if (!d->column_index || !d->values)
+            goto out_of_memory;
+        for (int j = 0; j < own->count; j++)
+            d->column_index[j] = all ? columns_find(all, own->names[j]) : -1;
+        if (kind->create) {
+            dlx_status st = kind->create(&d->ctx, diags);
+            if (st != DLX_OK) {
+                free(own);
+                return st;
+            }
+        }
+    }
+    free(own);
+    return DLX_OK;
+out_of_memory:
+    free(own);
+    diags_add(diags, NULL, 0, 0, "out of memory for diagnostics");
+    return DLX_ERR_RUNTIME;
+}
 
 /* Evaluate both splits, write the row to every sink, update the summary. */
 static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_diags *diags)
@@ -107,9 +196,11 @@ static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_
     };
     c->objective_sum = 0.0;
     c->objective_count = 0;
+    measure_diagnostics(c, step);
+    int n_diag = req->diag_columns ? req->diag_columns->count : 0;
     for (int i = 0; i < req->n_sinks; i++) {
-        dlx_status st = metrics_write_row(req->sinks[i].fp, req->sinks[i].path, &row,
-                                          req->n_extra, req->extra_values, diags);
+        dlx_status st = metrics_write_row(req->sinks[i].fp, req->sinks[i].path, &row, n_diag,
+                                          c->diag_row, req->n_extra, req->extra_values, diags);
         if (st != DLX_OK)
             return st;
     }
@@ -241,7 +332,9 @@ dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_d
     run_context ctx = {.req = req, .net = b.net, .classes = req->data->classes,
                        .steps_per_epoch = batcher_steps_per_epoch(&b.batcher), .summary = summary};
 
-    st = evaluate_and_record(&ctx, 0, lr, diags);
+    st = diagnostics_setup(&ctx, diags);
+    if (st == DLX_OK)
+        st = evaluate_and_record(&ctx, 0, lr, diags);
     for (int epoch = 1; st == DLX_OK && epoch <= cfg->training.epochs; epoch++) {
         if (summary->status != RUN_OK)
             break;
@@ -288,6 +381,7 @@ dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_d
     }
     summary->epochs_done = (int)state.epoch;
     summary->wall_s = ctx.wall_s;
+    diagnostics_free(&ctx);
     run_buffers_free(&b);
     return st;
 }

@@ -18,6 +18,7 @@
 
 #include "data/dataset.h"
 #include "spec/config.h"
+#include "train/diagnostics.h"
 #include "util/diag.h"
 
 typedef enum { RUN_OK, RUN_DIVERGED, RUN_INTERRUPTED } dlx_run_status;
@@ -48,6 +49,7 @@ typedef struct {
     const char *checkpoint_path;    /* runs/<arm>/seed-<k>/checkpoint.safetensors */
     dlx_metrics_sink sinks[2];
     int n_sinks;
+    const dlx_columns *diag_columns; /* the experiment's diagnostic columns (all runs) */
     int n_extra;                    /* swept-key columns appended to each row */
     const char *const *extra_values;
     bool progress;                  /* one line per evaluation on stderr */

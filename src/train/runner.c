@@ -19,6 +19,7 @@
 #include "data/dataset.h"
 #include "dlx_version.h"
 #include "io/atomic_file.h"
+#include "train/diagnostics.h"
 #include "train/metrics.h"
 #include "train/run.h"
 
@@ -60,6 +61,7 @@ typedef struct {
     point_state *points;
     int n_runs;
     run_slot *runs;
+    dlx_columns *diag_columns;          /* union over all runs, in order of first use */
     char out[DLX_PATH_MAX];
     char metrics_path[DLX_PATH_MAX + 32];
     FILE *metrics;
@@ -416,12 +418,13 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
         diags_add(diags, own_path, 0, 0, "cannot create: %s", strerror(errno));
         return DLX_ERR_RUNTIME;
     }
-    st = metrics_write_header(own, own_path, r->n_extra, r->key_ptrs, diags);
+    st = metrics_write_header(own, own_path, r->diag_columns, r->n_extra, r->key_ptrs, diags);
     dlx_run_request req = {
         .config = &arm->config, .arm = arm->name, .seed = s->seed, .data = ps->data[s->arm],
         .source_file = r->path, .checkpoint_path = ckpt_path,
         .sinks = {{own, own_path}, {main_metrics, r->metrics_path}},
         .n_sinks = main_metrics ? 2 : 1,
+        .diag_columns = r->diag_columns,
         .n_extra = r->n_extra, .extra_values = ps->value_ptrs,
         .progress = r->opts->progress && r->opts->jobs == 1,
     };
@@ -664,6 +667,14 @@ static dlx_status plan_runs(runner *r, const dlx_overrides *ov, dlx_diags *diags
     int total = 0;
     for (int p = first; p <= last; p++)
         total += r->points[p].exp->n_arms * r->points[p].exp->n_seeds;
+    r->diag_columns = calloc(1, sizeof *r->diag_columns);
+    if (!r->diag_columns) {
+        diags_add(diags, NULL, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    for (int p = first; p <= last; p++)
+        for (int a = 0; a < r->points[p].exp->n_arms; a++)
+            diagnostics_columns(&r->points[p].exp->arms[a].config, r->diag_columns);
     r->runs = calloc((size_t)total, sizeof *r->runs);
     if (!r->runs) {
         diags_add(diags, NULL, 0, 0, "out of memory");
@@ -700,6 +711,7 @@ static void runner_free(runner *r)
         free(r->points[p].exp);
     free(r->points);
     free(r->runs);
+    free(r->diag_columns);
     for (int i = 0; i < r->n_datasets; i++) {
         dataset_free(r->datasets[i]);
         free(r->datasets[i]);
@@ -737,7 +749,8 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
         }
     }
     if (st == DLX_OK)
-        st = metrics_write_header(r.metrics, r.metrics_path, r.n_extra, r.key_ptrs, diags);
+        st = metrics_write_header(r.metrics, r.metrics_path, r.diag_columns, r.n_extra,
+                                  r.key_ptrs, diags);
     if (st == DLX_OK)
         st = write_summary(&r, diags);
     if (st == DLX_OK)
