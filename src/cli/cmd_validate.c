@@ -22,25 +22,10 @@ int cmd_validate(int argc, char **argv)
     }
     if (st == DLX_OK) {
         dlx_overrides ov = {args.overrides, args.n_overrides};
-        st = experiment_load(exp, &sweep, args.file, &ov, -1, NULL, &diags);
-        /* Every sweep point must validate too. */
-        for (int p = 0; st == DLX_OK && p < sweep.n_points; p++) {
-            dlx_experiment *point = calloc(1, sizeof *point);
-            dlx_sweep s2;
-            dlx_diags pd = {0};
-            if (!point) {
-                st = DLX_ERR_RUNTIME;
-                break;
-            }
-            dlx_status ps = experiment_load(point, &s2, args.file, &ov, p, NULL, &pd);
-            for (int i = 0; i < pd.count; i++)
-                diags_add(&diags, pd.items[i].file, pd.items[i].line, pd.items[i].col,
-                          "in sweep point %d: %s", p, pd.items[i].message);
-            diags_free(&pd);
-            free(point);
-            if (ps != DLX_OK)
-                st = ps;
-        }
+        /* Every sweep point must validate; then print the base with its sweep. */
+        st = experiment_validate_all_points(args.file, &ov, &diags);
+        if (st == DLX_OK)
+            st = experiment_load(exp, &sweep, args.file, &ov, -1, NULL, &diags);
         if (st == DLX_OK)
             st = experiment_write_yaml(exp, &sweep, DLX_VERSION, stdout, &diags);
     }

@@ -18,16 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* A malloc'ed copy of s, or NULL. */
-static char *copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* Free the names and forget the stream (already closed by the caller). */
 static void release(dlx_atomic_file *af)
 {
@@ -40,7 +30,7 @@ static void release(dlx_atomic_file *af)
 dlx_status atomic_open(dlx_atomic_file *af, const char *path, dlx_diags *diags)
 {
     *af = (dlx_atomic_file){0};
-    af->path = copy_string(path);
+    af->path = strdup(path);
     size_t cap = strlen(path) + 32;
     af->tmp_path = malloc(cap);
     if (!af->path || !af->tmp_path) {
@@ -73,7 +63,7 @@ static char *parent_folder(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return copy_string(".");
+        return strdup(".");
     size_t n = slash == path ? 1 : (size_t)(slash - path);
     char *dir = malloc(n + 1);
     if (dir) {
@@ -157,7 +147,7 @@ dlx_status make_dirs(const char *path, dlx_diags *diags)
         diags_add(diags, NULL, 0, 0, "cannot create a folder with an empty name");
         return DLX_ERR_INPUT;
     }
-    char *prefix = copy_string(path);
+    char *prefix = strdup(path);
     if (!prefix) {
         diags_add(diags, path, 0, 0, "cannot create folder: out of memory");
         return DLX_ERR_RUNTIME;

@@ -582,16 +582,6 @@ static void parse_entry(st_reader *r, st_entry *e, const yaml_node_t *node)
     e->valid = true;
 }
 
-/* A malloc'ed copy of s. */
-static char *copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 /* "__metadata__": an object whose keys and values are strings, keys unique. */
 static dlx_status parse_metadata(st_reader *r, const yaml_node_t *node, dlx_st_file *out)
 {
@@ -623,8 +613,8 @@ static dlx_status parse_metadata(st_reader *r, const yaml_node_t *node, dlx_st_f
             continue;
         }
         int i = out->n_meta;
-        out->meta_keys[i] = copy_string(k);
-        out->meta_values[i] = copy_string((const char *)value->data.scalar.value);
+        out->meta_keys[i] = strdup(k);
+        out->meta_values[i] = strdup((const char *)value->data.scalar.value);
         out->n_meta++;
         if (!out->meta_keys[i] || !out->meta_values[i]) {
             diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory");

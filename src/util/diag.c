@@ -7,17 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
 void diags_add(dlx_diags *d, const char *file, int line, int col, const char *fmt, ...)
 {
     if (d->count == d->cap) {
@@ -47,7 +36,7 @@ void diags_add(dlx_diags *d, const char *file, int line, int col, const char *fm
         vsnprintf(msg, (size_t)n + 1, fmt, ap);
         va_end(ap);
     }
-    d->items[d->count++] = (dlx_diag){dup_or_null(file), line, col, msg};
+    d->items[d->count++] = (dlx_diag){file ? strdup(file) : NULL, line, col, msg};
 }
 
 /* Order by file, then line, then column; insertion sort keeps equal keys stable. */
