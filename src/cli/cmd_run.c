@@ -13,7 +13,7 @@
 
 static void on_stop_signal(int sig) { runner_note_signal(sig); }
 
-/* SIGINT and SIGTERM stop the runs after their current step; what is
+/* SIGINT, SIGTERM and SIGUSR1 stop the runs after their current step; what is
    finished stays written. */
 static void install_signal_handlers(void)
 {
@@ -23,6 +23,7 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL); /* Slurm's warning before a time limit */
 }
 
 /* The command line as one string, for meta.yaml. */
@@ -47,11 +48,6 @@ int cmd_run(int argc, char **argv)
     dlx_diags diags = {0};
     dlx_cli_args args;
     dlx_status st = cli_parse_args(&args, argc, argv, true, &diags);
-    if (st == DLX_OK && args.resume) {
-        diags_add(&diags, NULL, 0, 0,
-                  "--resume is not available in this version of dlx; rerun with --force");
-        st = DLX_ERR_INPUT;
-    }
     dlx_run_report report = {0};
     if (st == DLX_OK) {
         install_signal_handlers();
@@ -59,6 +55,7 @@ int cmd_run(int argc, char **argv)
         dlx_run_options opts = {
             .out_dir = args.out, .arms = args.arms, .seeds = args.seeds, .point = args.point,
             .jobs = args.jobs, .threads = args.threads, .force = args.force,
+            .resume = args.resume,
             .progress = !args.quiet && (args.progress || isatty(STDERR_FILENO)),
             .command_line = command_line,
         };
@@ -73,5 +70,7 @@ int cmd_run(int argc, char **argv)
         return 130;
     if (report.stop_signal == SIGTERM)
         return 143;
+    if (report.stop_signal == SIGUSR1)
+        return 128 + SIGUSR1;
     return (int)st;
 }

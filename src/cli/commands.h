@@ -10,6 +10,9 @@
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_summarize(int argc, char **argv);
 
 /* Print the usage of one command (NULL: the overview) to fp. */
 void print_usage(const char *command, FILE *fp);

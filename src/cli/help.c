@@ -14,6 +14,9 @@ static const char OVERVIEW[] =
     "commands:\n"
     "  run FILE.yaml       train every arm and seed, write metrics.csv and summary.csv\n"
     "  validate FILE.yaml  print the resolved experiment as YAML, or its errors\n"
+    "  sweep FILE.yaml     print one dlx run per sweep point (--emit commands|slurm)\n"
+    "  collect DIR...      merge output folders into one tidy CSV\n"
+    "  summarize DIR...    mean, sd, min, max, 95% t interval over seeds per arm and point\n"
     "  help COMMAND        describe a command\n"
     "\n"
     "  dlx --version       print the version\n"
@@ -22,7 +25,8 @@ static const char OVERVIEW[] =
 
 static const char RUN[] =
     "usage: dlx run FILE.yaml [--set KEY=VALUE]... [--out DIR] [--arms A,B] [--seeds 1,2]\n"
-    "               [--point I] [--jobs N] [--threads N] [--force] [--quiet] [--progress]\n"
+    "               [--point I] [--jobs N] [--threads N] [--resume | --force] [--quiet]\n"
+    "               [--progress]\n"
     "\n"
     "Train every (arm, seed) of the experiment and write into the output folder\n"
     "(default results/<experiment>): metrics.csv, summary.csv, resolved.yaml, meta.yaml\n"
@@ -37,6 +41,8 @@ static const char RUN[] =
     "  --point I        run only sweep point I (0-based)\n"
     "  --jobs N         run up to N runs at once (same results as --jobs 1)\n"
     "  --threads N      BLAS threads per run (default: 1 with --jobs > 1, else all cores)\n"
+    "  --resume         continue every unfinished run from its last checkpoint (refused\n"
+    "                   when the experiment or --set changed; docs/reliability.md)\n"
     "  --force          replace the results already in the output folder\n"
     "  --quiet          no progress on stderr\n"
     "  --progress       progress on stderr even when it is not a terminal\n"
@@ -51,12 +57,52 @@ static const char VALIDATE[] =
     "as YAML that `dlx run` accepts again, or every error as FILE:LINE:COL: error: ...\n"
     "and exit 2.\n";
 
+static const char SWEEP[] =
+    "usage: dlx sweep FILE.yaml --emit commands|slurm [--out DIR] [--set KEY=VALUE]...\n"
+    "                 [--threads N] [--dlx PATH] [--throttle N] [--partition P] [--time T]\n"
+    "                 [--mem M] [--job-name NAME] [--sbatch 'LINE']...\n"
+    "\n"
+    "Validate every sweep point, then print how to run each one on its own:\n"
+    "  --emit commands  one line per point, `dlx run FILE --point I --out DIR/pI`,\n"
+    "                   for `parallel -j N`, `xargs -P N` or any scheduler\n"
+    "  --emit slurm     a Slurm job-array script (task I runs point I; logs in\n"
+    "                   DIR/slurm/, which is created); submit it with sbatch\n"
+    "  --out DIR        parent of the point folders (default: the file's output)\n"
+    "  --set KEY=VALUE  passed to every run\n"
+    "  --threads N      BLAS threads of each run (and --cpus-per-task)\n"
+    "  --dlx PATH       the dlx program in the lines (default: this one, absolute)\n"
+    "  --throttle N     at most N array tasks at once (--array=0-K%N)\n"
+    "  --partition, --time, --mem, --job-name, --sbatch 'LINE'  #SBATCH lines\n"
+    "Then: dlx collect DIR -o all.csv; dlx summarize DIR. See docs/sweeps.md.\n";
+
+static const char COLLECT[] =
+    "usage: dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]\n"
+    "\n"
+    "Merge the output folders found under each DIR into one CSV (stdout, or FILE):\n"
+    "the rows of their metrics.csv (--runs: of their summary.csv), ordered by sweep\n"
+    "point, with the swept keys and the keys that their --set overrides changed as\n"
+    "columns. Folders of different experiments are refused unless --allow-mixed.\n"
+    "Unfinished runs and sweep points without a folder are named on stderr.\n";
+
+static const char SUMMARIZE[] =
+    "usage: dlx summarize DIR... [-o FILE] [--csv] [--allow-mixed]\n"
+    "\n"
+    "Per arm and sweep point, over seeds: n, then mean, sd, min, max and the 95%\n"
+    "Student-t interval of the final and best metrics of summary.csv. Prints a\n"
+    "readable table (--csv: the CSV) on stdout; -o FILE also writes the CSV.\n";
+
 void print_usage(const char *command, FILE *fp)
 {
     if (command && !strcmp(command, "run"))
         fputs(RUN, fp);
     else if (command && !strcmp(command, "validate"))
         fputs(VALIDATE, fp);
+    else if (command && !strcmp(command, "sweep"))
+        fputs(SWEEP, fp);
+    else if (command && !strcmp(command, "collect"))
+        fputs(COLLECT, fp);
+    else if (command && !strcmp(command, "summarize"))
+        fputs(SUMMARIZE, fp);
     else
         fputs(OVERVIEW, fp);
 }
@@ -67,8 +113,11 @@ int cmd_help(int argc, char **argv)
         print_usage(NULL, stdout);
         return 0;
     }
-    if (strcmp(argv[0], "run") && strcmp(argv[0], "validate") && strcmp(argv[0], "help")) {
-        fprintf(stderr, "dlx: error: no command '%s' (the commands are: run, validate, help)\n",
+    if (strcmp(argv[0], "run") && strcmp(argv[0], "validate") && strcmp(argv[0], "help") &&
+        strcmp(argv[0], "sweep") && strcmp(argv[0], "collect") && strcmp(argv[0], "summarize")) {
+        fprintf(stderr,
+                "dlx: error: no command '%s' (the commands are: run, validate, sweep, collect, "
+                "summarize, help)\n",
                 argv[0]);
         return 2;
     }

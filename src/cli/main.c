@@ -27,9 +27,15 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (!strcmp(cmd, "validate"))
         return cmd_validate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "sweep"))
+        return cmd_sweep(argc - 2, argv + 2);
+    if (!strcmp(cmd, "collect"))
+        return cmd_collect(argc - 2, argv + 2);
+    if (!strcmp(cmd, "summarize"))
+        return cmd_summarize(argc - 2, argv + 2);
     if (!strcmp(cmd, "help"))
         return cmd_help(argc - 2, argv + 2);
-    fprintf(stderr, "dlx: error: unknown command '%s' (the commands are: run, validate, help)\n",
+    fprintf(stderr, "dlx: error: unknown command '%s' (the commands are: run, validate, sweep, collect, summarize, help)\n",
             cmd);
     return 2;
 }

@@ -16,6 +16,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 void csv_row_begin(dlx_csv_row *row)
 {
@@ -117,16 +119,40 @@ dlx_status csv_row_write(dlx_csv_row *row, FILE *fp, dlx_diags *diags, const cha
         return DLX_ERR_RUNTIME;
     }
     row->text[row->length] = '\n';
-    size_t n = row->length + 1;
-    errno = 0;
-    bool ok = fwrite(row->text, 1, n, fp) == n;
-    ok = fflush(fp) == 0 && ok;
+    dlx_status st = csv_append_whole(fp, row->text, row->length + 1, diags, path);
     row->text[row->length] = '\0';
-    if (!ok) {
+    return st;
+}
+
+dlx_status csv_append_whole(FILE *fp, const char *text, size_t n, dlx_diags *diags,
+                            const char *path)
+{
+    errno = 0;
+    int fd = fileno(fp);
+    if (fd < 0) { /* a memory stream: no file to cut back */
+        bool ok = fwrite(text, 1, n, fp) == n;
+        if (fflush(fp) == 0 && ok)
+            return DLX_OK;
         diags_add(diags, path, 0, 0, "cannot write: %s", strerror(errno ? errno : EIO));
         return DLX_ERR_RUNTIME;
     }
-    return DLX_OK;
+    off_t start = fflush(fp) == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    size_t done = 0;
+    while (start >= 0 && done < n) {
+        ssize_t w = write(fd, text + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (done == n)
+        return DLX_OK;
+    int err = errno ? errno : EIO;
+    if (start >= 0 && done > 0 && ftruncate(fd, start) != 0)
+        diags_add(diags, path, 0, 0, "cannot remove a partial row: %s", strerror(errno));
+    diags_add(diags, path, 0, 0, "cannot write: %s", strerror(err));
+    return DLX_ERR_RUNTIME;
 }
 
 dlx_status csv_write_header(FILE *fp, const char *const *names, int n, dlx_diags *diags,

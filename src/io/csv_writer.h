@@ -48,10 +48,17 @@ void csv_row_num(dlx_csv_row *row, double value);
 void csv_row_int(dlx_csv_row *row, long value);
 void csv_row_empty(dlx_csv_row *row);
 
-/* Write the row and a newline with one fwrite, then fflush. A row that
+/* Write the row and a newline whole (csv_append_whole). A row that
    overflowed the buffer is not written (DLX_ERR_RUNTIME); a failed write is
    DLX_ERR_RUNTIME "PATH: error: cannot write: REASON". */
 dlx_status csv_row_write(dlx_csv_row *row, FILE *fp, dlx_diags *diags, const char *path);
+
+/* Append n bytes at the end of fp's file with write(2) after flushing fp,
+   so that no stdio buffer keeps a part of them: when the disk fills in the
+   middle, the file is cut back to where it was (ftruncate) and the error
+   returned, so a reader never sees a partial line. */
+dlx_status csv_append_whole(FILE *fp, const char *text, size_t n, dlx_diags *diags,
+                            const char *path);
 
 /* A header row of n column names (quoted as strings when needed). */
 dlx_status csv_write_header(FILE *fp, const char *const *names, int n, dlx_diags *diags,

@@ -4,6 +4,7 @@
 #include "nn/activation.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 void relu_forward(float *out, const float *in, size_t n)
@@ -18,13 +19,61 @@ void relu_backward(float *d_in, const float *d_out, const float *in, size_t n)
         d_in[i] = in[i] > 0.0f ? d_out[i] : 0.0f;
 }
 
+static inline uint32_t float_bits(float f)
+{
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    return u;
+}
+
+static inline float bits_float(uint32_t u)
+{
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+/* e^−a for a = |x| ≥ 0 given as its bits, within 2 ulp of expf, in
+   straight-line integer and float code that the compiler vectorizes (a call to
+   libm's expf per element cost as much as the rest of the layer, and a float
+   comparison would stop the vectorizer under the default -ftrapping-math).
+   Cephes' expf (Moshier 1984): t = −a = k·ln2 + r with |r| ≤ ln2/2,
+   e^r ≈ 1 + r + r²·P(r) with P of degree 5, then the result is multiplied by
+   2^k as two factors 2^(k/2) and 2^(k − k/2), so that results down to the
+   smallest subnormal come out right. a is clamped to 104 (as bits: for
+   non-negative floats the integer order is the float order), past which e^−a
+   rounds to 0; so are inf and NaN, which the caller handles. */
+static inline float exp_neg_abs(uint32_t abs_bits)
+{
+    const uint32_t limit = 0x42D00000u; /* 104.0f */
+    float t = -bits_float(abs_bits < limit ? abs_bits : limit);
+    int k = (int)(t * 1.44269504088896341f - 0.5f); /* nearest integer to t/ln2 */
+    float r = t - (float)k * 0.693359375f + (float)k * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    int k1 = k / 2, k2 = k - k1;
+    return p * bits_float((uint32_t)(k1 + 127) << 23) * bits_float((uint32_t)(k2 + 127) << 23);
+}
+
 /* The exponential is only ever taken of −|x|, so it never overflows:
-   x ≥ 0: 1/(1 + e^-x);   x < 0: e^x/(1 + e^x). */
+   x ≥ 0: 1/(1 + e^-x);   x < 0: e^x/(1 + e^x) = e^x · 1/(1 + e^x).
+   The sign and NaN selections are done on bits (see exp_neg_abs); NaN stays NaN. */
 void sigmoid_forward(float *out, const float *in, size_t n)
 {
+    const uint32_t one = 0x3F800000u, exponent_all_ones = 0x7F800000u;
     for (size_t i = 0; i < n; i++) {
-        float e = expf(-fabsf(in[i]));
-        out[i] = in[i] >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        uint32_t x = float_bits(in[i]), abs_x = x & 0x7FFFFFFFu;
+        float e = exp_neg_abs(abs_x);
+        float s = 1.0f / (1.0f + e);
+        uint32_t negative = (uint32_t)((int32_t)x >> 31);              /* all ones if x < 0 */
+        uint32_t nan = (uint32_t)((int32_t)(exponent_all_ones - abs_x) >> 31); /* if NaN */
+        float y = s * bits_float((float_bits(e) & negative) | (one & ~negative));
+        out[i] = bits_float((float_bits(y) & ~nan) | (x & nan));
     }
 }
 

@@ -1,5 +1,6 @@
 /*
- * dropout.c — Bernoulli masks and their application (see dropout.h).
+ * dropout.c — Bernoulli masks, Gaussian multiplicative noise and DropConnect
+ * weight masks, and their application (see dropout.h).
  *
  * Why 16-bit lanes: a uniform float per unit costs one generator call per
  * unit; four 16-bit integer lanes per call cut that by four while keeping the
@@ -56,4 +57,34 @@ void dropout_forward_eval(float *out, const float *in, size_t n, float scale)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = in[i] * scale;
+}
+
+void dropout_gaussian_forward_train(float *out, float *noise, const float *in, size_t n,
+                                    double rate, float scale, dlx_rng *rng)
+{
+    double p = 1.0 - rate, sd = sqrt(p * (1.0 - p));
+    for (size_t i = 0; i < n; i++) {
+        noise[i] = (float)(scale * (p + sd * rng_normal(rng)));
+        out[i] = in[i] * noise[i];
+    }
+}
+
+void dropout_gaussian_backward(float *d_in, const float *d_out, const float *noise, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        d_in[i] = d_out[i] * noise[i];
+}
+
+void dropconnect_mask_weights(float *W_used, uint8_t *mask, const float *W, size_t n, double rate,
+                              float scale, dlx_rng *rng)
+{
+    dropout_draw_mask(mask, n, rate, rng);
+    for (size_t i = 0; i < n; i++)
+        W_used[i] = mask[i] ? W[i] * scale : 0.0f;
+}
+
+void dropconnect_backward(float *dW, const uint8_t *mask, size_t n, float scale)
+{
+    for (size_t i = 0; i < n; i++)
+        dW[i] = mask[i] ? dW[i] * scale : 0.0f;
 }

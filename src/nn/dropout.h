@@ -37,6 +37,27 @@ void dropout_forward_train(float *out, uint8_t *mask, const float *in, size_t n,
 /* d_in = d_out·mask·scale. d_in may alias d_out. */
 void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size_t n, float scale);
 
+/* Gaussian dropout (Srivastava et al. 2014, §10): multiplicative noise with
+   the mean and variance of the Bernoulli mask it replaces,
+       noise_i = scale·(p + √(p(1 − p))·ε_i),  ε_i ~ N(0, 1),  p = 1 − rate,
+   so with inverted scaling (scale 1/p) E noise = 1, Var noise = rate/(1 − rate),
+   and with test_time scaling (scale 1) E noise = p, as the Bernoulli mask.
+   Draws noise[n] (one rng_normal per unit), then out = in·noise. out may
+   alias in. */
+void dropout_gaussian_forward_train(float *out, float *noise, const float *in, size_t n,
+                                    double rate, float scale, dlx_rng *rng);
+
+/* d_in = d_out·noise. d_in may alias d_out. */
+void dropout_gaussian_backward(float *d_in, const float *d_out, const float *noise, size_t n);
+
+/* DropConnect (Wan et al. 2013) on a weight matrix: draws a Bernoulli mask
+   over its n entries and writes W_used = W·mask·scale. */
+void dropconnect_mask_weights(float *W_used, uint8_t *mask, const float *W, size_t n, double rate,
+                              float scale, dlx_rng *rng);
+
+/* The weight gradient through the mask: dW = dW·mask·scale, in place. */
+void dropconnect_backward(float *dW, const uint8_t *mask, size_t n, float scale);
+
 /* Evaluation: out = in·scale (scale from dropout_eval_scale). out may alias in. */
 void dropout_forward_eval(float *out, const float *in, size_t n, float scale);
 

@@ -45,6 +45,9 @@ void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config 
             return;
         }
         break;
+    case INIT_ZEROS: /* θ = 0: gradient descent then stays in the row space (min-norm solutions) */
+        memset(W, 0, n_weights * sizeof *W);
+        return;
     case INIT_FROM_FILE:
         break;
     }

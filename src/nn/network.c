@@ -23,6 +23,12 @@
  *               buffers for EVAL_CHUNK examples
  *   (and one byte block for the dropout masks)
  *
+ * Dropout kinds (model.dropout.kind): bernoulli keeps a byte mask per unit,
+ * gaussian a float noise factor per unit (both in place of the masks above);
+ * dropconnect drops no units but masks the weights of each dense layer whose
+ * input would have been dropped — one mask per minibatch, applied to a copy
+ * W_used that forward and backward both read, so each stays one GEMM.
+ *
  * Why evaluation has its own buffers: network_evaluate runs the batch in
  * chunks of EVAL_CHUNK rows through two ping-pong buffers, so it never
  * touches what network_backward will read and costs little memory even when
@@ -54,6 +60,11 @@ typedef struct {
     int n_in, n_out;
     float *W, *b;   /* [n_out, n_in], [n_out] in the params block */
     float *dW, *db; /* the same in the grads block */
+    /* DropConnect (model.dropout.kind dropconnect), when connect_rate > 0 */
+    double connect_rate;
+    float *W_used;   /* [n_out, n_in] W·mask·scale of the last train pass */
+    uint8_t *w_mask; /* [n_out, n_in] */
+    float *W_eval;   /* [n_out, n_in] (1 − rate)·W, with test_time scaling */
 } dense_params;
 
 typedef struct {
@@ -67,8 +78,9 @@ typedef struct {
     /* saved by the train forward pass */
     float *fc_out;   /* [max_batch, width] dense output */
     float *act_out;  /* [max_batch, width] activation output */
-    float *drop_out; /* [max_batch, width] when dropout_hidden > 0 */
-    uint8_t *mask;   /* [max_batch, width] when dropout_hidden > 0 */
+    float *drop_out; /* [max_batch, width] when unit dropout of hidden units is on */
+    uint8_t *mask;   /* [max_batch, width] the same, bernoulli */
+    float *noise;    /* [max_batch, width] the same, gaussian */
 } hidden_layer;
 
 struct dlx_network {
@@ -81,7 +93,8 @@ struct dlx_network {
     dense_params out;
 
     float *input;        /* [max_batch, n_inputs]: the batch, after input dropout */
-    uint8_t *input_mask; /* [max_batch, n_inputs] when dropout_input > 0 */
+    uint8_t *input_mask; /* [max_batch, n_inputs] bernoulli dropout of the inputs */
+    float *input_noise;  /* [max_batch, n_inputs] gaussian dropout of the inputs */
     float *logits;       /* [max_batch, n_outputs] */
     float *d_logits;     /* [max_batch, n_outputs] d(mean loss)/d(logits) */
     float *grad_a, *grad_b; /* [max_batch, widest] backward ping-pong */
@@ -149,6 +162,26 @@ static void take_dense(dense_params *fc, layout_blocks *blk, int n_in, int n_out
     fc->db = take(&blk->grads, 1, n_out);
 }
 
+/* Dropout of units (bernoulli, gaussian) rather than of weights (dropconnect). */
+static bool unit_dropout(const dlx_model_config *m)
+{
+    return m->dropout_kind != DROPOUT_DROPCONNECT;
+}
+
+/* DropConnect buffers of a dense layer whose input is dropped at rate
+   (model.dropout.input for fc1, .hidden for the layers after a hidden one). */
+static void take_dropconnect(dense_params *fc, layout_blocks *blk, const dlx_model_config *m,
+                             double rate)
+{
+    fc->connect_rate = m->dropout_kind == DROPOUT_DROPCONNECT ? rate : 0.0;
+    if (fc->connect_rate <= 0.0)
+        return;
+    fc->W_used = take(&blk->activations, fc->n_out, fc->n_in);
+    fc->w_mask = take_bytes(&blk->masks, fc->n_out, fc->n_in);
+    if (m->dropout_scaling == DROPOUT_TEST_TIME)
+        fc->W_eval = take(&blk->activations, fc->n_out, fc->n_in);
+}
+
 /* Point every layer at its slice of the blocks (or only count, when the bases
    are NULL). The params order is the SPEC §2 tensor order. */
 static void assign_layout(dlx_network *net, layout_blocks *blk)
@@ -160,6 +193,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
         hidden_layer *h = &net->hidden[l];
         int w = h->width;
         take_dense(&h->fc, blk, n_in, w);
+        take_dropconnect(&h->fc, blk, m, l == 0 ? m->dropout_input : m->dropout_hidden);
         if (m->batch_norm) {
             h->gamma = take(&blk->params, 1, w);
             h->d_gamma = take(&blk->grads, 1, w);
@@ -175,16 +209,22 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
         }
         h->fc_out = take(&blk->activations, B, w);
         h->act_out = take(&blk->activations, B, w);
-        if (m->dropout_hidden > 0.0) {
+        if (m->dropout_hidden > 0.0 && unit_dropout(m)) {
             h->drop_out = take(&blk->activations, B, w);
-            h->mask = take_bytes(&blk->masks, B, w);
+            if (m->dropout_kind == DROPOUT_GAUSSIAN)
+                h->noise = take(&blk->activations, B, w);
+            else
+                h->mask = take_bytes(&blk->masks, B, w);
         }
         n_in = w;
     }
     take_dense(&net->out, blk, n_in, net->n_outputs);
+    take_dropconnect(&net->out, blk, m, net->n_hidden > 0 ? m->dropout_hidden : m->dropout_input);
 
     net->input = take(&blk->activations, B, net->n_inputs);
-    if (m->dropout_input > 0.0)
+    if (m->dropout_input > 0.0 && m->dropout_kind == DROPOUT_GAUSSIAN)
+        net->input_noise = take(&blk->activations, B, net->n_inputs);
+    else if (m->dropout_input > 0.0 && unit_dropout(m))
         net->input_mask = take_bytes(&blk->masks, B, net->n_inputs);
     net->logits = take(&blk->activations, B, net->n_outputs);
     net->d_logits = take(&blk->activations, B, net->n_outputs);
@@ -192,7 +232,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
         net->grad_a = take(&blk->activations, B, net->widest);
         net->grad_b = take(&blk->activations, B, net->widest);
     }
-    if (m->dropout_input > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME)
+    if (m->dropout_input > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
         net->eval_input = take(&blk->activations, C, net->n_inputs);
     net->eval_a = take(&blk->activations, C, net->widest);
     net->eval_b = take(&blk->activations, C, net->widest);
@@ -436,13 +476,36 @@ static void loss_gradient(const dlx_network *net, float *d_logits, const float *
     mse_backward(d_logits, logits, targets, targets ? NULL : labels, B, net->n_outputs);
 }
 
+/* Unit dropout of n values in → out (bernoulli into mask, gaussian into noise). */
+static void unit_dropout_train(const dlx_model_config *m, float *out, uint8_t *mask, float *noise,
+                               const float *in, size_t n, double rate, dlx_rng *rng)
+{
+    float scale = dropout_train_scale(rate, m->dropout_scaling);
+    if (m->dropout_kind == DROPOUT_GAUSSIAN)
+        dropout_gaussian_forward_train(out, noise, in, n, rate, scale, rng);
+    else
+        dropout_forward_train(out, mask, in, n, rate, scale, rng);
+}
+
+/* The weights a train pass of fc uses: W, or with DropConnect a freshly
+   masked copy W·mask·scale (one mask per minibatch, see docs/config.md). */
+static const float *train_weights(const dlx_model_config *m, dense_params *fc, dlx_rng *rng)
+{
+    if (fc->connect_rate <= 0.0)
+        return fc->W;
+    dropconnect_mask_weights(fc->W_used, fc->w_mask, fc->W, (size_t)fc->n_out * fc->n_in,
+                             fc->connect_rate, dropout_train_scale(fc->connect_rate,
+                                                                   m->dropout_scaling), rng);
+    return fc->W_used;
+}
+
 /* Train-mode pass of hidden layer h on its input [B, fc.n_in]; returns its output. */
 static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h, const float *in,
                                          int B, dlx_rng *rng)
 {
     const dlx_model_config *m = &net->model;
     size_t n = (size_t)B * h->width;
-    dense_forward(h->fc_out, in, h->fc.W, h->fc.b, B, h->fc.n_in, h->width);
+    dense_forward(h->fc_out, in, train_weights(m, &h->fc, rng), h->fc.b, B, h->fc.n_in, h->width);
     const float *pre = h->fc_out;
     if (m->batch_norm) {
         batchnorm_forward_train(h->bn_out, h->x_hat, h->mean, h->var, h->rstd, h->fc_out,
@@ -452,10 +515,9 @@ static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h
         pre = h->bn_out;
     }
     activation_forward(m->activation, h->act_out, pre, n);
-    if (m->dropout_hidden <= 0.0)
+    if (!h->drop_out)
         return h->act_out;
-    dropout_forward_train(h->drop_out, h->mask, h->act_out, n, m->dropout_hidden,
-                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling), rng);
+    unit_dropout_train(m, h->drop_out, h->mask, h->noise, h->act_out, n, m->dropout_hidden, rng);
     return h->drop_out;
 }
 
@@ -469,16 +531,17 @@ double network_forward_train(dlx_network *net, const float *x, const int *labels
     if (B < 1 || B > net->max_batch)
         return NAN;
     size_t n_x = (size_t)B * net->n_inputs;
-    if (m->dropout_input > 0.0)
-        dropout_forward_train(net->input, net->input_mask, x, n_x, m->dropout_input,
-                              dropout_train_scale(m->dropout_input, m->dropout_scaling), rng);
+    if (net->input_mask || net->input_noise)
+        unit_dropout_train(m, net->input, net->input_mask, net->input_noise, x, n_x,
+                           m->dropout_input, rng);
     else
         memcpy(net->input, x, n_x * sizeof *x);
 
     const float *h = net->input;
     for (int l = 0; l < net->n_hidden; l++)
         h = hidden_forward_train(net, &net->hidden[l], h, B, rng);
-    dense_forward(net->logits, h, net->out.W, net->out.b, B, net->out.n_in, net->n_outputs);
+    dense_forward(net->logits, h, train_weights(m, &net->out, rng), net->out.b, B, net->out.n_in,
+                  net->n_outputs);
 
     loss_gradient(net, net->d_logits, net->logits, labels, targets, B);
     net->saved_batch = B;
@@ -492,7 +555,19 @@ static const float *dense_input(const dlx_network *net, int l)
     if (l == 0)
         return net->input;
     const hidden_layer *prev = &net->hidden[l - 1];
-    return net->model.dropout_hidden > 0.0 ? prev->drop_out : prev->act_out;
+    return prev->drop_out ? prev->drop_out : prev->act_out;
+}
+
+/* dense_backward of fc with the weights its train pass used; with DropConnect
+   the weight gradient then goes through the mask: dW ← dW·mask·scale. */
+static void dense_backward_masked(const dlx_model_config *m, dense_params *fc, float *d_in,
+                                  const float *d_out, const float *in, int B)
+{
+    const float *W = fc->connect_rate > 0.0 ? fc->W_used : fc->W;
+    dense_backward(d_in, fc->dW, fc->db, d_out, in, W, B, fc->n_in, fc->n_out);
+    if (fc->connect_rate > 0.0)
+        dropconnect_backward(fc->dW, fc->w_mask, (size_t)fc->n_out * fc->n_in,
+                             dropout_train_scale(fc->connect_rate, m->dropout_scaling));
 }
 
 /* Backward through hidden layer h from d(h's output) in d_out, which is
@@ -502,15 +577,17 @@ static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in
 {
     const dlx_model_config *m = &net->model;
     size_t n = (size_t)B * h->width;
-    if (m->dropout_hidden > 0.0)
+    if (h->mask)
         dropout_backward(d_out, d_out, h->mask, n,
                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling));
+    else if (h->noise)
+        dropout_gaussian_backward(d_out, d_out, h->noise, n);
     const float *pre = m->batch_norm ? h->bn_out : h->fc_out;
     activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
     if (m->batch_norm)
         batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
                            h->width);
-    dense_backward(d_in, h->fc.dW, h->fc.db, d_out, in, h->fc.W, B, h->fc.n_in, h->width);
+    dense_backward_masked(m, &h->fc, d_in, d_out, in, B);
 }
 
 /* Output layer, then hidden layers from the last to the first, the gradient
@@ -524,8 +601,8 @@ void network_backward(dlx_network *net)
     }
     int L = net->n_hidden;
     float *d_out = net->grad_a, *d_in = net->grad_b;
-    dense_backward(L > 0 ? d_out : NULL, net->out.dW, net->out.db, net->d_logits,
-                   dense_input(net, L), net->out.W, B, net->out.n_in, net->n_outputs);
+    dense_backward_masked(&net->model, &net->out, L > 0 ? d_out : NULL, net->d_logits,
+                          dense_input(net, L), B);
     for (int l = L - 1; l >= 0; l--) {
         hidden_backward(net, &net->hidden[l], l > 0 ? d_in : NULL, d_out, dense_input(net, l), B);
         float *t = d_out;
@@ -534,12 +611,36 @@ void network_backward(dlx_network *net)
     }
 }
 
-/* Inference pass of C rows x[C, n_inputs] into eval_logits. */
-static void forward_eval_chunk(dlx_network *net, const float *x, int C)
+/* The weights of fc at evaluation: W, or (1 − rate)·W for DropConnect with
+   test_time scaling (filled by prepare_eval_weights). */
+static const float *eval_weights(const dense_params *fc)
+{
+    return fc->W_eval ? fc->W_eval : fc->W;
+}
+
+/* W_eval = (1 − rate)·W for every DropConnect layer with test_time scaling:
+   the mean-field weight scaling of Srivastava et al. (2014) §2 applied to
+   weights (Wan et al. 2013 use a moment-matched Gaussian instead). */
+static void prepare_eval_weights(dlx_network *net)
+{
+    for (int l = 0; l <= net->n_hidden; l++) {
+        dense_params *fc = l < net->n_hidden ? &net->hidden[l].fc : &net->out;
+        if (!fc->W_eval)
+            continue;
+        size_t n = (size_t)fc->n_out * fc->n_in;
+        dropout_forward_eval(fc->W_eval, fc->W, n,
+                             dropout_eval_scale(fc->connect_rate, net->model.dropout_scaling));
+    }
+}
+
+/* Inference pass of C rows x[C, n_inputs] into eval_logits. When pre is not
+   NULL, hidden layer l's input to its nonlinearity is also copied into
+   pre[l] + row0·width_l (rows row0 .. row0+C-1 of a caller's [B, width_l]). */
+static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0)
 {
     const dlx_model_config *m = &net->model;
     const float *h = x;
-    if (m->dropout_input > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME) {
+    if (net->eval_input) {
         dropout_forward_eval(net->eval_input, x, (size_t)C * net->n_inputs,
                              dropout_eval_scale(m->dropout_input, m->dropout_scaling));
         h = net->eval_input;
@@ -549,17 +650,20 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C)
         hidden_layer *hl = &net->hidden[l];
         float *buf = ping_pong[l % 2];
         size_t n = (size_t)C * hl->width;
-        dense_forward(buf, h, hl->fc.W, hl->fc.b, C, hl->fc.n_in, hl->width);
+        dense_forward(buf, h, eval_weights(&hl->fc), hl->fc.b, C, hl->fc.n_in, hl->width);
         if (m->batch_norm)
             batchnorm_forward_eval(buf, buf, hl->gamma, hl->beta, hl->running_mean,
                                    hl->running_var, C, hl->width, m->bn_eps);
+        if (pre)
+            memcpy(pre[l] + (size_t)row0 * hl->width, buf, n * sizeof *buf);
         activation_forward(m->activation, buf, buf, n);
-        if (m->dropout_hidden > 0.0 && m->dropout_scaling == DROPOUT_TEST_TIME)
+        if (m->dropout_hidden > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
             dropout_forward_eval(buf, buf, n,
                                  dropout_eval_scale(m->dropout_hidden, m->dropout_scaling));
         h = buf;
     }
-    dense_forward(net->eval_logits, h, net->out.W, net->out.b, C, net->out.n_in, net->n_outputs);
+    dense_forward(net->eval_logits, h, eval_weights(&net->out), net->out.b, C, net->out.n_in,
+                  net->n_outputs);
 }
 
 /* Chunks of eval_chunk rows through forward_eval_chunk; the losses add up. */
@@ -572,9 +676,10 @@ double network_evaluate(dlx_network *net, const float *x, const int *labels, con
     if (B < 1 || B > net->max_batch)
         return NAN;
     double sum = 0.0;
+    prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0);
         long chunk_hits = 0;
         sum += loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
                         targets ? targets + (size_t)start * net->n_outputs : NULL, C, &chunk_hits);
@@ -583,4 +688,22 @@ double network_evaluate(dlx_network *net, const float *x, const int *labels, con
     if (correct)
         *correct = hits;
     return sum;
+}
+
+/* Chunks of eval_chunk rows through forward_eval_chunk, keeping only the
+   pre-activations; the logits are discarded. */
+void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre)
+{
+    prepare_eval_weights(net);
+    for (int start = 0; start < B; start += net->eval_chunk) {
+        int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, pre, start);
+    }
+}
+
+int network_n_hidden(const dlx_network *net) { return net->n_hidden; }
+
+int network_hidden_width(const dlx_network *net, int l)
+{
+    return l >= 0 && l < net->n_hidden ? net->hidden[l].width : 0;
 }

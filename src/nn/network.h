@@ -68,7 +68,15 @@ void network_backward(dlx_network *net);
 double network_evaluate(dlx_network *net, const float *x, const int *labels,
                         const float *targets, int B, long *correct);
 
+/* Inference mode on B examples x[B, n_inputs] (any B >= 0: it runs in
+   chunks), writing into pre[l] [B, width of hidden layer l] the input of
+   hidden layer l's nonlinearity (after batch norm when there is one), for
+   l < network_n_hidden. Nothing else is changed. */
+void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre);
+
 /* Sizes. */
+int network_n_hidden(const dlx_network *net);
+int network_hidden_width(const dlx_network *net, int l);
 int network_n_inputs(const dlx_network *net);
 int network_n_outputs(const dlx_network *net);
 int network_max_batch(const dlx_network *net);

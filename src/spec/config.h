@@ -49,9 +49,9 @@ typedef struct {
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
-typedef enum { DROPOUT_BERNOULLI } dlx_dropout_kind;
+typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;
-typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_FROM_FILE } dlx_init_scheme;
+typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_ZEROS, INIT_FROM_FILE } dlx_init_scheme;
 
 typedef struct {
     dlx_model_type type;
@@ -79,21 +79,43 @@ typedef struct {
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM } dlx_optimizer_type;
 
+typedef enum { SCHED_CONSTANT, SCHED_STEP, SCHED_EXPONENTIAL, SCHED_INVERSE_TIME, SCHED_COSINE } dlx_schedule_type;
+
+/* optimizer.schedule (src/optim/schedule.c): the rate as a function of the epoch. */
+typedef struct {
+    dlx_schedule_type type;            /* default constant */
+    int step_size;                     /* step: epochs between decays (default 10) */
+    double gamma;                      /* step 0.1, exponential 0.95, inverse_time 1.0 */
+    int t_max;                         /* cosine: period in epochs; 0 = training.epochs */
+    double eta_min;                    /* cosine: the final rate (default 0) */
+} dlx_schedule_config;
+
 typedef struct {
     dlx_optimizer_type type;
     double lr;
+    dlx_schedule_config schedule;
     double momentum;                   /* momentum, nesterov: default 0.9 */
     double beta1, beta2;               /* adam: 0.9, 0.999 */
     double alpha;                      /* rmsprop: 0.99 */
     double eps;                        /* adam, rmsprop: 1e-8; adagrad: 1e-10 */
 } dlx_optimizer_config;
 
+/* What a run does when its loss becomes non-finite (docs/reliability.md):
+   stop it (status diverged, the other runs go on), continue it to the end
+   (status diverged), or stop the whole experiment with exit status 1. */
+typedef enum { DIVERGE_STOP, DIVERGE_CONTINUE, DIVERGE_FAIL } dlx_on_divergence;
+
 typedef struct {
     int epochs;                        /* >= 0 */
     int batch_size;                    /* 0 = "full" */
     bool shuffle;
     int eval_every;                    /* 0 = every epoch; else every N steps */
+    dlx_on_divergence on_divergence;   /* default stop */
 } dlx_training_config;
+
+/* The exact optimum a linear or logistic model is compared with
+   (src/train/reference.c); `auto` is resolved by the spec layer. */
+typedef enum { REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC } dlx_reference_type;
 
 typedef struct {
     dlx_data_config data;
@@ -104,6 +126,7 @@ typedef struct {
     dlx_training_config training;
     int n_diagnostics;
     char diagnostics[DLX_MAX_DIAGNOSTICS][DLX_NAME_MAX];
+    dlx_reference_type reference;      /* never REF_AUTO after conversion */
 } dlx_config;
 
 typedef struct {

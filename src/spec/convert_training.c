@@ -56,10 +56,67 @@ static void read_rate(spec_ctx *ctx, const ytree_node *v, const char *path, doub
         *out = x;
 }
 
+/* schedule: a type name, or {type, step_size | gamma | t_max, eta_min}.
+   Defaults: step_size 10 and gamma 0.1 (StepLR's usual pair), exponential
+   gamma 0.95, inverse_time gamma 1 (η/(1+e)), cosine t_max = epochs. */
+static void read_schedule(spec_ctx *ctx, const ytree_node *v, dlx_schedule_config *s)
+{
+    int e;
+    const ytree_node *type = v, *x;
+    if (v->kind != YTREE_SCALAR) {
+        if (!spec_expect_kind(ctx, v, "optimizer.schedule", YTREE_MAP))
+            return;
+        type = spec_get(v, "type");
+    }
+    bool type_ok = true;
+    if (type) {
+        type_ok = spec_read_enum(ctx, type, v == type ? "optimizer.schedule" : "optimizer.schedule.type",
+                                 &SPEC_SCHEDULES, &e);
+        if (type_ok)
+            s->type = (dlx_schedule_type)e;
+    }
+    s->gamma = s->type == SCHED_STEP ? 0.1 : s->type == SCHED_EXPONENTIAL ? 0.95 : 1.0;
+    if (v->kind != YTREE_MAP)
+        return;
+    spec_choice choice = {"optimizer.schedule.type",
+                          type_ok ? spec_enum_name(&SPEC_SCHEDULES, (int)s->type) : SPEC_CHOICE_INVALID};
+    spec_check_keys(ctx, v, "optimizer.schedule", &choice, 1);
+    long long n;
+    double d;
+    if (s->type == SCHED_STEP && (x = spec_get(v, "step_size")) &&
+        spec_read_int(ctx, x, "optimizer.schedule.step_size", 1, 1000000000LL, &n))
+        s->step_size = (int)n;
+    if (s->type == SCHED_STEP || s->type == SCHED_EXPONENTIAL) {
+        if ((x = spec_get(v, "gamma")) && spec_read_number(ctx, x, "optimizer.schedule.gamma", &d) &&
+            spec_check_positive(ctx, x, "optimizer.schedule.gamma", d)) {
+            if (d > 1)
+                spec_error(ctx, x, "optimizer.schedule.gamma must be in (0, 1], got %s", x->text);
+            else
+                s->gamma = d;
+        }
+    }
+    if (s->type == SCHED_INVERSE_TIME && (x = spec_get(v, "gamma")) &&
+        spec_read_number(ctx, x, "optimizer.schedule.gamma", &d) &&
+        spec_check_nonnegative(ctx, x, "optimizer.schedule.gamma", d))
+        s->gamma = d;
+    if (s->type == SCHED_COSINE) {
+        if ((x = spec_get(v, "t_max"))) {
+            if (x->kind == YTREE_SCALAR && !x->quoted && strcmp(x->text, "epochs") == 0)
+                s->t_max = 0;
+            else if (spec_read_int(ctx, x, "optimizer.schedule.t_max", 1, 1000000000LL, &n))
+                s->t_max = (int)n;
+        }
+        if ((x = spec_get(v, "eta_min")) && spec_read_number(ctx, x, "optimizer.schedule.eta_min", &d) &&
+            spec_check_nonnegative(ctx, x, "optimizer.schedule.eta_min", d))
+            s->eta_min = d;
+    }
+}
+
 void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_config *opt)
 {
     *opt = (dlx_optimizer_config){.type = OPT_SGD, .lr = 0.01, .momentum = 0.9, .beta1 = 0.9,
-                                  .beta2 = 0.999, .alpha = 0.99, .eps = 1e-8};
+                                  .beta2 = 0.999, .alpha = 0.99, .eps = 1e-8,
+                                  .schedule = {.type = SCHED_CONSTANT, .step_size = 10, .gamma = 1.0}};
     if (!node || !spec_expect_kind(ctx, node, "optimizer", YTREE_MAP))
         return;
     const ytree_node *v;
@@ -91,6 +148,8 @@ void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_conf
             spec_check_positive(ctx, v, "optimizer.eps", x))
             opt->eps = x;
     }
+    if ((v = spec_get(node, "schedule")))
+        read_schedule(ctx, v, &opt->schedule);
 }
 
 /* A word alternative to a number (batch_size: full, eval_every: epoch). */
@@ -135,6 +194,10 @@ void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config
         else if (spec_read_int(ctx, v, "training.eval_every", 1, MAX_EPOCHS, &n))
             t->eval_every = (int)n;
     }
+    int e;
+    if ((v = spec_get(node, "on_divergence")) &&
+        spec_read_enum(ctx, v, "training.on_divergence", &SPEC_DIVERGENCE, &e))
+        t->on_divergence = (dlx_on_divergence)e;
 }
 
 void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
@@ -164,6 +227,37 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
     }
 }
 
+/* reference: auto picks the optimum of the configured objective —
+   linear/mse: lasso when l1 > 0, else ridge when l2 or input_noise > 0,
+   else min_norm; logistic: logistic when l2 > 0 (without a penalty the
+   optimum may not exist); other models: none. An explicit choice must fit
+   the model (docs/config.md, "reference"). */
+static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
+{
+    const dlx_regularizer_config *r = &cfg->regularizer;
+    bool linear = cfg->model.type == MODEL_LINEAR && cfg->loss == LOSS_MSE;
+    bool logistic = cfg->model.type == MODEL_LOGISTIC;
+    dlx_reference_type chosen = REF_AUTO;
+    int e;
+    if (node && spec_read_enum(ctx, node, "reference", &SPEC_REFERENCES, &e))
+        chosen = (dlx_reference_type)e;
+    if (chosen == REF_AUTO) {
+        if (linear)
+            chosen = r->l1 > 0 ? REF_LASSO : (r->l2 > 0 || r->input_noise > 0) ? REF_RIDGE : REF_MIN_NORM;
+        else
+            chosen = logistic && r->l2 > 0 ? REF_LOGISTIC : REF_NONE;
+    }
+    bool fits = chosen == REF_NONE || (chosen == REF_LOGISTIC ? logistic : linear);
+    if (node && !fits) {
+        spec_error(ctx, node, "reference '%s' needs %s, here model is %s with loss %s",
+                   spec_enum_name(&SPEC_REFERENCES, (int)chosen),
+                   chosen == REF_LOGISTIC ? "model logistic" : "model linear with loss mse",
+                   model_type_name(cfg->model.type), loss_name(cfg->loss));
+        chosen = REF_NONE;
+    }
+    cfg->reference = chosen;
+}
+
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -174,4 +268,5 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
     convert_diagnostics(ctx, spec_get(map, "diagnostics"), cfg);
+    convert_reference(ctx, spec_get(map, "reference"), cfg);
 }

@@ -195,6 +195,22 @@ static void optimizer_tree(builder *b, ytree_node *map, const dlx_optimizer_conf
         add_float(b, m, "alpha", o->alpha);
     if (o->type == OPT_ADAGRAD || o->type == OPT_RMSPROP || o->type == OPT_ADAM)
         add_float(b, m, "eps", o->eps);
+    const dlx_schedule_config *s = &o->schedule;
+    ytree_node *sm = add_container(b, m, "schedule", YTREE_MAP);
+    if (!sm)
+        return;
+    add_string(b, sm, "type", spec_enum_name(&SPEC_SCHEDULES, (int)s->type));
+    if (s->type == SCHED_STEP)
+        add_int(b, sm, "step_size", s->step_size);
+    if (s->type == SCHED_STEP || s->type == SCHED_EXPONENTIAL || s->type == SCHED_INVERSE_TIME)
+        add_float(b, sm, "gamma", s->gamma);
+    if (s->type == SCHED_COSINE) {
+        if (s->t_max > 0)
+            add_int(b, sm, "t_max", s->t_max);
+        else
+            add_word(b, sm, "t_max", "epochs");
+        add_float(b, sm, "eta_min", s->eta_min);
+    }
 }
 
 /* Every key of a config with its value, in the order of docs/config.md. */
@@ -227,6 +243,8 @@ static ytree_node *config_tree(const dlx_config *c)
             add_int(&b, t, "eval_every", c->training.eval_every);
         else
             add_word(&b, t, "eval_every", "epoch");
+        add_string(&b, t, "on_divergence",
+                   spec_enum_name(&SPEC_DIVERGENCE, (int)c->training.on_divergence));
     }
     ytree_node *diagnostics = add_container(&b, map, "diagnostics", YTREE_SEQ);
     for (int i = 0; diagnostics && i < c->n_diagnostics; i++) {
@@ -236,6 +254,7 @@ static ytree_node *config_tree(const dlx_config *c)
             b.failed = true;
         }
     }
+    add_string(&b, map, "reference", spec_enum_name(&SPEC_REFERENCES, (int)c->reference));
     if (b.failed) {
         ytree_free(map);
         return NULL;
@@ -398,7 +417,9 @@ dlx_status experiment_write_yaml(const dlx_experiment *exp, const dlx_sweep *swe
     if (ok && sweep && sweep->n_keys > 0) {
         fputs("sweep:\n", out);
         for (int k = 0; k < sweep->n_keys; k++) {
-            fputs("  ", out);
+            if (sweep->zipped[k] && (k == 0 || !sweep->zipped[k - 1]))
+                fputs("  zip:\n", out);
+            fputs(sweep->zipped[k] ? "    " : "  ", out);
             write_scalar_line(out, sweep->keys[k], sweep->lists[k], false);
         }
     }

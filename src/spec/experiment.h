@@ -19,10 +19,13 @@
 #define DLX_SWEEP_LIST_MAX 2048   /* one sweep key's list of values as YAML flow text */
 #define DLX_MAX_SWEEP_POINTS 1000000
 
-/* The grid of a `sweep:` section (full product, last key varying fastest). */
+/* The grid of a `sweep:` section (full product, last key varying fastest).
+   The keys of its `zip:` group (at most one) are paired: together they are
+   one axis of the product, at the place of `zip` in the file. */
 typedef struct {
     int n_keys;
     char keys[DLX_MAX_SWEEP_KEYS][128];   /* dotted paths, in file order */
+    bool zipped[DLX_MAX_SWEEP_KEYS];      /* in the zip group (consecutive keys) */
     int n_values[DLX_MAX_SWEEP_KEYS];
     int n_points;                         /* product of n_values; 0 without sweep */
     char lists[DLX_MAX_SWEEP_KEYS][DLX_SWEEP_LIST_MAX]; /* each key's values as given, in

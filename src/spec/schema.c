@@ -19,6 +19,7 @@ static const spec_key keys[] = {
     {"arms", NULL, NULL},
     {"sweep", NULL, NULL},
     {"diagnostics", NULL, NULL},
+    {"reference", NULL, NULL},
     {"loss", NULL, NULL},
 
     {"data", NULL, NULL},
@@ -76,12 +77,19 @@ static const spec_key keys[] = {
     {"optimizer.beta2", "optimizer.type", "adam"},
     {"optimizer.alpha", "optimizer.type", "rmsprop"},
     {"optimizer.eps", "optimizer.type", "adagrad,rmsprop,adam"},
+    {"optimizer.schedule", NULL, NULL},
+    {"optimizer.schedule.type", NULL, NULL},
+    {"optimizer.schedule.step_size", "optimizer.schedule.type", "step"},
+    {"optimizer.schedule.gamma", "optimizer.schedule.type", "step,exponential,inverse_time"},
+    {"optimizer.schedule.t_max", "optimizer.schedule.type", "cosine"},
+    {"optimizer.schedule.eta_min", "optimizer.schedule.type", "cosine"},
 
     {"training", NULL, NULL},
     {"training.epochs", NULL, NULL},
     {"training.batch_size", NULL, NULL},
     {"training.shuffle", NULL, NULL},
     {"training.eval_every", NULL, NULL},
+    {"training.on_divergence", NULL, NULL},
 };
 
 #define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
@@ -142,14 +150,18 @@ static const char *const synthetic_kinds[] = {"gaussian_mixture", "linear", "log
 static const char *const preprocesses[] = {"none", "scale", "standardize", "whiten"};
 static const char *const model_types[] = {"linear", "logistic", "softmax", "mlp"};
 static const char *const activations[] = {"relu", "sigmoid", "tanh", "identity"};
-static const char *const dropout_kinds[] = {"bernoulli"};
+static const char *const dropout_kinds[] = {"bernoulli", "gaussian", "dropconnect"};
 static const char *const dropout_scalings[] = {"inverted", "test_time"};
-static const char *const init_schemes[] = {"normal", "uniform", "xavier", "he"};
+static const char *const init_schemes[] = {"normal", "uniform", "xavier", "he", "zeros"};
 static const char *const losses[] = {"cross_entropy", "logistic", "mse"};
 static const char *const optimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
+static const char *const references[] = {"auto", "none", "min_norm", "ridge", "lasso", "logistic"};
+static const char *const divergence_actions[] = {"stop", "continue", "fail"};
+static const char *const schedules[] = {"constant", "step", "exponential", "inverse_time", "cosine"};
 /* Diagnostics known to this version (SPEC §4); the list grows as they are
    implemented. Empty for now: every name is reported as unknown. */
-static const char *const diagnostics[] = {"weight_norm", "grad_norm"};
+static const char *const diagnostics[] = {"weight_norm", "grad_norm", "suboptimality", "dist_to_ref",
+                                          "condition_number", "sparsity", "act_quantiles"};
 
 #define ENUM(noun, table) {noun, table, (int)(sizeof table / sizeof table[0])}
 
@@ -163,6 +175,9 @@ const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);
 const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);
+const spec_enum SPEC_SCHEDULES = ENUM("schedule", schedules);
+const spec_enum SPEC_DIVERGENCE = ENUM("divergence action", divergence_actions);
+const spec_enum SPEC_REFERENCES = ENUM("reference", references);
 const spec_enum SPEC_DIAGNOSTICS = ENUM("diagnostic", diagnostics);
 
 const char *spec_enum_name(const spec_enum *e, int i)

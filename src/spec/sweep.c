@@ -80,6 +80,78 @@ static bool check_sweep_key(spec_ctx *ctx, const ytree_node *key, const ytree_no
     return true;
 }
 
+/* Read one `KEY: [values]` entry of the sweep (or of its zip group) into
+   slot sweep->n_keys. Returns its number of values, or 0 after an error. */
+static int read_entry(spec_ctx *ctx, const ytree_node *root, dlx_sweep *sweep, const ytree_node *key,
+                      const ytree_node *list, bool zipped)
+{
+    if (sweep->n_keys == DLX_MAX_SWEEP_KEYS) {
+        spec_error(ctx, key, "a sweep has at most %d keys", DLX_MAX_SWEEP_KEYS);
+        return 0;
+    }
+    if (key->len >= sizeof sweep->keys[0]) {
+        spec_error(ctx, key, "sweep key is too long (at most %zu bytes)", sizeof sweep->keys[0] - 1);
+        return 0;
+    }
+    bool key_ok = check_sweep_key(ctx, key, root);
+    if (list->kind != YTREE_SEQ || list->count == 0) {
+        char got[128];
+        ytree_describe(list, got, sizeof got);
+        spec_error(ctx, list, "sweep key '%s' needs a non-empty list of values, got %s", key->text,
+                   list->kind == YTREE_SEQ ? "an empty list" : got);
+        return 0;
+    }
+    int k = sweep->n_keys;
+    if (ytree_to_flow(list, sweep->lists[k], sizeof sweep->lists[k]) >= (int)sizeof sweep->lists[k]) {
+        spec_error(ctx, list, "the values of sweep key '%s' are too long (at most %zu characters)",
+                   key->text, sizeof sweep->lists[k] - 1);
+        return 0;
+    }
+    bool values_ok = true;
+    for (int j = 0; j < list->count; j++) {
+        char text[128];
+        if (ytree_to_flow(list->values[j], text, sizeof text) >= (int)sizeof text) {
+            spec_error(ctx, list->values[j], "a sweep value is too long (at most %zu characters in flow "
+                                             "style)", sizeof text - 1);
+            values_ok = false;
+        }
+    }
+    if (!key_ok || !values_ok)
+        return 0;
+    memcpy(sweep->keys[k], key->text, key->len + 1);
+    sweep->n_values[k] = list->count;
+    sweep->zipped[k] = zipped;
+    sweep->n_keys++;
+    return list->count;
+}
+
+/* The zip group: paired lists of one length. Returns that length, or 0
+   after an error. */
+static int read_zip(spec_ctx *ctx, const ytree_node *root, dlx_sweep *sweep, const ytree_node *zip)
+{
+    if (!spec_expect_kind(ctx, zip, "sweep.zip", YTREE_MAP))
+        return 0;
+    if (zip->count == 0) {
+        spec_error(ctx, zip, "'sweep.zip' needs at least one KEY: [values] entry");
+        return 0;
+    }
+    int length = 0;
+    bool ok = true;
+    for (int i = 0; i < zip->count; i++) {
+        const ytree_node *list = zip->values[i];
+        int n = read_entry(ctx, root, sweep, zip->keys[i], list, true);
+        ok &= n > 0;
+        if (n > 0 && length == 0)
+            length = n;
+        else if (n > 0 && n != length) {
+            spec_error(ctx, list, "zipped sweep lists must have the same length: '%s' has %d values, '%s' has %d",
+                       zip->keys[i]->text, n, zip->keys[0]->text, length);
+            ok = false;
+        }
+    }
+    return ok ? length : 0;
+}
+
 void sweep_read(spec_ctx *ctx, const ytree_node *root, dlx_sweep *sweep)
 {
     memset(sweep, 0, sizeof *sweep);
@@ -87,47 +159,28 @@ void sweep_read(spec_ctx *ctx, const ytree_node *root, dlx_sweep *sweep)
     if (!map || !spec_expect_kind(ctx, map, "sweep", YTREE_MAP))
         return;
     long long points = 1;
+    bool seen_zip = false;
     for (int i = 0; i < map->count; i++) {
-        const ytree_node *key = map->keys[i], *list = map->values[i];
-        if (sweep->n_keys == DLX_MAX_SWEEP_KEYS) {
-            spec_error(ctx, key, "a sweep has at most %d keys", DLX_MAX_SWEEP_KEYS);
-            return;
+        const ytree_node *key = map->keys[i];
+        int n;
+        if (strcmp(key->text, "zip") == 0 && !key->quoted) {
+            if (seen_zip) {
+                spec_error(ctx, key, "a sweep has at most one 'zip' group");
+                continue;
+            }
+            seen_zip = true;
+            n = read_zip(ctx, root, sweep, map->values[i]);
+        } else {
+            n = read_entry(ctx, root, sweep, key, map->values[i], false);
         }
-        if (key->len >= sizeof sweep->keys[0]) {
-            spec_error(ctx, key, "sweep key is too long (at most %zu bytes)", sizeof sweep->keys[0] - 1);
+        if (n == 0)
             continue;
-        }
-        bool key_ok = check_sweep_key(ctx, key, root);
-        if (list->kind != YTREE_SEQ || list->count == 0) {
-            char got[128];
-            ytree_describe(list, got, sizeof got);
-            spec_error(ctx, list, "sweep key '%s' needs a non-empty list of values, got %s", key->text,
-                       list->kind == YTREE_SEQ ? "an empty list" : got);
-            continue;
-        }
-        int k = sweep->n_keys;
-        if (ytree_to_flow(list, sweep->lists[k], sizeof sweep->lists[k]) >= (int)sizeof sweep->lists[k]) {
-            spec_error(ctx, list, "the values of sweep key '%s' are too long (at most %zu characters)",
-                       key->text, sizeof sweep->lists[k] - 1);
-            continue;
-        }
-        for (int j = 0; j < list->count; j++) {
-            char text[128];
-            if (ytree_to_flow(list->values[j], text, sizeof text) >= (int)sizeof text)
-                spec_error(ctx, list->values[j], "a sweep value is too long (at most %zu characters in flow "
-                                                 "style)", sizeof text - 1);
-        }
-        if (!key_ok)
-            continue;
-        points *= list->count;
+        points *= n;
         if (points > DLX_MAX_SWEEP_POINTS) {
             spec_error(ctx, key, "the sweep has more than %d points", DLX_MAX_SWEEP_POINTS);
             memset(sweep, 0, sizeof *sweep);
             return;
         }
-        memcpy(sweep->keys[k], key->text, key->len + 1);
-        sweep->n_values[k] = list->count;
-        sweep->n_keys++;
     }
     sweep->n_points = sweep->n_keys ? (int)points : 0;
 }
@@ -136,19 +189,29 @@ void sweep_point_indices(const dlx_sweep *sweep, int point, int *index)
 {
     for (int k = sweep->n_keys - 1; k >= 0; k--) {
         index[k] = point % sweep->n_values[k];
+        int first = k;
+        while (sweep->zipped[k] && first > 0 && sweep->zipped[first - 1])
+            index[--first] = index[k]; /* the zip group: one axis */
         point /= sweep->n_values[k];
+        k = first;
     }
+}
+
+/* The map holding key k: the sweep section, or its zip group. */
+static const ytree_node *entry_map(const ytree_node *root, const dlx_sweep *sweep, int k)
+{
+    const ytree_node *map = spec_get(root, "sweep");
+    return sweep->zipped[k] ? ytree_map_get(map, "zip") : map;
 }
 
 void sweep_describe_point(const ytree_node *root, const dlx_sweep *sweep, int point, char *buf, size_t size)
 {
     int index[DLX_MAX_SWEEP_KEYS];
     sweep_point_indices(sweep, point, index);
-    const ytree_node *map = spec_get(root, "sweep");
     size_t used = 0;
     buf[0] = '\0';
     for (int k = 0; k < sweep->n_keys && used < size; k++) {
-        const ytree_node *list = ytree_map_get(map, sweep->keys[k]);
+        const ytree_node *list = ytree_map_get(entry_map(root, sweep, k), sweep->keys[k]);
         char value[128];
         ytree_to_flow(list->values[index[k]], value, sizeof value);
         int w = snprintf(buf + used, size - used, "%s%s=%s", k ? ", " : "", sweep->keys[k], value);
@@ -173,9 +236,9 @@ dlx_status sweep_apply_point(ytree_node *root, const dlx_sweep *sweep, int point
 {
     int index[DLX_MAX_SWEEP_KEYS];
     sweep_point_indices(sweep, point, index);
-    const ytree_node *map = spec_get(root, "sweep");
     dlx_status status = DLX_OK;
     for (int k = 0; k < sweep->n_keys; k++) {
+        const ytree_node *map = entry_map(root, sweep, k); /* the root's entries may move */
         int entry = ytree_map_index(map, sweep->keys[k]);
         const ytree_node *key = map->keys[entry];
         const ytree_node *value = map->values[entry]->values[index[k]];
@@ -191,7 +254,6 @@ dlx_status sweep_apply_point(ytree_node *root, const dlx_sweep *sweep, int point
             return st;
         if (st != DLX_OK)
             status = st;
-        map = spec_get(root, "sweep"); /* the root's entries may have moved */
     }
     return status;
 }

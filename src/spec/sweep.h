@@ -3,6 +3,9 @@
  *
  * Points are numbered 0..n_points-1 over the full product of the value
  * lists, the last key varying fastest (like nested loops in file order).
+ * The lists of a `zip:` group (sweep: {zip: {a: [1, 2], b: [3, 4]}}) have
+ * one length and are paired, (a=1, b=3) then (a=2, b=4): the group is one
+ * axis of the product, at its place in the file.
  */
 #ifndef DLX_SPEC_SWEEP_H
 #define DLX_SPEC_SWEEP_H

@@ -3,6 +3,7 @@
  */
 #include "train/checkpoint.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,71 @@
 
 #include "io/safetensors.h"
 
-#define META_MAX 8
+#define META_MAX 32
+#define META_VALUE_MAX 72
+
+/* The checkpoint's metadata as strings; doubles in C99 hexadecimal (%a) so
+   that they read back bit for bit. */
+typedef struct {
+    int n;
+    const char *keys[META_MAX];
+    char values[META_MAX][META_VALUE_MAX];
+    char *value_ptrs[META_MAX];
+} dlx_checkpoint_meta;
 
 static void format_rng(char *buf, size_t n, const dlx_rng *r)
 {
     snprintf(buf, n, "%016" PRIx64 "%016" PRIx64 "%016" PRIx64 "%016" PRIx64, r->s[0], r->s[1],
              r->s[2], r->s[3]);
+}
+
+static char *meta_add(dlx_checkpoint_meta *m, const char *key)
+{
+    m->keys[m->n] = key;
+    m->value_ptrs[m->n] = m->values[m->n];
+    return m->values[m->n++];
+}
+
+static void meta_long(dlx_checkpoint_meta *m, const char *key, long v)
+{
+    snprintf(meta_add(m, key), META_VALUE_MAX, "%ld", v);
+}
+
+static void meta_double(dlx_checkpoint_meta *m, const char *key, double v)
+{
+    snprintf(meta_add(m, key), META_VALUE_MAX, "%a", v);
+}
+
+/* Every field of the state, in a fixed order. */
+static void meta_build(dlx_checkpoint_meta *m, const dlx_train_state *s, long optimizer_steps)
+{
+    m->n = 0;
+    snprintf(meta_add(m, "format"), META_VALUE_MAX, "%s", DLX_CHECKPOINT_FORMAT);
+    meta_long(m, "epoch", s->epoch);
+    meta_long(m, "step", s->step);
+    meta_long(m, "optimizer_steps", optimizer_steps);
+    format_rng(meta_add(m, "rng.shuffle"), META_VALUE_MAX, &s->shuffle_rng);
+    format_rng(meta_add(m, "rng.dropout"), META_VALUE_MAX, &s->dropout_rng);
+    format_rng(meta_add(m, "rng.noise"), META_VALUE_MAX, &s->noise_rng);
+    meta_long(m, "position", s->position);
+    meta_long(m, "rows", s->rows);
+    snprintf(meta_add(m, "status"), META_VALUE_MAX, "%s", s->finished ? "finished" : "running");
+    snprintf(meta_add(m, "summary.status"), META_VALUE_MAX, "%s",
+             s->summary.status == RUN_DIVERGED ? "diverged" : "ok");
+    meta_double(m, "wall_s", s->wall_s);
+    meta_double(m, "objective_sum", s->objective_sum);
+    meta_long(m, "objective_count", s->objective_count);
+    meta_double(m, "best_test_loss", s->best_test_loss);
+    const dlx_run_summary *r = &s->summary;
+    meta_long(m, "summary.epochs_done", r->epochs_done);
+    meta_double(m, "summary.final_train_loss", r->final_train_loss);
+    meta_double(m, "summary.final_test_loss", r->final_test_loss);
+    meta_double(m, "summary.final_gen_gap", r->final_gen_gap);
+    meta_double(m, "summary.final_train_acc", r->final_train_acc);
+    meta_double(m, "summary.final_test_acc", r->final_test_acc);
+    meta_double(m, "summary.best_test_acc", r->best_test_acc);
+    meta_double(m, "summary.best_epoch", r->best_epoch);
+    meta_double(m, "summary.wall_s", r->wall_s);
 }
 
 dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *opt,
@@ -58,18 +118,10 @@ dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *op
         }
     }
 
-    char epoch[32], step[32], opt_steps[32], rng_shuffle[72], rng_dropout[72], rng_noise[72];
-    snprintf(epoch, sizeof epoch, "%ld", state->epoch);
-    snprintf(step, sizeof step, "%ld", state->step);
-    snprintf(opt_steps, sizeof opt_steps, "%ld", optimizer_steps(opt));
-    format_rng(rng_shuffle, sizeof rng_shuffle, &state->shuffle_rng);
-    format_rng(rng_dropout, sizeof rng_dropout, &state->dropout_rng);
-    format_rng(rng_noise, sizeof rng_noise, &state->noise_rng);
-    const char *keys[META_MAX] = {"format", "epoch", "step", "optimizer_steps",
-                                  "rng.shuffle", "rng.dropout", "rng.noise"};
-    const char *values[META_MAX] = {DLX_CHECKPOINT_FORMAT, epoch, step, opt_steps,
-                                    rng_shuffle, rng_dropout, rng_noise};
-    dlx_status st = safetensors_write(path, all, (int)n_total, keys, values, 7, diags);
+    dlx_checkpoint_meta meta;
+    meta_build(&meta, state, optimizer_steps(opt));
+    dlx_status st = safetensors_write(path, all, (int)n_total, meta.keys,
+                                      (const char *const *)meta.value_ptrs, meta.n, diags);
     free(all);
     return st;
 }
@@ -128,6 +180,186 @@ dlx_status checkpoint_load_weights(const char *path, dlx_network *net, dlx_diags
             st = DLX_ERR_INPUT;
         }
     }
+    safetensors_free(&file);
+    return st;
+}
+
+/* One metadata value of a checkpoint, reporting its absence. */
+static const char *meta_get(const dlx_st_file *f, const char *path, const char *key,
+                            dlx_diags *diags)
+{
+    const char *v = safetensors_meta(f, key);
+    if (!v)
+        diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is missing", key);
+    return v;
+}
+
+static bool parse_long(const char *v, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end)
+        return false;
+    *out = x;
+    return true;
+}
+
+static bool parse_double(const char *v, double *out)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end)
+        return false;
+    *out = x;
+    return true;
+}
+
+static bool parse_rng(const char *v, dlx_rng *r)
+{
+    if (strlen(v) != 64)
+        return false;
+    for (int i = 0; i < 4; i++) {
+        char word[17];
+        memcpy(word, v + 16 * i, 16);
+        word[16] = '\0';
+        char *end;
+        r->s[i] = strtoull(word, &end, 16);
+        if (*end)
+            return false;
+    }
+    return true;
+}
+
+/* Parse every metadata field of meta_build back into state. */
+static dlx_status state_from_meta(const dlx_st_file *f, const char *path, dlx_train_state *s,
+                                  long *optimizer_steps, dlx_diags *diags)
+{
+    const char *format = meta_get(f, path, "format", diags);
+    if (!format)
+        return DLX_ERR_INPUT;
+    if (strcmp(format, DLX_CHECKPOINT_FORMAT) != 0) {
+        diags_add(diags, path, 0, 0, "checkpoint format '%s' is not '%s'", format,
+                  DLX_CHECKPOINT_FORMAT);
+        return DLX_ERR_INPUT;
+    }
+    long *longs[] = {&s->epoch, &s->step, optimizer_steps, &s->position, &s->rows,
+                     &s->objective_count};
+    const char *long_keys[] = {"epoch", "step", "optimizer_steps", "position", "rows",
+                               "objective_count"};
+    for (size_t i = 0; i < sizeof longs / sizeof *longs; i++) {
+        const char *v = meta_get(f, path, long_keys[i], diags);
+        if (!v || !parse_long(v, longs[i]) || *longs[i] < 0) {
+            if (v)
+                diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is not a count: '%s'",
+                          long_keys[i], v);
+            return DLX_ERR_INPUT;
+        }
+    }
+    dlx_rng *rngs[] = {&s->shuffle_rng, &s->dropout_rng, &s->noise_rng};
+    const char *rng_keys[] = {"rng.shuffle", "rng.dropout", "rng.noise"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = meta_get(f, path, rng_keys[i], diags);
+        if (!v || !parse_rng(v, rngs[i])) {
+            if (v)
+                diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is not an RNG state",
+                          rng_keys[i]);
+            return DLX_ERR_INPUT;
+        }
+    }
+    dlx_run_summary *r = &s->summary;
+    double *doubles[] = {&s->wall_s, &s->objective_sum, &s->best_test_loss,
+                         &r->final_train_loss, &r->final_test_loss, &r->final_gen_gap,
+                         &r->final_train_acc, &r->final_test_acc, &r->best_test_acc,
+                         &r->best_epoch, &r->wall_s};
+    const char *double_keys[] = {"wall_s", "objective_sum", "best_test_loss",
+                                 "summary.final_train_loss", "summary.final_test_loss",
+                                 "summary.final_gen_gap", "summary.final_train_acc",
+                                 "summary.final_test_acc", "summary.best_test_acc",
+                                 "summary.best_epoch", "summary.wall_s"};
+    for (size_t i = 0; i < sizeof doubles / sizeof *doubles; i++) {
+        const char *v = meta_get(f, path, double_keys[i], diags);
+        if (!v || !parse_double(v, doubles[i])) {
+            if (v)
+                diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is not a number: '%s'",
+                          double_keys[i], v);
+            return DLX_ERR_INPUT;
+        }
+    }
+    long epochs_done;
+    const char *v = meta_get(f, path, "summary.epochs_done", diags);
+    if (!v || !parse_long(v, &epochs_done))
+        return DLX_ERR_INPUT;
+    r->epochs_done = (int)epochs_done;
+    const char *status = meta_get(f, path, "status", diags);
+    const char *run_status = meta_get(f, path, "summary.status", diags);
+    if (!status || !run_status)
+        return DLX_ERR_INPUT;
+    bool running = strcmp(status, "running") == 0, diverged = strcmp(run_status, "diverged") == 0;
+    if ((!running && strcmp(status, "finished") != 0) ||
+        (!diverged && strcmp(run_status, "ok") != 0)) {
+        diags_add(diags, path, 0, 0, "checkpoint status '%s' / '%s' is not running or finished, "
+                  "ok or diverged", status, run_status);
+        return DLX_ERR_INPUT;
+    }
+    s->finished = !running;
+    r->status = diverged ? RUN_DIVERGED : RUN_OK;
+    return DLX_OK;
+}
+
+dlx_status checkpoint_read_state(const char *path, dlx_train_state *state, dlx_diags *diags)
+{
+    dlx_st_file file = {0};
+    dlx_status st = safetensors_read(path, &file, diags);
+    long optimizer_steps = 0;
+    if (st == DLX_OK)
+        st = state_from_meta(&file, path, state, &optimizer_steps, diags);
+    safetensors_free(&file);
+    return st;
+}
+
+/* Copy the file's tensor `name` into dst[0..numel), checking its size. */
+static dlx_status restore_buffer(const dlx_st_file *file, const char *path, const char *name,
+                                 float *dst, size_t numel, dlx_diags *diags)
+{
+    const dlx_st_tensor *f = safetensors_find(file, name);
+    if (!f || f->numel != numel) {
+        diags_add(diags, path, 0, 0, "checkpoint tensor '%s' is %s", name,
+                  f ? "not of the model's size" : "missing");
+        return DLX_ERR_INPUT;
+    }
+    memcpy(dst, f->data, numel * sizeof *dst);
+    return DLX_OK;
+}
+
+dlx_status checkpoint_load(const char *path, dlx_network *net, dlx_optimizer *opt,
+                           dlx_train_state *state, dlx_diags *diags)
+{
+    dlx_st_file file = {0};
+    dlx_status st = safetensors_read(path, &file, diags);
+    long optimizer_steps = 0;
+    if (st == DLX_OK)
+        st = state_from_meta(&file, path, state, &optimizer_steps, diags);
+    const float *params = network_params(net);
+    for (int i = 0; st == DLX_OK && i < network_n_tensors(net); i++) {
+        dlx_tensor *t = network_tensor(net, i);
+        st = restore_buffer(&file, path, t->name, t->data, tensor_numel(t), diags);
+    }
+    for (int s = 0; st == DLX_OK && s < optimizer_n_state(opt); s++) {
+        const char *state_name;
+        float *buffer = optimizer_state(opt, s, &state_name);
+        for (int i = 0; st == DLX_OK && i < network_n_tensors(net); i++) {
+            const dlx_tensor *t = network_tensor(net, i);
+            if (!t->grad)
+                continue;
+            char name[2 * DLX_TENSOR_NAME_MAX];
+            snprintf(name, sizeof name, "optimizer.%s.%s", state_name, t->name);
+            st = restore_buffer(&file, path, name, buffer + (t->data - params), tensor_numel(t),
+                                diags);
+        }
+    }
+    if (st == DLX_OK)
+        optimizer_set_steps(opt, optimizer_steps);
     safetensors_free(&file);
     return st;
 }

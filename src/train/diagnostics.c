@@ -6,11 +6,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "train/diag_convex.h"
 #include "train/diag_norms.h"
+#include "train/diag_act_quantiles.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     &DIAG_WEIGHT_NORM,
     &DIAG_GRAD_NORM,
+    &DIAG_SUBOPTIMALITY,
+    &DIAG_DIST_TO_REF,
+    &DIAG_CONDITION_NUMBER,
+    &DIAG_SPARSITY,
+    &DIAG_ACT_QUANTILES,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 

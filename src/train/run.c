@@ -16,7 +16,9 @@
 
 #include "nn/network.h"
 #include "optim/optimizer.h"
+#include "optim/prox_l1.h"
 #include "optim/regularizer.h"
+#include "optim/schedule.h"
 #include "spec/experiment.h"
 #include "train/batcher.h"
 #include "train/checkpoint.h"
@@ -96,6 +98,7 @@ typedef struct {
     long objective_count;
     double wall_s;          /* training time so far, evaluation excluded */
     double best_test_loss;  /* regression: best_epoch follows the lowest test loss */
+    long rows;              /* metrics rows written so far */
     dlx_run_summary *summary;
     int n_diagnostics;
     active_diagnostic *diagnostics;
@@ -204,6 +207,7 @@ static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_
         if (st != DLX_OK)
             return st;
     }
+    c->rows++;
 
     dlx_run_summary *s = c->summary;
     s->final_train_loss = train.loss;
@@ -285,10 +289,12 @@ static dlx_status run_setup(const dlx_run_request *req, run_buffers *b, dlx_diag
     return batcher_init(&b->batcher, &ds->train, batch, cfg->training.shuffle, diags);
 }
 
-/* One optimizer step on the gathered batch: returns the regularized
-   minibatch objective (non-finite when the run diverged). */
+/* One optimizer step with rate lr on the gathered batch: returns the
+   regularized minibatch objective (non-finite when the run diverged; the
+   step is then not taken unless training.on_divergence is continue). With
+   the SGD family, l1 is a proximal step after the update (prox_l1.h). */
 static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train_state *state,
-                         dlx_tensor *tensors, int n_tensors)
+                         dlx_tensor *tensors, int n_tensors, double lr)
 {
     const dlx_regularizer_config *reg = &cfg->regularizer;
     dlx_batcher *bt = &b->batcher;
@@ -300,14 +306,65 @@ static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train
     double objective = loss;
     if (reg->l1 > 0 || reg->l2 > 0)
         objective += regularizer_penalty(reg, tensors, n_tensors);
-    if (!isfinite(objective))
+    if (!isfinite(objective) && cfg->training.on_divergence != DIVERGE_CONTINUE)
         return objective;
     network_backward(b->net);
-    regularizer_add_gradient(reg, tensors, n_tensors);
-    optimizer_step(b->opt, network_params(b->net), network_grads(b->net), cfg->optimizer.lr);
+    bool prox = prox_l1_applies(cfg);
+    dlx_regularizer_config smooth = *reg;
+    if (prox)
+        smooth.l1 = 0.0;
+    regularizer_add_gradient(&smooth, tensors, n_tensors);
+    optimizer_step(b->opt, network_params(b->net), network_grads(b->net), lr);
+    if (prox)
+        prox_l1_step(tensors, n_tensors, lr * reg->l1);
     regularizer_project(reg, tensors, n_tensors);
     state->step++;
     return objective;
+}
+
+/* Write the run's whole state: `position` examples of the epoch after
+   state->epoch are done; `finished` marks a run with nothing left to resume. */
+static dlx_status save_checkpoint(const dlx_run_request *req, run_buffers *b,
+                                  dlx_train_state *state, const run_context *c, long position,
+                                  bool finished, dlx_diags *diags)
+{
+    if (!req->checkpoint_path)
+        return DLX_OK;
+    state->position = position;
+    state->rows = c->rows;
+    state->finished = finished;
+    state->wall_s = c->wall_s;
+    state->objective_sum = c->objective_sum;
+    state->objective_count = c->objective_count;
+    state->best_test_loss = c->best_test_loss;
+    state->summary = *c->summary;
+    state->summary.epochs_done = (int)state->epoch;
+    state->summary.wall_s = c->wall_s;
+    return checkpoint_save(req->checkpoint_path, b->net, b->opt, state, diags);
+}
+
+/* Continue where the checkpoint stopped: weights, optimizer, RNGs, the
+   metrics accumulators and the summary as they were (docs/reliability.md). */
+static dlx_status resume_from_checkpoint(const dlx_run_request *req, run_buffers *b,
+                                         dlx_train_state *state, run_context *c,
+                                         dlx_diags *diags)
+{
+    dlx_status st = checkpoint_load(req->checkpoint_path, b->net, b->opt, state, diags);
+    if (st != DLX_OK)
+        return st;
+    if (state->position > req->data->train.n) {
+        diags_add(diags, req->checkpoint_path, 0, 0,
+                  "checkpoint position %ld is beyond the %d training examples", state->position,
+                  req->data->train.n);
+        return DLX_ERR_INPUT;
+    }
+    c->rows = state->rows;
+    c->wall_s = state->wall_s;
+    c->objective_sum = state->objective_sum;
+    c->objective_count = state->objective_count;
+    c->best_test_loss = state->best_test_loss;
+    *c->summary = state->summary;
+    return DLX_OK;
 }
 
 dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_diags *diags)
@@ -327,55 +384,85 @@ dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_d
     rng_seed(&state.noise_rng, req->seed, STREAM_NOISE);
     dlx_tensor *tensors = network_tensors(b.net);
     int n_tensors = network_n_tensors(b.net);
-    double lr = cfg->optimizer.lr;
+    double lr = schedule_lr(&cfg->optimizer, 0, cfg->training.epochs);
     int eval_every = cfg->training.eval_every;
     run_context ctx = {.req = req, .net = b.net, .classes = req->data->classes,
                        .steps_per_epoch = batcher_steps_per_epoch(&b.batcher), .summary = summary};
 
     st = diagnostics_setup(&ctx, diags);
-    if (st == DLX_OK)
+    bool resumed = req->resume && st == DLX_OK;
+    if (resumed)
+        st = resume_from_checkpoint(req, &b, &state, &ctx, diags);
+    else if (st == DLX_OK)
         st = evaluate_and_record(&ctx, 0, lr, diags);
-    for (int epoch = 1; st == DLX_OK && epoch <= cfg->training.epochs; epoch++) {
-        if (summary->status != RUN_OK)
+    /* on_divergence continue: a diverged run trains on to the end. */
+    bool stop_on_divergence = cfg->training.on_divergence != DIVERGE_CONTINUE;
+    for (int epoch = (int)state.epoch + 1; st == DLX_OK && epoch <= cfg->training.epochs;
+         epoch++) {
+        if (summary->status == RUN_INTERRUPTED ||
+            (summary->status == RUN_DIVERGED && stop_on_divergence))
             break;
-        batcher_start_epoch(&b.batcher, &state.shuffle_rng);
+        /* state.shuffle_rng stays as it was before this epoch's shuffle until
+           the epoch ends, so that a checkpoint taken mid-epoch can redo it. */
+        dlx_rng order_rng = state.shuffle_rng;
+        batcher_start_epoch(&b.batcher, &order_rng);
+        if (resumed)
+            b.batcher.position = (int)state.position;
+        resumed = false;
+        lr = schedule_lr(&cfg->optimizer, epoch - 1, cfg->training.epochs);
         int B;
         while ((B = batcher_next(&b.batcher)) > 0) {
             double t0 = now_seconds();
-            double objective = train_step(cfg, &b, B, &state, tensors, n_tensors);
+            double objective = train_step(cfg, &b, B, &state, tensors, n_tensors, lr);
             ctx.wall_s += now_seconds() - t0;
             ctx.objective_sum += objective;
             ctx.objective_count++;
             if (!isfinite(objective)) {
                 summary->status = RUN_DIVERGED;
-                break;
+                if (stop_on_divergence)
+                    break;
             }
             if (eval_every > 0 && state.step % eval_every == 0) {
                 st = evaluate_and_record(&ctx, state.step, lr, diags);
-                if (st != DLX_OK || summary->status != RUN_OK)
+                if (st != DLX_OK || (summary->status == RUN_DIVERGED && stop_on_divergence))
                     break;
             }
             if (train_stop_requested()) {
+                /* The checkpoint precedes the interruption's own row, which
+                   an uninterrupted run would not have. */
+                st = save_checkpoint(req, &b, &state, &ctx, b.batcher.position, false, diags);
                 summary->status = RUN_INTERRUPTED;
                 break;
             }
         }
         if (st != DLX_OK)
             break;
+        /* A row at this step was written by the loop when nothing was
+           accumulated since (a non-finite step is not counted in state.step
+           but is in objective_count, and needs its own row). */
         bool evaluated_here = eval_every > 0 && state.step % eval_every == 0 &&
-                              summary->status == RUN_OK;
+                              ctx.objective_count == 0;
         bool last = epoch == cfg->training.epochs;
         /* An evaluation row at every epoch end (eval_every: epoch), at the end
            of training, and where the run stopped (diverged or interrupted). */
-        if (!evaluated_here && (eval_every == 0 || last || summary->status != RUN_OK))
+        bool stopped = summary->status == RUN_INTERRUPTED ||
+                       (summary->status == RUN_DIVERGED && stop_on_divergence);
+        if (!evaluated_here && (eval_every == 0 || last || stopped))
             st = evaluate_and_record(&ctx, state.step, lr, diags);
-        if (summary->status == RUN_DIVERGED)
+        if (summary->status == RUN_DIVERGED && stop_on_divergence) {
+            summary->epochs_done = (int)state.epoch;
+            if (st == DLX_OK)
+                st = save_checkpoint(req, &b, &state, &ctx, b.batcher.position, true, diags);
             break;
-        if (summary->status == RUN_OK)
+        }
+        bool going_on = summary->status != RUN_INTERRUPTED;
+        if (going_on) {
             state.epoch = epoch;
+            state.shuffle_rng = order_rng;
+        }
         summary->epochs_done = (int)state.epoch;
-        if (st == DLX_OK && req->checkpoint_path && summary->status == RUN_OK)
-            st = checkpoint_save(req->checkpoint_path, b.net, b.opt, &state, diags);
+        if (st == DLX_OK && going_on)
+            st = save_checkpoint(req, &b, &state, &ctx, 0, last, diags);
         if (summary->status == RUN_INTERRUPTED)
             break;
     }

@@ -53,6 +53,8 @@ typedef struct {
     int n_extra;                    /* swept-key columns appended to each row */
     const char *const *extra_values;
     bool progress;                  /* one line per evaluation on stderr */
+    bool resume;                    /* continue from checkpoint_path (written by a
+                                       stopped run of the same config) */
 } dlx_run_request;
 
 /* Train and evaluate one run, writing its metrics rows as they are

@@ -11,6 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -19,9 +22,12 @@
 #include "data/dataset.h"
 #include "dlx_version.h"
 #include "io/atomic_file.h"
+#include "io/csv_writer.h"
 #include "train/diagnostics.h"
 #include "train/metrics.h"
+#include "train/resume.h"
 #include "train/run.h"
+#include "train/checkpoint.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -40,6 +46,7 @@ typedef struct {
     bool done;                 /* finished (any status) */
     bool appended;             /* its rows are in the top metrics.csv */
     bool failed;               /* an error, not a result */
+    bool resume;               /* continue from its checkpoint (--resume) */
     dlx_run_summary summary;
 } run_slot;
 
@@ -173,6 +180,58 @@ static dlx_status prepare_output(runner *r, dlx_diags *diags)
         }
     }
     return make_dirs(r->out, diags);
+}
+
+/* --resume: the folder must hold the same resolved experiment; each run
+   with a checkpoint is either finished (its summary is taken) or continued,
+   and its metrics.csv is cut back to the rows its checkpoint counted. */
+static dlx_status prepare_resume(runner *r, const point_state *base, dlx_diags *diags)
+{
+    char p[DLX_PATH_MAX + 64];
+    snprintf(p, sizeof p, "%s/resolved.yaml", r->out);
+    if (!path_exists(p)) {
+        snprintf(p, sizeof p, "%s/runs", r->out);
+        if (path_exists(p)) {
+            diags_add(diags, NULL, 0, 0,
+                      "cannot resume: '%s' has runs but no resolved.yaml; use --force to start "
+                      "over", r->out);
+            return DLX_ERR_INPUT;
+        }
+        return make_dirs(r->out, diags); /* nothing was started: start */
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        diags_add(diags, NULL, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = experiment_write_yaml(base->exp, &r->sweep, DLX_VERSION, mem, diags);
+    fclose(mem);
+    if (st == DLX_OK)
+        st = resume_check_resolved(p, text, len, diags);
+    free(text);
+    for (int i = 0; st == DLX_OK && i < r->n_runs; i++) {
+        run_slot *s = &r->runs[i];
+        char ckpt[DLX_PATH_MAX + 32], metrics[DLX_PATH_MAX + 32];
+        snprintf(ckpt, sizeof ckpt, "%s/checkpoint.safetensors", s->dir);
+        snprintf(metrics, sizeof metrics, "%s/metrics.csv", s->dir);
+        if (!path_exists(ckpt))
+            continue; /* never reached its first checkpoint: starts again */
+        dlx_train_state state = {0};
+        st = checkpoint_read_state(ckpt, &state, diags);
+        if (st == DLX_OK)
+            st = resume_truncate_metrics(metrics, state.rows, diags);
+        if (st != DLX_OK)
+            break;
+        if (state.finished) {
+            s->done = true;
+            s->summary = state.summary;
+        } else {
+            s->resume = true;
+        }
+    }
+    return st;
 }
 
 /* ---- the experiment and its points ------------------------------------ */
@@ -401,6 +460,30 @@ static point_state *slot_point(runner *r, const run_slot *s)
     return &r->points[s->point < 0 ? 0 : s->point];
 }
 
+/* Append the rows of a run's metrics.csv (not its header) to out. */
+static dlx_status copy_rows(const char *own_path, FILE *out, const char *out_path,
+                            dlx_diags *diags)
+{
+    FILE *in = fopen(own_path, "r");
+    if (!in) {
+        diags_add(diags, own_path, 0, 0, "cannot read: %s", strerror(errno));
+        return DLX_ERR_RUNTIME;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    bool header = true;
+    ssize_t n;
+    dlx_status st = DLX_OK;
+    while (st == DLX_OK && (n = getline(&line, &cap, in)) > 0) {
+        if (!header)
+            st = csv_append_whole(out, line, (size_t)n, diags, out_path);
+        header = false;
+    }
+    free(line);
+    fclose(in);
+    return st;
+}
+
 /* Train one run in this process; its rows go to its own metrics.csv and,
    when main_metrics is given, to the top metrics.csv as well. */
 static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_diags *diags)
@@ -413,12 +496,16 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
     char own_path[DLX_PATH_MAX + 32], ckpt_path[DLX_PATH_MAX + 32];
     snprintf(own_path, sizeof own_path, "%s/metrics.csv", s->dir);
     snprintf(ckpt_path, sizeof ckpt_path, "%s/checkpoint.safetensors", s->dir);
-    FILE *own = fopen(own_path, "w");
+    FILE *own = fopen(own_path, s->resume ? "a" : "w");
     if (!own) {
         diags_add(diags, own_path, 0, 0, "cannot create: %s", strerror(errno));
         return DLX_ERR_RUNTIME;
     }
-    st = metrics_write_header(own, own_path, r->diag_columns, r->n_extra, r->key_ptrs, diags);
+    if (s->resume)
+        st = main_metrics ? copy_rows(own_path, main_metrics, r->metrics_path, diags) : DLX_OK;
+    else
+        st = metrics_write_header(own, own_path, r->diag_columns, r->n_extra, r->key_ptrs,
+                                  diags);
     dlx_run_request req = {
         .config = &arm->config, .arm = arm->name, .seed = s->seed, .data = ps->data[s->arm],
         .source_file = r->path, .checkpoint_path = ckpt_path,
@@ -427,6 +514,7 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
         .diag_columns = r->diag_columns,
         .n_extra = r->n_extra, .extra_values = ps->value_ptrs,
         .progress = r->opts->progress && r->opts->jobs == 1,
+        .resume = s->resume,
     };
     if (st == DLX_OK)
         st = train_run(&req, &s->summary, diags);
@@ -452,25 +540,9 @@ static dlx_status append_finished(runner *r, dlx_diags *diags)
             continue;
         char own_path[DLX_PATH_MAX + 32];
         snprintf(own_path, sizeof own_path, "%s/metrics.csv", s->dir);
-        FILE *in = fopen(own_path, "r");
-        if (!in) {
-            diags_add(diags, own_path, 0, 0, "cannot read: %s", strerror(errno));
-            return DLX_ERR_RUNTIME;
-        }
-        char *line = NULL;
-        size_t cap = 0;
-        bool header = true;
-        while (getline(&line, &cap, in) > 0) {
-            if (!header)
-                fputs(line, r->metrics);
-            header = false;
-        }
-        free(line);
-        fclose(in);
-        if (fflush(r->metrics) != 0 || ferror(r->metrics)) {
-            diags_add(diags, r->metrics_path, 0, 0, "cannot write: %s", strerror(errno));
-            return DLX_ERR_RUNTIME;
-        }
+        dlx_status st = copy_rows(own_path, r->metrics, r->metrics_path, diags);
+        if (st != DLX_OK)
+            return st;
     }
     return DLX_OK;
 }
@@ -487,12 +559,38 @@ static void report_finished(const runner *r, const run_slot *s, int finished)
     fputc('\n', stderr);
 }
 
+/* training.on_divergence: fail — a diverged run stops the experiment
+   (exit status 1); DLX_OK otherwise. */
+static dlx_status check_divergence(runner *r, const run_slot *s, dlx_diags *diags)
+{
+    const dlx_arm *arm = &slot_point(r, s)->exp->arms[s->arm];
+    if (s->failed || s->summary.status != RUN_DIVERGED ||
+        arm->config.training.on_divergence != DIVERGE_FAIL)
+        return DLX_OK;
+    diags_add(diags, r->path, 0, 0,
+              "run %s seed %llu diverged (a non-finite loss) in epoch %d; "
+              "training.on_divergence is fail, so no further run is started",
+              arm->name, (unsigned long long)s->seed, s->summary.epochs_done + 1);
+    return DLX_ERR_RUNTIME;
+}
+
 static dlx_status run_sequential(runner *r, dlx_diags *diags)
 {
     for (int i = 0; i < r->n_runs; i++) {
         if (train_stop_requested())
             break;
         run_slot *s = &r->runs[i];
+        if (s->done) { /* finished before --resume: its rows only */
+            char own_path[DLX_PATH_MAX + 32];
+            snprintf(own_path, sizeof own_path, "%s/metrics.csv", s->dir);
+            s->appended = true;
+            dlx_status st = copy_rows(own_path, r->metrics, r->metrics_path, diags);
+            if (st == DLX_OK)
+                st = check_divergence(r, s, diags);
+            if (st != DLX_OK)
+                return st;
+            continue;
+        }
         dlx_status st = execute_run(r, s, r->metrics, diags);
         s->done = true;
         s->appended = true;
@@ -502,14 +600,25 @@ static dlx_status run_sequential(runner *r, dlx_diags *diags)
         }
         if ((st = write_summary(r, diags)) != DLX_OK)
             return st;
+        if ((st = check_divergence(r, s, diags)) != DLX_OK)
+            return st;
     }
     return DLX_OK;
 }
 
 /* A worker: train one run, send its summary to the parent, exit with the
    run's status. */
-static void worker_main(runner *r, run_slot *s, int threads, int fd)
+static void worker_main(runner *r, run_slot *s, int threads, int fd, pid_t parent)
 {
+#ifdef __linux__
+    /* A worker whose parent was killed (SIGKILL cannot be caught) must not
+       go on writing into a folder that a --resume may already be using. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(DLX_ERR_RUNTIME);
+#else
+    (void)parent;
+#endif
     openblas_set_num_threads(threads);
     dlx_diags diags = {0};
     dlx_status st = execute_run(r, s, NULL, &diags);
@@ -532,9 +641,15 @@ static dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
         return DLX_ERR_RUNTIME;
     }
     fflush(NULL); /* nothing buffered may be written twice by the children */
-    dlx_status st = DLX_OK;
+    pid_t parent = getpid();
+    dlx_status st = append_finished(r, diags); /* runs finished before --resume */
+    for (int i = 0; st == DLX_OK && i < r->n_runs; i++)
+        if (r->runs[i].done)
+            st = check_divergence(r, &r->runs[i], diags);
     int next = 0, running = 0, finished = 0;
     while (next < r->n_runs || running > 0) {
+        while (next < r->n_runs && r->runs[next].done)
+            next++;
         while (st == DLX_OK && !train_stop_requested() && running < jobs && next < r->n_runs) {
             int pipefd[2];
             if (pipe(pipefd) != 0) {
@@ -551,7 +666,7 @@ static dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
             }
             if (pid == 0) {
                 close(pipefd[0]);
-                worker_main(r, &r->runs[next], threads, pipefd[1]);
+                worker_main(r, &r->runs[next], threads, pipefd[1], parent);
             }
             close(pipefd[1]);
             int k = 0;
@@ -559,6 +674,8 @@ static dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
                 k++;
             pids[k] = pid, slots[k] = next, fds[k] = pipefd[0];
             running++, next++;
+            while (next < r->n_runs && r->runs[next].done)
+                next++;
         }
         if (running == 0)
             break;
@@ -595,6 +712,8 @@ static dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
             }
         }
         report_finished(r, s, ++finished);
+        if (st == DLX_OK)
+            st = check_divergence(r, s, diags);
         dlx_status a = append_finished(r, diags);
         if (a == DLX_OK)
             a = write_summary(r, diags);
@@ -729,15 +848,16 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
     runner r = {.path = path, .opts = opts};
     time_t start = time(NULL);
     dlx_status st = plan_runs(&r, overrides, diags);
+    const point_state *base =
+        st == DLX_OK ? r.points[r.n_points].exp ? &r.points[r.n_points] : &r.points[0] : NULL;
     if (st == DLX_OK)
-        st = prepare_output(&r, diags);
+        st = opts->resume ? prepare_resume(&r, base, diags) : prepare_output(&r, diags);
     int threads = opts->threads > 0 ? opts->threads : opts->jobs > 1 ? 1 : 0;
     if (threads > 0)
         openblas_set_num_threads(threads);
     int threads_used = openblas_get_num_threads();
     if (st == DLX_OK)
-        st = write_resolved(&r, r.points[r.n_points].exp ? &r.points[r.n_points] : &r.points[0],
-                            diags);
+        st = write_resolved(&r, base, diags);
     if (st == DLX_OK)
         st = write_meta(&r, start, 0, threads_used, diags);
     if (st == DLX_OK) {

@@ -25,6 +25,7 @@ typedef struct {
     int jobs;                   /* >= 1 */
     int threads;                /* BLAS threads per run; 0: default (SPEC §1) */
     bool force;
+    bool resume;                /* continue unfinished runs (docs/reliability.md) */
     bool progress;              /* progress lines on stderr */
     const char *command_line;   /* for meta.yaml */
 } dlx_run_options;

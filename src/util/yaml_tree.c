@@ -263,6 +263,9 @@ typedef struct {
     anchor_entry *anchors;
     int n_anchors, cap_anchors;
     long alias_nodes;
+    const char *text;                            /* the input, for reader errors' places */
+    size_t len;
+    ytree_node *merged;                          /* merge sources, kept for their anchors */
 } parse_state;
 
 /* libyaml marks are 0-based; ours are 1-based. */
@@ -349,20 +352,54 @@ static void anchor_close(parse_state *ps, const char *name, ytree_node *node)
         }
 }
 
-/* Merge key: move the entries of `src` (a map) that `map` lacks into it. */
+/* Whether node is root or inside root's subtree (keys included; entries a
+   merge moved out are NULL). */
+static bool subtree_contains(const ytree_node *root, const ytree_node *node)
+{
+    if (!root)
+        return false;
+    if (root == node)
+        return true;
+    for (int i = 0; i < root->count; i++)
+        if (subtree_contains(root->values[i], node) ||
+            (root->kind == YTREE_MAP && subtree_contains(root->keys[i], node)))
+            return true;
+    return false;
+}
+
+/* Free a node the document does not keep (a duplicate key and its value,
+   a non-scalar key), first forgetting every anchor defined inside it: an
+   alias to it must not reach freed memory (found by fuzzing, see
+   tests/fuzz/experiment/crashers). An earlier anchor of the same name is
+   visible again, as if the discarded text had not been there. */
+static void discard_node(parse_state *ps, ytree_node *node)
+{
+    int kept = 0;
+    for (int i = 0; i < ps->n_anchors; i++) {
+        anchor_entry *a = &ps->anchors[i];
+        if (a->node && subtree_contains(node, a->node))
+            free(a->name);
+        else
+            ps->anchors[kept++] = *a;
+    }
+    ps->n_anchors = kept;
+    ytree_free(node);
+}
+
+/* Merge key: copy the entries of `src` (a map) that `map` lacks into it
+   (copies: src stays whole for an alias to its anchor). */
 static void merge_from(parse_state *ps, ytree_node *map, ytree_node *src)
 {
     for (int i = 0; i < src->count; i++) {
-        if (!src->keys[i])
-            continue;
         if (ytree_map_index(map, src->keys[i]->text) >= 0)
             continue;
-        if (!ytree_map_append(map, src->keys[i], src->values[i])) {
+        ytree_node *k = ytree_clone(src->keys[i]), *v = ytree_clone(src->values[i]);
+        if (!k || !v || !ytree_map_append(map, k, v)) {
+            ytree_free(k);
+            ytree_free(v);
             out_of_memory(ps);
             return;
         }
-        src->keys[i] = NULL;
-        src->values[i] = NULL;
     }
 }
 
@@ -393,9 +430,13 @@ static void resolve_merge_keys(parse_state *ps, ytree_node *map)
         input_error(ps, value->line, value->col,
                     "merge key '<<' takes a mapping (an alias such as *base or a list of them)");
     }
-    /* entries moved out are NULL; ytree_free skips them */
+    /* The source may carry an anchor (`<<: &base {...}`) that later aliases
+       use: keep it until the parse ends, in a sequence of spent sources. */
     ytree_free(key);
-    ytree_free(value);
+    if (!ps->merged)
+        ps->merged = node_new(YTREE_SEQ, 0, 0, ps->origin);
+    if (!ps->merged || !ytree_seq_append(ps->merged, value))
+        discard_node(ps, value);
 }
 
 /* Hand a finished node to its parent (or make it the root). */
@@ -420,7 +461,7 @@ static void attach(parse_state *ps, ytree_node *node)
         ps->pending_key[top] = NULL;
         if (ps->discard_value[top]) {
             ps->discard_value[top] = false;
-            ytree_free(node);
+            discard_node(ps, node);
             return;
         }
         if (!ytree_map_append(parent, key, node)) {
@@ -433,7 +474,7 @@ static void attach(parse_state *ps, ytree_node *node)
     /* node is a key */
     if (node->kind != YTREE_SCALAR) {
         input_error(ps, node->line, node->col, "mapping keys must be scalars");
-        ytree_free(node);
+        discard_node(ps, node);
         ps->discard_value[top] = true;
         return;
     }
@@ -442,7 +483,7 @@ static void attach(parse_state *ps, ytree_node *node)
         input_error(ps, node->line, node->col, "duplicate key '%.200s' (first defined at line %d, column %d)",
                     node->text, parent->keys[first]->line, parent->keys[first]->col);
         ps->discard_value[top] = true;
-        ytree_free(node);
+        discard_node(ps, node);
         return;
     }
     ps->pending_key[top] = node;
@@ -555,8 +596,21 @@ static void syntax_error(parse_state *ps, const yaml_parser_t *p)
     const char *problem = p->problem ? p->problem : "invalid YAML";
     char msg[400];
     if (p->error == YAML_READER_ERROR) {
-        snprintf(msg, sizeof msg, "%s at byte %zu", problem, p->problem_offset);
-        origin_error(ps->diags, ps->origin, 0, 0, msg);
+        /* libyaml gives only a byte offset here: count lines and columns. */
+        int line = 1, col = 1;
+        size_t at = p->problem_offset < ps->len ? p->problem_offset : ps->len;
+        for (size_t i = 0; i < at; i++) {
+            if (ps->text[i] == '\n')
+                line++, col = 1;
+            else if (((unsigned char)ps->text[i] & 0xC0) != 0x80)
+                col++;
+        }
+        if (at < ps->len)
+            snprintf(msg, sizeof msg, "%s (byte 0x%02x): the file must be UTF-8 text", problem,
+                     (unsigned char)ps->text[at]);
+        else
+            snprintf(msg, sizeof msg, "%s: the file must be UTF-8 text", problem);
+        origin_error(ps->diags, ps->origin, line, col + (line == 1 ? ps->col_offset : 0), msg);
     } else if (p->error == YAML_MEMORY_ERROR) {
         out_of_memory(ps);
         return;
@@ -566,6 +620,9 @@ static void syntax_error(parse_state *ps, const yaml_parser_t *p)
                      mark_line(&p->context_mark));
         else
             snprintf(msg, sizeof msg, "%s", problem);
+        size_t at = p->problem_mark.index;
+        if (at < ps->len && ps->text[at] == '\t')
+            strncat(msg, " (a tab: YAML indents with spaces only)", sizeof msg - strlen(msg) - 1);
         origin_error(ps->diags, ps->origin, mark_line(&p->problem_mark), mark_col(ps, &p->problem_mark), msg);
     }
     if (ps->status == DLX_OK)
@@ -582,6 +639,7 @@ static void parse_state_free(parse_state *ps)
     for (int i = 0; i < ps->n_anchors; i++)
         free(ps->anchors[i].name);
     free(ps->anchors);
+    ytree_free(ps->merged);
 }
 
 /* Handle one event; false at the end of the stream or on a fatal error. */
@@ -619,6 +677,8 @@ dlx_status ytree_parse(const char *text, size_t len, const ytree_origin *origin,
     ps->origin = origin;
     ps->col_offset = col_offset;
     ps->diags = diags;
+    ps->text = text;
+    ps->len = len;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         free(ps);

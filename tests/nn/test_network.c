@@ -184,6 +184,34 @@ static void test_gradient_matches_finite_differences(void **state)
     check_network_gradient(&soft, LOSS_MSE, 3, false, "softmax model, mse on one-hot labels");
 }
 
+/* Gaussian dropout and DropConnect: the noise/mask is redrawn from the same
+   seed at every evaluation of the loss, so the loss is a smooth function of
+   the parameters and central differences apply. */
+static void test_gradient_of_dropout_kinds(void **state)
+{
+    (void)state;
+    const int hidden[] = {6, 5, 0};
+    const dlx_dropout_kind kinds[] = {DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT};
+    const char *names[2][2] = {{"gaussian dropout, inverted", "gaussian dropout, test-time"},
+                               {"dropconnect, inverted", "dropconnect, test-time, batch norm"}};
+    for (int k = 0; k < 2; k++)
+        for (int s = 0; s < 2; s++) {
+            /* Batch norm only with DropConnect: Gaussian noise (sd 0.5 on the
+               inputs) before batch norm over 8 examples curves the loss enough
+               that the h = 1e-2 truncation error reaches ~1% at one weight
+               (it passes at h = 3e-3, so it is truncation, not a wrong term). */
+            dlx_model_config cfg = mlp_config(hidden, ACT_TANH, k == 1 && s == 1);
+            cfg.dropout_kind = kinds[k];
+            cfg.dropout_hidden = 0.4;
+            cfg.dropout_input = 0.2;
+            cfg.dropout_scaling = s ? DROPOUT_TEST_TIME : DROPOUT_INVERTED;
+            check_network_gradient(&cfg, LOSS_CROSS_ENTROPY, 3, false, names[k][s]);
+        }
+    dlx_model_config soft = {.type = MODEL_SOFTMAX, .init = INIT_NORMAL, .init_std = 0.5,
+                             .dropout_input = 0.5, .dropout_kind = DROPOUT_DROPCONNECT};
+    check_network_gradient(&soft, LOSS_CROSS_ENTROPY, 3, false, "softmax, dropconnect");
+}
+
 static void test_forward_train_is_reproducible_and_skips_rate_zero(void **state)
 {
     (void)state;
@@ -463,6 +491,7 @@ int main(void)
         cmocka_unit_test(test_forward_train_is_reproducible_and_skips_rate_zero),
         cmocka_unit_test(test_evaluate_uses_batchnorm_running_statistics),
         cmocka_unit_test(test_evaluate_scales_test_time_dropout),
+        cmocka_unit_test(test_gradient_of_dropout_kinds),
         cmocka_unit_test(test_evaluate_sums_and_counts_across_chunks),
         cmocka_unit_test(test_evaluate_leaves_backward_state_alone),
         cmocka_unit_test(test_bad_batch_sizes),

@@ -73,10 +73,10 @@ static void test_dropout_range(void **state)
     loaded *l = load_bad("experiment: e\nmodel:\n  hidden: [10]\n  dropout: 1.0\n", NULL, 0, -1);
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 12, "model.dropout must be in [0, 1), got 1.0"));
     loaded_free(l);
-    l = load_bad("experiment: e\nmodel:\n  hidden: [10]\n  dropout: {hidden: 0.5, input: -0.1, kind: gaussian}\n",
+    l = load_bad("experiment: e\nmodel:\n  hidden: [10]\n  dropout: {hidden: 0.5, input: -0.1, kind: gausian}\n",
                  NULL, 0, -1);
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 33, "model.dropout.input must be in [0, 1), got -0.1"));
-    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 45, "unknown dropout kind 'gaussian'", "bernoulli"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 45, "unknown dropout kind 'gausian'", "did you mean 'gaussian'"));
     loaded_free(l);
 }
 

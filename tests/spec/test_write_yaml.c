@@ -86,8 +86,8 @@ static void test_resolved_content(void **state)
         "\n  batch_norm:\n    enabled: false\n    momentum: 0.1\n    eps: 1.0e-05\n",
         "\n  init:\n    scheme: normal\n    std: 1.0\nloss: cross_entropy\n",
         "\n  max_norm: 0.0\n",
-        "\noptimizer:\n  type: sgd\n  lr: 0.5\ntraining:\n  epochs: 20\n  batch_size: 60\n  shuffle: true\n"
-        "  eval_every: epoch\ndiagnostics: []\n",
+        "\noptimizer:\n  type: sgd\n  lr: 0.5\n  schedule:\n    type: constant\ntraining:\n  epochs: 20\n  batch_size: 60\n  shuffle: true\n"
+        "  eval_every: epoch\n  on_divergence: stop\ndiagnostics: []\n",
         "\narms:\n  - name: no_bn\n  - name: bn\n    model:\n      batch_norm:\n        enabled: true\n"
         "sweep:\n  optimizer.lr: [0.05, 0.5, 5.0]\n",
     };

@@ -1,0 +1,310 @@
+#!/usr/bin/env python3
+"""bench.py: dlx against PyTorch on the CPU, side by side in one run (issue 6).
+
+For each network it alternates rounds of `dlx run` and the PyTorch reference
+(torch_ref.py, run with /usr/bin/python3) on the same layer sizes, batch, data
+(Fashion-MNIST from /usr/share/datasets) and threads, each round one warm-up
+epoch and then timed ones; it times OpenBLAS's cblas_sgemm alone on the exact
+products of one epoch (sgemm_timer.c) in the same run, and prints a markdown
+table of medians, min-max, the dlx/PyTorch ratio and dlx's time over its GEMM
+floor. Then evaluation of the 10,000 test images, start-up, loading, peak
+memory, scaling in the number of examples and `--jobs 2` throughput.
+
+dlx's epoch time is the `wall_s` column of metrics.csv (training only,
+evaluation excluded); PyTorch's is timed the same way around its epoch loop.
+Threads: OPENBLAS_NUM_THREADS=T and OMP_WAIT_POLICY=PASSIVE for both, dlx also
+gets --threads T. OPENBLAS_CORETYPE is left as the environment sets it.
+
+Usage: scripts/bench/bench.py [--dlx build/dlx] [--rounds 3] [--quick]
+  --quick runs reduced sizes (a smoke test of the harness, not for the table).
+"""
+import argparse
+import csv
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DATA = "/usr/share/datasets/fashion-mnist"
+
+# name, hidden widths, activation, batch norm, dropout, batch, optimizer, lr, examples, threads
+NETS = [
+    ("S", [100, 100, 100], "sigmoid", False, 0.0, 60, "sgd", 0.5, 60000, [1]),
+    ("S+BN", [100, 100, 100], "sigmoid", True, 0.0, 60, "sgd", 0.5, 60000, [1]),
+    ("M", [512, 512], "relu", False, 0.5, 128, "momentum", 0.01, 20000, [1]),
+    ("M+BN", [512, 512], "relu", True, 0.5, 128, "momentum", 0.01, 20000, [1]),
+    ("L", [2048, 2048], "relu", False, 0.0, 256, "momentum", 0.01, 5120, [1, 2]),
+]
+
+
+def env_for(threads):
+    """The environment of both contenders: T BLAS threads, passive OpenMP waiting."""
+    env = dict(os.environ)
+    env["OPENBLAS_NUM_THREADS"] = str(threads)
+    env["OMP_NUM_THREADS"] = str(threads)
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    return env
+
+
+def build_timers(work):
+    """Compile sgemm_timer and eval_timer (the latter from dlx's src/nn and src/util)."""
+    cc = os.environ.get("CC", "cc")
+    sgemm = os.path.join(work, "sgemm_timer")
+    subprocess.run([cc, "-O2", "-o", sgemm, os.path.join(HERE, "sgemm_timer.c"), "-lopenblas"],
+                   check=True)
+    ev = os.path.join(work, "eval_timer")
+    version_dir = os.path.join(work, "inc")
+    os.makedirs(version_dir, exist_ok=True)
+    srcs = [os.path.join(ROOT, "src/nn", f) for f in sorted(os.listdir(os.path.join(ROOT, "src/nn")))
+            if f.endswith(".c")]
+    srcs += [os.path.join(ROOT, "src/util", f) for f in ("rng.c", "diag.c")]
+    subprocess.run([cc, "-O3", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+                    "-I" + os.path.join(ROOT, "src"), "-o", ev,
+                    os.path.join(HERE, "eval_timer.c")] + srcs + ["-lopenblas", "-lm"], check=True)
+    return sgemm, ev
+
+
+def net_yaml(net, epochs, n_train, seeds=1, eval_every="epoch"):
+    """The experiment file of one benchmark network."""
+    name, hidden, act, bn, drop, batch, opt, lr, _, _ = net
+    lines = [
+        "experiment: bench",
+        "seeds: %d" % seeds,
+        "data: {source: fashion-mnist, preprocess: scale, n_train: %s}" %
+        ("all" if n_train >= 60000 else n_train),
+        "model: {type: mlp, hidden: [%s], activation: %s, batch_norm: %s, dropout: %g}" %
+        (", ".join(map(str, hidden)), act, "true" if bn else "false", drop),
+        "loss: cross_entropy",
+        "optimizer: {type: %s, lr: %g}" % (opt, lr),
+        "training: {epochs: %d, batch_size: %d, shuffle: true, eval_every: %s}" %
+        (epochs, batch, eval_every),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1):
+    """Run dlx; returns (seconds of each training epoch of seed 1, wall seconds, peak RSS KiB)."""
+    cfg = os.path.join(work, "bench.yaml")
+    with open(cfg, "w") as f:
+        f.write(net_yaml(net, epochs, n_train, seeds))
+    out = os.path.join(work, "out")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([dlx, "run", cfg, "--out", out, "--force", "--quiet",
+                             "--threads", str(threads)] + list(extra), env=env_for(threads))
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        sys.exit("bench: dlx run failed (status %d)" % status)
+    with open(os.path.join(out, "metrics.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["seed"] == "1"]
+    walls = [float(r["wall_s"]) for r in rows]
+    return [b - a for a, b in zip(walls, walls[1:])], wall, usage.ru_maxrss
+
+
+def run_torch(net, epochs, n_train, threads, eval_passes=0):
+    """Run the PyTorch reference; returns its JSON result."""
+    name, hidden, act, bn, drop, batch, opt, lr, _, _ = net
+    cmd = ["/usr/bin/python3", os.path.join(HERE, "torch_ref.py"),
+           "--hidden", ",".join(map(str, hidden)), "--activation", act, "--dropout", str(drop),
+           "--batch", str(batch), "--optimizer", opt, "--lr", str(lr), "--epochs", str(epochs),
+           "--n-train", str(n_train), "--eval-passes", str(eval_passes),
+           "--threads", str(threads), "--data", DATA]
+    if bn:
+        cmd.append("--batch-norm")
+    res = subprocess.run(cmd, env=env_for(threads), check=True, capture_output=True, text=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def epoch_shapes(widths, batch, n):
+    """The sgemm calls of one training epoch, as sgemm_timer SHAPE arguments (dense.c's
+    products: forward n,t; dW t,n; d(input) n,n, except for the first layer)."""
+    counts = {batch: n // batch}
+    if n % batch:
+        counts[n % batch] = 1
+    shapes = []
+    for rows, count in counts.items():
+        if count == 0:
+            continue
+        for l in range(len(widths) - 1):
+            n_in, n_out = widths[l], widths[l + 1]
+            shapes.append("n,t,%d,%d,%d,%d" % (rows, n_out, n_in, count))
+            shapes.append("t,n,%d,%d,%d,%d" % (n_out, n_in, rows, count))
+            if l > 0:
+                shapes.append("n,n,%d,%d,%d,%d" % (rows, n_in, n_out, count))
+    return shapes
+
+
+def gemm_floor(sgemm, widths, batch, n, threads, repeats=3):
+    """(min, median) seconds of one epoch's sgemm calls alone."""
+    res = subprocess.run([sgemm, str(repeats)] + epoch_shapes(widths, batch, n),
+                         env=env_for(threads), check=True, capture_output=True, text=True)
+    lo, med = res.stdout.split()
+    return float(lo), float(med)
+
+
+def fmt_range(xs):
+    """'median (min-max)' of seconds."""
+    return "%.3f (%.3f–%.3f)" % (statistics.median(xs), min(xs), max(xs))
+
+
+def bench_training(a, dlx, sgemm, work, nets):
+    """The training table: one row per (network, threads)."""
+    print("| net | threads | examples | dlx s/epoch, median (min–max) | PyTorch s/epoch | "
+          "dlx / PyTorch | GEMM floor s | dlx / GEMM floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    for net in nets:
+        name, hidden, _, _, _, batch, _, _, n_train, thread_list = net
+        if a.quick:
+            n_train = min(n_train, 6000) if name != "L" else 1024
+        for threads in thread_list:
+            d, t = [], []
+            for _ in range(a.rounds):
+                d += run_dlx(dlx, work, net, 1 + a.timed, n_train, threads)[0][1:]
+                t += run_torch(net, 1 + a.timed, n_train, threads)["epochs"][1:]
+            floor = gemm_floor(sgemm, [784] + hidden + [10], batch, n_train, threads)[1]
+            dm, tm = statistics.median(d), statistics.median(t)
+            print("| %s | %d | %d | %s | %s | %.2f | %.3f | %.2f |" %
+                  (name, threads, n_train, fmt_range(d), fmt_range(t), dm / tm, floor, dm / floor),
+                  flush=True)
+
+
+def bench_eval(a, ev, work):
+    """Evaluation of the 10,000 test images (S and M shapes), dlx vs PyTorch, 1 thread."""
+    print("\n| evaluation of 10,000 images, 1 thread | dlx s | PyTorch s | dlx / PyTorch |")
+    print("|---|---|---|---|")
+    for net in (NETS[0], NETS[2]):
+        name, hidden, act, bn, _, batch, _, _, _, _ = net
+        d, t = [], []
+        for _ in range(a.rounds):
+            res = subprocess.run([ev, "10000", "3", str(batch), act, "1" if bn else "0"] +
+                                 [str(h) for h in hidden], env=env_for(1), check=True,
+                                 capture_output=True, text=True)
+            d.append(float(res.stdout.split()[1]))
+            t += run_torch(net, 0, 1000, 1, eval_passes=4)["eval"][1:]
+        print("| %s | %s | %s | %.2f |" % (name, fmt_range(d), fmt_range(t),
+                                           statistics.median(d) / statistics.median(t)), flush=True)
+
+
+def bench_startup_loading(a, dlx, work):
+    """Wall time of a tiny synthetic run, and of loading Fashion-MNIST (epochs: 0, softmax)."""
+    tiny = os.path.join(work, "tiny.yaml")
+    with open(tiny, "w") as f:
+        f.write("experiment: tiny\ndata: {source: synthetic, kind: gaussian_mixture, dim: 10, "
+                "classes: 2, n_train: 1000, n_test: 1000}\nmodel: {type: mlp, hidden: [16]}\n"
+                "training: {epochs: 1, batch_size: 50}\n")
+    load = os.path.join(work, "load.yaml")
+    with open(load, "w") as f:
+        f.write("experiment: load\ndata: {source: fashion-mnist, preprocess: scale}\n"
+                "model: {type: softmax}\ntraining: {epochs: 0}\n")
+    print("\n| measurement | median s (min–max) |")
+    print("|---|---|")
+    for label, cfg, reps in (("`dlx run` tiny synthetic (1k examples, 1 epoch), wall", tiny, 11),
+                             ("`dlx run` Fashion-MNIST, epochs 0, softmax (loading + one "
+                              "evaluation), wall", load, 5)):
+        xs = []
+        for _ in range(reps if not a.quick else 3):
+            t0 = time.perf_counter()
+            subprocess.run([dlx, "run", cfg, "--out", os.path.join(work, "o"), "--force",
+                            "--quiet", "--threads", "1"], env=env_for(1), check=True)
+            xs.append(time.perf_counter() - t0)
+        print("| %s | %s |" % (label, fmt_range(xs)), flush=True)
+
+
+def bench_memory_scaling(a, dlx, work):
+    """Peak RSS of M; S epoch time against examples."""
+    m = NETS[2]
+    n_m = 60000 if not a.quick else 6000
+    _, _, rss = run_dlx(dlx, work, m, 1, n_m, 1)
+    f32 = (n_m + 10000) * 784 * 4 / 2**20
+    print("\n| measurement | value |")
+    print("|---|---|")
+    print("| peak RSS, M, %d training examples, 1 epoch | %.1f MiB (float32 data set: %.1f MiB) |" %
+          (n_m, rss / 1024, f32))
+    sizes = [10000, 20000, 40000, 60000] if not a.quick else [2000, 4000, 6000]
+    pts = []
+    for n in sizes:
+        pts.append((n, statistics.median(run_dlx(dlx, work, NETS[0], 2, n, 1)[0][1:] +
+                                         run_dlx(dlx, work, NETS[0], 2, n, 1)[0][1:])))
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    mx, my = statistics.mean(xs), statistics.mean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x in xs)
+    icpt = my - slope * mx
+    ss_res = sum((y - (icpt + slope * x)) ** 2 for x, y in pts)
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    print("| S epoch seconds at %s examples | %s |" %
+          (", ".join(map(str, xs)), ", ".join("%.3f" % y for y in ys)))
+    print("| linear fit | %.3f s + %.3f s per 10k examples, R² = %.4f |" %
+          (icpt, slope * 1e4, 1 - ss_res / ss_tot if ss_tot > 0 else 1.0))
+
+
+def bench_jobs(a, dlx, work):
+    """Wall of a sweep of 4 S-sized runs: --jobs 2 against --jobs 1, the latter both with the
+    default threads (SPEC §1: all cores) and with --threads 1. Best of 2 each."""
+    n_jobs = 20000 if not a.quick else 3000
+    cfg = os.path.join(work, "jobs.yaml")
+    with open(cfg, "w") as f:
+        f.write(net_yaml(NETS[0], 1, n_jobs, seeds=4))
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    walls = {}
+    for label, opts in (("--jobs 1", ["--jobs", "1"]), ("--jobs 1 --threads 1",
+                        ["--jobs", "1", "--threads", "1"]), ("--jobs 2", ["--jobs", "2"])):
+        xs = []
+        for _ in range(2):
+            t0 = time.perf_counter()
+            subprocess.run([dlx, "run", cfg, "--out", os.path.join(work, "j"), "--force",
+                            "--quiet"] + opts, env=env, check=True)
+            xs.append(time.perf_counter() - t0)
+        walls[label] = min(xs)
+    print("\n| sweep of 4 S runs, %d examples, 1 epoch | wall s | throughput vs `--jobs 2` |" % n_jobs)
+    print("|---|---|---|")
+    for label, w in walls.items():
+        print("| `%s` | %.2f | %.2f× |" % (label, w, w / walls["--jobs 2"]), flush=True)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--dlx", default=os.path.join(ROOT, "build", "dlx"))
+    p.add_argument("--rounds", type=int, default=3, help="alternating rounds per network")
+    p.add_argument("--timed", type=int, default=1, help="timed epochs per round, after a warm-up")
+    p.add_argument("--nets", default=",".join(n[0] for n in NETS))
+    p.add_argument("--skip", default="", help="comma list of: train,eval,startup,memory,jobs")
+    p.add_argument("--quick", action="store_true")
+    a = p.parse_args()
+    skip = set(a.skip.split(","))
+    dlx = os.path.abspath(a.dlx)
+    work = tempfile.mkdtemp(prefix="dlx-bench-")
+    try:
+        sgemm, ev = build_timers(work)
+        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                    if l.startswith("model name")), platform.processor())
+        core = subprocess.run(["/usr/bin/python3", "-c", "import ctypes;l=ctypes.CDLL("
+                               "'libopenblas.so.0');l.openblas_get_corename.restype=ctypes.c_char_p;"
+                               "print(l.openblas_get_corename().decode())"],
+                              capture_output=True, text=True).stdout.strip()
+        print("Machine: %s, %d cores; OpenBLAS core %s; OPENBLAS_CORETYPE=%s; %s\n" %
+              (cpu, os.cpu_count(), core or "?", os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
+               time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+        nets = [n for n in NETS if n[0] in a.nets.split(",")]
+        if "train" not in skip:
+            bench_training(a, dlx, sgemm, work, nets)
+        if "eval" not in skip:
+            bench_eval(a, ev, work)
+        if "startup" not in skip:
+            bench_startup_loading(a, dlx, work)
+        if "memory" not in skip:
+            bench_memory_scaling(a, dlx, work)
+        if "jobs" not in skip:
+            bench_jobs(a, dlx, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+/*
+ * sgemm_timer.c — the time OpenBLAS's cblas_sgemm alone takes for a list of
+ * matrix products: the floor under any trainer that calls it for the same
+ * shapes. Used by scripts/bench/bench.py; not part of dlx.
+ *
+ * Usage: sgemm_timer REPEATS SHAPE...   SHAPE = TA,TB,M,N,K,COUNT
+ *   TA, TB: n (no transpose) or t; row-major C[M,N] = op(A)[M,K] op(B)[K,N],
+ *   run COUNT times in a row. Prints the minimum and median over REPEATS of
+ *   the seconds the whole list takes, after one untimed warm-up pass.
+ *   Threads: OPENBLAS_NUM_THREADS, as for dlx and PyTorch.
+ */
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+typedef struct {
+    int ta, tb, m, n, k;
+    long count;
+    float *a, *b, *c;
+} shape;
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A buffer of n floats in [-0.5, 0.5), so no product overflows or denormalizes. */
+static float *random_floats(size_t n)
+{
+    float *p = malloc(n * sizeof *p);
+    for (size_t i = 0; p && i < n; i++)
+        p[i] = (float)rand() / (float)RAND_MAX - 0.5f;
+    return p;
+}
+
+/* One pass over the list: every shape COUNT times. */
+static void run_list(shape *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (long r = 0; r < s[i].count; r++)
+            cblas_sgemm(CblasRowMajor, s[i].ta ? CblasTrans : CblasNoTrans,
+                        s[i].tb ? CblasTrans : CblasNoTrans, s[i].m, s[i].n, s[i].k, 1.0f, s[i].a,
+                        s[i].ta ? s[i].m : s[i].k, s[i].b, s[i].tb ? s[i].k : s[i].n, 0.0f, s[i].c,
+                        s[i].n);
+}
+
+static int by_value(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: sgemm_timer REPEATS TA,TB,M,N,K,COUNT...\n");
+        return 2;
+    }
+    int repeats = atoi(argv[1]), n = argc - 2;
+    shape *s = calloc((size_t)n, sizeof *s);
+    double *t = calloc((size_t)(repeats > 0 ? repeats : 1), sizeof *t);
+    if (!s || !t || repeats < 1)
+        return 2;
+    for (int i = 0; i < n; i++) {
+        char ta, tb;
+        if (sscanf(argv[i + 2], "%c,%c,%d,%d,%d,%ld", &ta, &tb, &s[i].m, &s[i].n, &s[i].k,
+                   &s[i].count) != 6) {
+            fprintf(stderr, "sgemm_timer: bad shape '%s'\n", argv[i + 2]);
+            return 2;
+        }
+        s[i].ta = ta == 't';
+        s[i].tb = tb == 't';
+        s[i].a = random_floats((size_t)s[i].m * s[i].k);
+        s[i].b = random_floats((size_t)s[i].k * s[i].n);
+        s[i].c = random_floats((size_t)s[i].m * s[i].n);
+        if (!s[i].a || !s[i].b || !s[i].c)
+            return 2;
+    }
+    run_list(s, n);
+    for (int r = 0; r < repeats; r++) {
+        double t0 = now_seconds();
+        run_list(s, n);
+        t[r] = now_seconds() - t0;
+    }
+    qsort(t, (size_t)repeats, sizeof *t, by_value);
+    printf("%.6f %.6f\n", t[0], t[repeats / 2]);
+    return 0;
+}

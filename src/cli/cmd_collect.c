@@ -1,0 +1,117 @@
+/*
+ * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]`
+ * and `dlx summarize DIR... [-o FILE] [--csv] [--allow-mixed]` (SPEC §6,
+ * docs/sweeps.md).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "io/atomic_file.h"
+#include "train/collect.h"
+#include "train/seed_summary.h"
+
+typedef struct {
+    char **dirs;
+    int n_dirs;
+    const char *out;
+    bool csv;
+    dlx_collect_options opts;
+} collect_args;
+
+static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, dlx_diags *diags)
+{
+    *a = (collect_args){.dirs = calloc((size_t)argc + 1, sizeof(char *))};
+    if (!a->dirs)
+        return DLX_ERR_RUNTIME;
+    dlx_status st = DLX_OK;
+    for (int i = 0; i < argc; i++) {
+        const char *w = argv[i];
+        if (!strcmp(w, "-o") || !strcmp(w, "--output")) {
+            if (i + 1 >= argc) {
+                diags_add(diags, NULL, 0, 0, "option '%s' needs a value", w);
+                st = DLX_ERR_INPUT;
+            } else {
+                a->out = argv[++i];
+            }
+        } else if (!strncmp(w, "--output=", 9)) {
+            a->out = w + 9;
+        } else if (!strcmp(w, "--allow-mixed")) {
+            a->opts.allow_mixed = true;
+        } else if (!strcmp(w, "--runs") && !summarize) {
+            a->opts.runs = true;
+        } else if (!strcmp(w, "--csv") && summarize) {
+            a->csv = true;
+        } else if (w[0] == '-' && w[1]) {
+            diags_add(diags, NULL, 0, 0, "unknown option '%s' (see dlx help %s)", w,
+                      summarize ? "summarize" : "collect");
+            st = DLX_ERR_INPUT;
+        } else {
+            a->dirs[a->n_dirs++] = argv[i];
+        }
+    }
+    if (a->n_dirs == 0) {
+        diags_add(diags, NULL, 0, 0, "no folder given (usage: dlx %s DIR... [-o FILE])",
+                  summarize ? "summarize" : "collect");
+        st = DLX_ERR_INPUT;
+    }
+    return st;
+}
+
+/* Write t as CSV to path (atomically) or to stdout when path is NULL. */
+static dlx_status write_table(const dlx_text_table *t, const char *path, dlx_diags *diags)
+{
+    if (!path)
+        return collect_write_csv(t, stdout, "<stdout>", diags);
+    dlx_atomic_file af;
+    dlx_status st = atomic_open(&af, path, diags);
+    if (st != DLX_OK)
+        return st;
+    st = collect_write_csv(t, af.fp, path, diags);
+    if (st != DLX_OK) {
+        atomic_abort(&af);
+        return st;
+    }
+    return atomic_commit(&af, diags);
+}
+
+static int collect_or_summarize(int argc, char **argv, bool summarize)
+{
+    dlx_diags diags = {0}, warnings = {0};
+    collect_args a;
+    dlx_status st = parse(&a, argc, argv, summarize, &diags);
+    if (summarize)
+        a.opts.runs = true;
+    dlx_text_table merged = {0}, stats = {0};
+    if (st == DLX_OK)
+        st = collect_merge(a.dirs, a.n_dirs, &a.opts, &merged, &diags, &warnings);
+    if (st == DLX_OK && summarize)
+        st = seed_summary_compute(&merged, &stats, &diags);
+    if (st == DLX_OK && summarize) {
+        if (a.out)
+            st = write_table(&stats, a.out, &diags);
+        if (st == DLX_OK && a.csv)
+            st = write_table(&stats, NULL, &diags);
+        else if (st == DLX_OK)
+            seed_summary_print(&stats, stdout);
+    } else if (st == DLX_OK) {
+        st = write_table(&merged, a.out, &diags);
+    }
+    for (int i = 0; i < warnings.count; i++) {
+        const dlx_diag *d = &warnings.items[i];
+        fprintf(stderr, "%s%swarning: %s\n", d->file ? d->file : "", d->file ? ": " : "dlx: ",
+                d->message);
+    }
+    diags_print(&diags, stderr);
+    diags_free(&diags);
+    diags_free(&warnings);
+    csv_table_free(&merged);
+    csv_table_free(&stats);
+    free(a.dirs);
+    return (int)st;
+}
+
+int cmd_collect(int argc, char **argv) { return collect_or_summarize(argc, argv, false); }
+
+int cmd_summarize(int argc, char **argv) { return collect_or_summarize(argc, argv, true); }

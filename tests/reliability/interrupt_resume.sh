@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# interrupt_resume.sh — SIGINT and SIGTERM stop a run with a mid-epoch checkpoint, exit 130 / 143
+# and status `interrupted`; --resume then gives the uninterrupted run's metrics.csv; --resume
+# refuses a changed experiment file or --set, naming the key, its old and new line; --resume of
+# a finished folder changes nothing. Prints "N passed"; exits non-zero on the first failure.
+set -euo pipefail
+
+dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+ok() { passed=$((passed + 1)); }
+without_wall() { cut -d, -f1-11,13- "$1"; }
+
+# eval_every 7 does not divide the 63 steps of an epoch: objective sums run across epoch ends.
+write_exp() {
+    cat >"$1" <<YAML
+experiment: stops
+seeds: [3]
+data: {source: synthetic, kind: gaussian_mixture, n_train: 1000, n_test: 200, dim: 6,
+       classes: 3, separation: 3.0, seed: 2}
+model: {type: mlp, hidden: [16], activation: relu, batch_norm: true, dropout: 0.2}
+optimizer: {type: momentum, lr: 0.05}
+training: {epochs: $2, batch_size: 16, eval_every: 7}
+arms:
+  - name: a
+  - name: b
+    optimizer: {type: adam, lr: 0.005}
+YAML
+}
+write_exp "$work/exp.yaml" 60
+"$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet || fail "reference run"
+
+# stop_and_resume SIGNAL CODE: stop a run with SIGNAL, expect CODE, then resume to the end.
+stop_and_resume() {
+    local out="$work/$1"
+    "$dlx" run "$work/exp.yaml" --out "$out" --quiet &
+    local pid=$!
+    sleep 0.4
+    kill "-$1" "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    ((rc == $2)) || fail "$1: exit $rc, expected $2"
+    grep -q ',interrupted,' "$out/summary.csv" || fail "$1: no interrupted run in summary.csv"
+    [[ "$(tail -c 1 "$out/metrics.csv")" == "" ]] || fail "$1: partial line in metrics.csv"
+    "$dlx" run "$work/exp.yaml" --out "$out" --quiet --resume || fail "$1: resume"
+    cmp -s <(without_wall "$work/ref/metrics.csv") <(without_wall "$out/metrics.csv") ||
+        fail "$1: metrics.csv after resume differs from the uninterrupted run"
+    cmp -s <(cut -d, -f1-11 "$work/ref/summary.csv") <(cut -d, -f1-11 "$out/summary.csv") ||
+        fail "$1: summary.csv after resume differs"
+    ok
+}
+stop_and_resume INT 130
+stop_and_resume TERM 143
+
+# A finished folder: --resume runs nothing and leaves metrics.csv as it was.
+before="$(cat "$work/INT/metrics.csv")"
+"$dlx" run "$work/exp.yaml" --out "$work/INT" --quiet --resume || fail "resume of a finished folder"
+[[ "$(cat "$work/INT/metrics.csv")" == "$before" ]] || fail "finished folder changed"
+ok
+
+# A changed --set is refused with the key, the old and the new value (exit 2).
+rc=0
+err="$("$dlx" run "$work/exp.yaml" --out "$work/INT" --quiet --resume --set optimizer.lr=0.07 2>&1)" ||
+    rc=$?
+((rc == 2)) || fail "changed --set: exit $rc"
+line="$(grep -n '^  lr: 0.05$' "$work/INT/resolved.yaml" | head -n 1 | cut -d: -f1)"
+expected="$work/INT/resolved.yaml:$line:1: error: cannot resume: the experiment changed since this \
+folder was started: 'optimizer.lr' was 'lr: 0.05', now 'lr: 0.07' (rerun with the same file and \
+--set, or use --force or another --out to start over)"
+[[ "$err" == "$expected" ]] || fail "changed --set: got '$err'"
+ok
+
+# A changed file likewise.
+write_exp "$work/exp.yaml" 61
+rc=0
+err="$("$dlx" run "$work/exp.yaml" --out "$work/INT" --quiet --resume 2>&1)" || rc=$?
+((rc == 2)) || fail "changed file: exit $rc"
+[[ "$err" == *"'training.epochs' was 'epochs: 60', now 'epochs: 61'"* ]] ||
+    fail "changed file: got '$err'"
+ok
+
+# An arm's key: named through the arm.
+sed -i 's/type: adam, lr: 0.005/type: adam, lr: 0.006/; s/epochs: 61/epochs: 60/' "$work/exp.yaml"
+err="$("$dlx" run "$work/exp.yaml" --out "$work/INT" --quiet --resume 2>&1)" || true
+[[ "$err" == *"'arms.b.optimizer.lr' was 'lr: 0.005', now 'lr: 0.006'"* ]] ||
+    fail "changed arm: got '$err'"
+ok
+
+# A damaged checkpoint is refused with a message naming it (exit 2), not trusted.
+sed -i 's/lr: 0.006/lr: 0.005/' "$work/exp.yaml"
+ckpt="$work/INT/runs/a/seed-3/checkpoint.safetensors"
+head -c 300 "$ckpt" >"$work/part" && cp "$work/part" "$ckpt"
+rc=0
+err="$("$dlx" run "$work/exp.yaml" --out "$work/INT" --quiet --resume 2>&1)" || rc=$?
+((rc == 2)) || fail "damaged checkpoint: exit $rc"
+[[ "$err" == "$ckpt: error: header length "*"runs past the end of the file"* ]] ||
+    fail "damaged checkpoint: got '$err'"
+ok
+
+echo "$passed passed"

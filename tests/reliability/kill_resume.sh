@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# kill_resume.sh — SIGKILL at random moments, resume each time, compare with an uninterrupted run
+# (docs/reliability.md). Usage: kill_resume.sh [KILLS] [JOBS] [RANDOM_SEED]
+#
+# A reference run goes first. Then the same experiment is started in another folder and killed
+# with SIGKILL 50..400 ms after each start, each restart with --resume, until KILLS kills have hit
+# a running dlx (when an attempt finishes before its kill, that folder is finished and compared
+# and a new one started). After every kill the files are checked: metrics.csv (top and per run)
+# end with a whole line, summary.csv has its header, and the next --resume reads every
+# checkpoint. A last --resume finishes the runs; metrics.csv (top and per run) and summary.csv
+# must then equal the reference's byte for byte, apart from wall_s.
+set -euo pipefail
+
+kills="${1:-20}"
+jobs="${2:-1}"
+RANDOM="${3:-$$}"
+dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+cat >"$work/exp.yaml" <<'YAML'
+experiment: kills
+seeds: 2
+data: {source: synthetic, kind: gaussian_mixture, n_train: 1500, n_test: 300, dim: 8,
+       classes: 3, separation: 4.0, seed: 5}
+model: {type: mlp, hidden: [24, 24], activation: tanh, dropout: 0.1}
+optimizer: {type: adam, lr: 0.01}
+regularizer: {input_noise: 0.1}
+training: {epochs: 30, batch_size: 16, eval_every: 40}
+diagnostics: [weight_norm]
+arms:
+  - name: plain
+  - name: bn
+    model: {batch_norm: true}
+YAML
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# Every column but wall_s (the 12th): metrics.csv then has nothing that may differ.
+without_wall() { cut -d, -f1-11,13- "$1"; }
+
+# A file that exists must end with a newline (no partial row).
+whole_lines() {
+    [[ ! -s "$1" ]] || [[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" == '\n' ]] ||
+        fail "$1 ends with a partial line"
+}
+
+"$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet --jobs "$jobs" || fail "reference run"
+
+# compare OUT: metrics.csv (top and per run) and summary.csv equal the reference's, wall_s aside.
+compare() {
+    cmp -s <(without_wall "$work/ref/metrics.csv") <(without_wall "$1/metrics.csv") || {
+        diff <(without_wall "$work/ref/metrics.csv") <(without_wall "$1/metrics.csv") | head -n 5 >&2
+        fail "$1/metrics.csv differs from the uninterrupted run"
+    }
+    for f in "$work"/ref/runs/*/*/metrics.csv; do
+        g="$1/${f#"$work/ref/"}"
+        cmp -s <(without_wall "$f") <(without_wall "$g") || fail "$g differs"
+    done
+    cmp -s <(cut -d, -f1-11 "$work/ref/summary.csv") <(cut -d, -f1-11 "$1/summary.csv") ||
+        fail "$1/summary.csv differs from the uninterrupted run"
+}
+
+# Kill after 50..400 ms, resume, kill again...; when an attempt finishes the experiment before
+# its kill (load varies), that folder is compared and a new one started, until `kills` kills
+# have hit a running dlx.
+hits=0
+folders=0
+while ((hits < kills)); do
+    folders=$((folders + 1))
+    out="$work/killed$folders"
+    flag=""
+    while ((hits < kills)); do
+        # its own session, so that the kill reaches the workers of --jobs N too
+        setsid "$dlx" run "$work/exp.yaml" --out "$out" --quiet --jobs "$jobs" $flag &
+        pid=$!
+        ms=$((50 + RANDOM % 350))
+        sleep "0.$(printf '%03d' "$ms")"
+        kill -KILL -- "-$pid" 2>/dev/null || true
+        rc=0
+        wait "$pid" 2>/dev/null || rc=$?
+        ((rc == 0)) && break
+        ((rc == 137)) || fail "dlx exited with $rc"
+        hits=$((hits + 1))
+        flag="--resume"
+        for f in "$out"/metrics.csv "$out"/runs/*/*/metrics.csv; do
+            [[ -e "$f" ]] && whole_lines "$f"
+        done
+        if [[ -e "$out/summary.csv" ]]; then
+            head -n 1 "$out/summary.csv" | grep -q '^arm,seed,status,' || fail "summary.csv header"
+        fi
+    done
+    "$dlx" run "$work/exp.yaml" --out "$out" --quiet --jobs "$jobs" --resume || fail "final resume"
+    compare "$out"
+done
+echo "$hits kills hit a running dlx, in $folders folder(s); each folder's results identical"
