@@ -19,6 +19,7 @@ void relu_backward(float *d_in, const float *d_out, const float *in, size_t n)
         d_in[i] = in[i] > 0.0f ? d_out[i] : 0.0f;
 }
 
+/* The IEEE-754 bits of f. */
 static inline uint32_t float_bits(float f)
 {
     uint32_t u;
@@ -26,6 +27,7 @@ static inline uint32_t float_bits(float f)
     return u;
 }
 
+/* The float whose IEEE-754 bits are u. */
 static inline float bits_float(uint32_t u)
 {
     float f;

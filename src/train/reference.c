@@ -277,12 +277,15 @@ static dlx_status solve_logistic(dlx_reference *r, const dlx_split *s, dlx_diags
         dposv_("U", &c, &one, h, &c, step, &c, &info, 1);
         if (info != 0)
             break;
+        /* Newton decrement λ² = ∇fᵀ(∇²f)⁻¹∇f. Once it is below what f can
+           resolve in double, the line search cannot see a decrease: take the
+           full step, inside the region of quadratic convergence. */
         double decrement = cblas_ddot(c, g, 1, step, 1), t = 1.0, f_trial = f;
         for (int tries = 0; tries < 60; tries++, t *= 0.5) {
             for (int j = 0; j < c; j++)
                 trial[j] = theta[j] - t * step[j];
             f_trial = logistic_value(r, a, s, trial, z);
-            if (f_trial <= f - 0.25 * t * decrement)
+            if (f_trial <= f - 0.25 * t * decrement || decrement < 1e-12 * (1.0 + fabs(f)))
                 break;
         }
         memcpy(theta, trial, sizeof(double) * (size_t)c);

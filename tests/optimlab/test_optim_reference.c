@@ -66,7 +66,7 @@ static void test_trajectories_match_pytorch(void **state)
         if (harness_csv_col(&ours, "sparsity.out") >= 0 && strncmp(arm, "prox_l1", 7) == 0) {
             double zeros = harness_csv_num(&ref, r, "zero_weights");
             double frac = harness_csv_num(&ours, r, "sparsity.out");
-            assert_true(fabs(frac * 18.0 - zeros) < 1e-9);
+            assert_true(fabs(frac * 18.0 - zeros) < 1e-6); /* %.9g in the CSV */
         }
     }
     /* the proximal step produces exact zeros in PyTorch's run: the comparison above is not vacuous */
