@@ -13,9 +13,10 @@ with one colour per arm: the mean over seeds as a line and the min-max over seed
 The title is the `experiment:` name of the resolved.yaml next to the CSV, else the folder name.
 
 Choices a reader of the figure should know:
-  * x axis. With `eval_every: epoch` there is one row per (run, epoch) and x is the epoch.
-    With `eval_every: N` steps a run has several rows per epoch; x is then the `step` column
-    and the axis says "step" (the integer epoch column cannot place rows inside an epoch).
+  * x axis: the epoch column. With `eval_every: N` steps dlx writes fractional epochs
+    (step / steps per epoch), so rows inside an epoch fall in place. Only a file whose
+    epoch column repeats within a run (several rows for one epoch value) is drawn against
+    the `step` column instead, with the axis saying "step".
   * Mean over seeds. At each x the mean is drawn only where every seed of the arm has a finite
     value: a diverged seed (nan/inf) or a seed that has not reached x yet ends the mean line.
     The band is the min-max over the seeds that are finite at that x, so the surviving seeds
@@ -61,7 +62,7 @@ EXIT_INPUT = 2
 # SPEC §3: the fixed leading columns of every metrics.csv, in this order.
 FIXED_COLUMNS = ["arm", "seed", "epoch", "step", "lr", "train_loss", "train_acc",
                  "test_loss", "test_acc", "gen_gap", "objective", "wall_s"]
-INTEGER_COLUMNS = ["seed", "epoch", "step"]
+INTEGER_COLUMNS = ["seed", "step"]
 PLOTTED_COLUMNS = ["train_loss", "test_loss", "test_acc", "gen_gap"]
 
 # Top-level keys of the experiment file (SPEC §2): an extra column named KEY or KEY.sub.path
@@ -155,6 +156,8 @@ def read_metrics(csv_path):
         for column in INTEGER_COLUMNS + PLOTTED_COLUMNS:
             row[column] = parse_number(record[index[column]].strip(), column, csv_path,
                                        number, column in INTEGER_COLUMNS)
+        row["epoch"] = parse_number(record[index["epoch"]].strip() or "?", "epoch", csv_path,
+                                    number, False)  # fractional with eval_every in steps
         for column in PLOTTED_COLUMNS:
             if abs(row[column]) > BLOWN_UP:
                 row[column] = float("inf")

@@ -169,7 +169,7 @@ printf '%s\na,1,0,0,0.1,2.3,0.1,2.3,0.1,0,,0\na,1,one,10,0.1,2.0,0.2,2.1,0.2,0.1
 run_plot "$work/bad_value.csv"
 pass_if "bad value: exit 2" [ "$status" -eq 2 ]
 pass_if "bad value: message with its line" \
-    stderr_has "$work/bad_value.csv:3: error: column 'epoch' is 'one', expected an integer"
+    stderr_has "$work/bad_value.csv:3: error: column 'epoch' is 'one', expected a number"
 pass_if "no figure is written on failure" [ ! -e "$work/metrics.png" ]
 
 run_plot
