@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# interrupt_resume.sh — SIGINT and SIGTERM stop a run with a mid-epoch checkpoint, exit 130 / 143
+# interrupt_resume.sh — SIGINT, SIGTERM and SIGUSR1 stop a run with a mid-epoch checkpoint, exit 130 / 143 / 138
 # and status `interrupted`; --resume then gives the uninterrupted run's metrics.csv; --resume
 # refuses a changed experiment file or --set, naming the key, its old and new line; --resume of
 # a finished folder changes nothing. Prints "N passed"; exits non-zero on the first failure.
@@ -41,8 +41,14 @@ stop_and_resume() {
     local out="$work/$1"
     "$dlx" run "$work/exp.yaml" --out "$out" --quiet &
     local pid=$!
-    sleep 0.4
-    kill "-$1" "$pid"
+    # Signal as soon as the first run has written a few rows: the run is then surely under way
+    # (a fixed sleep lets a fast release build finish first).
+    local tries=0
+    until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
+        ((++tries < 2000)) || fail "$1: the run wrote no rows"
+        sleep 0.005
+    done
+    kill "-$1" "$pid" 2>/dev/null || fail "$1: the run finished before the signal"
     local rc=0
     wait "$pid" || rc=$?
     ((rc == $2)) || fail "$1: exit $rc, expected $2"
@@ -57,6 +63,7 @@ stop_and_resume() {
 }
 stop_and_resume INT 130
 stop_and_resume TERM 143
+stop_and_resume USR1 138 # Slurm's warning before a time limit (--signal=B:USR1@120)
 
 # A finished folder: --resume runs nothing and leaves metrics.csv as it was.
 before="$(cat "$work/INT/metrics.csv")"
