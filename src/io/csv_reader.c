@@ -74,21 +74,12 @@ static int split_record(char **p, char **fields, int max)
     }
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* A new array of n copies of fields (missing ones ""). */
 static char **copy_fields(char **fields, int have, int n)
 {
     char **row = calloc((size_t)n, sizeof *row);
     for (int i = 0; row && i < n; i++) {
-        row[i] = dup_string(i < have ? fields[i] : "");
+        row[i] = strdup(i < have ? fields[i] : "");
         if (!row[i]) {
             while (i-- > 0)
                 free(row[i]);

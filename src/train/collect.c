@@ -23,15 +23,6 @@ static int find_name(const name_list *l, const char *s)
     return -1;
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* Add s unless present; false when memory runs out. */
 static bool add_name(name_list *l, const char *s)
 {
@@ -41,7 +32,7 @@ static bool add_name(name_list *l, const char *s)
     if (!names)
         return false;
     l->names = names;
-    return (names[l->n] = dup_string(s)) != NULL && ++l->n;
+    return (names[l->n] = strdup(s)) != NULL && ++l->n;
 }
 
 static void free_names(name_list *l)
@@ -212,7 +203,7 @@ static dlx_status merge_rows(dlx_result_folder *fs, int n, bool runs, const name
     if (!out->header)
         return DLX_ERR_RUNTIME;
     for (int c = 0; c < columns->n; c++)
-        if (!(out->header[c] = dup_string(columns->names[c])))
+        if (!(out->header[c] = strdup(columns->names[c])))
             return DLX_ERR_RUNTIME;
     for (int i = 0; i < n; i++) {
         const dlx_text_table *t = runs ? &fs[i].summary : &fs[i].metrics;
@@ -236,7 +227,7 @@ static dlx_status merge_rows(dlx_result_folder *fs, int n, bool runs, const name
                 const char *v = from[c] >= 0 ? t->rows[r][from[c]] : NULL;
                 if (!v && find_name(varied, columns->names[c]) >= 0)
                     v = result_folder_leaf(&fs[i], columns->names[c]);
-                if (!(row[c] = dup_string(v ? v : ""))) {
+                if (!(row[c] = strdup(v ? v : ""))) {
                     free(from);
                     return DLX_ERR_RUNTIME;
                 }

@@ -12,15 +12,6 @@
 
 #include "util/yaml_tree.h"
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 static bool add_leaf(dlx_result_folder *f, const char *key, const char *value)
 {
     char **k = realloc(f->leaf_keys, (size_t)(f->n_leaves + 1) * sizeof *k);
@@ -31,8 +22,8 @@ static bool add_leaf(dlx_result_folder *f, const char *key, const char *value)
         f->leaf_values = v;
     if (!k || !v)
         return false;
-    k[f->n_leaves] = dup_string(key);
-    v[f->n_leaves] = dup_string(value);
+    k[f->n_leaves] = strdup(key);
+    v[f->n_leaves] = strdup(value);
     if (!k[f->n_leaves] || !v[f->n_leaves]) {
         free(k[f->n_leaves]);
         free(v[f->n_leaves]);
@@ -166,7 +157,7 @@ static void read_meta(dlx_result_folder *f)
         root->kind == YTREE_MAP) {
         const ytree_node *cmd = ytree_map_get(root, "command");
         if (cmd && cmd->kind == YTREE_SCALAR) {
-            char *copy = dup_string(cmd->text);
+            char *copy = strdup(cmd->text);
             if (copy)
                 parse_command(f, copy);
             free(copy);
@@ -269,7 +260,7 @@ static bool push_path(path_list *l, const char *p)
     if (!items)
         return false;
     l->items = items;
-    return (l->items[l->count] = dup_string(p)) != NULL && ++l->count;
+    return (l->items[l->count] = strdup(p)) != NULL && ++l->count;
 }
 
 /* Names in "natural" order: runs of digits compare as numbers (p2 < p10). */

@@ -29,15 +29,6 @@ static bool is_run_column(const char *name)
     return false;
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* stats[0..5] of the finite values x[0..n): see seed_summary.h. */
 static void describe(const double *x, int n, double stats[N_STATS])
 {
@@ -89,11 +80,11 @@ static char **group_row(const dlx_text_table *t, int first, const int *group_col
     char num[DLX_CSV_NUMBER_MAX];
     int c = 0;
     for (int g = 0; g < n_group; g++)
-        row[c++] = dup_string(t->rows[first][group_cols[g]]);
+        row[c++] = strdup(t->rows[first][group_cols[g]]);
     snprintf(num, sizeof num, "%d", n_runs);
-    row[c++] = dup_string(num);
+    row[c++] = strdup(num);
     snprintf(num, sizeof num, "%d", n_diverged);
-    row[c++] = dup_string(num);
+    row[c++] = strdup(num);
     for (int m = 0; m < N_METRICS; m++) {
         int col = csv_table_column(t, METRICS[m]), n = 0;
         for (int r = 0; col >= 0 && r < t->n_rows; r++) {
@@ -112,7 +103,7 @@ static char **group_row(const dlx_text_table *t, int first, const int *group_col
                 num[0] = '\0';
             else
                 csv_format_number(num, stats[s]);
-            row[c++] = dup_string(num);
+            row[c++] = strdup(num);
         }
     }
     for (int i = 0; i < n_cols; i++)
@@ -143,14 +134,14 @@ dlx_status seed_summary_compute(const dlx_text_table *runs, dlx_text_table *out,
         out->n_cols = n_cols;
         int c = 0;
         for (int g = 0; g < n_group; g++)
-            out->header[c++] = dup_string(runs->header[group_cols[g]]);
-        out->header[c++] = dup_string("n");
-        out->header[c++] = dup_string("diverged");
+            out->header[c++] = strdup(runs->header[group_cols[g]]);
+        out->header[c++] = strdup("n");
+        out->header[c++] = strdup("diverged");
         for (int m = 0; m < N_METRICS; m++)
             for (int s = 0; s < N_STATS; s++) {
                 char name[96];
                 snprintf(name, sizeof name, "%s_%s", METRICS[m], STATS[s]);
-                out->header[c++] = dup_string(name);
+                out->header[c++] = strdup(name);
             }
         for (int i = 0; i < n_cols; i++)
             if (!out->header[i])
