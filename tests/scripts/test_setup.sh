@@ -36,18 +36,18 @@ log="$work/calls.log"
 installed="$work/installed"   # one installed package per line
 apt_failures="$work/apt_failures"   # how many more `apt-get install` calls fail
 
-stub() {
+fake() {
     cat >"$work/bin/$1"
     chmod +x "$work/bin/$1"
 }
-stub dpkg-query <<EOF
+fake dpkg-query <<EOF
 #!/usr/bin/env bash
 # dpkg-query -W -f='\${Status}' PACKAGE
 package="\${!#}"
 grep -qx -- "\$package" "$installed" || { echo "dpkg-query: no packages found matching \$package" >&2; exit 1; }
 printf 'install ok installed'
 EOF
-stub apt-get <<EOF
+fake apt-get <<EOF
 #!/usr/bin/env bash
 echo "apt-get \$* [uid=\$(id -u) DEBIAN_FRONTEND=\${DEBIAN_FRONTEND:-}]" >>"$log"
 if [ "\$1" = install ]; then
@@ -56,16 +56,16 @@ if [ "\$1" = install ]; then
     for arg in "\$@"; do case "\$arg" in -*|install) ;; *) echo "\$arg" >>"$installed" ;; esac; done
 fi
 EOF
-stub sudo <<EOF
+fake sudo <<EOF
 #!/usr/bin/env bash
 echo "sudo \$*" >>"$log"
 FAKE_UID=0 exec "\$@"
 EOF
-stub id <<EOF
+fake id <<EOF
 #!/usr/bin/env bash
 if [ "\$1" = -u ] && [ -n "\${FAKE_UID:-}" ]; then echo "\$FAKE_UID"; else exec /usr/bin/id "\$@"; fi
 EOF
-stub meson <<EOF
+fake meson <<EOF
 #!/usr/bin/env bash
 echo "meson \$*" >>"$log"
 if [ "\$1" = setup ]; then
@@ -76,7 +76,7 @@ elif [ "\$1" = test ]; then
     exit "\${FAKE_TEST_STATUS:-0}"
 fi
 EOF
-stub ninja <<EOF
+fake ninja <<EOF
 #!/usr/bin/env bash
 echo "ninja \$*" >>"$log"
 [ -z "\${FAKE_BUILD_ERROR:-}" ] || { echo "\$FAKE_BUILD_ERROR"; exit 1; }
