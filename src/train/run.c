@@ -256,33 +256,59 @@ static void run_buffers_free(run_buffers *b)
 }
 
 /* Build the network, its initial weights, the optimizer and the batcher. */
+/* Build the network for cfg and ds with its initial weights drawn from
+   seed (or read from init: {from: ...}); *batch gets the training batch size.
+   Errors of the network's own checks are reported against the experiment
+   file and the arm. */
+static dlx_status build_network(const dlx_config *cfg, const dlx_dataset *ds,
+                                const char *source_file, const char *arm, uint64_t seed,
+                                dlx_network **net, int *batch, dlx_diags *diags)
+{
+    int n_outputs = 0;
+    dlx_status st = train_output_size(cfg, ds, source_file, arm, &n_outputs, diags);
+    if (st != DLX_OK)
+        return st;
+    int n_train = ds->train.n;
+    *batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
+                 ? cfg->training.batch_size : n_train;
+    int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
+    if (eval_batch > EVAL_BATCH)
+        eval_batch = EVAL_BATCH;
+    int max_batch = *batch > eval_batch ? *batch : eval_batch;
+    dlx_diags own = {0};
+    st = network_create(net, &cfg->model, cfg->loss, ds->train.dim, n_outputs, max_batch, &own);
+    for (int i = 0; i < own.count; i++)
+        diags_add(diags, source_file, 0, 0, "arm '%s': %s", arm, own.items[i].message);
+    diags_free(&own);
+    if (st != DLX_OK)
+        return st;
+    dlx_rng init_rng;
+    rng_seed(&init_rng, seed, STREAM_INIT);
+    network_init(*net, &init_rng);
+    if (cfg->model.init == INIT_FROM_FILE)
+        st = checkpoint_load_weights(cfg->model.init_from, *net, diags);
+    return st;
+}
+
+dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
+                             const char *source_file, const char *arm, dlx_diags *diags)
+{
+    dlx_network *net = NULL;
+    int batch;
+    dlx_status st = build_network(cfg, ds, source_file, arm, 0, &net, &batch, diags);
+    network_free(net);
+    return st;
+}
+
 static dlx_status run_setup(const dlx_run_request *req, run_buffers *b, dlx_diags *diags)
 {
     const dlx_config *cfg = req->config;
     const dlx_dataset *ds = req->data;
-    int n_outputs = 0;
-    dlx_status st = train_output_size(cfg, ds, req->source_file, req->arm, &n_outputs, diags);
+    int batch = 0;
+    dlx_status st = build_network(cfg, ds, req->source_file, req->arm, req->seed, &b->net, &batch,
+                                  diags);
     if (st != DLX_OK)
         return st;
-    int n_train = ds->train.n;
-    int batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
-                    ? cfg->training.batch_size : n_train;
-    int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
-    if (eval_batch > EVAL_BATCH)
-        eval_batch = EVAL_BATCH;
-    int max_batch = batch > eval_batch ? batch : eval_batch;
-    st = network_create(&b->net, &cfg->model, cfg->loss, ds->train.dim, n_outputs, max_batch,
-                        diags);
-    if (st != DLX_OK)
-        return st;
-    dlx_rng init_rng;
-    rng_seed(&init_rng, req->seed, STREAM_INIT);
-    network_init(b->net, &init_rng);
-    if (cfg->model.init == INIT_FROM_FILE) {
-        st = checkpoint_load_weights(cfg->model.init_from, b->net, diags);
-        if (st != DLX_OK)
-            return st;
-    }
     st = optimizer_create(&b->opt, &cfg->optimizer, network_n_params(b->net), diags);
     if (st != DLX_OK)
         return st;

@@ -68,6 +68,12 @@ dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_d
 dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const char *source_file,
                              const char *arm, int *n_outputs, dlx_diags *diags);
 
+/* Check before anything runs that the arm's model fits its data: output
+   size, the network's sizes and memory, and init: {from: FILE} (shapes and
+   names). Builds the network once and frees it. */
+dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
+                             const char *source_file, const char *arm, dlx_diags *diags);
+
 /* Ask every running train_run in this process to stop after its current
    step (async-signal-safe: only sets a flag). */
 void train_request_stop(void);

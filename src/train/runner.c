@@ -333,10 +333,8 @@ static dlx_status check_point_data(runner *r, point_state *ps, dlx_diags *diags)
     for (int a = 0; a < ps->exp->n_arms; a++) {
         const dlx_config *cfg = &ps->exp->arms[a].config;
         dlx_status s = get_dataset(r, &cfg->data, &ps->data[a], diags);
-        int n_outputs;
         if (s == DLX_OK)
-            s = train_output_size(cfg, ps->data[a], r->path, ps->exp->arms[a].name, &n_outputs,
-                                  diags);
+            s = train_check_model(cfg, ps->data[a], r->path, ps->exp->arms[a].name, diags);
         if (s != DLX_OK && st == DLX_OK)
             st = s;
         if (s == DLX_ERR_RUNTIME)
