@@ -10,32 +10,17 @@ experiment in dlx from the same initial weights and compares.
 Run with Debian's python3-torch:  /usr/bin/python3 scripts/bench/make_torch_golden.py
 It rewrites tests/golden/{train.csv,test.csv,*.safetensors,reference.csv}.
 """
-import json
 import os
-import struct
 import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+from torch_files import write_safetensors
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden")
 EPOCHS, BATCH, N_TRAIN, N_TEST, DIM, CLASSES = 6, 32, 256, 128, 8, 3
-
-
-def write_safetensors(path, tensors):
-    """The safetensors format by hand: u64 header length, JSON header, raw little-endian F32."""
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        data = t.detach().cpu().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
 
 
 def make_data(rng):
