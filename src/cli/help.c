@@ -48,7 +48,8 @@ static const char RUN[] =
     "  --progress       progress on stderr even when it is not a terminal\n"
     "\n"
     "exit status: 0 success (diverged runs are results), 1 runtime failure,\n"
-    "2 usage, experiment-file or data error, 130/143 after SIGINT/SIGTERM.\n";
+    "2 usage, experiment-file or data error, 130/143/138 after SIGINT/SIGTERM/SIGUSR1\n"
+    "(SIGUSR1: what Slurm sends before a time limit; the run stops with its checkpoint).\n";
 
 static const char VALIDATE[] =
     "usage: dlx validate FILE.yaml [--set KEY=VALUE]...\n"
