@@ -24,19 +24,6 @@
 
 #include "../support/harness.h"
 
-static const char *source_root(void)
-{
-    const char *r = getenv("DLX_SOURCE_ROOT");
-    return r ? r : ".";
-}
-
-static int have_fashion_mnist(void)
-{
-    struct stat sb;
-    return stat("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", &sb) == 0 ||
-           (getenv("DLX_DATA") != NULL);
-}
-
 static bool is_run(const harness_csv *csv, int r, const char *arm, int seed)
 {
     return !strcmp(harness_csv_str(csv, r, "arm"), arm) &&
@@ -78,14 +65,14 @@ static double quantile_drift(const harness_csv *csv, const char *arm, int seed)
 static void test_bn_vs_nobn_claims(void **state)
 {
     (void)state;
-    if (!have_fashion_mnist())
+    if (!harness_have_fashion_mnist())
         skip();
     char *dir = harness_tmpdir();
     int code = harness_dlx(NULL, NULL,
                            "run '%s/configs/bn_vs_nobn.yaml' --out '%s/bn' --quiet --jobs 2 "
                            "--set data.n_train=6000 --set data.n_test=2000 --set training.epochs=3 "
                            "--set training.eval_every=50",
-                           source_root(), dir);
+                           harness_source_root(), dir);
     assert_int_equal(code, 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/bn/metrics.csv", dir);

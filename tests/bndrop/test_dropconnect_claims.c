@@ -29,19 +29,6 @@ static const char *REDUCED = "--quiet --jobs 2 --seeds 1,2,3 --set data.n_train=
                              "--set data.n_test=2000 --set training.epochs=15 "
                              "--set 'model.hidden=[128,128]'";
 
-static const char *source_root(void)
-{
-    const char *r = getenv("DLX_SOURCE_ROOT");
-    return r ? r : ".";
-}
-
-static int have_fashion_mnist(void)
-{
-    struct stat sb;
-    return stat("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", &sb) == 0 ||
-           (getenv("DLX_DATA") != NULL);
-}
-
 /* The final row's value of column for (arm, seed). */
 static double final_value(const harness_csv *csv, const char *arm, int seed, const char *column)
 {
@@ -64,18 +51,18 @@ static void read_metrics(harness_csv *csv, const char *dir, const char *sub)
 static void test_dropconnect_vs_dropout_claims(void **state)
 {
     (void)state;
-    if (!have_fashion_mnist())
+    if (!harness_have_fashion_mnist())
         skip();
     char *dir = harness_tmpdir();
     const char *cfg = "configs/dropconnect_vs_dropout.yaml";
     assert_int_equal(harness_dlx(NULL, NULL, "run '%s/%s' --out '%s/k' --arms dropout,dropconnect %s",
-                                 source_root(), cfg, dir, REDUCED),
+                                 harness_source_root(), cfg, dir, REDUCED),
                      0);
     /* The reference: the dropout arm with both rates set to 0. */
     assert_int_equal(harness_dlx(NULL, NULL,
                                  "run '%s/%s' --out '%s/none' --arms dropout %s "
                                  "--set model.dropout.input=0 --set model.dropout.hidden=0",
-                                 source_root(), cfg, dir, REDUCED),
+                                 harness_source_root(), cfg, dir, REDUCED),
                      0);
     harness_csv kinds, none;
     read_metrics(&kinds, dir, "k");

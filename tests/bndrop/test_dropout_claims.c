@@ -30,19 +30,6 @@
 
 enum { EPOCHS = 30 };
 
-static const char *source_root(void)
-{
-    const char *r = getenv("DLX_SOURCE_ROOT");
-    return r ? r : ".";
-}
-
-static int have_fashion_mnist(void)
-{
-    struct stat sb;
-    return stat("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", &sb) == 0 ||
-           (getenv("DLX_DATA") != NULL);
-}
-
 typedef struct {
     double test_loss[EPOCHS + 1];
     double final_gap, final_acc_gap;
@@ -90,7 +77,7 @@ static double climb(const run_curve *c)
 static void test_dropout_vs_none_claims(void **state)
 {
     (void)state;
-    if (!have_fashion_mnist())
+    if (!harness_have_fashion_mnist())
         skip();
     char *dir = harness_tmpdir();
     int code = harness_dlx(NULL, NULL,
@@ -98,7 +85,7 @@ static void test_dropout_vs_none_claims(void **state)
                            "--arms none,dropout --seeds 1,2,3 --set data.n_train=2000 "
                            "--set data.n_test=2000 --set training.epochs=%d "
                            "--set 'model.hidden=[128,128]' --set optimizer.lr=0.02",
-                           source_root(), dir, EPOCHS);
+                           harness_source_root(), dir, EPOCHS);
     assert_int_equal(code, 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/d/metrics.csv", dir);

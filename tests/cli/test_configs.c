@@ -22,19 +22,6 @@
 
 #include "../support/harness.h"
 
-static const char *source_root(void)
-{
-    const char *r = getenv("DLX_SOURCE_ROOT");
-    return r ? r : ".";
-}
-
-static int have_fashion_mnist(void)
-{
-    struct stat sb;
-    return stat("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz", &sb) == 0 ||
-           (getenv("DLX_DATA") != NULL);
-}
-
 /* First epoch at which the run (arm, seed) reaches test accuracy >= level,
    or a large number if it never does. */
 static int first_epoch_reaching(const harness_csv *csv, const char *arm, int seed, double level)
@@ -61,14 +48,14 @@ static int row_of(const harness_csv *csv, const char *arm, int seed, int epoch)
 static void test_bn_vs_nobn_reduced(void **state)
 {
     (void)state;
-    if (!have_fashion_mnist())
+    if (!harness_have_fashion_mnist())
         skip();
     char *dir = harness_tmpdir();
     /* 6000 training images, 3 epochs, 3 seeds: ~20 s on 2 cores. */
     int code = harness_dlx(NULL, NULL,
                            "run '%s/configs/bn_vs_nobn.yaml' --out '%s/bn' --quiet --jobs 2 "
                            "--set data.n_train=6000 --set data.n_test=2000 --set training.epochs=3",
-                           source_root(), dir);
+                           harness_source_root(), dir);
     assert_int_equal(code, 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/bn/metrics.csv", dir);
@@ -94,11 +81,11 @@ static void test_bn_vs_nobn_reduced(void **state)
 static void test_fashion_mlp_accuracy(void **state)
 {
     (void)state;
-    if (!have_fashion_mnist())
+    if (!harness_have_fashion_mnist())
         skip();
     char *dir = harness_tmpdir();
     int code = harness_dlx(NULL, NULL, "run '%s/configs/fashion_mlp.yaml' --out '%s/f' --quiet",
-                           source_root(), dir);
+                           harness_source_root(), dir);
     assert_int_equal(code, 0);
     char path[4096];
     snprintf(path, sizeof path, "%s/f/summary.csv", dir);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 /* malloc that stops the test program when memory runs out. */
@@ -188,3 +189,24 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
 }
 
 void harness_rmtree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+const char *harness_source_root(void)
+{
+    const char *r = getenv("DLX_SOURCE_ROOT");
+    return r ? r : ".";
+}
+
+int harness_have_fashion_mnist(void)
+{
+    static const char file[] = "fashion-mnist/train-images-idx3-ubyte.gz";
+    char path[4096];
+    struct stat sb;
+    const char *data = getenv("DLX_DATA");
+    if (data) {
+        snprintf(path, sizeof path, "%s/%s", data, file);
+        if (stat(path, &sb) == 0)
+            return 1;
+    }
+    snprintf(path, sizeof path, "/usr/share/datasets/%s", file);
+    return stat(path, &sb) == 0;
+}

@@ -38,6 +38,13 @@ void harness_csv_free(harness_csv *csv);
 /* metrics.csv text with the wall_s column blanked, for byte comparisons. */
 char *harness_metrics_without_wall(const char *path);
 
+/* The repository root ($DLX_SOURCE_ROOT, set by meson test; "." otherwise). */
+const char *harness_source_root(void);
+
+/* True when Fashion-MNIST is where dlx looks for it: $DLX_DATA/fashion-mnist or
+   /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist). */
+int harness_have_fashion_mnist(void);
+
 /* rm -rf dir. */
 void harness_rmtree(const char *dir);
 
