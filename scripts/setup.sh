@@ -9,7 +9,7 @@
 #
 # Steps, each announced on stderr by one "setup: ..." line:
 #   1. install whichever of these Debian packages are missing: build-essential pkg-config
-#      meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev libcmocka-dev
+#      meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev libdeflate-dev libcmocka-dev
 #      dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
 #      (dpkg-query first; apt-get update and apt-get install only when something is missing;
 #      the install is retried once after a fresh apt-get update). apt-get runs as root,
@@ -28,7 +28,8 @@ cd "$(dirname "$0")/.."
 repo_root="$(pwd)"
 
 packages=(build-essential pkg-config meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev
-          libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git)
+          libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib
+          python3-numpy git)
 default_build_dir=build
 bin_dir="${DLX_BIN_DIR:-/usr/local/bin}"
 

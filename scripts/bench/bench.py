@@ -215,6 +215,16 @@ def bench_startup_loading(a, dlx, work):
                             "--quiet", "--threads", "1"], env=env_for(1), check=True)
             xs.append(time.perf_counter() - t0)
         print("| %s | %s |" % (label, fmt_range(xs)), flush=True)
+    lt = os.path.join(work, "load_timer")
+    subprocess.run([os.environ.get("CC", "cc"), "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
+                    "-D_DEFAULT_SOURCE", "-I" + os.path.join(ROOT, "src"), "-o", lt,
+                    os.path.join(HERE, "load_timer.c")] +
+                   [os.path.join(ROOT, "src", f) for f in ("data/idx.c", "data/split.c",
+                                                           "util/diag.c")] +
+                   ["-ldeflate", "-lz", "-lpthread"], check=True)
+    out = subprocess.run([lt, DATA, "5" if not a.quick else "3"], env=env_for(1), check=True,
+                         capture_output=True, text=True).stdout.split("\n")
+    print("| loading Fashion-MNIST alone (`load_timer`: %s) | %s |" % (out[1], out[0]), flush=True)
 
 
 def bench_memory_scaling(a, dlx, work):
@@ -246,23 +256,23 @@ def bench_memory_scaling(a, dlx, work):
 
 def bench_jobs(a, dlx, work):
     """Wall of a sweep of 4 S-sized runs: --jobs 2 against --jobs 1, the latter both with the
-    default threads (SPEC §1: all cores) and with --threads 1. Best of 2 each."""
+    default threads (SPEC §1: all cores) and with --threads 1. Median of 3 alternated rounds."""
     n_jobs = 20000 if not a.quick else 3000
     cfg = os.path.join(work, "jobs.yaml")
     with open(cfg, "w") as f:
         f.write(net_yaml(NETS[0], 1, n_jobs, seeds=4))
     env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-    walls = {}
-    for label, opts in (("--jobs 1", ["--jobs", "1"]), ("--jobs 1 --threads 1",
-                        ["--jobs", "1", "--threads", "1"]), ("--jobs 2", ["--jobs", "2"])):
-        xs = []
-        for _ in range(2):
+    variants = (("--jobs 1", ["--jobs", "1"]), ("--jobs 1 --threads 1",
+                ["--jobs", "1", "--threads", "1"]), ("--jobs 2", ["--jobs", "2"]))
+    xs = {label: [] for label, _ in variants}
+    for _ in range(3):
+        for label, opts in variants:
             t0 = time.perf_counter()
             subprocess.run([dlx, "run", cfg, "--out", os.path.join(work, "j"), "--force",
                             "--quiet"] + opts, env=env, check=True)
-            xs.append(time.perf_counter() - t0)
-        walls[label] = min(xs)
-    print("\n| sweep of 4 S runs, %d examples, 1 epoch | wall s | `--jobs 2` speed-up over this |" % n_jobs)
+            xs[label].append(time.perf_counter() - t0)
+    walls = {label: statistics.median(v) for label, v in xs.items()}
+    print("\n| sweep of 4 S runs, %d examples, 1 epoch | wall s, median of 3 | `--jobs 2` speed-up over this |" % n_jobs)
     print("|---|---|---|")
     for label, w in walls.items():
         print("| `%s` | %.2f | %.2f× |" % (label, w, w / walls["--jobs 2"]), flush=True)
@@ -288,9 +298,10 @@ def main():
                                "'libopenblas.so.0');l.openblas_get_corename.restype=ctypes.c_char_p;"
                                "print(l.openblas_get_corename().decode())"],
                               capture_output=True, text=True).stdout.strip()
-        print("Machine: %s, %d cores; OpenBLAS core %s; OPENBLAS_CORETYPE=%s; %s\n" %
-              (cpu, os.cpu_count(), core or "?", os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
-               time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+        print("Machine: %s, %d cores; OpenBLAS core %s; OPENBLAS_CORETYPE=%s; %s; load average "
+              "%.1f %.1f %.1f (1, 5, 15 min)\n" %
+              ((cpu, os.cpu_count(), core or "?", os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
+               time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())) + os.getloadavg()))
         nets = [n for n in NETS if n[0] in a.nets.split(",")]
         if "train" not in skip:
             bench_training(a, dlx, sgemm, work, nets)
@@ -302,6 +313,7 @@ def main():
             bench_memory_scaling(a, dlx, work)
         if "jobs" not in skip:
             bench_jobs(a, dlx, work)
+        print("\nLoad average at the end: %.1f %.1f %.1f (1, 5, 15 min)" % os.getloadavg())
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

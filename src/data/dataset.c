@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "data/csv_table.h"
 #include "data/idx.h"
@@ -61,5 +62,7 @@ void dataset_free(dlx_dataset *ds)
 {
     split_free(&ds->train);
     split_free(&ds->test);
+    free(ds->true_weights);
+    ds->true_weights = NULL;
     ds->classes = 0;
 }

@@ -23,6 +23,8 @@ typedef struct {
 typedef struct {
     dlx_split train, test;
     int classes;      /* > 0 classification, 0 regression */
+    float *true_weights; /* [dim] the known w* of synthetic linear and logistic
+                            data (before preprocessing), else NULL */
 } dlx_dataset;
 
 /* Load (or generate) the data a config describes, subsample to

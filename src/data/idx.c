@@ -7,11 +7,21 @@
  * header announces), so a corrupted header that claims gigabytes costs no
  * more memory than the file really holds; the announced size is also checked
  * against the 2^31-value limit of split.h before any reading.
+ *
+ * A well-formed gzipped file takes a faster path first: libdeflate inflates
+ * it whole, in about a third of zlib's time (Fashion-MNIST's 26 MB of
+ * training images). Anything unexpected sends the file down the zlib path
+ * above, so every error message and size check is the zlib path's.
  */
 #include "data/idx.h"
 
 #include <errno.h>
+#include <libdeflate.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -123,33 +133,14 @@ static dlx_status check_magic(const unsigned char m[4], int ndim, const char *pa
     return DLX_OK;
 }
 
-/* Read the header (magic and sizes) into a; a->count is the product of the
-   sizes, checked against overflow and the 2^31-value limit. */
-static dlx_status read_header(gzFile f, int ndim, idx_array *a, const char *path, dlx_diags *d)
+/* Decode the ndim big-endian sizes of an IDX header into a; a->count is the
+   product of the sizes, checked against overflow and the 2^31-value limit. */
+static dlx_status decode_sizes(const unsigned char *field, int ndim, idx_array *a,
+                               const char *path, dlx_diags *d)
 {
-    unsigned char head[4 + 4 * IDX_MAX_NDIM];
-    size_t got;
-    dlx_status st = read_bytes(f, head, 4, &got, path, 0, 4, d);
-    if (st != DLX_OK)
-        return st;
-    if (got < 4) {
-        diags_add(d, path, 0, 0, "truncated IDX header: expected 4 bytes of magic, found %zu",
-                  got);
-        return DLX_ERR_INPUT;
-    }
-    if ((st = check_magic(head, ndim, path, d)) != DLX_OK)
-        return st;
-    size_t size_bytes = 4 * (size_t)ndim;
-    if ((st = read_bytes(f, head + 4, size_bytes, &got, path, 4, 4 + size_bytes, d)) != DLX_OK)
-        return st;
-    if (got < size_bytes) {
-        diags_add(d, path, 0, 0, "truncated IDX header: expected %zu bytes of sizes, found %zu",
-                  size_bytes, got);
-        return DLX_ERR_INPUT;
-    }
     a->ndim = ndim;
     for (int k = 0; k < ndim; k++) {
-        const unsigned char *b = head + 4 + 4 * k;
+        const unsigned char *b = field + 4 * k;
         a->dims[k] = (size_t)b[0] << 24 | (size_t)b[1] << 16 | (size_t)b[2] << 8 | (size_t)b[3];
     }
     /* The data is [n, rows·cols]: every factor must fit an int and the
@@ -181,6 +172,33 @@ static dlx_status read_header(gzFile f, int ndim, idx_array *a, const char *path
     }
     a->count = a->dims[0] * per_example;
     return DLX_OK;
+}
+
+/* Read the header (magic and sizes) into a; a->count is the product of the
+   sizes, checked against overflow and the 2^31-value limit. */
+static dlx_status read_header(gzFile f, int ndim, idx_array *a, const char *path, dlx_diags *d)
+{
+    unsigned char head[4 + 4 * IDX_MAX_NDIM];
+    size_t got;
+    dlx_status st = read_bytes(f, head, 4, &got, path, 0, 4, d);
+    if (st != DLX_OK)
+        return st;
+    if (got < 4) {
+        diags_add(d, path, 0, 0, "truncated IDX header: expected 4 bytes of magic, found %zu",
+                  got);
+        return DLX_ERR_INPUT;
+    }
+    if ((st = check_magic(head, ndim, path, d)) != DLX_OK)
+        return st;
+    size_t size_bytes = 4 * (size_t)ndim;
+    if ((st = read_bytes(f, head + 4, size_bytes, &got, path, 4, 4 + size_bytes, d)) != DLX_OK)
+        return st;
+    if (got < size_bytes) {
+        diags_add(d, path, 0, 0, "truncated IDX header: expected %zu bytes of sizes, found %zu",
+                  size_bytes, got);
+        return DLX_ERR_INPUT;
+    }
+    return decode_sizes(head + 4, ndim, a, path, d);
 }
 
 /* Read exactly a->count data bytes, then count any bytes after them. */
@@ -236,9 +254,84 @@ out_of_memory:
     return DLX_ERR_RUNTIME;
 }
 
+/* The whole file at path in memory when it starts with the gzip magic
+   1f 8b and holds at least the 18 bytes of an empty gzip member (RFC 1952);
+   NULL otherwise, having read no more than two bytes of any other file. */
+static unsigned char *slurp_gzip(const char *path, size_t *len)
+{
+    enum { GZIP_MIN = 18 };
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct stat st;
+    unsigned char *buf = NULL;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= GZIP_MIN &&
+        (uintmax_t)st.st_size <= SIZE_MAX) {
+        *len = (size_t)st.st_size;
+        unsigned char magic[2];
+        if (fread(magic, 1, 2, fp) == 2 && magic[0] == 0x1f && magic[1] == 0x8b &&
+            (buf = malloc(*len)) != NULL) {
+            memcpy(buf, magic, 2);
+            if (fread(buf + 2, 1, *len - 2, fp) != *len - 2) {
+                free(buf);
+                buf = NULL;
+            }
+        }
+    }
+    fclose(fp);
+    return buf;
+}
+
+/* The fast path for a gzipped file: libdeflate inflates the whole file in
+   one call (about three times zlib's speed, CRC-32 and ISIZE checked), into
+   a buffer of the size the gzip trailer announces (RFC 1952, §2.3.1).
+   Succeeds only for a single gzip member holding exactly one valid IDX
+   array of ndim dimensions; in every other case (plain file, corrupt or
+   truncated data, bad header, wrong sizes, trailing bytes, no memory) it
+   returns false without a message, and idx_read reads the file again with
+   zlib, which finds and reports the problem. */
+static bool read_gzip_whole(const char *path, int ndim, idx_array *out)
+{
+    enum { DEFLATE_MAX_RATIO = 1032 };
+    size_t len = 0;
+    unsigned char *in = slurp_gzip(path, &len);
+    if (!in)
+        return false;
+    size_t header = 4 + 4 * (size_t)ndim;
+    size_t isize = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
+                   (size_t)in[len - 1] << 24;
+    bool ok = isize >= header && isize / DEFLATE_MAX_RATIO <= len &&
+              isize - header <= DLX_SPLIT_MAX_VALUES;
+    unsigned char *data = ok ? malloc(isize) : NULL;
+    struct libdeflate_decompressor *dec = data ? libdeflate_alloc_decompressor() : NULL;
+    size_t used = 0, got = 0;
+    ok = dec && libdeflate_gzip_decompress_ex(dec, in, len, data, isize, &used, &got) ==
+                    LIBDEFLATE_SUCCESS &&
+         used == len && got == isize;
+    libdeflate_free_decompressor(dec);
+    free(in);
+    if (ok) {
+        dlx_diags quiet = {0};
+        ok = check_magic(data, ndim, path, &quiet) == DLX_OK &&
+             decode_sizes(data + 4, ndim, out, path, &quiet) == DLX_OK &&
+             out->count == isize - header;
+        diags_free(&quiet);
+    }
+    if (!ok) {
+        free(data);
+        *out = (idx_array){0};
+        return false;
+    }
+    memmove(data, data + header, out->count);
+    out->data = data;
+    return true;
+}
+
 dlx_status idx_read(const char *path, int ndim, idx_array *out, dlx_diags *d)
 {
     *out = (idx_array){0};
+    if (read_gzip_whole(path, ndim, out))
+        return DLX_OK;
     gzFile f = NULL;
     dlx_status st = open_input(&f, path, d);
     if (st != DLX_OK)
@@ -258,20 +351,23 @@ void idx_array_free(idx_array *a)
     *a = (idx_array){0};
 }
 
-/* Check that the labels fit `classes`; report the first offender and how
-   many there are. */
-static dlx_status check_labels(const idx_array *labels, int classes, const char *path,
-                               dlx_diags *d)
+/* Check that the labels of split s (read from path) are classes
+   0..classes-1; report the first offender and how many there are. With
+   train_path, the classes are those the training labels in that file define. */
+static dlx_status check_labels(const dlx_split *s, int classes, const char *path,
+                               const char *train_path, dlx_diags *d)
 {
-    size_t bad = 0, first = 0;
-    for (size_t i = 0; i < labels->count; i++)
-        if (labels->data[i] >= classes && bad++ == 0)
+    int bad = 0, first = 0;
+    for (int i = 0; i < s->n; i++)
+        if (s->labels[i] >= classes && bad++ == 0)
             first = i;
     if (bad == 0)
         return DLX_OK;
-    diags_add(d, path, 0, 0,
-              "label %d of example %zu is not a class 0..%d (%zu label%s out of range)",
-              labels->data[first], first, classes - 1, bad, bad == 1 ? " is" : "s are");
+    char whose[DLX_PATH_MAX + 64] = "";
+    if (train_path)
+        snprintf(whose, sizeof whose, ", the classes of the training labels in %s", train_path);
+    diags_add(d, path, 0, 0, "label %d of example %d is not a class 0..%d%s (%d label%s out of range)",
+              s->labels[first], first, classes - 1, whose, bad, bad == 1 ? " is" : "s are");
     return DLX_ERR_INPUT;
 }
 
@@ -294,8 +390,6 @@ dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *lab
             diags_add(d, labels_path, 0, 0, "%zu labels, but %s has %zu images", labels.dims[0],
                       images_path, images.dims[0]);
             st = DLX_ERR_INPUT;
-        } else if (classes > 0) {
-            st = check_labels(&labels, classes, labels_path, d);
         }
     } else if (st == DLX_OK || (st_labels != DLX_OK && st_labels < st)) {
         st = st_labels; /* the more serious status wins: runtime before input */
@@ -310,6 +404,9 @@ dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *lab
             for (int i = 0; i < n; i++)
                 s->labels[i] = labels.data[i];
         }
+        if (st == DLX_OK && classes > 0 &&
+            (st = check_labels(s, classes, labels_path, NULL, d)) != DLX_OK)
+            split_free(s);
     }
     idx_array_free(&images);
     idx_array_free(&labels);
@@ -326,13 +423,44 @@ static int max_label(const dlx_split *s)
     return m;
 }
 
+/* One split to load on a thread of its own, with its own messages. */
+typedef struct {
+    dlx_split *split;
+    const char *images, *labels;
+    int classes;
+    dlx_diags diags;
+    dlx_status st;
+} split_job;
+
+static void *load_split_job(void *arg)
+{
+    split_job *j = arg;
+    j->st = idx_load_split(j->split, j->images, j->labels, j->classes, &j->diags);
+    return NULL;
+}
+
+/* The test split loads on a second thread while this one loads the
+   training split (on two cores, the load takes the time of the larger);
+   the test split's messages follow the training split's, as before. */
 dlx_status idx_load_dataset(dlx_dataset *ds, const char *train_images, const char *train_labels,
                             const char *test_images, const char *test_labels, int classes,
                             dlx_diags *d)
 {
     *ds = (dlx_dataset){0};
+    split_job test = {&ds->test, test_images, test_labels, classes, {0}, DLX_OK};
+    pthread_t thread;
+    bool threaded = pthread_create(&thread, NULL, load_split_job, &test) == 0;
     dlx_status st = idx_load_split(&ds->train, train_images, train_labels, classes, d);
-    dlx_status st_test = idx_load_split(&ds->test, test_images, test_labels, classes, d);
+    if (threaded)
+        pthread_join(thread, NULL);
+    else
+        load_split_job(&test);
+    for (int i = 0; i < test.diags.count; i++) {
+        const dlx_diag *g = &test.diags.items[i];
+        diags_add(d, g->file, g->line, g->col, "%s", g->message);
+    }
+    diags_free(&test.diags);
+    dlx_status st_test = test.st;
     if (st == DLX_OK && st_test == DLX_OK && ds->train.dim != ds->test.dim) {
         diags_add(d, test_images, 0, 0, "images have %d pixels, but those of %s have %d",
                   ds->test.dim, train_images, ds->train.dim);
@@ -347,11 +475,16 @@ dlx_status idx_load_dataset(dlx_dataset *ds, const char *train_images, const cha
     }
     if (classes > 0) {
         ds->classes = classes;
-    } else {
-        int m = max_label(&ds->train), m_test = max_label(&ds->test);
-        ds->classes = (m > m_test ? m : m_test) + 1;
-        if (ds->classes < 2)
-            ds->classes = 2;
+        return DLX_OK;
     }
-    return DLX_OK;
+    /* The classes are those of the training labels, 0..max: a test label
+       above them names a class the model could never learn. */
+    int m = max_label(&ds->train);
+    ds->classes = m + 1 < 2 ? 2 : m + 1;
+    st = check_labels(&ds->test, ds->classes, test_labels, train_labels, d);
+    if (st != DLX_OK) {
+        split_free(&ds->train);
+        split_free(&ds->test);
+    }
+    return st;
 }

@@ -41,8 +41,8 @@ dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *lab
                           int classes, dlx_diags *d);
 
 /* Load train and test from four IDX files. classes > 0 fixes the number of
-   classes (labels must be below it); classes == 0 takes the largest label of
-   both splits plus one (at least 2). Train and test must have the same image
+   classes (labels must be below it); classes == 0 takes the largest training
+   label plus one (at least 2), and a test label above it is an error. Train and test must have the same image
    size. */
 dlx_status idx_load_dataset(dlx_dataset *ds, const char *train_images, const char *train_labels,
                             const char *test_images, const char *test_labels, int classes,

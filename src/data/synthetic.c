@@ -162,6 +162,34 @@ static void gaussian_mixture_split(dlx_split *s, const ground_truth *t,
     }
 }
 
+/* A k-sparse truth (k = data.sparsity > 0): k coordinates chosen uniformly
+   without replacement (partial Fisher–Yates) get w*_j = ±(1 + |g_j|)·a/√k,
+   g_j ~ N(0, 1), random sign, a the kind's amplitude; every other w*_j = 0.
+   The magnitudes are at least a/√k, so the support is identifiable (the
+   "beta-min" condition of Hastie, Tibshirani & Wainwright 2015, §11.4). */
+static dlx_status sparsify(float *w, int dim, int k, double amplitude, dlx_rng *rng)
+{
+    if (k <= 0)
+        return DLX_OK;
+    int *index = malloc((size_t)dim * sizeof *index);
+    if (!index)
+        return DLX_ERR_RUNTIME;
+    for (int j = 0; j < dim; j++) {
+        index[j] = j;
+        w[j] = 0.0f;
+    }
+    for (int s = 0; s < k; s++) {
+        int pick = s + (int)rng_below(rng, (uint64_t)(dim - s));
+        int j = index[pick];
+        index[pick] = index[s];
+        index[s] = j;
+        double sign = rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
+        w[j] = (float)(sign * (1.0 + fabs(rng_normal(rng))) * amplitude / sqrt((double)k));
+    }
+    free(index);
+    return DLX_OK;
+}
+
 /* ---- linear -------------------------------------------------------------- */
 
 /* Design covariance Σ = Q·diag(λ)·Qᵀ with Q Haar-orthogonal and
@@ -185,6 +213,7 @@ static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_
                 t->mixing[i * width + j] = (float)(sqrt(lambda) * q[i * width + j]);
         }
         fill_normal(t->weights, width, 1.0 / sqrt((double)dim), rng);
+        st = sparsify(t->weights, dim, cfg->sparsity, 1.0, rng);
     }
     free(q);
     return st;
@@ -219,24 +248,44 @@ static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_da
 
 /* ---- logistic ------------------------------------------------------------ */
 
-/* True weights w* ~ N(0, (4/dim)·I): the logit x·w* then has variance about
-   4 for x ~ N(0, I), so labels are mostly but not entirely predictable. */
+/* The std of feature j of logistic data: s_j = r^(−j/(dim−1)), r =
+   data.scale_ratio, from 1 down to 1/r (all 1 when r ≤ 1: the spec layer
+   requires r ≥ 1, and a zeroed config means equal scales). */
+static double feature_scale(const dlx_data_config *cfg, int j)
+{
+    double r = cfg->scale_ratio > 1.0 ? cfg->scale_ratio : 1.0;
+    return cfg->dim > 1 && r > 1.0 ? pow(r, -(double)j / (cfg->dim - 1)) : 1.0;
+}
+
+/* Coefficients γ ~ N(0, (4/dim)·I) (k-sparse with amplitude 2 when
+   data.sparsity = k), and w*_j = γ_j / s_j: the logit x·w* = Σ_j z_j·γ_j
+   (x_j = s_j·z_j) then has variance about 4 whatever the feature scales, so
+   labels are mostly but not entirely predictable, and a small-scale feature
+   is as discriminative as a large one. */
 static dlx_status logistic_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
 {
     t->weights = alloc_floats((size_t)cfg->dim);
     if (!t->weights)
         return DLX_ERR_RUNTIME;
     fill_normal(t->weights, (size_t)cfg->dim, 2.0 / sqrt((double)cfg->dim), rng);
-    return DLX_OK;
+    dlx_status st = sparsify(t->weights, cfg->dim, cfg->sparsity, 2.0, rng);
+    for (int j = 0; j < cfg->dim; j++)
+        t->weights[j] = (float)(t->weights[j] / feature_scale(cfg, j));
+    return st;
 }
 
-/* x ~ N(0, I); y ~ Bernoulli(σ(x·w*)) with σ(z) = 1/(1 + e^(−z)); then with
-   probability `noise` the label is flipped (y ← 1 − y). The inputs of all
-   examples are drawn first, then two uniforms per example. */
+/* x_j = s_j·z_j with z ~ N(0, I); y ~ Bernoulli(σ(x·w*)) with
+   σ(z) = 1/(1 + e^(−z)); then with probability `noise` the label is flipped
+   (y ← 1 − y). The inputs of all examples are drawn first, then two uniforms
+   per example. */
 static dlx_status logistic_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
                                  dlx_rng *rng)
 {
     fill_normal(s->x, (size_t)s->n * (size_t)s->dim, 1.0, rng);
+    if (cfg->scale_ratio > 1.0)
+        for (size_t i = 0; i < (size_t)s->n; i++)
+            for (int j = 0; j < s->dim; j++)
+                s->x[i * (size_t)s->dim + (size_t)j] *= (float)feature_scale(cfg, j);
     float *logit = alloc_floats((size_t)s->n);
     if (!logit)
         return DLX_ERR_RUNTIME;
@@ -443,6 +492,10 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
             st = make_split(&ds->train, &truth, cfg, &train_rng);
         if (st == DLX_OK)
             st = make_split(&ds->test, &truth, cfg, &test_rng);
+        if (st == DLX_OK && (cfg->kind == SYN_LINEAR || cfg->kind == SYN_LOGISTIC)) {
+            ds->true_weights = truth.weights; /* kept for support recovery (diag_sparsity.c) */
+            truth.weights = NULL;
+        }
         if (st != DLX_OK)
             diags_add(d, source_file, 0, 0,
                       "out of memory (or a LAPACK failure) generating synthetic %s data",
@@ -453,6 +506,8 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
         split_free(&ds->train);
         split_free(&ds->test);
         ds->classes = 0;
+        free(ds->true_weights);
+        ds->true_weights = NULL;
     }
     return st;
 }

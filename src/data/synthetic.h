@@ -11,8 +11,11 @@
  *
  * Kinds (x ∈ R^dim, each generator's comment gives its formula):
  *   gaussian_mixture  classification, `classes`, `separation`, label noise
- *   linear            regression, `condition` of the design covariance, target noise
- *   logistic          two classes, label flips
+ *   linear            regression, `condition` of the design covariance, target noise,
+ *                     `sparsity` (a k-sparse w*)
+ *   logistic          two classes, label flips, `sparsity`, `scale_ratio` of the
+ *                     feature scales
+ * The w* of linear and logistic data is kept in dlx_dataset.true_weights.
  *   teacher           classification by a random tanh MLP, `teacher_hidden`, label noise
  */
 #ifndef DLX_DATA_SYNTHETIC_H

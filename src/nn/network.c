@@ -5,6 +5,9 @@
  *
  *     x ─copy or input dropout─> h0 ─fc1─> z1 ─[bn1]─> a1 ─act─> h1 ─[dropout]─> ... ─out─> logits
  *
+ * or, with model.batch_norm.position after, z1 ─act─> a1 ─bn1─> h1: batch
+ * norm then normalizes the nonlinearity's output instead of its input.
+ *
  * linear, logistic and softmax models are the same with L = 0. Each hidden
  * layer keeps what its backward pass reads: the dense output, batch norm's
  * x̂ and statistics, the activation's output and the dropout mask. The loss
@@ -75,6 +78,7 @@ typedef struct {
     float *running_mean, *running_var;      /* [width] buffers */
     float *mean, *var, *rstd;               /* [width] of the last train batch */
     float *x_hat, *bn_out;                  /* [max_batch, width] */
+    bool bn_after;                          /* batch norm after the activation */
     /* saved by the train forward pass */
     float *fc_out;   /* [max_batch, width] dense output */
     float *act_out;  /* [max_batch, width] activation output */
@@ -206,6 +210,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
             h->rstd = take(&blk->activations, 1, w);
             h->x_hat = take(&blk->activations, B, w);
             h->bn_out = take(&blk->activations, B, w);
+            h->bn_after = m->bn_position == BN_AFTER;
         }
         h->fc_out = take(&blk->activations, B, w);
         h->act_out = take(&blk->activations, B, w);
@@ -499,6 +504,23 @@ static const float *train_weights(const dlx_model_config *m, dense_params *fc, d
     return fc->W_used;
 }
 
+/* Batch norm of h in train mode on in[B, width] into h->bn_out, updating the
+   running estimates. */
+static void batchnorm_train(hidden_layer *h, const float *in, int B, const dlx_model_config *m)
+{
+    batchnorm_forward_train(h->bn_out, h->x_hat, h->mean, h->var, h->rstd, in, h->gamma, h->beta,
+                            B, h->width, m->bn_eps);
+    batchnorm_update_running(h->running_mean, h->running_var, h->mean, h->var, B, h->width,
+                             m->bn_momentum);
+}
+
+/* What hidden layer h hands on before dropout in a train pass: the
+   activation's output, or batch norm's when it comes after the activation. */
+static const float *hidden_output(const hidden_layer *h)
+{
+    return h->bn_after ? h->bn_out : h->act_out;
+}
+
 /* Train-mode pass of hidden layer h on its input [B, fc.n_in]; returns its output. */
 static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h, const float *in,
                                          int B, dlx_rng *rng)
@@ -507,17 +529,17 @@ static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h
     size_t n = (size_t)B * h->width;
     dense_forward(h->fc_out, in, train_weights(m, &h->fc, rng), h->fc.b, B, h->fc.n_in, h->width);
     const float *pre = h->fc_out;
-    if (m->batch_norm) {
-        batchnorm_forward_train(h->bn_out, h->x_hat, h->mean, h->var, h->rstd, h->fc_out,
-                                h->gamma, h->beta, B, h->width, m->bn_eps);
-        batchnorm_update_running(h->running_mean, h->running_var, h->mean, h->var, B, h->width,
-                                 m->bn_momentum);
+    if (m->batch_norm && !h->bn_after) {
+        batchnorm_train(h, h->fc_out, B, m);
         pre = h->bn_out;
     }
     activation_forward(m->activation, h->act_out, pre, n);
+    if (m->batch_norm && h->bn_after)
+        batchnorm_train(h, h->act_out, B, m);
     if (!h->drop_out)
-        return h->act_out;
-    unit_dropout_train(m, h->drop_out, h->mask, h->noise, h->act_out, n, m->dropout_hidden, rng);
+        return hidden_output(h);
+    unit_dropout_train(m, h->drop_out, h->mask, h->noise, hidden_output(h), n, m->dropout_hidden,
+                       rng);
     return h->drop_out;
 }
 
@@ -555,7 +577,7 @@ static const float *dense_input(const dlx_network *net, int l)
     if (l == 0)
         return net->input;
     const hidden_layer *prev = &net->hidden[l - 1];
-    return prev->drop_out ? prev->drop_out : prev->act_out;
+    return prev->drop_out ? prev->drop_out : hidden_output(prev);
 }
 
 /* dense_backward of fc with the weights its train pass used; with DropConnect
@@ -582,9 +604,12 @@ static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in
                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling));
     else if (h->noise)
         dropout_gaussian_backward(d_out, d_out, h->noise, n);
-    const float *pre = m->batch_norm ? h->bn_out : h->fc_out;
+    if (m->batch_norm && h->bn_after)
+        batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
+                           h->width);
+    const float *pre = m->batch_norm && !h->bn_after ? h->bn_out : h->fc_out;
     activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
-    if (m->batch_norm)
+    if (m->batch_norm && !h->bn_after)
         batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
                            h->width);
     dense_backward_masked(m, &h->fc, d_in, d_out, in, B);
@@ -635,12 +660,20 @@ static void prepare_eval_weights(dlx_network *net)
 
 /* Inference pass of C rows x[C, n_inputs] into eval_logits. When pre is not
    NULL, hidden layer l's input to its nonlinearity is also copied into
-   pre[l] + row0·width_l (rows row0 .. row0+C-1 of a caller's [B, width_l]). */
-static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0)
+   pre[l] + row0·width_l (rows row0 .. row0+C-1 of a caller's [B, width_l]).
+   With rng (MC dropout), every dropout layer instead draws fresh masks from
+   it as in training (training scaling, one DropConnect mask per chunk),
+   into the training mask buffers; batch norm still uses running statistics. */
+static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0,
+                               dlx_rng *rng)
 {
     const dlx_model_config *m = &net->model;
     const float *h = x;
-    if (net->eval_input) {
+    if (rng && (net->input_mask || net->input_noise)) {
+        unit_dropout_train(m, net->input, net->input_mask, net->input_noise, x,
+                           (size_t)C * net->n_inputs, m->dropout_input, rng);
+        h = net->input;
+    } else if (net->eval_input && !rng) {
         dropout_forward_eval(net->eval_input, x, (size_t)C * net->n_inputs,
                              dropout_eval_scale(m->dropout_input, m->dropout_scaling));
         h = net->eval_input;
@@ -650,20 +683,26 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
         hidden_layer *hl = &net->hidden[l];
         float *buf = ping_pong[l % 2];
         size_t n = (size_t)C * hl->width;
-        dense_forward(buf, h, eval_weights(&hl->fc), hl->fc.b, C, hl->fc.n_in, hl->width);
-        if (m->batch_norm)
+        dense_forward(buf, h, rng ? train_weights(m, &hl->fc, rng) : eval_weights(&hl->fc), hl->fc.b, C,
+                      hl->fc.n_in, hl->width);
+        if (m->batch_norm && !hl->bn_after)
             batchnorm_forward_eval(buf, buf, hl->gamma, hl->beta, hl->running_mean,
                                    hl->running_var, C, hl->width, m->bn_eps);
         if (pre)
             memcpy(pre[l] + (size_t)row0 * hl->width, buf, n * sizeof *buf);
         activation_forward(m->activation, buf, buf, n);
-        if (m->dropout_hidden > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
+        if (m->batch_norm && hl->bn_after)
+            batchnorm_forward_eval(buf, buf, hl->gamma, hl->beta, hl->running_mean,
+                                   hl->running_var, C, hl->width, m->bn_eps);
+        if (rng && hl->drop_out)
+            unit_dropout_train(m, buf, hl->mask, hl->noise, buf, n, m->dropout_hidden, rng);
+        else if (!rng && m->dropout_hidden > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
             dropout_forward_eval(buf, buf, n,
                                  dropout_eval_scale(m->dropout_hidden, m->dropout_scaling));
         h = buf;
     }
-    dense_forward(net->eval_logits, h, eval_weights(&net->out), net->out.b, C, net->out.n_in,
-                  net->n_outputs);
+    dense_forward(net->eval_logits, h, rng ? train_weights(m, &net->out, rng) : eval_weights(&net->out),
+                  net->out.b, C, net->out.n_in, net->n_outputs);
 }
 
 /* Chunks of eval_chunk rows through forward_eval_chunk; the losses add up. */
@@ -679,7 +718,7 @@ double network_evaluate(dlx_network *net, const float *x, const int *labels, con
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, NULL);
         long chunk_hits = 0;
         sum += loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
                         targets ? targets + (size_t)start * net->n_outputs : NULL, C, &chunk_hits);
@@ -697,8 +736,21 @@ void network_probe_preactivations(dlx_network *net, const float *x, int B, float
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, pre, start);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, pre, start, NULL);
     }
+}
+
+/* Chunks of eval_chunk rows through forward_eval_chunk, copying the logits. */
+void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rng, float *logits)
+{
+    prepare_eval_weights(net);
+    for (int start = 0; start < B; start += net->eval_chunk) {
+        int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, rng);
+        memcpy(logits + (size_t)start * net->n_outputs, net->eval_logits,
+               (size_t)C * net->n_outputs * sizeof *logits);
+    }
+    net->saved_batch = 0;   /* the training buffers no longer hold a train pass */
 }
 
 int network_n_hidden(const dlx_network *net) { return net->n_hidden; }

@@ -3,6 +3,7 @@
  *
  * linear, logistic and softmax are one dense layer ("out"); an mlp is
  *     x -> [input dropout] -> (fc_l -> [bn_l] -> act -> [dropout]) x L -> out
+ * or, with model.batch_norm.position after, (fc_l -> act -> bn_l -> [dropout]).
  * All trainable parameters live in one contiguous block, their gradients in a
  * second block of the same layout, batch-norm running statistics in a third,
  * and every activation buffer is sized for max_batch once in network_create:
@@ -70,9 +71,20 @@ double network_evaluate(dlx_network *net, const float *x, const int *labels,
 
 /* Inference mode on B examples x[B, n_inputs] (any B >= 0: it runs in
    chunks), writing into pre[l] [B, width of hidden layer l] the input of
-   hidden layer l's nonlinearity (after batch norm when there is one), for
+   hidden layer l's nonlinearity (after batch norm when it comes before the
+   nonlinearity; the raw dense output when it comes after), for
    l < network_n_hidden. Nothing else is changed. */
 void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre);
+
+/* The logits of B examples x[B, n_inputs] (any B >= 0: it runs in chunks)
+   into logits[B, n_outputs]. rng NULL: inference mode, exactly the outputs
+   network_evaluate scores. rng given: one stochastic pass for MC dropout
+   (Gal & Ghahramani 2016): batch norm with its running statistics, but every
+   dropout layer draws fresh masks from rng with the training scaling (unit
+   dropout: one mask per example; DropConnect: one weight mask per chunk of
+   up to 512 examples). Uses the training mask buffers, so a following
+   network_backward needs a new network_forward_train first. */
+void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rng, float *logits);
 
 /* Sizes. */
 int network_n_hidden(const dlx_network *net);

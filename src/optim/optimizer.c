@@ -68,8 +68,12 @@ static int state_layout(dlx_optimizer_type type, const char *names[OPTIMIZER_MAX
 static dlx_status check_config(const dlx_optimizer_config *cfg, dlx_diags *diags)
 {
     dlx_status st = DLX_OK;
-    if (cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) {
-        bool nesterov = cfg->type == OPT_NESTEROV;
+    if ((cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) && cfg->momentum_rule == MOMENTUM_THEORY) {
+        diags_add(diags, NULL, 0, 0, "optimizer.momentum: theory has not been resolved from the objective's "
+                  "curvature (src/train/step_theory.c)");
+        st = DLX_ERR_INPUT;
+    } else if (cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) {
+        bool nesterov = cfg->type == OPT_NESTEROV && cfg->momentum_rule == MOMENTUM_CONSTANT;
         if (!isfinite(cfg->momentum) || cfg->momentum < 0 || (nesterov && cfg->momentum == 0)) {
             diags_add(diags, NULL, 0, 0, "optimizer.momentum must be %s, got %g",
                       nesterov ? "> 0 for nesterov" : ">= 0", cfg->momentum);
@@ -152,18 +156,19 @@ static void sgd_step(float *params, const float *grads, size_t n, double lr)
 
 /* Heavy-ball momentum (torch.optim.SGD, dampening 0): b ← μ·b + g, θ ← θ − lr·b.
    With nesterov (Sutskever et al. 2013, eq. 3–4 in PyTorch's reformulation):
-   θ ← θ − lr·(g + μ·b). PyTorch sets b = g at the first step; b starts at
-   zero here, and μ·0 + g = g, so the two agree. */
+   θ ← θ − lr·(g + μ'·b). PyTorch sets b = g at the first step; b starts at
+   zero here, and μ·0 + g = g, so the two agree. PyTorch has μ' = μ; the
+   accelerated rule passes μ = β_{t−1} and μ' = β_t (accelerated_momentum). */
 static void momentum_step(float *params, const float *grads, float *buf, size_t n, double lr,
-                          double momentum, bool nesterov)
+                          double momentum, double lookahead, bool nesterov)
 {
-    const float neg_lr = (float)-lr, mu = (float)momentum;
+    const float neg_lr = (float)-lr, mu = (float)momentum, mu_ahead = (float)lookahead;
     for (size_t i = 0; i < n; i++) {
         float g = grads[i];
         float b = buf[i] * mu;
         b = b + g;
         buf[i] = b;
-        float d = nesterov ? g + mu * b : b;
+        float d = nesterov ? g + mu_ahead * b : b;
         params[i] = params[i] + neg_lr * d;
     }
 }
@@ -227,6 +232,19 @@ static void adam_step(float *params, const float *grads, float *exp_avg, float *
     }
 }
 
+/* Nesterov's momentum for convex, not strongly convex f: β_t = (t−1)/(t+2)
+   (Nesterov 1983; Beck & Teboulle 2009, FISTA with t_k ≈ (k+1)/2; the form
+   of Su, Boyd & Candès 2016, eq. 2), t ≥ 1 the step. With x_t = y_{t−1} −
+   η∇f(y_{t−1}) and y_t = x_t + β_t(x_t − x_{t−1}), the parameters hold y_t
+   and b_t = −(x_t − x_{t−1})/η obeys b_t = β_{t−1}·b_{t−1} + g,
+   y_t = y_{t−1} − η(g + β_t·b_t): PyTorch's nesterov step with the
+   buffer's and the look-ahead's momentum one step apart. Then
+   f(x_t) − f* ≤ 2‖x_0 − x*‖²/(η(t+1)²) for η ≤ 1/L (Su et al., Thm 3). */
+static double accelerated_momentum(long t)
+{
+    return t >= 1 ? (double)(t - 1) / (double)(t + 2) : 0.0;
+}
+
 void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr)
 {
     const dlx_optimizer_config *c = &opt->cfg;
@@ -237,10 +255,14 @@ void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, doubl
         sgd_step(params, grads, n, lr);
         break;
     case OPT_MOMENTUM:
-        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, false);
+        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, c->momentum, false);
         break;
     case OPT_NESTEROV:
-        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, true);
+        if (c->momentum_rule == MOMENTUM_ACCELERATED)
+            momentum_step(params, grads, opt->state[0], n, lr, accelerated_momentum(opt->steps - 1),
+                          accelerated_momentum(opt->steps), true);
+        else
+            momentum_step(params, grads, opt->state[0], n, lr, c->momentum, c->momentum, true);
         break;
     case OPT_ADAGRAD:
         adagrad_step(params, grads, opt->state[0], n, lr, c->eps);

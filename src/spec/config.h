@@ -41,26 +41,35 @@ typedef struct {
     double condition;                  /* synthetic linear: condition number of the design covariance */
     double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
+    int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */
+    double scale_ratio;                /* synthetic logistic: largest / smallest feature std */
     long n_train;                      /* subsample / synthetic size; 0 = all */
     long n_test;
     uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
     dlx_preprocess preprocess;
+    bool bootstrap;                    /* each run trains on a resample of the training split from its seed */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;
+/* Where batch norm sits in a hidden layer: before the nonlinearity (Ioffe &
+   Szegedy 2015, the default) or after it. */
+typedef enum { BN_BEFORE, BN_AFTER } dlx_bn_position;
 typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_ZEROS, INIT_FROM_FILE } dlx_init_scheme;
 
 typedef struct {
     dlx_model_type type;
     int n_hidden;                      /* 0 for linear, logistic, softmax */
     int hidden[DLX_MAX_HIDDEN];
+    int hidden_line, hidden_col;       /* where model.hidden is written in the experiment file
+                                          (0 when it is not), for messages about the model's size */
     dlx_activation activation;
     bool batch_norm;
     double bn_momentum;                /* default 0.1 */
     double bn_eps;                     /* default 1e-5 */
+    dlx_bn_position bn_position;       /* default before */
     double dropout_hidden;             /* drop rate in [0,1) */
     double dropout_input;
     dlx_dropout_kind dropout_kind;
@@ -75,6 +84,9 @@ typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE } dlx_loss;
 
 typedef struct {
     double l2, l1, max_norm, input_noise; /* 0 = off */
+    int noise_copies;                  /* J > 0: input noise drawn once, J copies of the
+                                          training split (data/noise_copies.h); 0 = fresh
+                                          noise at every step */
 } dlx_regularizer_config;
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM } dlx_optimizer_type;
@@ -90,11 +102,19 @@ typedef struct {
     double eta_min;                    /* cosine: the final rate (default 0) */
 } dlx_schedule_config;
 
+/* optimizer.momentum: a number (PyTorch's constant μ), `theory` (the
+   strongly convex optimum from L and μ of the objective, resolved at run
+   start by src/train/step_theory.c), or `accelerated` (nesterov only:
+   β_t = (t−1)/(t+2), Nesterov 1983, Beck & Teboulle 2009). */
+typedef enum { MOMENTUM_CONSTANT, MOMENTUM_THEORY, MOMENTUM_ACCELERATED } dlx_momentum_rule;
+
 typedef struct {
     dlx_optimizer_type type;
     double lr;
+    bool lr_theory;                    /* lr: theory, resolved at run start (step_theory.c) */
     dlx_schedule_config schedule;
     double momentum;                   /* momentum, nesterov: default 0.9 */
+    dlx_momentum_rule momentum_rule;   /* default constant */
     double beta1, beta2;               /* adam: 0.9, 0.999 */
     double alpha;                      /* rmsprop: 0.99 */
     double eps;                        /* adam, rmsprop: 1e-8; adagrad: 1e-10 */
@@ -115,7 +135,19 @@ typedef struct {
 
 /* The exact optimum a linear or logistic model is compared with
    (src/train/reference.c); `auto` is resolved by the spec layer. */
-typedef enum { REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC } dlx_reference_type;
+typedef enum {
+    REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC
+} dlx_reference_type;
+
+/* uncertainty: how the runner measures predictive uncertainty after the
+   runs (src/train/uncertainty_eval.c): none, the average of groups of
+   `size` seeds' final models, or `size` MC-dropout passes of each model. */
+typedef enum { UNCERTAINTY_NONE, UNCERTAINTY_ENSEMBLE, UNCERTAINTY_MC_DROPOUT } dlx_uncertainty_method;
+
+typedef struct {
+    dlx_uncertainty_method method;
+    int size;                          /* models per ensemble, or dropout masks T */
+} dlx_uncertainty_config;
 
 typedef struct {
     dlx_data_config data;
@@ -126,7 +158,9 @@ typedef struct {
     dlx_training_config training;
     int n_diagnostics;
     char diagnostics[DLX_MAX_DIAGNOSTICS][DLX_NAME_MAX];
+    double diagnostic_param[DLX_MAX_DIAGNOSTICS];   /* `{name: value}`; NAN when absent */
     dlx_reference_type reference;      /* never REF_AUTO after conversion */
+    dlx_uncertainty_config uncertainty;
 } dlx_config;
 
 typedef struct {

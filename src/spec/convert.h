@@ -91,6 +91,8 @@ void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_
 void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_config *opt);
 void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config *training);
 void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg);
+/* uncertainty: after model (mc_dropout needs a model with dropout). */
+void convert_uncertainty(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg);
 
 /* A whole dlx_config from a map holding the section keys (the top level
    of the file, or the base with one arm merged over it). */

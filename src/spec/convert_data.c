@@ -26,6 +26,7 @@ static void set_defaults(dlx_data_config *d)
     d->condition = 1.0;
     d->separation = 3.0;
     d->teacher_hidden = 32;
+    d->scale_ratio = 1.0;
     d->seed = 0;
 }
 
@@ -122,6 +123,20 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     if (d->kind == SYN_TEACHER && (v = spec_get(map, "teacher_hidden")) &&
         spec_read_int(ctx, v, "data.teacher_hidden", 1, MAX_DIM, &n))
         d->teacher_hidden = (int)n;
+    bool truth_vector = d->kind == SYN_LINEAR || d->kind == SYN_LOGISTIC;
+    if (truth_vector && (v = spec_get(map, "sparsity")) && spec_read_int(ctx, v, "data.sparsity", 0, MAX_DIM, &n)) {
+        if (n > d->dim)
+            spec_error(ctx, v, "data.sparsity (%s nonzero coefficients) cannot exceed data.dim (%d)", v->text, d->dim);
+        else
+            d->sparsity = (int)n;
+    }
+    if (d->kind == SYN_LOGISTIC && (v = spec_get(map, "scale_ratio")) &&
+        spec_read_number(ctx, v, "data.scale_ratio", &x)) {
+        if (!(x >= 1))
+            spec_error(ctx, v, "data.scale_ratio must be at least 1, got %s", v->text);
+        else
+            d->scale_ratio = x;
+    }
 }
 
 void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
@@ -191,4 +206,6 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
     int p;
     if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p))
         d->preprocess = (dlx_preprocess)p;
+    if ((v = spec_get(node, "bootstrap")))
+        spec_read_bool(ctx, v, "data.bootstrap", &d->bootstrap);
 }

@@ -81,7 +81,8 @@ static void read_seeds(spec_ctx *ctx, const ytree_node *v, dlx_experiment *exp)
 static void check_arm_keys(spec_ctx *ctx, const ytree_node *arm)
 {
     static const char *const allowed[] = {"name", "data", "model", "loss", "regularizer", "optimizer",
-                                          "training", "diagnostics", "reference"};
+                                          "training", "diagnostics", "reference",
+                                          "uncertainty"};
     const int n_allowed = (int)(sizeof allowed / sizeof allowed[0]);
     for (int i = 0; i < arm->count; i++) {
         const ytree_node *key = arm->keys[i];

@@ -2,7 +2,7 @@
  * convert_model.c — the `model:` section into a dlx_model_config.
  *
  * batch_norm, dropout and init each take a short scalar form or a mapping:
- *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05}
+ *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05, position: before}
  *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted}
  *   init: he                    == {scheme: he}
  * hidden, activation, batch_norm and dropout exist only for mlp.
@@ -23,6 +23,7 @@ static void set_defaults(dlx_model_config *m)
     m->batch_norm = false;
     m->bn_momentum = 0.1;
     m->bn_eps = 1e-5;
+    m->bn_position = BN_BEFORE;
     m->dropout_kind = DROPOUT_BERNOULLI;
     m->dropout_scaling = DROPOUT_INVERTED;
     m->init = INIT_UNIFORM;
@@ -44,6 +45,9 @@ static void read_hidden(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m)
         return;
     }
     m->n_hidden = v->count;
+    bool in_file = v->origin && !v->origin->context; /* not from --set */
+    m->hidden_line = in_file ? v->line : 0;
+    m->hidden_col = in_file ? v->col : 0;
     for (int i = 0; i < v->count; i++) {
         long long width = 1;
         const ytree_node *item = v->values[i];
@@ -56,7 +60,7 @@ static void read_hidden(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m)
     }
 }
 
-/* batch_norm: a boolean, or {enabled, momentum, eps} (enabled by default). */
+/* batch_norm: a boolean, or {enabled, momentum, eps, position} (enabled by default). */
 static void read_batch_norm(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m)
 {
     if (v->kind == YTREE_SCALAR) {
@@ -77,6 +81,10 @@ static void read_batch_norm(spec_ctx *ctx, const ytree_node *v, dlx_model_config
     if ((x = spec_get(v, "eps")) && spec_read_number(ctx, x, "model.batch_norm.eps", &d) &&
         spec_check_positive(ctx, x, "model.batch_norm.eps", d))
         m->bn_eps = d;
+    int e;
+    if ((x = spec_get(v, "position")) &&
+        spec_read_enum(ctx, x, "model.batch_norm.position", &SPEC_BN_POSITIONS, &e))
+        m->bn_position = (dlx_bn_position)e;
 }
 
 /* A drop rate in [0, 1). */
@@ -186,6 +194,15 @@ void convert_model(spec_ctx *ctx, const ytree_node *node, const ytree_node *pare
             read_batch_norm(ctx, v, m);
         if ((v = spec_get(node, "dropout")))
             read_dropout(ctx, v, m);
+    } else if ((v = spec_get(node, "dropout"))) {
+        /* Without hidden layers only the inputs can be dropped (Wager et al. 2013). A hidden
+           rate an arm inherits from an mlp base does not apply; one written here is an error. */
+        read_dropout(ctx, v, m);
+        const ytree_node *hidden = v->kind == YTREE_SCALAR ? v : spec_get(v, "hidden");
+        if (m->dropout_hidden > 0 && hidden && !spec_inherited(hidden))
+            spec_error(ctx, hidden, "model.type %s has no hidden units to drop: write model.dropout: {input: RATE}",
+                       model_type_name(m->type));
+        m->dropout_hidden = 0.0;
     }
     if ((v = spec_get(node, "init")))
         read_init(ctx, v, m);

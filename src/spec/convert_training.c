@@ -8,6 +8,7 @@
  * Adagrad eps 1e-10.
  */
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 
 #define MAX_EPOCHS 1000000000LL
 #define MAX_BATCH 1000000000LL
+#define MAX_NOISE_COPIES 1000000LL
 
 void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_type, dlx_loss *loss)
 {
@@ -28,6 +30,20 @@ void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_ty
     int e;
     if (node && spec_read_enum(ctx, node, "loss", &SPEC_LOSSES, &e))
         *loss = (dlx_loss)e;
+}
+
+/* regularizer.noise_copies: J in 0..MAX_NOISE_COPIES, meaningful only with
+   input noise to draw (an error otherwise, rather than silently nothing). */
+static void read_noise_copies(spec_ctx *ctx, const ytree_node *v, dlx_regularizer_config *reg)
+{
+    long long copies;
+    if (!v || !spec_read_int(ctx, v, "regularizer.noise_copies", 0, MAX_NOISE_COPIES, &copies))
+        return;
+    if (copies > 0 && !(reg->input_noise > 0))
+        spec_error(ctx, v, "regularizer.noise_copies needs regularizer.input_noise > 0 "
+                   "(the standard deviation of the noise to draw)");
+    else
+        reg->noise_copies = (int)copies;
 }
 
 void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_config *reg)
@@ -46,6 +62,7 @@ void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_
         if (v && spec_read_number(ctx, v, path, &x) && spec_check_nonnegative(ctx, v, path, x))
             *fields[i] = x;
     }
+    read_noise_copies(ctx, spec_get(node, "noise_copies"), reg);
 }
 
 /* A decay rate or momentum in [0, 1). */
@@ -112,6 +129,43 @@ static void read_schedule(spec_ctx *ctx, const ytree_node *v, dlx_schedule_confi
     }
 }
 
+static bool is_word(const ytree_node *v, const char *word);
+
+/* optimizer.lr: a number > 0, or `theory` for the SGD family (sgd and
+   nesterov 1/L, momentum 4/(√L+√μ)²; resolved at run start). */
+static void read_lr(spec_ctx *ctx, const ytree_node *v, dlx_optimizer_config *opt)
+{
+    bool sgd_family = opt->type == OPT_SGD || opt->type == OPT_MOMENTUM || opt->type == OPT_NESTEROV;
+    double x;
+    if (is_word(v, "theory")) {
+        if (sgd_family)
+            opt->lr_theory = true;
+        else
+            spec_error(ctx, v, "optimizer.lr: theory applies only to optimizer.type sgd, momentum, nesterov "
+                               "(here it is %s)", optimizer_type_name(opt->type));
+    } else if (spec_read_number(ctx, v, "optimizer.lr", &x) && spec_check_positive(ctx, v, "optimizer.lr", x)) {
+        opt->lr = x;
+    }
+}
+
+/* optimizer.momentum: a number in [0, 1), `theory` (momentum
+   ((√κ−1)/(√κ+1))², nesterov (√κ−1)/(√κ+1), κ = L/μ), or `accelerated`
+   (nesterov only: β_t = (t−1)/(t+2)). */
+static void read_momentum(spec_ctx *ctx, const ytree_node *v, dlx_optimizer_config *opt)
+{
+    if (is_word(v, "theory")) {
+        opt->momentum_rule = MOMENTUM_THEORY;
+    } else if (is_word(v, "accelerated")) {
+        if (opt->type == OPT_NESTEROV)
+            opt->momentum_rule = MOMENTUM_ACCELERATED;
+        else
+            spec_error(ctx, v, "optimizer.momentum: accelerated applies only to optimizer.type nesterov "
+                               "(here it is %s)", optimizer_type_name(opt->type));
+    } else {
+        read_rate(ctx, v, "optimizer.momentum", &opt->momentum);
+    }
+}
+
 void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_config *opt)
 {
     *opt = (dlx_optimizer_config){.type = OPT_SGD, .lr = 0.01, .momentum = 0.9, .beta1 = 0.9,
@@ -132,11 +186,10 @@ void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_conf
     spec_choice choice = {"optimizer.type", type_ok ? optimizer_type_name(opt->type) : SPEC_CHOICE_INVALID};
     spec_check_keys(ctx, node, "optimizer", &choice, 1);
     double x;
-    if ((v = spec_get(node, "lr")) && spec_read_number(ctx, v, "optimizer.lr", &x) &&
-        spec_check_positive(ctx, v, "optimizer.lr", x))
-        opt->lr = x;
-    if (opt->type == OPT_MOMENTUM || opt->type == OPT_NESTEROV)
-        read_rate(ctx, spec_get(node, "momentum"), "optimizer.momentum", &opt->momentum);
+    if ((v = spec_get(node, "lr")))
+        read_lr(ctx, v, opt);
+    if ((opt->type == OPT_MOMENTUM || opt->type == OPT_NESTEROV) && (v = spec_get(node, "momentum")))
+        read_momentum(ctx, v, opt);
     if (opt->type == OPT_ADAM) {
         read_rate(ctx, spec_get(node, "beta1"), "optimizer.beta1", &opt->beta1);
         read_rate(ctx, spec_get(node, "beta2"), "optimizer.beta2", &opt->beta2);
@@ -200,6 +253,38 @@ void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config
         t->on_divergence = (dlx_on_divergence)e;
 }
 
+/* The parameter of diagnostic `name` read from value (NULL: none given)
+   into *param against its rule in schema.c; NAN when absent. */
+static void read_diagnostic_param(spec_ctx *ctx, const ytree_node *item, const ytree_node *value,
+                                  const char *name, double *param)
+{
+    const spec_diag_param *rule = schema_diagnostic_param(name);
+    char path[DLX_NAME_MAX + 16];
+    snprintf(path, sizeof path, "diagnostics.%s", name);
+    *param = NAN;
+    if (!value) {
+        if (rule->use == SPEC_PARAM_REQUIRED)
+            spec_error(ctx, item, "diagnostic '%s' needs a parameter, %s: write {%s: N}", name, rule->meaning,
+                       name);
+        return;
+    }
+    if (rule->use == SPEC_PARAM_NONE) {
+        spec_error(ctx, value, "diagnostic '%s' takes no parameter: write it as a plain name", name);
+        return;
+    }
+    double x;
+    if (!spec_read_number(ctx, value, path, &x))
+        return;
+    if (rule->integer && x != floor(x))
+        spec_error(ctx, value, "%s (%s) must be a whole number, got %s", path, rule->meaning, value->text);
+    else if (x < rule->min || x > rule->max)
+        spec_error(ctx, value, "%s (%s) must be in [%g, %g], got %s", path, rule->meaning, rule->min, rule->max,
+                   value->text);
+    else
+        *param = x;
+}
+
+/* Each item is a diagnostic's name or a one-key map {name: parameter}. */
 void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 {
     cfg->n_diagnostics = 0;
@@ -212,17 +297,32 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
     }
     for (int i = 0; i < node->count; i++) {
         const ytree_node *item = node->values[i];
+        const ytree_node *name_node = item, *value = NULL;
+        if (item->kind == YTREE_MAP) {
+            if (item->count != 1) {
+                spec_error(ctx, item, "a parameterized diagnostic is a map with one key, {name: value}; got %d "
+                                      "keys", item->count);
+                continue;
+            }
+            name_node = item->keys[0];
+            value = item->values[0];
+            if (value->kind == YTREE_SCALAR && ytree_resolve(value).type == YTREE_NULL)
+                value = NULL;
+        }
         int e;
-        if (!spec_read_enum(ctx, item, "diagnostics", &SPEC_DIAGNOSTICS, &e))
+        if (!spec_read_enum(ctx, name_node, "diagnostics", &SPEC_DIAGNOSTICS, &e))
             continue;
         const char *name = spec_enum_name(&SPEC_DIAGNOSTICS, e);
         bool repeated = false;
         for (int j = 0; j < cfg->n_diagnostics; j++)
             repeated |= strcmp(cfg->diagnostics[j], name) == 0;
         if (repeated) {
-            spec_error(ctx, item, "diagnostic '%s' is listed twice", name);
+            spec_error(ctx, name_node, "diagnostic '%s' is listed twice", name);
             continue;
         }
+        double param;
+        read_diagnostic_param(ctx, name_node, value, name, &param);
+        cfg->diagnostic_param[cfg->n_diagnostics] = param;
         snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "%s", name);
     }
 }
@@ -247,15 +347,33 @@ static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config 
         else
             chosen = logistic && r->l2 > 0 ? REF_LOGISTIC : REF_NONE;
     }
-    bool fits = chosen == REF_NONE || (chosen == REF_LOGISTIC ? logistic : linear);
+    bool needs_logistic = chosen == REF_LOGISTIC || chosen == REF_DROPOUT_QUADRATIC;
+    bool fits = chosen == REF_NONE || (needs_logistic ? logistic : linear);
     if (node && !fits) {
         spec_error(ctx, node, "reference '%s' needs %s, here model is %s with loss %s",
                    spec_enum_name(&SPEC_REFERENCES, (int)chosen),
-                   chosen == REF_LOGISTIC ? "model logistic" : "model linear with loss mse",
+                   needs_logistic ? "model logistic" : "model linear with loss mse",
                    model_type_name(cfg->model.type), loss_name(cfg->loss));
         chosen = REF_NONE;
     }
     cfg->reference = chosen;
+}
+
+/* lr: theory and momentum: theory need the curvature constants L and μ of a
+   quadratic objective: a linear model with loss mse. */
+static void check_step_theory(spec_ctx *ctx, const ytree_node *optimizer, const dlx_config *cfg)
+{
+    if (cfg->model.type == MODEL_LINEAR && cfg->loss == LOSS_MSE)
+        return;
+    const char *keys[] = {"lr", "momentum"};
+    bool used[] = {cfg->optimizer.lr_theory, cfg->optimizer.momentum_rule == MOMENTUM_THEORY};
+    for (int i = 0; i < 2; i++) {
+        const ytree_node *v = used[i] ? spec_get(optimizer, keys[i]) : NULL;
+        if (v)
+            spec_error(ctx, v, "optimizer.%s: theory needs the curvature of a quadratic objective (model linear "
+                               "with loss mse), here model is %s with loss %s",
+                       keys[i], model_type_name(cfg->model.type), loss_name(cfg->loss));
+    }
 }
 
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
@@ -269,4 +387,6 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
     convert_diagnostics(ctx, spec_get(map, "diagnostics"), cfg);
     convert_reference(ctx, spec_get(map, "reference"), cfg);
+    convert_uncertainty(ctx, spec_get(map, "uncertainty"), cfg);
+    check_step_theory(ctx, spec_get(map, "optimizer"), cfg);
 }

@@ -11,6 +11,7 @@
  * reads back to the same double, so writing, reading and writing again
  * gives the same bytes.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,15 @@ static void add_float(builder *b, ytree_node *map, const char *key, double x)
     char text[32];
     ytree_format_float(x, text);
     add(b, map, key, ytree_new_scalar(text, false, 0, 0, NULL));
+}
+
+/* An integral value as an integer (`20`), any other as a float. */
+static void add_number(builder *b, ytree_node *map, const char *key, double x)
+{
+    if (x == floor(x) && fabs(x) < 1e15)
+        add_int(b, map, key, (long long)x);
+    else
+        add_float(b, map, key, x);
 }
 
 static void add_bool(builder *b, ytree_node *map, const char *key, bool x)
@@ -114,6 +124,10 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_float(b, m, "separation", d->separation);
         if (d->kind == SYN_TEACHER)
             add_int(b, m, "teacher_hidden", d->teacher_hidden);
+        if ((d->kind == SYN_LINEAR || d->kind == SYN_LOGISTIC) && d->sparsity > 0)
+            add_int(b, m, "sparsity", d->sparsity);
+        if (d->kind == SYN_LOGISTIC && d->scale_ratio != 1.0)
+            add_float(b, m, "scale_ratio", d->scale_ratio);
         break;
     }
     if (d->n_train > 0)
@@ -126,6 +140,19 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
         add_word(b, m, "n_test", "all");
     add_int(b, m, "seed", (long long)d->seed);
     add_string(b, m, "preprocess", preprocess_name(d->preprocess));
+    add_bool(b, m, "bootstrap", d->bootstrap);
+}
+
+/* model.dropout as its full mapping. */
+static void dropout_tree(builder *b, ytree_node *m, const dlx_model_config *md)
+{
+    ytree_node *dr = add_container(b, m, "dropout", YTREE_MAP);
+    if (dr) {
+        add_float(b, dr, "hidden", md->dropout_hidden);
+        add_float(b, dr, "input", md->dropout_input);
+        add_string(b, dr, "kind", spec_enum_name(&SPEC_DROPOUT_KINDS, (int)md->dropout_kind));
+        add_string(b, dr, "scaling", spec_enum_name(&SPEC_DROPOUT_SCALINGS, (int)md->dropout_scaling));
+    }
 }
 
 static void model_tree(builder *b, ytree_node *map, const dlx_model_config *md)
@@ -151,14 +178,11 @@ static void model_tree(builder *b, ytree_node *map, const dlx_model_config *md)
             add_bool(b, bn, "enabled", md->batch_norm);
             add_float(b, bn, "momentum", md->bn_momentum);
             add_float(b, bn, "eps", md->bn_eps);
+            add_string(b, bn, "position", spec_enum_name(&SPEC_BN_POSITIONS, (int)md->bn_position));
         }
-        ytree_node *dr = add_container(b, m, "dropout", YTREE_MAP);
-        if (dr) {
-            add_float(b, dr, "hidden", md->dropout_hidden);
-            add_float(b, dr, "input", md->dropout_input);
-            add_string(b, dr, "kind", spec_enum_name(&SPEC_DROPOUT_KINDS, (int)md->dropout_kind));
-            add_string(b, dr, "scaling", spec_enum_name(&SPEC_DROPOUT_SCALINGS, (int)md->dropout_scaling));
-        }
+        dropout_tree(b, m, md);
+    } else if (md->dropout_input > 0) {
+        dropout_tree(b, m, md); /* input dropout of a model without hidden layers */
     }
     ytree_node *init = add_container(b, m, "init", YTREE_MAP);
     if (!init)
@@ -184,9 +208,16 @@ static void optimizer_tree(builder *b, ytree_node *map, const dlx_optimizer_conf
     if (!m)
         return;
     add_string(b, m, "type", optimizer_type_name(o->type));
-    add_float(b, m, "lr", o->lr);
-    if (o->type == OPT_MOMENTUM || o->type == OPT_NESTEROV)
-        add_float(b, m, "momentum", o->momentum);
+    if (o->lr_theory)
+        add_word(b, m, "lr", "theory");
+    else
+        add_float(b, m, "lr", o->lr);
+    if (o->type == OPT_MOMENTUM || o->type == OPT_NESTEROV) {
+        if (o->momentum_rule == MOMENTUM_CONSTANT)
+            add_float(b, m, "momentum", o->momentum);
+        else
+            add_word(b, m, "momentum", o->momentum_rule == MOMENTUM_THEORY ? "theory" : "accelerated");
+    }
     if (o->type == OPT_ADAM) {
         add_float(b, m, "beta1", o->beta1);
         add_float(b, m, "beta2", o->beta2);
@@ -229,6 +260,8 @@ static ytree_node *config_tree(const dlx_config *c)
         add_float(&b, reg, "l1", c->regularizer.l1);
         add_float(&b, reg, "max_norm", c->regularizer.max_norm);
         add_float(&b, reg, "input_noise", c->regularizer.input_noise);
+        if (c->regularizer.noise_copies > 0)
+            add_int(&b, reg, "noise_copies", c->regularizer.noise_copies);
     }
     optimizer_tree(&b, map, &c->optimizer);
     ytree_node *t = add_container(&b, map, "training", YTREE_MAP);
@@ -248,13 +281,26 @@ static ytree_node *config_tree(const dlx_config *c)
     }
     ytree_node *diagnostics = add_container(&b, map, "diagnostics", YTREE_SEQ);
     for (int i = 0; diagnostics && i < c->n_diagnostics; i++) {
-        ytree_node *item = ytree_new_scalar(c->diagnostics[i], true, 0, 0, NULL);
+        ytree_node *item;
+        if (isnan(c->diagnostic_param[i])) {
+            item = ytree_new_scalar(c->diagnostics[i], true, 0, 0, NULL);
+        } else {   /* {name: parameter} */
+            item = ytree_new_container(YTREE_MAP, 0, 0, NULL);
+            if (item)
+                add_number(&b, item, c->diagnostics[i], c->diagnostic_param[i]);
+        }
         if (!item || !ytree_seq_append(diagnostics, item)) {
             ytree_free(item);
             b.failed = true;
         }
     }
     add_string(&b, map, "reference", spec_enum_name(&SPEC_REFERENCES, (int)c->reference));
+    ytree_node *unc = add_container(&b, map, "uncertainty", YTREE_MAP);
+    if (unc) {
+        add_string(&b, unc, "method", spec_enum_name(&SPEC_UNCERTAINTY_METHODS, (int)c->uncertainty.method));
+        if (c->uncertainty.method != UNCERTAINTY_NONE)
+            add_int(&b, unc, "size", c->uncertainty.size);
+    }
     if (b.failed) {
         ytree_free(map);
         return NULL;

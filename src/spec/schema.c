@@ -12,6 +12,7 @@
 
 static const spec_key keys[] = {
     {"dlx_version", NULL, NULL},
+    {"solutions", NULL, NULL},
     {"experiment", NULL, NULL},
     {"description", NULL, NULL},
     {"seeds", NULL, NULL},
@@ -20,6 +21,9 @@ static const spec_key keys[] = {
     {"sweep", NULL, NULL},
     {"diagnostics", NULL, NULL},
     {"reference", NULL, NULL},
+    {"uncertainty", NULL, NULL},
+    {"uncertainty.method", NULL, NULL},
+    {"uncertainty.size", "uncertainty.method", "ensemble,mc_dropout"},
     {"loss", NULL, NULL},
 
     {"data", NULL, NULL},
@@ -39,10 +43,13 @@ static const spec_key keys[] = {
     {"data.condition", "data.kind", "linear"},
     {"data.separation", "data.kind", "gaussian_mixture"},
     {"data.teacher_hidden", "data.kind", "teacher"},
+    {"data.sparsity", "data.kind", "linear,logistic"},
+    {"data.scale_ratio", "data.kind", "logistic"},
     {"data.n_train", NULL, NULL},
     {"data.n_test", NULL, NULL},
     {"data.seed", NULL, NULL},
     {"data.preprocess", NULL, NULL},
+    {"data.bootstrap", NULL, NULL},
 
     {"model", NULL, NULL},
     {"model.type", NULL, NULL},
@@ -52,7 +59,8 @@ static const spec_key keys[] = {
     {"model.batch_norm.enabled", NULL, NULL},
     {"model.batch_norm.momentum", NULL, NULL},
     {"model.batch_norm.eps", NULL, NULL},
-    {"model.dropout", "model.type", "mlp"},
+    {"model.batch_norm.position", NULL, NULL},
+    {"model.dropout", NULL, NULL},
     {"model.dropout.hidden", NULL, NULL},
     {"model.dropout.input", NULL, NULL},
     {"model.dropout.kind", NULL, NULL},
@@ -68,6 +76,7 @@ static const spec_key keys[] = {
     {"regularizer.l1", NULL, NULL},
     {"regularizer.max_norm", NULL, NULL},
     {"regularizer.input_noise", NULL, NULL},
+    {"regularizer.noise_copies", NULL, NULL},
 
     {"optimizer", NULL, NULL},
     {"optimizer.type", NULL, NULL},
@@ -136,7 +145,7 @@ bool schema_value_in(const char *value, const char *values)
 bool schema_is_experiment_key(const char *key)
 {
     static const char *const whole[] = {"experiment", "description", "seeds", "output", "arms", "sweep",
-                                        "dlx_version"};
+                                        "dlx_version", "solutions"};
     for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
         if (strcmp(key, whole[i]) == 0)
             return true;
@@ -152,16 +161,35 @@ static const char *const model_types[] = {"linear", "logistic", "softmax", "mlp"
 static const char *const activations[] = {"relu", "sigmoid", "tanh", "identity"};
 static const char *const dropout_kinds[] = {"bernoulli", "gaussian", "dropconnect"};
 static const char *const dropout_scalings[] = {"inverted", "test_time"};
+static const char *const bn_positions[] = {"before", "after"};
 static const char *const init_schemes[] = {"normal", "uniform", "xavier", "he", "zeros"};
 static const char *const losses[] = {"cross_entropy", "logistic", "mse"};
 static const char *const optimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
-static const char *const references[] = {"auto", "none", "min_norm", "ridge", "lasso", "logistic"};
+static const char *const references[] = {"auto", "none", "min_norm", "ridge", "lasso", "logistic",
+                                         "dropout_quadratic"};
+static const char *const uncertainty_methods[] = {"none", "ensemble", "mc_dropout"};
 static const char *const divergence_actions[] = {"stop", "continue", "fail"};
 static const char *const schedules[] = {"constant", "step", "exponential", "inverse_time", "cosine"};
 /* Diagnostics known to this version (SPEC §4); the list grows as they are
    implemented. Empty for now: every name is reported as unknown. */
 static const char *const diagnostics[] = {"weight_norm", "grad_norm", "suboptimality", "dist_to_ref",
-                                          "condition_number", "sparsity", "act_quantiles"};
+                                          "condition_number", "sparsity", "act_quantiles", "mc_dropout", "calibration",
+                                          "dropout_penalty"};
+
+/* Diagnostics that take a parameter (`{name: value}` in the list). */
+static const spec_diag_param diagnostic_params[] = {
+    {"mc_dropout", SPEC_PARAM_REQUIRED, true, 1, 10000, "the number of dropout masks T"},
+    {"calibration", SPEC_PARAM_OPTIONAL, true, 1, 10000, "the number of dropout masks T of its MC columns"},
+};
+
+const spec_diag_param *schema_diagnostic_param(const char *diagnostic)
+{
+    static const spec_diag_param none = {"", SPEC_PARAM_NONE, false, 0, 0, "nothing"};
+    for (size_t i = 0; i < sizeof diagnostic_params / sizeof *diagnostic_params; i++)
+        if (!strcmp(diagnostic_params[i].diagnostic, diagnostic))
+            return &diagnostic_params[i];
+    return &none;
+}
 
 #define ENUM(noun, table) {noun, table, (int)(sizeof table / sizeof table[0])}
 
@@ -172,12 +200,14 @@ const spec_enum SPEC_MODEL_TYPES = ENUM("model type", model_types);
 const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
 const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
 const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings);
+const spec_enum SPEC_BN_POSITIONS = ENUM("batch-norm position", bn_positions);
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);
 const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);
 const spec_enum SPEC_SCHEDULES = ENUM("schedule", schedules);
 const spec_enum SPEC_DIVERGENCE = ENUM("divergence action", divergence_actions);
 const spec_enum SPEC_REFERENCES = ENUM("reference", references);
+const spec_enum SPEC_UNCERTAINTY_METHODS = ENUM("uncertainty method", uncertainty_methods);
 const spec_enum SPEC_DIAGNOSTICS = ENUM("diagnostic", diagnostics);
 
 const char *spec_enum_name(const spec_enum *e, int i)

@@ -38,7 +38,24 @@ typedef struct {
 
 extern const spec_enum SPEC_DATA_SOURCES, SPEC_SYNTHETIC_KINDS, SPEC_PREPROCESS, SPEC_MODEL_TYPES,
     SPEC_ACTIVATIONS, SPEC_DROPOUT_KINDS, SPEC_DROPOUT_SCALINGS, SPEC_INIT_SCHEMES, SPEC_LOSSES,
-    SPEC_OPTIMIZERS, SPEC_DIAGNOSTICS, SPEC_SCHEDULES, SPEC_REFERENCES, SPEC_DIVERGENCE;
+    SPEC_OPTIMIZERS, SPEC_DIAGNOSTICS, SPEC_SCHEDULES, SPEC_REFERENCES, SPEC_DIVERGENCE,
+    SPEC_UNCERTAINTY_METHODS, SPEC_BN_POSITIONS;
+
+/* The parameter a diagnostic takes as a one-key map item, `{mc_dropout: 20}`
+   (docs/config.md, "diagnostics"). Diagnostics absent from the table take
+   none. A parameter is stored in dlx_config.diagnostic_param, NAN when
+   absent. */
+typedef enum { SPEC_PARAM_NONE, SPEC_PARAM_OPTIONAL, SPEC_PARAM_REQUIRED } spec_param_use;
+typedef struct {
+    const char *diagnostic;
+    spec_param_use use;
+    bool integer;              /* must be a whole number */
+    double min, max;           /* closed range */
+    const char *meaning;       /* "the number of dropout masks T", for messages */
+} spec_diag_param;
+
+/* The parameter rule of a diagnostic; never NULL (use NONE when unlisted). */
+const spec_diag_param *schema_diagnostic_param(const char *diagnostic);
 
 /* The name of value i of an enum, or "unknown". */
 const char *spec_enum_name(const spec_enum *e, int i);

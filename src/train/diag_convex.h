@@ -2,7 +2,7 @@
  * diag_convex.h — diagnostics of convex models against their exact optimum
  * and of the problem's conditioning: `suboptimality`, `dist_to_ref`
  * (diag_reference.c), `condition_number` (diag_condition.c), `sparsity`
- * (diag_sparsity.c).
+ * (diag_sparsity.c), `dropout_penalty` (diag_dropout_penalty.c).
  */
 #ifndef DLX_TRAIN_DIAG_CONVEX_H
 #define DLX_TRAIN_DIAG_CONVEX_H
@@ -13,5 +13,6 @@ extern const dlx_diagnostic DIAG_SUBOPTIMALITY;
 extern const dlx_diagnostic DIAG_DIST_TO_REF;
 extern const dlx_diagnostic DIAG_CONDITION_NUMBER;
 extern const dlx_diagnostic DIAG_SPARSITY;
+extern const dlx_diagnostic DIAG_DROPOUT_PENALTY;
 
 #endif

@@ -9,6 +9,7 @@
 #include "train/diag_convex.h"
 #include "train/diag_norms.h"
 #include "train/diag_act_quantiles.h"
+#include "train/diag_predictive.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     &DIAG_WEIGHT_NORM,
@@ -17,7 +18,10 @@ static const dlx_diagnostic *const TABLE[] = {
     &DIAG_DIST_TO_REF,
     &DIAG_CONDITION_NUMBER,
     &DIAG_SPARSITY,
+    &DIAG_DROPOUT_PENALTY,
     &DIAG_ACT_QUANTILES,
+    &DIAG_MC_DROPOUT,
+    &DIAG_CALIBRATION,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 

@@ -12,6 +12,8 @@
 #ifndef DLX_TRAIN_DIAGNOSTICS_H
 #define DLX_TRAIN_DIAGNOSTICS_H
 
+#include <stdint.h>
+
 #include "data/dataset.h"
 #include "nn/network.h"
 #include "spec/config.h"
@@ -32,6 +34,8 @@ typedef struct {
     dlx_network *net;
     const dlx_dataset *data;
     long step;          /* optimizer steps so far (0 before training) */
+    uint64_t seed;      /* the run's seed (for a diagnostic's own random stream) */
+    double param;       /* its parameter, `{name: param}` in the list; NAN when absent */
     void *state;        /* the diagnostic's own buffers, from create */
 } dlx_diag_context;
 

@@ -22,6 +22,9 @@
  *             Algorithm 9.5) from θ = 0: ∇f = (1/n)Aᵀ(p − y) + λ₂(w, 0),
  *             ∇²f = (1/n)AᵀSA + λ₂·diag(1, …, 1, 0), S = diag(p(1 − p)),
  *             A = [X 1], solved by Cholesky (dposv), until ||∇f|| < 1e-10.
+ *   dropout_quadratic
+ *             logistic loss + Wager et al.'s quadratic dropout penalty,
+ *             by damped Newton steps in reference_dropout.c.
  */
 #include "train/reference.h"
 
@@ -326,7 +329,8 @@ static double objective_at(dlx_reference *r, const dlx_split *s, const double *t
         sq += W[i] * W[i];
         abs_sum += fabs(W[i]);
     }
-    return data + 0.5 * r->l2 * sq + r->l1 * abs_sum;
+    double dropout = r->type == REF_DROPOUT_QUADRATIC ? reference_dropout_penalty(r, s, theta) : 0.0;
+    return data + 0.5 * r->l2 * sq + r->l1 * abs_sum + dropout;
 }
 
 dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dlx_dataset *ds,
@@ -334,10 +338,10 @@ dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dl
 {
     *ref = (dlx_reference){.type = cfg->reference};
     const dlx_split *s = &ds->train;
-    bool logistic = cfg->reference == REF_LOGISTIC;
+    bool logistic = cfg->reference == REF_LOGISTIC || cfg->reference == REF_DROPOUT_QUADRATIC;
     if (cfg->reference == REF_NONE || cfg->reference == REF_AUTO) {
         diags_add(diags, NULL, 0, 0, "this diagnostic needs a reference solution, and model %s has none "
-                  "(set reference: to one of min_norm, ridge, lasso, logistic)", model_type_name(cfg->model.type));
+                  "(set reference: to one of min_norm, ridge, lasso, logistic, dropout_quadratic)", model_type_name(cfg->model.type));
         return DLX_ERR_INPUT;
     }
     if (!logistic && ds->classes > 0) {
@@ -375,6 +379,13 @@ dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dl
     case REF_LOGISTIC:
         ref->method = "Newton's method to a gradient norm below 1e-10 (LAPACK dposv)";
         st = solve_logistic(ref, s, diags);
+        break;
+    case REF_DROPOUT_QUADRATIC:
+        ref->method = "damped Newton on the logistic loss + quadratic dropout penalty to a gradient norm "
+                      "below 1e-10 (LAPACK dposv)";
+        ref->dropout_rate = cfg->model.dropout_input;
+        ref->noise_std = reg->input_noise;
+        st = reference_dropout_solve(ref, s, diags);
         break;
     default:
         break;

@@ -13,6 +13,8 @@
  *            mse adds σ²||W||²; Bishop 1995, "Training with noise is
  *            equivalent to Tikhonov regularization")
  *   logistic f(w, b) = (1/n)·Σ_i [log(1 + e^{z_i}) − y_i·z_i] + (λ₂/2)||w||²
+ *            (+ R^q(w, b), Wager et al.'s quadratic dropout and noise
+ *            penalty, for dropout_quadratic; see reference_dropout.c)
  *
  * θ is ordered as the network's parameter block: out.weight ([k, d]
  * row-major), then out.bias ([k]).
@@ -37,6 +39,8 @@ typedef struct {
     double *x;              /* the training inputs [n, d] in double, for f */
     double *z;              /* [n] scores, and θ_t [k·d + k] in double: work buffers of f */
     double *theta_t;
+    double dropout_rate;    /* dropout_quadratic: δ = model.dropout.input */
+    double noise_std;       /* dropout_quadratic: σ = regularizer.input_noise */
 } dlx_reference;
 
 /* Compute cfg->reference's optimum on the training split. */
@@ -46,6 +50,11 @@ void reference_free(dlx_reference *ref);
 
 /* f(W, b) of the reference's objective on the training split (in double);
    W [k, d] and b [k] are the network's float weights. */
+/* reference_dropout.c: θ* of dropout_quadratic into r->theta, and R^q(θ)
+   for θ = (w, b) in double (r->dropout_rate, r->noise_std). */
+dlx_status reference_dropout_solve(dlx_reference *r, const dlx_split *s, dlx_diags *diags);
+double reference_dropout_penalty(const dlx_reference *r, const dlx_split *s, const double *theta);
+
 double reference_objective(dlx_reference *ref, const dlx_split *train, const float *W, const float *b);
 
 #endif

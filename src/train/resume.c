@@ -2,14 +2,18 @@
  * resume.c — checking and preparing an output folder for --resume (see
  * resume.h).
  */
-#define _POSIX_C_SOURCE 200809L /* getline */
+#define _XOPEN_SOURCE 700 /* getline, nftw */
 #include "train/resume.h"
+#include "train/solution_record.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
+#include <signal.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 /* Start of the line after the one starting at p (or end). */
@@ -119,6 +123,13 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
         old_len += got;
     }
     fclose(fp);
+    /* The solutions section after the marker holds computed numbers, not
+       the experiment: it is rewritten, not compared (solution_record.h). */
+    if (old)
+        old[old_len] = '\0';
+    const char *marker = old ? strstr(old, "\n" SOLUTION_RECORD_MARKER "\n") : NULL;
+    if (marker)
+        old_len = (size_t)(marker - old) + 1;
     if (old_len == len && (len == 0 || memcmp(old, expected, len) == 0)) {
         free(old);
         return DLX_OK;
@@ -180,4 +191,58 @@ dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags
         return DLX_ERR_RUNTIME;
     }
     return DLX_OK;
+}
+
+/* Counts deletions for nftw's callback, which has no user pointer. */
+static int stale_removed;
+
+/* The PID of a NAME.tmp.PID file name, or -1 when the name is not one. */
+static long temporary_pid(const char *name)
+{
+    const char *dot = strstr(name, ".tmp.");
+    while (dot) {
+        const char *digits = dot + 5;
+        char *end = NULL;
+        errno = 0;
+        long pid = strtol(digits, &end, 10);
+        if (end != digits && *end == '\0' && errno == 0 && pid > 0)
+            return pid;
+        dot = strstr(dot + 1, ".tmp.");
+    }
+    return -1;
+}
+
+/* True while process pid exists and has not exited: a zombie (state Z in
+   Linux's /proc/PID/stat, e.g. a killed worker that its new parent has not
+   reaped yet) writes nothing any more. */
+static bool process_running(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], stat_line[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return true; /* no /proc: trust kill() */
+    size_t n = fread(stat_line, 1, sizeof stat_line - 1, fp);
+    fclose(fp);
+    stat_line[n] = '\0';
+    const char *paren = strrchr(stat_line, ')'); /* "PID (COMM) STATE ..." */
+    return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
+}
+
+static int remove_if_stale(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    long pid = flag == FTW_F ? temporary_pid(path + ftw->base) : -1;
+    if (pid > 0 && !process_running(pid) && unlink(path) == 0)
+        stale_removed++;
+    return 0;
+}
+
+int resume_remove_stale_temporaries(const char *out)
+{
+    stale_removed = 0;
+    nftw(out, remove_if_stale, 16, FTW_PHYS);
+    return stale_removed;
 }

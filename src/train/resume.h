@@ -27,6 +27,12 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
    DLX_ERR_INPUT when the file holds fewer rows. */
 dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags);
 
+/* Delete the temporary files (NAME.tmp.PID, src/io/atomic_file.c) that a
+   killed dlx left anywhere under folder `out`, when process PID no longer
+   exists or has exited (a zombie); returns how many were deleted. A live PID's file is left alone:
+   another dlx may be writing it. */
+int resume_remove_stale_temporaries(const char *out);
+
 /* The dotted key path of line `index` of a block-style YAML text, from the
    indentation of the lines before it (list items named by their `name:`),
    into buf. Exposed for tests. */

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/bootstrap.h"
+#include "data/noise_copies.h"
+#include "data/split.h"
 #include "nn/network.h"
 #include "optim/optimizer.h"
 #include "optim/prox_l1.h"
@@ -24,8 +27,10 @@
 #include "train/checkpoint.h"
 #include "train/evaluate.h"
 #include "train/metrics.h"
+#include "train/step_theory.h"
 
-enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4 };
+enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4, STREAM_BOOTSTRAP = 5,
+       STREAM_NOISE_COPIES = 6 };
 
 /* Largest batch used for evaluation: large enough for efficient GEMMs,
    small enough to keep activation buffers modest. */
@@ -154,7 +159,8 @@ static dlx_status diagnostics_setup(run_context *c, dlx_diags *diags)
             continue; /* the spec layer accepts only known names */
         active_diagnostic *d = &c->diagnostics[c->n_diagnostics++];
         d->kind = kind;
-        d->ctx = (dlx_diag_context){.config = cfg, .net = c->net, .data = c->req->data};
+        d->ctx = (dlx_diag_context){.config = cfg, .net = c->net, .data = c->req->data,
+                                     .seed = c->req->seed, .param = cfg->diagnostic_param[k]};
         own->count = 0;
         kind->columns(cfg, own);
         d->n_columns = own->count;
@@ -246,29 +252,30 @@ typedef struct {
     dlx_network *net;
     dlx_optimizer *opt;
     dlx_batcher batcher;
+    dlx_split noisy_train;  /* regularizer.noise_copies: what the batcher draws from */
 } run_buffers;
 
 static void run_buffers_free(run_buffers *b)
 {
+    split_free(&b->noisy_train);
     network_free(b->net);
     optimizer_free(b->opt);
     batcher_free(&b->batcher);
 }
 
-/* Build the network, its initial weights, the optimizer and the batcher. */
 /* Build the network for cfg and ds with its initial weights drawn from
-   seed (or read from init: {from: ...}); *batch gets the training batch size.
+   seed (or read from init: {from: ...}); *batch gets the training batch size
+   for n_train training examples.
    Errors of the network's own checks are reported against the experiment
-   file and the arm. */
+   file, at model.hidden when it is written there, and the arm. */
 static dlx_status build_network(const dlx_config *cfg, const dlx_dataset *ds,
-                                const char *source_file, const char *arm, uint64_t seed,
-                                dlx_network **net, int *batch, dlx_diags *diags)
+                                int n_train, const char *source_file, const char *arm,
+                                uint64_t seed, dlx_network **net, int *batch, dlx_diags *diags)
 {
     int n_outputs = 0;
     dlx_status st = train_output_size(cfg, ds, source_file, arm, &n_outputs, diags);
     if (st != DLX_OK)
         return st;
-    int n_train = ds->train.n;
     *batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
                  ? cfg->training.batch_size : n_train;
     int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
@@ -278,7 +285,8 @@ static dlx_status build_network(const dlx_config *cfg, const dlx_dataset *ds,
     dlx_diags own = {0};
     st = network_create(net, &cfg->model, cfg->loss, ds->train.dim, n_outputs, max_batch, &own);
     for (int i = 0; i < own.count; i++)
-        diags_add(diags, source_file, 0, 0, "arm '%s': %s", arm, own.items[i].message);
+        diags_add(diags, source_file, cfg->model.hidden_line, cfg->model.hidden_col,
+                  "arm '%s': %s", arm, own.items[i].message);
     diags_free(&own);
     if (st != DLX_OK)
         return st;
@@ -295,24 +303,39 @@ dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
 {
     dlx_network *net = NULL;
     int batch;
-    dlx_status st = build_network(cfg, ds, source_file, arm, 0, &net, &batch, diags);
+    dlx_status st = build_network(cfg, ds, ds->train.n, source_file, arm, 0, &net, &batch, diags);
     network_free(net);
     return st;
 }
 
+/* The network, the optimizer and the batcher of a run. With
+   regularizer.noise_copies J the batcher draws from J noisy copies of the
+   training split, the noise drawn once from the run's seed (stream
+   STREAM_NOISE_COPIES, so --resume redraws the same copies); evaluation, the
+   reference and lr: theory keep the clean split, as with per-step noise. */
 static dlx_status run_setup(const dlx_run_request *req, run_buffers *b, dlx_diags *diags)
 {
     const dlx_config *cfg = req->config;
     const dlx_dataset *ds = req->data;
+    const dlx_split *train = &ds->train;
+    if (cfg->regularizer.noise_copies > 0) {
+        dlx_rng rng;
+        rng_seed(&rng, req->seed, STREAM_NOISE_COPIES);
+        dlx_status st = noise_copies_split(&b->noisy_train, train, cfg->regularizer.noise_copies,
+                                           cfg->regularizer.input_noise, &rng, diags);
+        if (st != DLX_OK)
+            return st;
+        train = &b->noisy_train;
+    }
     int batch = 0;
-    dlx_status st = build_network(cfg, ds, req->source_file, req->arm, req->seed, &b->net, &batch,
-                                  diags);
+    dlx_status st = build_network(cfg, ds, train->n, req->source_file, req->arm, req->seed, &b->net,
+                                  &batch, diags);
     if (st != DLX_OK)
         return st;
     st = optimizer_create(&b->opt, &cfg->optimizer, network_n_params(b->net), diags);
     if (st != DLX_OK)
         return st;
-    return batcher_init(&b->batcher, &ds->train, batch, cfg->training.shuffle, diags);
+    return batcher_init(&b->batcher, train, batch, cfg->training.shuffle, diags);
 }
 
 /* One optimizer step with rate lr on the gathered batch: returns the
@@ -324,7 +347,7 @@ static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train
 {
     const dlx_regularizer_config *reg = &cfg->regularizer;
     dlx_batcher *bt = &b->batcher;
-    if (reg->input_noise > 0)
+    if (reg->input_noise > 0 && reg->noise_copies == 0)
         regularizer_input_noise(bt->x, (size_t)B * (size_t)bt->split->dim, reg->input_noise,
                                 &state->noise_rng);
     double loss = network_forward_train(b->net, bt->x, bt->labels, bt->targets, B,
@@ -378,10 +401,10 @@ static dlx_status resume_from_checkpoint(const dlx_run_request *req, run_buffers
     dlx_status st = checkpoint_load(req->checkpoint_path, b->net, b->opt, state, diags);
     if (st != DLX_OK)
         return st;
-    if (state->position > req->data->train.n) {
+    if (state->position > b->batcher.split->n) {
         diags_add(diags, req->checkpoint_path, 0, 0,
                   "checkpoint position %ld is beyond the %d training examples", state->position,
-                  req->data->train.n);
+                  b->batcher.split->n);
         return DLX_ERR_INPUT;
     }
     c->rows = state->rows;
@@ -393,13 +416,42 @@ static dlx_status resume_from_checkpoint(const dlx_run_request *req, run_buffers
     return DLX_OK;
 }
 
-dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_diags *diags)
+/* `lr: theory` and `momentum: theory` replaced by their values from the
+   curvature of the run's training objective (step_theory.h), in *resolved. */
+static dlx_status resolve_step_theory(const dlx_run_request *req, dlx_config *resolved, dlx_diags *diags)
 {
-    const dlx_config *cfg = req->config;
+    *resolved = *req->config;
+    if (!step_theory_needed(&resolved->optimizer))
+        return DLX_OK;
+    dlx_curvature c;
+    dlx_status st = curvature_compute(&c, resolved, req->data, diags);
+    if (st == DLX_OK && resolved->optimizer.momentum_rule == MOMENTUM_THEORY && !(c.mu > 0)) {
+        diags_add(diags, req->source_file, 0, 0,
+                  "arm '%s': optimizer.momentum: theory needs a strongly convex objective, but its smallest "
+                  "Hessian eigenvalue is 0 (use momentum: accelerated with nesterov)", req->arm);
+        st = DLX_ERR_INPUT;
+    }
+    if (st == DLX_OK)
+        step_theory_apply(&resolved->optimizer, &c);
+    return st;
+}
+
+/* The run on req->data as it is (train_run draws the bootstrap resample first). */
+static dlx_status train_on_data(const dlx_run_request *original, dlx_run_summary *summary,
+                                dlx_diags *diags)
+{
     *summary = (dlx_run_summary){.status = RUN_OK, .best_test_acc = NAN, .best_epoch = NAN,
                                  .final_train_acc = NAN, .final_test_acc = NAN};
+    dlx_config resolved;
+    dlx_status st = resolve_step_theory(original, &resolved, diags);
+    if (st != DLX_OK)
+        return st;
+    dlx_run_request resolved_req = *original;
+    resolved_req.config = &resolved;
+    const dlx_run_request *req = &resolved_req;
+    const dlx_config *cfg = req->config;
     run_buffers b = {0};
-    dlx_status st = run_setup(req, &b, diags);
+    st = run_setup(req, &b, diags);
     if (st != DLX_OK) {
         run_buffers_free(&b);
         return st;
@@ -496,5 +548,26 @@ dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_d
     summary->wall_s = ctx.wall_s;
     diagnostics_free(&ctx);
     run_buffers_free(&b);
+    return st;
+}
+
+/* data.bootstrap: the run trains (and its train_loss is measured) on a
+   resample of the training split drawn from the run's own seed (stream
+   STREAM_BOOTSTRAP), so seeds differ, a seed is reproducible and a resumed
+   run sees the same resample; the test split is shared as it is. */
+dlx_status train_run(const dlx_run_request *req, dlx_run_summary *summary, dlx_diags *diags)
+{
+    if (!req->config->data.bootstrap)
+        return train_on_data(req, summary, diags);
+    dlx_rng rng;
+    rng_seed(&rng, req->seed, STREAM_BOOTSTRAP);
+    dlx_dataset resampled = *req->data;
+    dlx_status st = bootstrap_split(&resampled.train, &req->data->train, &rng, diags);
+    if (st != DLX_OK)
+        return st;
+    dlx_run_request own = *req;
+    own.data = &resampled;
+    st = train_on_data(&own, summary, diags);
+    split_free(&resampled.train);
     return st;
 }

@@ -28,6 +28,8 @@
 #include "train/resume.h"
 #include "train/run.h"
 #include "train/checkpoint.h"
+#include "train/solution_record.h"
+#include "train/uncertainty_eval.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -188,6 +190,8 @@ static dlx_status prepare_output(runner *r, dlx_diags *diags)
 static dlx_status prepare_resume(runner *r, const point_state *base, dlx_diags *diags)
 {
     char p[DLX_PATH_MAX + 64];
+    if (path_exists(r->out))
+        resume_remove_stale_temporaries(r->out);
     snprintf(p, sizeof p, "%s/resolved.yaml", r->out);
     if (!path_exists(p)) {
         snprintf(p, sizeof p, "%s/runs", r->out);
@@ -410,6 +414,8 @@ static dlx_status write_meta(runner *r, time_t start, time_t end, int threads, d
     return atomic_commit(&af, diags);
 }
 
+static point_state *slot_point(runner *r, const run_slot *s);
+
 static dlx_status write_resolved(runner *r, const point_state *base, dlx_diags *diags)
 {
     char path[DLX_PATH_MAX + 32];
@@ -419,6 +425,18 @@ static dlx_status write_resolved(runner *r, const point_state *base, dlx_diags *
     if (st != DLX_OK)
         return st;
     st = experiment_write_yaml(base->exp, &r->sweep, DLX_VERSION, af.fp, diags);
+    /* The solutions section: each (point, arm) that runs, once, in run order. */
+    bool started = false;
+    for (int i = 0; st == DLX_OK && i < r->n_runs; i++) {
+        const run_slot *s = &r->runs[i];
+        if (i > 0 && r->runs[i - 1].point == s->point && r->runs[i - 1].arm == s->arm)
+            continue;
+        const point_state *ps = slot_point(r, s);
+        const dlx_arm *arm = &ps->exp->arms[s->arm];
+        if (solution_record_wanted(&arm->config))
+            st = solution_record_write(af.fp, &started, arm->name, s->point, &arm->config, ps->data[s->arm],
+                                       diags);
+    }
     if (st != DLX_OK) {
         atomic_abort(&af);
         return st;
@@ -426,13 +444,21 @@ static dlx_status write_resolved(runner *r, const point_state *base, dlx_diags *
     return atomic_commit(&af, diags);
 }
 
+/* Open the output folder's file `name` for atomic replacement; path
+   (DLX_PATH_MAX + 32 bytes) gets its full name. */
+static dlx_status open_output_file(const runner *r, const char *name, char *path,
+                                   dlx_atomic_file *af, dlx_diags *diags)
+{
+    snprintf(path, DLX_PATH_MAX + 32, "%s/%s", r->out, name);
+    return atomic_open(af, path, diags);
+}
+
 /* summary.csv with a row for every finished run, replaced atomically. */
 static dlx_status write_summary(runner *r, dlx_diags *diags)
 {
     char path[DLX_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/summary.csv", r->out);
     dlx_atomic_file af;
-    dlx_status st = atomic_open(&af, path, diags);
+    dlx_status st = open_output_file(r, "summary.csv", path, &af, diags);
     if (st != DLX_OK)
         return st;
     st = summary_write_header(af.fp, path, r->n_extra, r->key_ptrs, diags);
@@ -822,6 +848,80 @@ static dlx_status plan_runs(runner *r, const dlx_overrides *ov, dlx_diags *diags
     return DLX_OK;
 }
 
+/* The finished runs of slots [first, last) of one (point, arm), as
+   uncertainty groups: `size` consecutive seeds per ensemble (a last, smaller
+   group keeps the seeds left over), one seed per MC-dropout row. */
+static dlx_status uncertainty_arm(runner *r, int first, int last, FILE *fp, const char *path,
+                                  dlx_diags *diags)
+{
+    const point_state *ps = slot_point(r, &r->runs[first]);
+    const dlx_arm *arm = &ps->exp->arms[r->runs[first].arm];
+    const dlx_uncertainty_config *u = &arm->config.uncertainty;
+    int group = u->method == UNCERTAINTY_ENSEMBLE ? u->size : 1;
+    uint64_t *seeds = malloc((size_t)group * sizeof *seeds);
+    char (*paths)[DLX_PATH_MAX + 32] = malloc((size_t)group * sizeof *paths);
+    const char **path_ptrs = malloc((size_t)group * sizeof *path_ptrs);
+    dlx_status st = seeds && paths && path_ptrs ? DLX_OK : DLX_ERR_RUNTIME;
+    if (st != DLX_OK)
+        diags_add(diags, NULL, 0, 0, "out of memory");
+    int n = 0;
+    for (int i = first; st == DLX_OK && i < last; i++) {
+        const run_slot *s = &r->runs[i];
+        if (s->done && !s->failed && s->summary.status == RUN_OK) {
+            seeds[n] = s->seed;
+            snprintf(paths[n], sizeof paths[n], "%s/checkpoint.safetensors", s->dir);
+            path_ptrs[n] = paths[n];
+            n++;
+        }
+        if (n > 0 && (n == group || i == last - 1)) {
+            dlx_uncertainty_group g = {.config = &arm->config, .data = ps->data[r->runs[first].arm],
+                                       .arm = arm->name, .source_file = r->path, .n_models = n,
+                                       .seeds = seeds, .checkpoints = path_ptrs};
+            st = uncertainty_evaluate(&g, r->n_extra, ps->value_ptrs, fp, path, diags);
+            n = 0;
+        }
+    }
+    free(seeds);
+    free(paths);
+    free(path_ptrs);
+    return st;
+}
+
+/* uncertainty.csv, when some arm asks for it (docs/config.md,
+   "uncertainty"): one row per ensemble or MC-dropout model, after every run
+   has finished, so it is the same whatever --jobs is. */
+static dlx_status write_uncertainty(runner *r, dlx_diags *diags)
+{
+    bool wanted = false;
+    for (int i = 0; i < r->n_runs; i++) {
+        const run_slot *s = &r->runs[i];
+        wanted |= slot_point(r, s)->exp->arms[s->arm].config.uncertainty.method != UNCERTAINTY_NONE;
+    }
+    if (!wanted)
+        return DLX_OK;
+    char path[DLX_PATH_MAX + 32];
+    dlx_atomic_file af;
+    dlx_status st = open_output_file(r, "uncertainty.csv", path, &af, diags);
+    if (st != DLX_OK)
+        return st;
+    st = uncertainty_write_header(af.fp, path, r->n_extra, r->key_ptrs, diags);
+    for (int first = 0; st == DLX_OK && first < r->n_runs;) {
+        int last = first + 1;
+        while (last < r->n_runs && r->runs[last].point == r->runs[first].point &&
+               r->runs[last].arm == r->runs[first].arm)
+            last++;
+        const run_slot *s = &r->runs[first];
+        if (slot_point(r, s)->exp->arms[s->arm].config.uncertainty.method != UNCERTAINTY_NONE)
+            st = uncertainty_arm(r, first, last, af.fp, path, diags);
+        first = last;
+    }
+    if (st != DLX_OK) {
+        atomic_abort(&af);
+        return st;
+    }
+    return atomic_commit(&af, diags);
+}
+
 static void runner_free(runner *r)
 {
     for (int p = 0; p <= r->n_points && r->points; p++)
@@ -873,6 +973,8 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
         st = write_summary(&r, diags);
     if (st == DLX_OK)
         st = opts->jobs > 1 ? run_parallel(&r, threads_used, diags) : run_sequential(&r, diags);
+    if (st == DLX_OK && !train_stop_requested())
+        st = write_uncertainty(&r, diags);
     if (r.metrics && fflush(r.metrics) != 0 && st == DLX_OK) {
         diags_add(diags, r.metrics_path, 0, 0, "cannot write: %s", strerror(errno));
         st = DLX_ERR_RUNTIME;

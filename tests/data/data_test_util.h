@@ -15,6 +15,7 @@
 #include <zlib.h>
 
 #include "data/dataset.h"
+#include "data/split.h"
 #include "util/diag.h"
 
 #define TEST_PATH_MAX 1024
@@ -192,6 +193,27 @@ static inline void sample_moments(const dlx_split *s, double *mean, double *cov)
             cov[j * dim + k] = cov[k * dim + j] = c / s->n;
         }
     }
+}
+
+/* A split whose row i is (i, −i) with label i % 7, or target 10·i
+   (regression != 0); its arrays are NULL when memory runs out. */
+static inline dlx_split numbered_split(int n, int regression)
+{
+    dlx_split s;
+    dlx_diags d = {0};
+    if (split_alloc(&s, n, 2, regression, "numbered", &d) != DLX_OK) {
+        diags_free(&d);
+        return s;
+    }
+    for (int i = 0; i < n; i++) {
+        s.x[2 * i] = (float)i;
+        s.x[2 * i + 1] = (float)-i;
+        if (regression)
+            s.targets[i] = 10.0f * i;
+        else
+            s.labels[i] = i % 7;
+    }
+    return s;
 }
 
 #endif

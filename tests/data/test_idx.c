@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "data/idx.h"
 #include "data_test_util.h"
@@ -61,11 +62,9 @@ static void check_split(const fixture *f, const dlx_split *s)
         assert_int_equal(s->labels[i], f->labels[i]);
 }
 
-static void test_good_plain_file(void **state)
+/* Load a split from images and labels: no message, the fixture's values. */
+static void load_and_check(const fixture *f, const char *images, const char *labels)
 {
-    fixture *f = *state;
-    char images[TEST_PATH_MAX], labels[TEST_PATH_MAX];
-    write_pair(f, "plain", 0, images, labels);
     dlx_diags d = {0};
     dlx_split s;
     assert_int_equal(idx_load_split(&s, images, labels, 10, &d), DLX_OK);
@@ -73,6 +72,14 @@ static void test_good_plain_file(void **state)
     check_split(f, &s);
     free(s.x);
     free(s.labels);
+}
+
+static void test_good_plain_file(void **state)
+{
+    fixture *f = *state;
+    char images[TEST_PATH_MAX], labels[TEST_PATH_MAX];
+    write_pair(f, "plain", 0, images, labels);
+    load_and_check(f, images, labels);
 }
 
 static void test_good_gzipped_file(void **state)
@@ -86,12 +93,7 @@ static void test_good_gzipped_file(void **state)
     assert_int_equal(fread(magic, 1, 2, fp), 2);
     fclose(fp);
     assert_true(magic[0] == 0x1f && magic[1] == 0x8b); /* really gzipped */
-    dlx_diags d = {0};
-    dlx_split s;
-    assert_int_equal(idx_load_split(&s, images, labels, 10, &d), DLX_OK);
-    check_split(f, &s);
-    free(s.x);
-    free(s.labels);
+    load_and_check(f, images, labels);
 }
 
 /* Write raw bytes as an IDX file and read it with idx_read, expecting an
@@ -311,11 +313,35 @@ static void test_idx_source(void **state)
     free(c);
 }
 
+/* A gzip file of two members (gzip's format allows any number; `cat a.gz
+   b.gz` makes one) is read whole: libdeflate's one-call path inflates only
+   the first, so idx_read must notice and read the file again with zlib. */
+static void test_two_gzip_members(void **state)
+{
+    fixture *f = *state;
+    char images[TEST_PATH_MAX], labels[TEST_PATH_MAX];
+    write_pair(f, "members", 1, images, labels);
+    unsigned char head[16] = {0, 0, 0x08, 3, 0, 0, 0, N, 0, 0, 0, ROWS, 0, 0, 0, COLS};
+    size_t half = N * ROWS * COLS / 2;
+    gzFile g = gzopen(images, "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, head, sizeof head), (int)sizeof head);
+    assert_int_equal(gzwrite(g, f->pixels, (unsigned)half), (int)half);
+    assert_int_equal(gzclose(g), Z_OK);
+    g = gzopen(images, "ab"); /* a second member */
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, f->pixels + half, (unsigned)(N * ROWS * COLS - half)),
+                     (int)(N * ROWS * COLS - half));
+    assert_int_equal(gzclose(g), Z_OK);
+    load_and_check(f, images, labels);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_good_plain_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_good_gzipped_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_gzip_members, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trailing_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_magic, setup, teardown),

@@ -10,23 +10,6 @@
 #include "data/subsample.h"
 #include "data_test_util.h"
 
-/* A split whose row i is (i, −i) with label i % 7, or target 10·i. */
-static dlx_split numbered_split(int n, int regression)
-{
-    dlx_split s;
-    dlx_diags d = {0};
-    assert_int_equal(split_alloc(&s, n, 2, regression, "numbered", &d), DLX_OK);
-    for (int i = 0; i < n; i++) {
-        s.x[2 * i] = (float)i;
-        s.x[2 * i + 1] = (float)-i;
-        if (regression)
-            s.targets[i] = 10.0f * i;
-        else
-            s.labels[i] = i % 7;
-    }
-    return s;
-}
-
 static void test_order_and_determinism(void **state)
 {
     (void)state;

@@ -314,6 +314,58 @@ static void test_logistic(void **state)
     dataset_free(&noisy);
 }
 
+/* data.sparsity and data.scale_ratio: the truth kept in the dataset has exactly k nonzeros,
+   each at least a/√k (a = 1 linear, 2 logistic, on γ_j = s_j·w*_j), the targets follow it,
+   and logistic features have standard deviations s_j = r^(−j/(d−1)). */
+static void test_sparse_truth_and_scales(void **state)
+{
+    (void)state;
+    enum { DIM = 30, K = 4 };
+    dlx_data_config c = synthetic_config(SYN_LINEAR, 200, 10, DIM);
+    c.noise = 0.0;
+    dlx_dataset dense = load(&c);
+    assert_non_null(dense.true_weights);
+    for (int j = 0; j < DIM; j++)
+        assert_true(dense.true_weights[j] != 0.0f);
+    c.sparsity = K;
+    dlx_dataset ds = load(&c);
+    int nonzero = 0;
+    for (int j = 0; j < DIM; j++) {
+        float w = ds.true_weights[j];
+        nonzero += w != 0.0f;
+        assert_true(w == 0.0f || fabs(w) >= 1.0 / sqrt((double)K) - 1e-6);
+    }
+    assert_int_equal(nonzero, K);
+    double worst = 0.0; /* noise 0: y = x·w* up to float rounding */
+    for (int i = 0; i < ds.train.n; i++) {
+        double z = 0.0;
+        for (int j = 0; j < DIM; j++)
+            z += (double)ds.train.x[(size_t)i * DIM + j] * ds.true_weights[j];
+        worst = fmax(worst, fabs(z - ds.train.targets[i]));
+    }
+    assert_true(worst < 1e-4);
+    dataset_free(&dense);
+    dataset_free(&ds);
+
+    enum { LDIM = 10, LK = 3 };
+    dlx_data_config l = synthetic_config(SYN_LOGISTIC, 20000, 10, LDIM);
+    l.scale_ratio = 10.0;
+    l.sparsity = LK;
+    dlx_dataset lg = load(&l);
+    nonzero = 0;
+    for (int j = 0; j < LDIM; j++) {
+        double s = pow(10.0, -(double)j / (LDIM - 1)), sum2 = 0.0;
+        for (int i = 0; i < lg.train.n; i++)
+            sum2 += (double)lg.train.x[(size_t)i * LDIM + j] * lg.train.x[(size_t)i * LDIM + j];
+        assert_true(fabs(sqrt(sum2 / lg.train.n) / s - 1.0) < 0.03);
+        double gamma = lg.true_weights[j] * s;
+        nonzero += gamma != 0.0;
+        assert_true(gamma == 0.0 || fabs(gamma) >= 2.0 / sqrt((double)LK) - 1e-5);
+    }
+    assert_int_equal(nonzero, LK);
+    dataset_free(&lg);
+}
+
 static void test_teacher(void **state)
 {
     (void)state;
@@ -425,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_linear_targets_and_noise),
         cmocka_unit_test(test_logistic),
         cmocka_unit_test(test_teacher),
+        cmocka_unit_test(test_sparse_truth_and_scales),
         cmocka_unit_test(test_parameter_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

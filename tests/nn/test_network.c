@@ -184,6 +184,65 @@ static void test_gradient_matches_finite_differences(void **state)
     check_network_gradient(&soft, LOSS_MSE, 3, false, "softmax model, mse on one-hot labels");
 }
 
+/* model.batch_norm.position after (fc -> act -> bn): the whole-network
+   gradient, through batch norm of the activation's output, against central
+   differences, alone and followed by dropout. */
+static void test_gradient_with_batchnorm_after(void **state)
+{
+    (void)state;
+    const int hidden[] = {6, 5, 0};
+    dlx_model_config cfg = mlp_config(hidden, ACT_SIGMOID, true);
+    cfg.bn_position = BN_AFTER;
+    check_network_gradient(&cfg, LOSS_CROSS_ENTROPY, 3, false, "sigmoid, batch norm after, cross-entropy");
+
+    cfg = mlp_config(hidden, ACT_TANH, true);
+    cfg.bn_position = BN_AFTER;
+    cfg.dropout_hidden = 0.3;
+    check_network_gradient(&cfg, LOSS_MSE, 3, true, "tanh, batch norm after, dropout, mse");
+}
+
+/* With batch norm after the activation, the probed input of the first
+   nonlinearity is the raw dense output x·Wᵀ + b, and the logits in inference
+   mode are those of sigmoid then batch norm with the running statistics
+   (fresh: mean 0, var 1, so out = γ·σ(z)/sqrt(1 + eps) + β). */
+static void test_batchnorm_after_probe_and_eval(void **state)
+{
+    (void)state;
+    enum { B = 3, NI = 4, W = 2 };
+    const int hidden[] = {W, 0};
+    dlx_model_config cfg = mlp_config(hidden, ACT_SIGMOID, true);
+    cfg.bn_position = BN_AFTER;
+    dlx_network *net = create_ok(&cfg, LOSS_CROSS_ENTROPY, NI, 2, B);
+    dlx_rng rng;
+    rng_seed(&rng, 5, 0);
+    network_init(net, &rng);
+    dlx_tensor *g = network_find_tensor(net, "bn1.weight"), *be = network_find_tensor(net, "bn1.bias");
+    g->data[0] = 2.0f, g->data[1] = 0.5f, be->data[0] = -1.0f, be->data[1] = 0.25f;
+    float x[B * NI], pre[B * W];
+    fill_normal(x, B * NI, 0, 1, &rng);
+    float *pres[1] = {pre};
+    network_probe_preactivations(net, x, B, pres);
+    const float *W1 = network_find_tensor(net, "fc1.weight")->data;
+    const float *b1 = network_find_tensor(net, "fc1.bias")->data;
+    const float *Wo = network_find_tensor(net, "out.weight")->data;
+    const float *bo = network_find_tensor(net, "out.bias")->data;
+    float logits[B * 2];
+    network_forward_logits(net, x, B, NULL, logits);
+    for (int i = 0; i < B; i++) {
+        double h[W];
+        for (int j = 0; j < W; j++) {
+            double z = b1[j];
+            for (int k = 0; k < NI; k++)
+                z += (double)x[i * NI + k] * W1[j * NI + k];
+            assert_float_equal(pre[i * W + j], z, 1e-5);
+            h[j] = g->data[j] / sqrt(1.0 + 1e-5) / (1.0 + exp(-z)) + be->data[j];
+        }
+        for (int o = 0; o < 2; o++)
+            assert_float_equal(logits[i * 2 + o], bo[o] + Wo[o * W] * h[0] + Wo[o * W + 1] * h[1], 1e-5);
+    }
+    network_free(net);
+}
+
 /* Gaussian dropout and DropConnect: the noise/mask is redrawn from the same
    seed at every evaluation of the loss, so the loss is a smooth function of
    the parameters and central differences apply. */
@@ -492,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_evaluate_uses_batchnorm_running_statistics),
         cmocka_unit_test(test_evaluate_scales_test_time_dropout),
         cmocka_unit_test(test_gradient_of_dropout_kinds),
+        cmocka_unit_test(test_gradient_with_batchnorm_after),
+        cmocka_unit_test(test_batchnorm_after_probe_and_eval),
         cmocka_unit_test(test_evaluate_sums_and_counts_across_chunks),
         cmocka_unit_test(test_evaluate_leaves_backward_state_alone),
         cmocka_unit_test(test_bad_batch_sizes),

@@ -5,16 +5,19 @@
 # A reference run goes first. Then the same experiment is started in another folder and killed
 # with SIGKILL 50..400 ms after each start, each restart with --resume, until KILLS kills have hit
 # a running dlx (when an attempt finishes before its kill, that folder is finished and compared
-# and a new one started). After every kill the files are checked: metrics.csv (top and per run)
-# end with a whole line, summary.csv has its header, and the next --resume reads every
-# checkpoint. A last --resume finishes the runs; metrics.csv (top and per run) and summary.csv
-# must then equal the reference's byte for byte, apart from wall_s.
+# and a new one started). After every kill check_outputs.py checks each file that exists:
+# metrics.csv (top and per run) and summary.csv whole rows, summary statuses, resolved.yaml equal
+# to the reference's, meta.yaml, and every checkpoint a well-formed safetensors file; the next
+# --resume then reads every checkpoint. A last --resume finishes the runs; metrics.csv (top and
+# per run) and summary.csv must then equal the reference's byte for byte, apart from wall_s, and
+# no temporary file may be left.
 set -euo pipefail
 
 kills="${1:-20}"
 jobs="${2:-1}"
 RANDOM="${3:-$$}"
 dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
+check_outputs="$(dirname "${BASH_SOURCE[0]}")/check_outputs.py"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -41,12 +44,6 @@ fail() {
 
 # Every column but wall_s (the 12th): metrics.csv then has nothing that may differ.
 without_wall() { cut -d, -f1-11,13- "$1"; }
-
-# A file that exists must end with a newline (no partial row).
-whole_lines() {
-    [[ ! -s "$1" ]] || [[ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" == '\n' ]] ||
-        fail "$1 ends with a partial line"
-}
 
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet --jobs "$jobs" || fail "reference run"
 
@@ -86,14 +83,11 @@ while ((hits < kills)); do
         ((rc == 137)) || fail "dlx exited with $rc"
         hits=$((hits + 1))
         flag="--resume"
-        for f in "$out"/metrics.csv "$out"/runs/*/*/metrics.csv; do
-            [[ -e "$f" ]] && whole_lines "$f"
-        done
-        if [[ -e "$out/summary.csv" ]]; then
-            head -n 1 "$out/summary.csv" | grep -q '^arm,seed,status,' || fail "summary.csv header"
-        fi
+        python3 "$check_outputs" "$out" "$work/ref" || fail "files after kill $hits"
     done
     "$dlx" run "$work/exp.yaml" --out "$out" --quiet --jobs "$jobs" --resume || fail "final resume"
     compare "$out"
+    python3 "$check_outputs" "$out" "$work/ref" --final || fail "files after the final resume"
 done
-echo "$hits kills hit a running dlx, in $folders folder(s); each folder's results identical"
+echo "$hits kills hit a running dlx, in $folders folder(s); files whole after each;" \
+    "each folder's results identical"

@@ -78,6 +78,10 @@ static void test_dropout_range(void **state)
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 33, "model.dropout.input must be in [0, 1), got -0.1"));
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 45, "unknown dropout kind 'gausian'", "did you mean 'gaussian'"));
     loaded_free(l);
+    l = load_bad("experiment: e\nmodel:\n  hidden: [10]\n  batch_norm: {position: afer, eps: 0}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 26, "unknown batch-norm position 'afer'", "did you mean 'after'"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 37, "model.batch_norm.eps must be greater than 0"));
+    loaded_free(l);
 }
 
 static void test_hidden(void **state)
@@ -121,6 +125,27 @@ static void test_unknown_enum_values(void **state)
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 34, "unknown activation 'Relu'", "did you mean 'relu'?",
                          "relu, sigmoid, tanh, identity"));
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 15, "unknown diagnostic 'ics'"));
+    loaded_free(l);
+}
+
+/* Parameterized diagnostics: missing, unexpected, out of range, misspelt. */
+static void test_diagnostic_params(void **state)
+{
+    (void)state;
+    loaded *l = load_bad("experiment: e\nmodel: {hidden: [4]}\n"
+                         "diagnostics: [mc_dropout, {weight_norm: 2}, {calibration: 0},\n"
+                         "  {mc_dropot: 5}, {grad_norm: 1, sparsity: 2}, {act_quantiles: }]\n",
+                         NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 15, "diagnostic 'mc_dropout' needs a parameter",
+                         "{mc_dropout: N}"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 41, "diagnostic 'weight_norm' takes no parameter"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 59, "diagnostics.calibration", "must be in [1, 10000], got 0"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 4, "unknown diagnostic 'mc_dropot'", "did you mean 'mc_dropout'?"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 19, "a map with one key", "got 2 keys"));
+    assert_int_equal(l->diags.count, 5);   /* {act_quantiles: } is the plain name */
+    loaded_free(l);
+    l = load_bad("experiment: e\nmodel: {hidden: [4]}\ndiagnostics: [{mc_dropout: 2.5}]\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 28, "must be a whole number, got 2.5"));
     loaded_free(l);
 }
 
@@ -358,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_dropout_range),
         cmocka_unit_test(test_hidden),
         cmocka_unit_test(test_unknown_enum_values),
+        cmocka_unit_test(test_diagnostic_params),
         cmocka_unit_test(test_unknown_keys),
         cmocka_unit_test(test_keys_that_do_not_apply),
         cmocka_unit_test(test_required_data_keys),

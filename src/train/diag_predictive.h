@@ -1,0 +1,13 @@
+/*
+ * diag_predictive.h — diagnostics of the predictive distribution on the test
+ * set: mc_dropout (MC average over dropout masks against weight scaling) and
+ * calibration (expected calibration error and NLL).
+ */
+#ifndef DLX_TRAIN_DIAG_PREDICTIVE_H
+#define DLX_TRAIN_DIAG_PREDICTIVE_H
+
+#include "train/diagnostics.h"
+
+extern const dlx_diagnostic DIAG_MC_DROPOUT, DIAG_CALIBRATION;
+
+#endif
