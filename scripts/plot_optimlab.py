@@ -5,6 +5,7 @@ Usage:
     /usr/bin/python3 scripts/plot_optimlab.py min_norm RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_optimlab.py conditioning RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_optimlab.py momentum_rates RESULTS_DIR --kappa KAPPA_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_optimlab.py noise_as_ridge RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (SPEC §3) with the diagnostics of configs/<name>.yaml, writes
 OUT_PREFIX.png and .svg (default RESULTS_DIR/<name>) and prints the numbers that
@@ -21,6 +22,12 @@ docs/experiments/<name>.md quotes.
                 of each arm as resolved.yaml's `solutions` records it) to a relative
                 suboptimality (f − f*)/(f₀ − f*) ≤ 1e-6 and to a relative distance
                 ‖θ_t − θ*‖/‖θ₀ − θ*‖ ≤ 1e-3, with the exponents fitted on log-log axes.
+  noise_as_ridge (a) the final dist_to_ref against the number of noise copies J (arms `J<J>`)
+                on log-log axes, each seed a dot, the geometric mean over seeds a line, and the
+                slope of log dist against log J fitted by least squares over every (J, seed);
+                the final distances of the arm fresh_noise as a band; (b) dist_to_ref of
+                fresh_noise against the step. Prints the per-J mean, geometric mean and the slope,
+                and fresh_noise's distances to ridge and (arm fresh_noise_vs_ols) to least squares.
 """
 import argparse
 import csv
@@ -168,9 +175,53 @@ def plot_momentum_rates(rows, prefix, kappa_dir):
     return fig
 
 
+def plot_noise_as_ridge(rows, prefix):
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5))
+    final = {}
+    for (arm, seed), rs in runs(rows).items():
+        final.setdefault(arm, []).append(num(rs[-1], "dist_to_ref"))
+        if arm == "fresh_noise":
+            axes[1].loglog([num(r, "step") for r in rs[1:]], [num(r, "dist_to_ref") for r in rs[1:]],
+                           color="tab:green", alpha=0.7, label="fresh_noise" if seed == "1" else None)
+    copies = sorted((int(a[1:]), d) for a, d in final.items() if a[:1] == "J" and a[1:].isdigit())
+    js = [j for j, ds in copies for _ in ds]
+    dists = [d for _, ds in copies for d in ds]
+    slope = loglog_slope(js, dists)
+    means = [math.exp(np.mean(np.log(ds))) for _, ds in copies]
+    axes[0].loglog(js, dists, "o", color="tab:blue", alpha=0.4, label="one seed")
+    axes[0].loglog([j for j, _ in copies], means, "-", color="tab:blue", label="geometric mean over seeds")
+    j0 = copies[0][0]
+    fit0 = math.exp(np.mean(np.log(dists)) - slope * np.mean(np.log(js)))
+    axes[0].loglog([j for j, _ in copies], [fit0 * j ** slope for j, _ in copies], "--", color="black",
+                   label=f"fit: slope {slope:.3f}")
+    for j, ds in copies:
+        print(f"J {j}: mean dist_to_ref {np.mean(ds):.4g} geometric mean {math.exp(np.mean(np.log(ds))):.4g} "
+              f"over {len(ds)} seeds")
+    print(f"fitted slope of log dist_to_ref against log J: {slope:.4f} (J from {j0} to {copies[-1][0]})")
+    if "fresh_noise" in final:
+        fresh = final["fresh_noise"]
+        axes[0].axhspan(min(fresh), max(fresh), color="tab:green", alpha=0.2,
+                        label="fresh noise every step (SGD), final")
+        print(f"fresh_noise: final dist_to_ref mean {np.mean(fresh):.4g} min {min(fresh):.4g} "
+              f"max {max(fresh):.4g} over {len(fresh)} seeds")
+    if "fresh_noise_vs_ols" in final:
+        ols = final["fresh_noise_vs_ols"]
+        ratios = [o / f for o, f in zip(ols, final["fresh_noise"])]
+        print(f"fresh_noise against the unregularized least squares (min_norm): mean {np.mean(ols):.4g}; "
+              f"distance ratio OLS / ridge min {min(ratios):.3g} max {max(ratios):.3g}")
+    axes[0].set(xlabel="J, noisy copies of the training set", ylabel="‖θ_J − θ_ridge‖ / ‖θ_ridge‖",
+                title="(a) least squares on J noisy copies → ridge, λ = 2σ²")
+    axes[1].set(xlabel="step (minibatch SGD, new noise each step)", ylabel="‖θ_t − θ_ridge‖ / ‖θ_ridge‖",
+                title="(b) per-step input noise")
+    for ax in axes:
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend()
+    return fig
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("experiment", choices=["min_norm", "conditioning", "momentum_rates"])
+    p.add_argument("experiment", choices=["min_norm", "conditioning", "momentum_rates", "noise_as_ridge"])
     p.add_argument("results")
     p.add_argument("--kappa", help="momentum_rates: the output folder of configs/momentum_rates_kappa.yaml")
     p.add_argument("-o", "--out")
@@ -182,7 +233,8 @@ def main():
             p.error("momentum_rates needs --kappa KAPPA_DIR")
         fig = plot_momentum_rates(rows, prefix, a.kappa)
     else:
-        fig = {"min_norm": plot_min_norm, "conditioning": plot_conditioning}[a.experiment](rows, prefix)
+        fig = {"min_norm": plot_min_norm, "conditioning": plot_conditioning,
+               "noise_as_ridge": plot_noise_as_ridge}[a.experiment](rows, prefix)
     fig.tight_layout()
     for ext in ("png", "svg"):
         fig.savefig(f"{prefix}.{ext}", dpi=110)

@@ -353,7 +353,8 @@ dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dl
     ref->dim = s->dim;
     ref->outputs = logistic ? 1 : s->n_targets;
     const dlx_regularizer_config *reg = &cfg->regularizer;
-    ref->l2 = reg->l2 + (logistic ? 0.0 : 2.0 * reg->input_noise * reg->input_noise);
+    /* E over input noise of the mse (mean over n·k terms) adds (σ²/k)‖W‖²: λ = 2σ²/k */
+    ref->l2 = reg->l2 + (logistic ? 0.0 : 2.0 * reg->input_noise * reg->input_noise / ref->outputs);
     ref->l1 = cfg->reference == REF_LASSO ? reg->l1 : 0.0;
     if (cfg->reference == REF_MIN_NORM)
         ref->l2 = 0.0;

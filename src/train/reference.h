@@ -9,9 +9,9 @@
  * preprocessed:
  *
  *   linear   f(W, b) = (1/(n·k))·||X·Wᵀ + 1·bᵀ − Y||² + (λ₂/2)||W||² + λ₁||W||₁
- *            with λ₂ = l2 + 2σ² for input_noise σ (E over the noise of the
- *            mse adds σ²||W||²; Bishop 1995, "Training with noise is
- *            equivalent to Tikhonov regularization")
+ *            with λ₂ = l2 + 2σ²/k for input_noise σ (E over the noise of the
+ *            mse adds (σ²/k)||W||²; Bishop 1995, "Training with noise is
+ *            equivalent to Tikhonov regularization"; k = 1 for regression data)
  *   logistic f(w, b) = (1/n)·Σ_i [log(1 + e^{z_i}) − y_i·z_i] + (λ₂/2)||w||²
  *            (+ R^q(w, b), Wager et al.'s quadratic dropout and noise
  *            penalty, for dropout_quadratic; see reference_dropout.c)

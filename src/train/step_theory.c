@@ -39,7 +39,8 @@ dlx_status curvature_compute(dlx_curvature *c, const dlx_config *cfg, const dlx_
         }
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, cols, n, 2.0 / ((double)n * k), a, cols, 0.0, h,
                     cols);
-        double l2 = cfg->regularizer.l2 + 2.0 * cfg->regularizer.input_noise * cfg->regularizer.input_noise;
+        /* E over input noise of the mse (mean over n·k terms) adds (σ²/k)‖W‖² */
+        double l2 = cfg->regularizer.l2 + 2.0 * cfg->regularizer.input_noise * cfg->regularizer.input_noise / k;
         for (int i = 0; i < cols; i++) {
             for (int j = 0; j < i; j++)
                 h[(size_t)i * cols + j] = h[(size_t)j * cols + i];

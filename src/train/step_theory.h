@@ -31,7 +31,7 @@ bool step_theory_needed(const dlx_optimizer_config *opt);
 /* L and μ of the training objective of a linear model with mse on the
    training split as preprocessed:
      H = (2/(n·k))·AᵀA + λ₂·diag(1, …, 1, 0),  A = [X 1],
-   k the number of outputs, λ₂ = l2 + 2·input_noise² (the ridge equivalent
+   k the number of outputs, λ₂ = l2 + 2·input_noise²/k (the ridge equivalent
    of input noise, as in reference.h); eigenvalues by LAPACK dsyevd in
    double. The k outputs share the same block, so H has no other eigenvalues. */
 dlx_status curvature_compute(dlx_curvature *c, const dlx_config *cfg, const dlx_dataset *ds,

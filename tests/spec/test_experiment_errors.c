@@ -169,6 +169,24 @@ static void test_unknown_keys(void **state)
     loaded_free(l);
 }
 
+/* regularizer.noise_copies: an integer J in 0..10^6 that needs input noise to draw. */
+static void test_noise_copies(void **state)
+{
+    (void)state;
+    loaded *l = load_bad(BASE "regularizer: {noise_copies: 4}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 29, "regularizer.noise_copies needs regularizer.input_noise > 0"));
+    assert_int_equal(l->diags.count, 1);
+    loaded_free(l);
+    l = load_bad(BASE "regularizer: {input_noise: 0.1, noise_copies: 2.5}\n"
+                 "arms:\n  - name: a\n    regularizer: {noise_copies: -1}\n"
+                 "  - name: b\n    regularizer: {noise_copy: 3}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 47, "expected an integer for 'regularizer.noise_copies', got 2.5"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 7, 33, "regularizer.noise_copies", "-1"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 9, 19, "unknown key 'noise_copy' in 'regularizer'",
+                         "did you mean 'noise_copies'?"));
+    loaded_free(l);
+}
+
 static void test_keys_that_do_not_apply(void **state)
 {
     (void)state;
@@ -385,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_unknown_enum_values),
         cmocka_unit_test(test_diagnostic_params),
         cmocka_unit_test(test_unknown_keys),
+        cmocka_unit_test(test_noise_copies),
         cmocka_unit_test(test_keys_that_do_not_apply),
         cmocka_unit_test(test_required_data_keys),
         cmocka_unit_test(test_duplicate_keys),

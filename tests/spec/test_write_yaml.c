@@ -84,6 +84,10 @@ static void test_round_trip_fixtures(void **state)
     const char *const sets[] = {"model.hidden=[256,256]", "arms.1.optimizer.lr=0.5", "training.eval_every=7"};
     free(round_trip("spec_example.yaml", sets, 3, 1));
     free(round_trip("sweep_synthetic.yaml", NULL, 0, 7));
+    const char *const noise[] = {"regularizer.input_noise=0.3", "regularizer.noise_copies=16"};
+    char *text = round_trip("minimal.yaml", noise, 2, -1);
+    assert_non_null(strstr(text, "  input_noise: 0.3\n  noise_copies: 16\n"));
+    free(text);
 }
 
 static void test_resolved_content(void **state)
