@@ -4,7 +4,8 @@
  * The loop (docs/architecture.md):
  *   evaluate (epoch 0)
  *   for each epoch: for each minibatch:
- *       x += input noise; loss = forward_train; backward; + regularizer gradient;
+ *       x += input noise (unless drawn once: regularizer.noise_copies);
+ *       loss = forward_train; backward; + regularizer gradient;
  *       optimizer step; max-norm projection
  *     evaluate at each eval point, write the metrics row, checkpoint at epoch end
  * Every buffer is allocated before the loop; the loop allocates nothing.

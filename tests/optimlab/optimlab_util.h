@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "../support/harness.h"
+#include "data/dataset.h"
+#include "spec/experiment.h"
 
 /* Full-batch runs checkpoint (with fsync) after every step; temporary
    folders on tmpfs keep these tests fast. Uses /dev/shm when writable and
@@ -63,6 +65,23 @@ static inline long optimlab_steps_to(const harness_csv *m, const char *arm, cons
         if (harness_csv_num(m, r, col) <= tol * start)
             return (long)harness_csv_num(m, r, "step");
     return -1;
+}
+
+/* Load the experiment file yaml: its base config into *base and its data set
+   into *ds (free with dataset_free). Fails the test on any error. */
+static inline void optimlab_load_base(const char *yaml, dlx_config *base, dlx_dataset *ds)
+{
+    dlx_diags diags = {0};
+    dlx_experiment *exp = malloc(sizeof *exp);
+    dlx_sweep *sweep = malloc(sizeof *sweep);
+    assert_non_null(exp);
+    assert_non_null(sweep);
+    assert_int_equal(experiment_load(exp, sweep, yaml, NULL, -1, NULL, &diags), DLX_OK);
+    *base = exp->base;
+    assert_int_equal(dataset_load(ds, &base->data, yaml, &diags), DLX_OK);
+    free(exp);
+    free(sweep);
+    diags_free(&diags);
 }
 
 /* The value of col at an arm's last row. */

@@ -17,6 +17,8 @@
  *   - minibatch SGD with fresh noise at every step ends near the ridge solution: every seed's
  *     final distance below 0.08, and at least 2 times closer to ridge than to the unregularized
  *     least-squares solution (the same run measured against reference: min_norm).
+ * And the factor with k outputs: the mse is a mean over n·k terms, so input noise adds
+ * (σ²/k)‖W‖² and its ridge equivalent is λ = 2σ²/k (docs/experiments/noise_as_ridge.md).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +32,7 @@
 #include <cmocka.h>
 
 #include "optimlab_util.h"
+#include "train/step_theory.h"
 
 #define N_SEEDS 8
 
@@ -133,10 +136,51 @@ static void test_noise_as_ridge(void **state)
         check_seed(seed);
 }
 
+/* μ of lr: theory's Hessian for mse on k = 3 one-hot classes, standardized inputs (so the
+   bias is decoupled: its eigenvalue is 2/k), with and without input noise σ = 0.1: the smallest
+   eigenvalue is a weight direction, (2/k)(λ_min(corr) + σ²), so the difference is 2σ²/k. */
+static void test_noise_factor_with_k_outputs(void **state)
+{
+    (void)state;
+    static const char *const text =
+        "experiment: noise_k\n"
+        "data: {source: synthetic, kind: gaussian_mixture, classes: 3, n_train: 300, n_test: 10,\n"
+        "       dim: 4, seed: 2, preprocess: standardize}\n"
+        "model: {type: linear}\n"
+        "loss: mse\n"
+        "regularizer: {input_noise: %s}\n"
+        "optimizer: {type: sgd, lr: theory}\n";
+    double mu[2];
+    const char *sigma[2] = {"0.0", "0.1"};
+    char *dir = harness_tmpdir();
+    for (int v = 0; v < 2; v++) {
+        char yaml_text[1024];
+        snprintf(yaml_text, sizeof yaml_text, text, sigma[v]);
+        char *yaml = harness_write(dir, "k.yaml", yaml_text);
+        dlx_diags diags = {0};
+        dlx_config base;
+        dlx_dataset ds;
+        optimlab_load_base(yaml, &base, &ds);
+        dlx_curvature c;
+        assert_int_equal(curvature_compute(&c, &base, &ds, &diags), DLX_OK);
+        mu[v] = c.mu;
+        assert_true(c.mu < 2.0 / 3.0 - 0.05); /* a weight direction, not the bias */
+        dataset_free(&ds);
+        free(yaml);
+        diags_free(&diags);
+    }
+    print_message("mu without noise %.9g, with sigma 0.1 %.9g: difference %.9g (2 sigma^2 / 3 = %.9g)\n",
+                  mu[0], mu[1], mu[1] - mu[0], 2 * 0.01 / 3);
+    assert_true(fabs((mu[1] - mu[0]) - 2 * 0.01 / 3) < 1e-9);
+    harness_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_noise_as_ridge),
+        cmocka_unit_test(test_noise_factor_with_k_outputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
