@@ -5,23 +5,13 @@
 # The limit is RLIMIT_FSIZE (`ulimit -f`, EFBIG, needs no privileges), at several sizes so that
 # each kind of file is the first to fail; as root with mount available, also a 64 KiB tmpfs
 # (ENOSPC). Prints "N passed".
-set -euo pipefail
-
-dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
-work="$(mktemp -d)"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 mounted=""
 cleanup() {
     [[ -z "$mounted" ]] || umount "$mounted" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-without_wall() { cut -d, -f1-11,13- "$1"; }
 
 cat >"$work/exp.yaml" <<'YAML'
 experiment: full

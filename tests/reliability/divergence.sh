@@ -6,16 +6,7 @@
 #   continue:       wild trains to the end (a row at every epoch, non-finite), status diverged.
 #   fail:           exit 1, a message naming the run; calm is not started.
 # Prints "N passed".
-set -euo pipefail
-
-dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-passed=0
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cat >"$work/div.yaml" <<'YAML'
 experiment: div
 data: {source: synthetic, kind: linear, n_train: 200, n_test: 50, dim: 5, noise: 0.1, seed: 1}

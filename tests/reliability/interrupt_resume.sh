@@ -3,19 +3,8 @@
 # and status `interrupted`; --resume then gives the uninterrupted run's metrics.csv; --resume
 # refuses a changed experiment file or --set, naming the key, its old and new line; --resume of
 # a finished folder changes nothing. Prints "N passed"; exits non-zero on the first failure.
-set -euo pipefail
-
-dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-passed=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ok() { passed=$((passed + 1)); }
-without_wall() { cut -d, -f1-11,13- "$1"; }
 
 # eval_every 7 does not divide the 63 steps of an epoch: objective sums run across epoch ends.
 write_exp() {

@@ -11,15 +11,12 @@
 # --resume then reads every checkpoint. A last --resume finishes the runs; metrics.csv (top and
 # per run) and summary.csv must then equal the reference's byte for byte, apart from wall_s, and
 # no temporary file may be left.
-set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kills="${1:-20}"
 jobs="${2:-1}"
 RANDOM="${3:-$$}"
-dlx="${DLX_BIN:?DLX_BIN must point at the dlx program}"
 check_outputs="$(dirname "${BASH_SOURCE[0]}")/check_outputs.py"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 
 cat >"$work/exp.yaml" <<'YAML'
 experiment: kills
@@ -37,13 +34,6 @@ arms:
     model: {batch_norm: true}
 YAML
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-
-# Every column but wall_s (the 12th): metrics.csv then has nothing that may differ.
-without_wall() { cut -d, -f1-11,13- "$1"; }
 
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet --jobs "$jobs" || fail "reference run"
 

@@ -2,7 +2,7 @@
 # Sourced; expects DLX_BIN.
 set -euo pipefail
 fail() { echo "FAIL: $*" >&2; exit 1; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/dlx-sweeps.XXXXXX")
+work=$(mktemp -d) # in $TMPDIR, else /tmp
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 # 2 learning rates x 2 dropout rates, 2 arms, 3 seeds, 2 epochs on synthetic data.

@@ -10,10 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "../support/harness.h"
 #include "io/csv_reader.h"
 #include "util/student_t.h"
 
@@ -32,20 +32,11 @@ static void test_t_quantiles(void **state)
     assert_true(fabs(student_t_cdf(1.0, 1.0) - 0.75) < 1e-12);
 }
 
-static char *write_temp(const char *text)
-{
-    char *path = strdup("/tmp/dlx-csv-reader.XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    return path;
-}
-
 static void test_csv_reader(void **state)
 {
     (void)state;
-    char *path = write_temp("arm,seed,model.hidden\r\nplain,1,\"[8, 8]\"\n\"say \"\"hi\"\"\",2\nbn,3,[4");
+    char *dir = harness_tmpdir();
+    char *path = harness_write(dir, "a.csv", "arm,seed,model.hidden\r\nplain,1,\"[8, 8]\"\n\"say \"\"hi\"\"\",2\nbn,3,[4");
     dlx_text_table t;
     dlx_diags d = {0};
     assert_int_equal(csv_read_table(path, &t, &d), DLX_OK);
@@ -58,17 +49,17 @@ static void test_csv_reader(void **state)
     assert_int_equal(csv_table_column(&t, "seed"), 1);
     assert_int_equal(csv_table_column(&t, "wall_s"), -1);
     csv_table_free(&t);
-    unlink(path);
     free(path);
 
-    path = write_temp("a,b\n1,2,3\n");
+    path = harness_write(dir, "b.csv", "a,b\n1,2,3\n");
     assert_int_equal(csv_read_table(path, &t, &d), DLX_ERR_INPUT);
     assert_int_equal(d.count, 1);
     assert_int_equal(d.items[0].line, 2);
     assert_string_equal(d.items[0].message, "3 fields, but the header has 2");
     diags_free(&d);
-    unlink(path);
     free(path);
+    harness_rmtree(dir);
+    free(dir);
     assert_int_equal(csv_read_table("/nonexistent/metrics.csv", &t, &d), DLX_ERR_INPUT);
     diags_free(&d);
 }
