@@ -15,7 +15,7 @@ evaluation excluded); PyTorch's is timed the same way around its epoch loop.
 Threads: OPENBLAS_NUM_THREADS=T and OMP_WAIT_POLICY=PASSIVE for both, dlx also
 gets --threads T. OPENBLAS_CORETYPE is left as the environment sets it.
 
-Usage: scripts/bench/bench.py [--dlx build/dlx] [--rounds 3] [--quick]
+Usage: scripts/bench/bench.py [--dlx build/dlx] [--rounds 5] [--quick]
   --quick runs reduced sizes (a smoke test of the harness, not for the table).
 """
 import argparse
@@ -123,26 +123,30 @@ def run_torch(net, epochs, n_train, threads, eval_passes=0):
 
 
 def epoch_shapes(widths, batch, n):
-    """The sgemm calls of one training epoch, as sgemm_timer SHAPE arguments (dense.c's
-    products: forward n,t; dW t,n; d(input) n,n, except for the first layer)."""
+    """The sgemm calls of one training epoch, as sgemm_timer SHAPE arguments, one step's
+    products in dense.c's order: forward n,t layer by layer, then from the last layer back
+    dW t,n and d(input) n,n (none for the first layer's input). sgemm_timer replays them
+    step by step; a last partial batch runs in the first step."""
     counts = {batch: n // batch}
     if n % batch:
         counts[n % batch] = 1
     shapes = []
+    layers = range(len(widths) - 1)
     for rows, count in counts.items():
         if count == 0:
             continue
-        for l in range(len(widths) - 1):
+        for l in layers:
+            shapes.append("n,t,%d,%d,%d,%d" % (rows, widths[l + 1], widths[l], count))
+        for l in reversed(layers):
             n_in, n_out = widths[l], widths[l + 1]
-            shapes.append("n,t,%d,%d,%d,%d" % (rows, n_out, n_in, count))
             shapes.append("t,n,%d,%d,%d,%d" % (n_out, n_in, rows, count))
             if l > 0:
                 shapes.append("n,n,%d,%d,%d,%d" % (rows, n_in, n_out, count))
     return shapes
 
 
-def gemm_floor(sgemm, widths, batch, n, threads, repeats=3):
-    """(min, median) seconds of one epoch's sgemm calls alone."""
+def gemm_floor(sgemm, widths, batch, n, threads, repeats=1):
+    """(min, median) seconds of one epoch's sgemm calls alone, replayed in step order."""
     res = subprocess.run([sgemm, str(repeats)] + epoch_shapes(widths, batch, n),
                          env=env_for(threads), check=True, capture_output=True, text=True)
     lo, med = res.stdout.split()
@@ -155,24 +159,31 @@ def fmt_range(xs):
 
 
 def bench_training(a, dlx, sgemm, work, nets):
-    """The training table: one row per (network, threads)."""
+    """The training table: one row per (network, threads). Each round runs dlx, PyTorch and
+    the GEMM floor back to back, so the three see the same machine; the ratios are the
+    medians of the per-round ratios (the machine's speed drifts by tens of per cent over
+    minutes, more than the margins of the targets), the times the medians of all epochs."""
     print("| net | threads | examples | dlx s/epoch, median (min–max) | PyTorch s/epoch | "
-          "dlx / PyTorch | GEMM floor s | dlx / GEMM floor |")
+          "dlx / PyTorch | GEMM floor s, median (min–max) | dlx / GEMM floor |")
     print("|---|---|---|---|---|---|---|---|")
     for net in nets:
         name, hidden, _, _, _, batch, _, _, n_train, thread_list = net
         if a.quick:
             n_train = min(n_train, 6000) if name != "L" else 1024
+        widths = [784] + hidden + [10]
         for threads in thread_list:
-            d, t = [], []
+            d, t, g, vs_torch, vs_floor = [], [], [], [], []
             for _ in range(a.rounds):
-                d += run_dlx(dlx, work, net, 1 + a.timed, n_train, threads)[0][1:]
-                t += run_torch(net, 1 + a.timed, n_train, threads)["epochs"][1:]
-            floor = gemm_floor(sgemm, [784] + hidden + [10], batch, n_train, threads)[1]
-            dm, tm = statistics.median(d), statistics.median(t)
-            print("| %s | %d | %d | %s | %s | %.2f | %.3f | %.2f |" %
-                  (name, threads, n_train, fmt_range(d), fmt_range(t), dm / tm, floor, dm / floor),
-                  flush=True)
+                dr = run_dlx(dlx, work, net, 1 + a.timed, n_train, threads)[0][1:]
+                tr = run_torch(net, 1 + a.timed, n_train, threads)["epochs"][1:]
+                gr = gemm_floor(sgemm, widths, batch, n_train, threads)[1]
+                d, t, g = d + dr, t + tr, g + [gr]
+                vs_torch.append(statistics.median(dr) / statistics.median(tr))
+                vs_floor.append(statistics.median(dr) / gr)
+            print("| %s | %d | %d | %s | %s | %.2f (%.2f–%.2f) | %s | %.2f (%.2f–%.2f) |" %
+                  (name, threads, n_train, fmt_range(d), fmt_range(t),
+                   statistics.median(vs_torch), min(vs_torch), max(vs_torch), fmt_range(g),
+                   statistics.median(vs_floor), min(vs_floor), max(vs_floor)), flush=True)
 
 
 def bench_eval(a, ev, work):
@@ -255,9 +266,10 @@ def bench_memory_scaling(a, dlx, work):
 
 
 def bench_jobs(a, dlx, work):
-    """Wall of a sweep of 4 S-sized runs: --jobs 2 against --jobs 1, the latter both with the
-    default threads (SPEC §1: all cores) and with --threads 1. Median of 3 alternated rounds."""
-    n_jobs = 20000 if not a.quick else 3000
+    """Wall of a sweep of 4 S-sized runs (S as in issue 6: all 60,000 training images, one
+    epoch): --jobs 2 against --jobs 1, the latter both with the default threads (SPEC §1: all
+    cores) and with --threads 1. Median of 3 alternated rounds."""
+    n_jobs = 60000 if not a.quick else 3000
     cfg = os.path.join(work, "jobs.yaml")
     with open(cfg, "w") as f:
         f.write(net_yaml(NETS[0], 1, n_jobs, seeds=4))
@@ -281,7 +293,7 @@ def bench_jobs(a, dlx, work):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--dlx", default=os.path.join(ROOT, "build", "dlx"))
-    p.add_argument("--rounds", type=int, default=3, help="alternating rounds per network")
+    p.add_argument("--rounds", type=int, default=5, help="alternating rounds per network")
     p.add_argument("--timed", type=int, default=1, help="timed epochs per round, after a warm-up")
     p.add_argument("--nets", default=",".join(n[0] for n in NETS))
     p.add_argument("--skip", default="", help="comma list of: train,eval,startup,memory,jobs")

@@ -4,9 +4,12 @@
  * shapes. Used by scripts/bench/bench.py; not part of dlx.
  *
  * Usage: sgemm_timer REPEATS SHAPE...   SHAPE = TA,TB,M,N,K,COUNT
- *   TA, TB: n (no transpose) or t; row-major C[M,N] = op(A)[M,K] op(B)[K,N],
- *   run COUNT times in a row. Prints the minimum and median over REPEATS of
- *   the seconds the whole list takes, after one untimed warm-up pass.
+ *   TA, TB: n (no transpose) or t; row-major C[M,N] = op(A)[M,K] op(B)[K,N].
+ *   The list is replayed in the order a trainer calls it: step r runs, in list
+ *   order, every shape whose COUNT exceeds r (bench.py lists one step's
+ *   products in dense.c's order: forward layer by layer, then backward from
+ *   the last layer). Prints the minimum and median over REPEATS of the
+ *   seconds the whole replay takes, after one untimed warm-up step.
  *   Threads: OPENBLAS_NUM_THREADS, as for dlx and PyTorch.
  */
 #include <cblas.h>
@@ -36,15 +39,16 @@ static float *random_floats(size_t n)
     return p;
 }
 
-/* One pass over the list: every shape COUNT times. */
-static void run_list(shape *s, int n)
+/* Steps first..last-1 of the replay: in step r, every shape whose count exceeds r. */
+static void run_steps(shape *s, int n, long first, long last)
 {
-    for (int i = 0; i < n; i++)
-        for (long r = 0; r < s[i].count; r++)
-            cblas_sgemm(CblasRowMajor, s[i].ta ? CblasTrans : CblasNoTrans,
-                        s[i].tb ? CblasTrans : CblasNoTrans, s[i].m, s[i].n, s[i].k, 1.0f, s[i].a,
-                        s[i].ta ? s[i].m : s[i].k, s[i].b, s[i].tb ? s[i].k : s[i].n, 0.0f, s[i].c,
-                        s[i].n);
+    for (long r = first; r < last; r++)
+        for (int i = 0; i < n; i++)
+            if (r < s[i].count)
+                    cblas_sgemm(CblasRowMajor, s[i].ta ? CblasTrans : CblasNoTrans,
+                            s[i].tb ? CblasTrans : CblasNoTrans, s[i].m, s[i].n, s[i].k, 1.0f,
+                            s[i].a, s[i].ta ? s[i].m : s[i].k, s[i].b, s[i].tb ? s[i].k : s[i].n,
+                            0.0f, s[i].c, s[i].n);
 }
 
 static int by_value(const void *x, const void *y)
@@ -60,6 +64,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int repeats = atoi(argv[1]), n = argc - 2;
+    long steps = 0;
     shape *s = calloc((size_t)n, sizeof *s);
     double *t = calloc((size_t)(repeats > 0 ? repeats : 1), sizeof *t);
     if (!s || !t || repeats < 1)
@@ -78,11 +83,13 @@ int main(int argc, char **argv)
         s[i].c = random_floats((size_t)s[i].m * s[i].n);
         if (!s[i].a || !s[i].b || !s[i].c)
             return 2;
+        if (s[i].count > steps)
+            steps = s[i].count;
     }
-    run_list(s, n);
+    run_steps(s, n, 0, 1);
     for (int r = 0; r < repeats; r++) {
         double t0 = now_seconds();
-        run_list(s, n);
+        run_steps(s, n, 0, steps);
         t[r] = now_seconds() - t0;
     }
     qsort(t, (size_t)repeats, sizeof *t, by_value);
