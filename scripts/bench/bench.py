@@ -54,11 +54,15 @@ def env_for(threads):
 
 
 def build_timers(work):
-    """Compile sgemm_timer and eval_timer (the latter from dlx's src/nn and src/util)."""
+    """Compile sgemm_timer, gemm_shim.so and eval_timer (the latter from dlx's src/nn and
+    src/util)."""
     cc = os.environ.get("CC", "cc")
     sgemm = os.path.join(work, "sgemm_timer")
     subprocess.run([cc, "-O2", "-o", sgemm, os.path.join(HERE, "sgemm_timer.c"), "-lopenblas"],
                    check=True)
+    shim = os.path.join(work, "gemm_shim.so")
+    subprocess.run([cc, "-O2", "-shared", "-fPIC", "-o", shim, os.path.join(HERE, "gemm_shim.c"),
+                    "-ldl"], check=True)
     ev = os.path.join(work, "eval_timer")
     version_dir = os.path.join(work, "inc")
     os.makedirs(version_dir, exist_ok=True)
@@ -68,7 +72,7 @@ def build_timers(work):
     subprocess.run([cc, "-O3", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
                     "-I" + os.path.join(ROOT, "src"), "-o", ev,
                     os.path.join(HERE, "eval_timer.c")] + srcs + ["-lopenblas", "-lm"], check=True)
-    return sgemm, ev
+    return sgemm, shim, ev
 
 
 def net_yaml(net, epochs, n_train, seeds=1, eval_every="epoch"):
@@ -89,15 +93,21 @@ def net_yaml(net, epochs, n_train, seeds=1, eval_every="epoch"):
     return "\n".join(lines) + "\n"
 
 
-def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1):
-    """Run dlx; returns (seconds of each training epoch of seed 1, wall seconds, peak RSS KiB)."""
+def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1, shim=None):
+    """Run dlx; returns (seconds of each training epoch of seed 1, wall seconds, peak RSS KiB).
+    With shim (gemm_shim.so), the run's training products are timed in place and
+    work/shim.txt holds "CALLS SECONDS" afterwards."""
     cfg = os.path.join(work, "bench.yaml")
     with open(cfg, "w") as f:
         f.write(net_yaml(net, epochs, n_train, seeds))
     out = os.path.join(work, "out")
+    env = env_for(threads)
+    if shim:
+        env.update(LD_PRELOAD=shim, DLX_SHIM_ROWS=str(net[5]),
+                   DLX_SHIM_OUT=os.path.join(work, "shim.txt"))
     t0 = time.perf_counter()
     proc = subprocess.Popen([dlx, "run", cfg, "--out", out, "--force", "--quiet",
-                             "--threads", str(threads)] + list(extra), env=env_for(threads))
+                             "--threads", str(threads)] + list(extra), env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     if status != 0:
@@ -106,6 +116,16 @@ def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1):
         rows = [r for r in csv.DictReader(f) if r["seed"] == "1"]
     walls = [float(r["wall_s"]) for r in rows]
     return [b - a for a, b in zip(walls, walls[1:])], wall, usage.ru_maxrss
+
+
+def shim_ratio(work, epochs):
+    """Training seconds of the last shimmed dlx run over the seconds its training products took
+    inside it (gemm_shim.c); epochs are that run's per-epoch seconds."""
+    with open(os.path.join(work, "shim.txt")) as f:
+        calls, seconds = f.read().split()
+    if int(calls) == 0:
+        sys.exit("bench: gemm_shim counted no training product")
+    return sum(epochs) / float(seconds)
 
 
 def run_torch(net, epochs, n_train, threads, eval_passes=0):
@@ -158,32 +178,52 @@ def fmt_range(xs):
     return "%.3f (%.3f–%.3f)" % (statistics.median(xs), min(xs), max(xs))
 
 
-def bench_training(a, dlx, sgemm, work, nets):
+def shim_safe(net, n_train):
+    """Whether gemm_shim can tell this net's training products by their batch size: no layer
+    width, evaluation block (512, 1024 rows) or block remainder equals the batch."""
+    _, hidden, _, _, _, batch, _, _, _, _ = net
+    others = {784, 10, 512, 1024} | set(hidden)
+    others |= {n % b for n in (n_train, 10000) for b in (512, 1024)}
+    return batch not in others
+
+
+def bench_training(a, dlx, sgemm, shim, work, nets):
     """The training table: one row per (network, threads). Each round runs dlx, PyTorch and
     the GEMM floor back to back, so the three see the same machine; the ratios are the
     medians of the per-round ratios (the machine's speed drifts by tens of per cent over
-    minutes, more than the margins of the targets), the times the medians of all epochs."""
+    minutes, more than the margins of the targets), the times the medians of all epochs.
+    The last column divides each dlx run's training time by the time its own training
+    products took inside that same run (gemm_shim.c), which no drift can affect."""
     print("| net | threads | examples | dlx s/epoch, median (min–max) | PyTorch s/epoch | "
-          "dlx / PyTorch | GEMM floor s, median (min–max) | dlx / GEMM floor |")
-    print("|---|---|---|---|---|---|---|---|")
+          "dlx / PyTorch | GEMM floor s, median (min–max) | dlx / GEMM floor | "
+          "dlx / its GEMMs in place |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for net in nets:
         name, hidden, _, _, _, batch, _, _, n_train, thread_list = net
         if a.quick:
             n_train = min(n_train, 6000) if name != "L" else 1024
         widths = [784] + hidden + [10]
+        use_shim = shim if shim_safe(net, n_train) else None
         for threads in thread_list:
-            d, t, g, vs_torch, vs_floor = [], [], [], [], []
+            d, t, g, vs_torch, vs_floor, vs_shim = [], [], [], [], [], []
             for _ in range(a.rounds):
-                dr = run_dlx(dlx, work, net, 1 + a.timed, n_train, threads)[0][1:]
+                all_epochs = run_dlx(dlx, work, net, 1 + a.timed, n_train, threads,
+                                     shim=use_shim)[0]
+                dr = all_epochs[1:]
                 tr = run_torch(net, 1 + a.timed, n_train, threads)["epochs"][1:]
                 gr = gemm_floor(sgemm, widths, batch, n_train, threads)[1]
                 d, t, g = d + dr, t + tr, g + [gr]
                 vs_torch.append(statistics.median(dr) / statistics.median(tr))
                 vs_floor.append(statistics.median(dr) / gr)
-            print("| %s | %d | %d | %s | %s | %.2f (%.2f–%.2f) | %s | %.2f (%.2f–%.2f) |" %
+                if use_shim:
+                    vs_shim.append(shim_ratio(work, all_epochs))
+            in_place = ("%.3f (%.3f–%.3f)" % (statistics.median(vs_shim), min(vs_shim),
+                                               max(vs_shim)) if vs_shim else "n/a")
+            print("| %s | %d | %d | %s | %s | %.2f (%.2f–%.2f) | %s | %.2f (%.2f–%.2f) | %s |" %
                   (name, threads, n_train, fmt_range(d), fmt_range(t),
                    statistics.median(vs_torch), min(vs_torch), max(vs_torch), fmt_range(g),
-                   statistics.median(vs_floor), min(vs_floor), max(vs_floor)), flush=True)
+                   statistics.median(vs_floor), min(vs_floor), max(vs_floor), in_place),
+                  flush=True)
 
 
 def bench_eval(a, ev, work):
@@ -303,7 +343,7 @@ def main():
     dlx = os.path.abspath(a.dlx)
     work = tempfile.mkdtemp(prefix="dlx-bench-")
     try:
-        sgemm, ev = build_timers(work)
+        sgemm, shim, ev = build_timers(work)
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                     if l.startswith("model name")), platform.processor())
         core = subprocess.run(["/usr/bin/python3", "-c", "import ctypes;l=ctypes.CDLL("
@@ -316,7 +356,7 @@ def main():
                time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())) + os.getloadavg()))
         nets = [n for n in NETS if n[0] in a.nets.split(",")]
         if "train" not in skip:
-            bench_training(a, dlx, sgemm, work, nets)
+            bench_training(a, dlx, sgemm, shim, work, nets)
         if "eval" not in skip:
             bench_eval(a, ev, work)
         if "startup" not in skip:

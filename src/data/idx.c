@@ -371,6 +371,38 @@ static dlx_status check_labels(const dlx_split *s, int classes, const char *path
     return DLX_ERR_INPUT;
 }
 
+/* The bytes of a as floats 0..255, in a's own buffer grown to count + 1
+   floats: the pixels never exist twice, so loading needs the float32 array
+   and nothing beside it (realloc of a large block moves pages, not bytes).
+   Converted from the last byte down: float i fills bytes 4i..4i+3, all at or
+   after byte i, and every byte after i has been read by then. Blocks of 64
+   bytes are copied out first so the inner loop has no overlap and
+   vectorizes. Takes a's buffer (a->data is NULL afterwards); NULL when
+   memory runs out, and then the buffer is freed. */
+static float *widen_bytes_to_floats(idx_array *a)
+{
+    size_t n = a->count;
+    unsigned char *bytes = a->data;
+    a->data = NULL;
+    float *x = n + 1 <= SIZE_MAX / sizeof *x ? realloc(bytes, (n + 1) * sizeof *x) : NULL;
+    if (!x) {
+        free(bytes);
+        return NULL;
+    }
+    enum { BLOCK = 64 };
+    const unsigned char *b = (const unsigned char *)x;
+    for (size_t end = n; end > 0;) {
+        size_t start = end > BLOCK ? end - BLOCK : 0;
+        unsigned char block[BLOCK];
+        memcpy(block, b + start, end - start);
+        for (size_t j = 0; j < end - start; j++)
+            x[start + j] = (float)block[j];
+        end = start;
+    }
+    x[n] = 0.0f;
+    return x;
+}
+
 dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *labels_path,
                           int classes, dlx_diags *d)
 {
@@ -397,13 +429,11 @@ dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *lab
     if (st == DLX_OK) {
         int n = (int)images.dims[0];
         int dim = (int)(images.dims[1] * images.dims[2]);
-        st = split_alloc(s, n, dim, 0, images_path, d);
-        if (st == DLX_OK) {
-            for (size_t i = 0; i < images.count; i++)
-                s->x[i] = (float)images.data[i];
+        float *x = widen_bytes_to_floats(&images);
+        st = split_alloc_with_inputs(s, x, n, dim, 0, images_path, d);
+        if (st == DLX_OK)
             for (int i = 0; i < n; i++)
                 s->labels[i] = labels.data[i];
-        }
         if (st == DLX_OK && classes > 0 &&
             (st = check_labels(s, classes, labels_path, NULL, d)) != DLX_OK)
             split_free(s);

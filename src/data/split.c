@@ -24,24 +24,27 @@ dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *
     return DLX_OK;
 }
 
-dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *file,
-                       dlx_diags *d)
+dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
+                                   const char *file, dlx_diags *d)
 {
     *s = (dlx_split){0};
     if (n < 0 || dim < 0 || n_targets < 0) {
+        free(x);
         diags_add(d, file, 0, 0, "negative split size (%d examples, %d inputs)", n, dim);
         return DLX_ERR_INPUT;
     }
     dlx_status st = split_check_size((size_t)n, (size_t)dim, "examples", file, d);
     if (st == DLX_OK && n_targets > 0)
         st = split_check_size((size_t)n, (size_t)n_targets, "examples", file, d);
-    if (st != DLX_OK)
+    if (st != DLX_OK) {
+        free(x);
         return st;
+    }
     s->n = n;
     s->dim = dim;
     s->n_targets = n_targets;
+    s->x = x;
     /* calloc(0) may return NULL: ask for at least one element. */
-    s->x = calloc((size_t)n * (size_t)dim + 1, sizeof *s->x);
     if (n_targets > 0)
         s->targets = calloc((size_t)n * (size_t)n_targets + 1, sizeof *s->targets);
     else
@@ -52,6 +55,19 @@ dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *
         return DLX_ERR_RUNTIME;
     }
     return DLX_OK;
+}
+
+dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *file,
+                       dlx_diags *d)
+{
+    /* Sizes are checked before the inputs are allocated: a huge n·dim must end
+       in the size message, not in a failed calloc. */
+    *s = (dlx_split){0};
+    if (n >= 0 && dim >= 0 && split_check_size((size_t)n, (size_t)dim, "examples", file, d) !=
+                                  DLX_OK)
+        return DLX_ERR_INPUT;
+    float *x = n >= 0 && dim >= 0 ? calloc((size_t)n * (size_t)dim + 1, sizeof *x) : NULL;
+    return split_alloc_with_inputs(s, x, n, dim, n_targets, file, d);
 }
 
 void split_free(dlx_split *s)

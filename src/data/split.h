@@ -39,6 +39,13 @@ dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *
 dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *file,
                        dlx_diags *d);
 
+/* As split_alloc, but s->x is the caller's x, an array of at least n·dim + 1
+   floats from malloc that s now owns (freed here on any error). Lets a
+   loader build the inputs in place instead of copying them into a second
+   array. */
+dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
+                                   const char *file, dlx_diags *d);
+
 /* Free the arrays of s and zero it. */
 void split_free(dlx_split *s);
 

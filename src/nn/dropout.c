@@ -11,6 +11,9 @@
 #include "nn/dropout.h"
 
 #include <math.h>
+#include <string.h>
+
+#include "util/vector_clones.h"
 
 enum { LANE_BITS = 16, LANES_PER_DRAW = 64 / LANE_BITS };
 
@@ -24,18 +27,38 @@ float dropout_eval_scale(double rate, dlx_dropout_scaling scaling)
     return scaling == DROPOUT_TEST_TIME ? (float)(1.0 - rate) : 1.0f;
 }
 
+/* out = mask ⊙ in · scale, elementwise, for a mask of 0s and 1s. The select
+   is done on the bits: in[i] · scale ANDed with all ones (kept) or all zeros
+   (dropped), so the loop has no branch and vectorizes, and a dropped unit is
+   exactly +0 even where in[i] · scale is not finite. */
+VECTOR_CLONES static void apply_mask(float *out, const float *in, const uint8_t *mask, size_t n, float scale)
+{
+    for (size_t i = 0; i < n; i++) {
+        float kept = in[i] * scale;
+        uint32_t bits;
+        memcpy(&bits, &kept, sizeof bits);
+        bits &= 0u - (uint32_t)mask[i];
+        memcpy(&out[i], &bits, sizeof bits);
+    }
+}
+
 void dropout_draw_mask(uint8_t *mask, size_t n, double rate, dlx_rng *rng)
 {
     /* keep iff lane < threshold; threshold in [0, 2^16] */
     uint64_t threshold = (uint64_t)llround((1.0 - rate) * (double)(1u << LANE_BITS));
     const uint64_t lane_mask = (1u << LANE_BITS) - 1;
-    size_t i = 0;
-    while (i < n) {
+    /* Whole draws first (a fixed inner trip count), then the lanes of one
+       last draw for the tail: the same draws and lanes as unit by unit. */
+    size_t whole = n - n % LANES_PER_DRAW, i = 0;
+    for (; i < whole; i += LANES_PER_DRAW) {
         uint64_t bits = rng_u64(rng);
-        for (int lane = 0; lane < LANES_PER_DRAW && i < n; lane++, i++) {
-            mask[i] = (uint8_t)((bits & lane_mask) < threshold);
-            bits >>= LANE_BITS;
-        }
+        for (int lane = 0; lane < LANES_PER_DRAW; lane++)
+            mask[i + lane] = (uint8_t)((bits >> (lane * LANE_BITS) & lane_mask) < threshold);
+    }
+    if (i < n) {
+        uint64_t bits = rng_u64(rng);
+        for (int lane = 0; i < n; lane++, i++)
+            mask[i] = (uint8_t)((bits >> (lane * LANE_BITS) & lane_mask) < threshold);
     }
 }
 
@@ -43,14 +66,12 @@ void dropout_forward_train(float *out, uint8_t *mask, const float *in, size_t n,
                            float scale, dlx_rng *rng)
 {
     dropout_draw_mask(mask, n, rate, rng);
-    for (size_t i = 0; i < n; i++)
-        out[i] = mask[i] ? in[i] * scale : 0.0f;
+    apply_mask(out, in, mask, n, scale);
 }
 
 void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size_t n, float scale)
 {
-    for (size_t i = 0; i < n; i++)
-        d_in[i] = mask[i] ? d_out[i] * scale : 0.0f;
+    apply_mask(d_in, d_out, mask, n, scale);
 }
 
 void dropout_forward_eval(float *out, const float *in, size_t n, float scale)
@@ -79,12 +100,10 @@ void dropconnect_mask_weights(float *W_used, uint8_t *mask, const float *W, size
                               float scale, dlx_rng *rng)
 {
     dropout_draw_mask(mask, n, rate, rng);
-    for (size_t i = 0; i < n; i++)
-        W_used[i] = mask[i] ? W[i] * scale : 0.0f;
+    apply_mask(W_used, W, mask, n, scale);
 }
 
 void dropconnect_backward(float *dW, const uint8_t *mask, size_t n, float scale)
 {
-    for (size_t i = 0; i < n; i++)
-        dW[i] = mask[i] ? dW[i] * scale : 0.0f;
+    apply_mask(dW, dW, mask, n, scale);
 }

@@ -1,5 +1,6 @@
 /* Tests of dropout.c: the mask's lanes and keep rate, inverted scaling in
-   expectation, test-time scaling, and the backward pass with a fixed mask. */
+   expectation, test-time scaling, the backward pass with a fixed mask, and
+   dropped units exactly +0 whatever their input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,42 @@ static void test_backward_with_fixed_mask(void **state)
     assert_gradcheck_below(gradcheck(dropout_loss, &k, k.x, d_in, GN, 1e-2f, 1e-3), 1e-3, "dx");
 }
 
+/* The mask is applied by selecting bits: a dropped unit is +0 exactly, even
+   for an infinite or NaN input (no 0·inf = NaN, no −0), a kept one is
+   in · scale bit for bit; the same for the backward pass and for
+   DropConnect's in-place weight gradient. */
+static void test_dropped_units_are_plus_zero(void **state)
+{
+    (void)state;
+    enum { N = 37 }; /* more than one vector, and a tail */
+    float in[N], out[N], d_in[N], dW[N];
+    uint8_t mask[N];
+    for (int i = 0; i < N; i++) {
+        in[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? NAN : -1.5f * (float)i;
+        mask[i] = (uint8_t)(i % 2);
+    }
+    dropout_backward(out, in, mask, N, 2.0f);
+    memcpy(dW, in, sizeof dW);
+    dropconnect_backward(dW, mask, N, 2.0f);
+    for (int i = 0; i < N; i++) {
+        if (mask[i]) {
+            float expected = in[i] * 2.0f;
+            assert_memory_equal(&out[i], &expected, sizeof expected);
+        } else {
+            uint32_t bits;
+            memcpy(&bits, &out[i], sizeof bits);
+            assert_int_equal(bits, 0); /* +0.0f */
+        }
+    }
+    assert_memory_equal(dW, out, sizeof dW);
+    dlx_rng rng;
+    rng_seed(&rng, 46, 0);
+    dropout_forward_train(d_in, mask, in, N, 0.5, 2.0f, &rng);
+    for (int i = 0; i < N; i++)
+        if (!mask[i])
+            assert_true(d_in[i] == 0.0f && !signbit(d_in[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_inverted_scaling_keeps_expectation),
         cmocka_unit_test(test_test_time_scaling),
         cmocka_unit_test(test_backward_with_fixed_mask),
+        cmocka_unit_test(test_dropped_units_are_plus_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
