@@ -305,7 +305,7 @@ def bench_memory_scaling(a, dlx, work):
           (icpt, slope * 1e4, 1 - ss_res / ss_tot if ss_tot > 0 else 1.0))
 
 
-def bench_jobs(a, dlx, work):
+def bench_jobs(a, dlx, sgemm, work):
     """Wall of a sweep of 4 S-sized runs (S as in issue 6: all 60,000 training images, one
     epoch): --jobs 2 against --jobs 1, the latter both with the default threads (SPEC §1: all
     cores) and with --threads 1. Median of 3 alternated rounds."""
@@ -328,6 +328,32 @@ def bench_jobs(a, dlx, work):
     print("|---|---|---|")
     for label, w in walls.items():
         print("| `%s` | %.2f | %.2f× |" % (label, w, w / walls["--jobs 2"]), flush=True)
+    alone, pair = gemm_pair_throughput(sgemm, n_jobs)
+    print("\nThe peer: one epoch of S's products (`sgemm_timer`, 1 thread) alone, median %.3f s, and "
+          "two copies at once, median %.3f s for each: two cores of this machine give %.2f× the "
+          "GEMM throughput of one, the ceiling of any `--jobs 2` speed-up; `--jobs 2` reaches "
+          "%.0f %% of it." % (alone, pair, 2 * alone / pair,
+                             100 * walls["--jobs 1 --threads 1"] / walls["--jobs 2"] /
+                             (2 * alone / pair)), flush=True)
+
+
+def gemm_pair_throughput(sgemm, n, rounds=5):
+    """Medians of the seconds one epoch of S's sgemm calls takes alone and, for each copy, when
+    two copies run at once (1 BLAS thread each), alternated `rounds` times."""
+    _, hidden, _, _, _, batch, _, _, _, _ = NETS[0]
+    cmd = [sgemm, "1"] + epoch_shapes([784] + hidden + [10], batch, n)
+    alone, pair = [], []
+    for _ in range(rounds):
+        res = subprocess.run(cmd, env=env_for(1), check=True, capture_output=True, text=True)
+        alone.append(float(res.stdout.split()[0]))
+        procs = [subprocess.Popen(cmd, env=env_for(1), stdout=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        for p in procs:
+            out, _ = p.communicate()
+            if p.returncode != 0:
+                sys.exit("bench: sgemm_timer failed")
+            pair.append(float(out.split()[0]))
+    return statistics.median(alone), statistics.median(pair)
 
 
 def main():
@@ -364,7 +390,7 @@ def main():
         if "memory" not in skip:
             bench_memory_scaling(a, dlx, work)
         if "jobs" not in skip:
-            bench_jobs(a, dlx, work)
+            bench_jobs(a, dlx, sgemm, work)
         print("\nLoad average at the end: %.1f %.1f %.1f (1, 5, 15 min)" % os.getloadavg())
     finally:
         shutil.rmtree(work, ignore_errors=True)
