@@ -103,7 +103,8 @@ def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1, shim=No
     out = os.path.join(work, "out")
     env = env_for(threads)
     if shim:
-        env.update(LD_PRELOAD=shim, DLX_SHIM_ROWS=str(net[5]),
+        _, _, _, _, _, batch, _, _, _, _ = net
+        env.update(LD_PRELOAD=shim, DLX_SHIM_ROWS=str(batch),
                    DLX_SHIM_OUT=os.path.join(work, "shim.txt"))
     t0 = time.perf_counter()
     proc = subprocess.Popen([dlx, "run", cfg, "--out", out, "--force", "--quiet",

@@ -24,22 +24,25 @@ dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *
     return DLX_OK;
 }
 
-dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
-                                   const char *file, dlx_diags *d)
+/* Check a split's shape: no negative size, and n·dim (and n·n_targets) a
+   size dlx accepts. Messages on `file`. */
+static dlx_status check_shape(int n, int dim, int n_targets, const char *file, dlx_diags *d)
 {
-    *s = (dlx_split){0};
     if (n < 0 || dim < 0 || n_targets < 0) {
-        free(x);
         diags_add(d, file, 0, 0, "negative split size (%d examples, %d inputs)", n, dim);
         return DLX_ERR_INPUT;
     }
     dlx_status st = split_check_size((size_t)n, (size_t)dim, "examples", file, d);
     if (st == DLX_OK && n_targets > 0)
         st = split_check_size((size_t)n, (size_t)n_targets, "examples", file, d);
-    if (st != DLX_OK) {
-        free(x);
-        return st;
-    }
+    return st;
+}
+
+/* Fill s, of a checked shape, around the inputs x (owned from now on; NULL
+   when their allocation failed) and allocate its labels or targets. */
+static dlx_status fill_split(dlx_split *s, float *x, int n, int dim, int n_targets,
+                             const char *file, dlx_diags *d)
+{
     s->n = n;
     s->dim = dim;
     s->n_targets = n_targets;
@@ -57,17 +60,29 @@ dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n
     return DLX_OK;
 }
 
+dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
+                                   const char *file, dlx_diags *d)
+{
+    *s = (dlx_split){0};
+    dlx_status st = check_shape(n, dim, n_targets, file, d);
+    if (st != DLX_OK) {
+        free(x);
+        return st;
+    }
+    return fill_split(s, x, n, dim, n_targets, file, d);
+}
+
 dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *file,
                        dlx_diags *d)
 {
-    /* Sizes are checked before the inputs are allocated: a huge n·dim must end
-       in the size message, not in a failed calloc. */
     *s = (dlx_split){0};
-    if (n >= 0 && dim >= 0 && split_check_size((size_t)n, (size_t)dim, "examples", file, d) !=
-                                  DLX_OK)
-        return DLX_ERR_INPUT;
-    float *x = n >= 0 && dim >= 0 ? calloc((size_t)n * (size_t)dim + 1, sizeof *x) : NULL;
-    return split_alloc_with_inputs(s, x, n, dim, n_targets, file, d);
+    /* The shape is checked before the inputs are allocated: a huge n·dim
+       ends in the size message, not in a failed calloc. */
+    dlx_status st = check_shape(n, dim, n_targets, file, d);
+    if (st != DLX_OK)
+        return st;
+    float *x = calloc((size_t)n * (size_t)dim + 1, sizeof *x);
+    return fill_split(s, x, n, dim, n_targets, file, d);
 }
 
 void split_free(dlx_split *s)

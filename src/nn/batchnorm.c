@@ -43,9 +43,9 @@ enum { COLUMN_BLOCK = 64 };
 /* Width of the block of columns that starts at j0. */
 static int block_width(int j0, int n) { return n - j0 < COLUMN_BLOCK ? n - j0 : COLUMN_BLOCK; }
 
-VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean, float *var, float *rstd,
-                             const float *in, const float *gamma, const float *beta, int B, int n,
-                             double eps)
+VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean, float *var,
+                                           float *rstd, const float *in, const float *gamma,
+                                           const float *beta, int B, int n, double eps)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = block_width(j0, n);
@@ -83,8 +83,9 @@ VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean
     }
 }
 
-VECTOR_CLONES void batchnorm_backward(float *d_in, float *d_gamma, float *d_beta, const float *d_out,
-                        const float *x_hat, const float *gamma, const float *rstd, int B, int n)
+VECTOR_CLONES void batchnorm_backward(float *d_in, float *d_gamma, float *d_beta,
+                                      const float *d_out, const float *x_hat, const float *gamma,
+                                      const float *rstd, int B, int n)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = block_width(j0, n);

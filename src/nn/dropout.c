@@ -31,7 +31,8 @@ float dropout_eval_scale(double rate, dlx_dropout_scaling scaling)
    is done on the bits: in[i] · scale ANDed with all ones (kept) or all zeros
    (dropped), so the loop has no branch and vectorizes, and a dropped unit is
    exactly +0 even where in[i] · scale is not finite. */
-VECTOR_CLONES static void apply_mask(float *out, const float *in, const uint8_t *mask, size_t n, float scale)
+VECTOR_CLONES static void apply_mask(float *out, const float *in, const uint8_t *mask, size_t n,
+                                     float scale)
 {
     for (size_t i = 0; i < n; i++) {
         float kept = in[i] * scale;
@@ -47,18 +48,11 @@ void dropout_draw_mask(uint8_t *mask, size_t n, double rate, dlx_rng *rng)
     /* keep iff lane < threshold; threshold in [0, 2^16] */
     uint64_t threshold = (uint64_t)llround((1.0 - rate) * (double)(1u << LANE_BITS));
     const uint64_t lane_mask = (1u << LANE_BITS) - 1;
-    /* Whole draws first (a fixed inner trip count), then the lanes of one
-       last draw for the tail: the same draws and lanes as unit by unit. */
-    size_t whole = n - n % LANES_PER_DRAW, i = 0;
-    for (; i < whole; i += LANES_PER_DRAW) {
+    for (size_t i = 0; i < n; i += LANES_PER_DRAW) {
         uint64_t bits = rng_u64(rng);
-        for (int lane = 0; lane < LANES_PER_DRAW; lane++)
+        size_t lanes = n - i < LANES_PER_DRAW ? n - i : LANES_PER_DRAW;
+        for (size_t lane = 0; lane < lanes; lane++)
             mask[i + lane] = (uint8_t)((bits >> (lane * LANE_BITS) & lane_mask) < threshold);
-    }
-    if (i < n) {
-        uint64_t bits = rng_u64(rng);
-        for (int lane = 0; i < n; lane++, i++)
-            mask[i] = (uint8_t)((bits >> (lane * LANE_BITS) & lane_mask) < threshold);
     }
 }
 
