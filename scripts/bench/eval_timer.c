@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "nn/network.h"
+#include "models/mlp.h"
 #include "util/rng.h"
 
 enum { N_INPUTS = 784, N_CLASSES = 10, EVAL_BATCH = 1024 };

@@ -9,8 +9,8 @@
 
 #include "cli/commands.h"
 #include "io/atomic_file.h"
-#include "train/collect.h"
-#include "train/seed_summary.h"
+#include "results/collect.h"
+#include "results/seed_summary.h"
 
 typedef struct {
     char **dirs;

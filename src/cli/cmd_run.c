@@ -9,7 +9,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "train/runner.h"
+#include "experiment/runner.h"
 
 static void on_stop_signal(int sig) { runner_note_signal(sig); }
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/linalg.h"
+#include "util/linalg.h"
 #include "data/split.h"
 
 enum { WHITEN_BLOCK_ROWS = 256 };

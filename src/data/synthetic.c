@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "data/linalg.h"
+#include "util/linalg.h"
 #include "data/split.h"
 #include "util/rng.h"
 

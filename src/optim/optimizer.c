@@ -70,7 +70,7 @@ static dlx_status check_config(const dlx_optimizer_config *cfg, dlx_diags *diags
     dlx_status st = DLX_OK;
     if ((cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) && cfg->momentum_rule == MOMENTUM_THEORY) {
         diags_add(diags, NULL, 0, 0, "optimizer.momentum: theory has not been resolved from the objective's "
-                  "curvature (src/train/step_theory.c)");
+                  "curvature (src/solvers/step_theory.c)");
         st = DLX_ERR_INPUT;
     } else if (cfg->type == OPT_MOMENTUM || cfg->type == OPT_NESTEROV) {
         bool nesterov = cfg->type == OPT_NESTEROV && cfg->momentum_rule == MOMENTUM_CONSTANT;

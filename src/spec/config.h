@@ -104,7 +104,7 @@ typedef struct {
 
 /* optimizer.momentum: a number (PyTorch's constant μ), `theory` (the
    strongly convex optimum from L and μ of the objective, resolved at run
-   start by src/train/step_theory.c), or `accelerated` (nesterov only:
+   start by src/solvers/step_theory.c), or `accelerated` (nesterov only:
    β_t = (t−1)/(t+2), Nesterov 1983, Beck & Teboulle 2009). */
 typedef enum { MOMENTUM_CONSTANT, MOMENTUM_THEORY, MOMENTUM_ACCELERATED } dlx_momentum_rule;
 
@@ -134,13 +134,13 @@ typedef struct {
 } dlx_training_config;
 
 /* The exact optimum a linear or logistic model is compared with
-   (src/train/reference.c); `auto` is resolved by the spec layer. */
+   (src/solvers/reference.c); `auto` is resolved by the spec layer. */
 typedef enum {
     REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC
 } dlx_reference_type;
 
 /* uncertainty: how the runner measures predictive uncertainty after the
-   runs (src/train/uncertainty_eval.c): none, the average of groups of
+   runs (src/experiment/uncertainty_pass.c): none, the average of groups of
    `size` seeds' final models, or `size` MC-dropout passes of each model. */
 typedef enum { UNCERTAINTY_NONE, UNCERTAINTY_ENSEMBLE, UNCERTAINTY_MC_DROPOUT } dlx_uncertainty_method;
 

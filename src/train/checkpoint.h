@@ -13,7 +13,7 @@
 #ifndef DLX_TRAIN_CHECKPOINT_H
 #define DLX_TRAIN_CHECKPOINT_H
 
-#include "nn/network.h"
+#include "models/mlp.h"
 #include "optim/optimizer.h"
 #include "train/run.h"
 #include "util/diag.h"

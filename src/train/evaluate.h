@@ -6,7 +6,7 @@
 #define DLX_TRAIN_EVALUATE_H
 
 #include "data/dataset.h"
-#include "nn/network.h"
+#include "models/mlp.h"
 
 typedef struct {
     double loss;      /* mean over examples of the per-example loss */

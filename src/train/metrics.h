@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "train/diagnostics.h"
+#include "diagnostics/diagnostic.h"
 #include "train/run.h"
 #include "util/diag.h"
 

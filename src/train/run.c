@@ -17,7 +17,7 @@
 #include "data/bootstrap.h"
 #include "data/noise_copies.h"
 #include "data/split.h"
-#include "nn/network.h"
+#include "models/mlp.h"
 #include "optim/optimizer.h"
 #include "optim/prox_l1.h"
 #include "optim/regularizer.h"
@@ -27,7 +27,7 @@
 #include "train/checkpoint.h"
 #include "train/evaluate.h"
 #include "train/metrics.h"
-#include "train/step_theory.h"
+#include "solvers/step_theory.h"
 
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4, STREAM_BOOTSTRAP = 5,
        STREAM_NOISE_COPIES = 6 };

@@ -19,7 +19,7 @@
 
 #include "data/dataset.h"
 #include "spec/config.h"
-#include "train/diagnostics.h"
+#include "diagnostics/diagnostic.h"
 #include "util/diag.h"
 
 typedef enum { RUN_OK, RUN_DIVERGED, RUN_INTERRUPTED } dlx_run_status;

@@ -12,9 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "nn/network.h"
-#include "train/diag_act_quantiles.h"
-#include "train/diagnostics.h"
+#include "models/mlp.h"
+#include "diagnostics/act_quantiles.h"
+#include "diagnostics/diagnostic.h"
 
 /* numpy.percentile([1, 2, 3, 4, 5], [15, 50, 85]) = [1.6, 3.0, 4.4]. */
 static void test_quantile_type7(void **state)

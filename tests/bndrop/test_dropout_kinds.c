@@ -17,7 +17,7 @@
 
 #include "../support/harness.h"
 #include "nn/dropout.h"
-#include "nn/network.h"
+#include "models/mlp.h"
 
 /* Sample mean and variance of 200000 noise values against the Bernoulli
    mask's: inverted (scale 1/p): mean 1, variance r/(1 − r); test_time

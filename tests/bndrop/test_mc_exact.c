@@ -30,8 +30,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "nn/network.h"
-#include "train/mc_predict.h"
+#include "models/mlp.h"
+#include "uncertainty/mc_predict.h"
 
 enum { N_IN = 5, N_OUT = 3, N_EX = 4, MAX_UNITS = 12 };
 

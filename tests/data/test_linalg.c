@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "data/linalg.h"
+#include "util/linalg.h"
 #include "data_test_util.h"
 
 static void test_mean_covariance(void **state)

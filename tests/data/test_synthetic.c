@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "data/linalg.h"
+#include "util/linalg.h"
 #include "data/synthetic.h"
 #include "data_test_util.h"
 

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "nn/init.h"
-#include "nn/network.h"
+#include "models/mlp.h"
 #include "nn_testing.h"
 
 enum { FAN_IN = 300, FAN_OUT = 200, NW = FAN_IN * FAN_OUT };

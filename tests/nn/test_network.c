@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "nn/network.h"
+#include "models/mlp.h"
 #include "nn_testing.h"
 
 /* An mlp config with the given hidden widths (0-terminated) and defaults. */

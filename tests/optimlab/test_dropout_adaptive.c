@@ -24,7 +24,7 @@
 #include "data/dataset.h"
 #include "io/safetensors.h"
 #include "spec/experiment.h"
-#include "train/reference.h"
+#include "solvers/reference.h"
 
 #define DIM 20
 

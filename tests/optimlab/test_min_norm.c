@@ -9,7 +9,7 @@
  *     another interpolant (training loss ~ 0, dist_to_ref > 0.1), and the
  *     difference is exactly the start's null-space component:
  *     θ_∞ = θ* + (I − P)θ₀, P = A⁺A the projection on the row space of A = [X 1].
- *     Pθ₀ is computed as the min-norm solution for targets Aθ₀ (train/reference.c).
+ *     Pθ₀ is computed as the min-norm solution for targets Aθ₀ (solvers/reference.c).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,7 +25,7 @@
 #include "data/dataset.h"
 #include "io/safetensors.h"
 #include "spec/experiment.h"
-#include "train/reference.h"
+#include "solvers/reference.h"
 
 #define DIM 60
 

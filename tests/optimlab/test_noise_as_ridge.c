@@ -32,7 +32,7 @@
 #include <cmocka.h>
 
 #include "optimlab_util.h"
-#include "train/step_theory.h"
+#include "solvers/step_theory.h"
 
 #define N_SEEDS 8
 

@@ -1,6 +1,6 @@
 /*
  * Reference solutions against dlx's own optimizers: full-batch training of a
- * convex model must converge to the exact optimum that train/reference.c
+ * convex model must converge to the exact optimum that solvers/reference.c
  * computes by another route (coordinate descent for lasso, QR for ridge,
  * Newton for logistic), for data seeds 1..4:
  *   - lasso (proximal SGD): dist_to_ref < 1e-5, f − f* < 1e-10, f − f* never

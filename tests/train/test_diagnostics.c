@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "spec/schema.h"
-#include "train/diagnostics.h"
+#include "diagnostics/diagnostic.h"
 
 /* The names the experiment file accepts are exactly the implemented ones. */
 static void test_spec_names_match_table(void **state)

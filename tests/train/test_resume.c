@@ -1,4 +1,4 @@
-/* Tests of the --resume helpers of src/train/resume.c: cutting metrics.csv
+/* Tests of the --resume helpers of src/experiment/resume.c: cutting metrics.csv
    back to the rows a checkpoint counted, naming the key of a changed line of
    resolved.yaml, and deleting the temporary files a killed dlx left behind
    (only those whose process is gone or a zombie). */
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "../support/harness.h"
-#include "train/resume.h"
+#include "experiment/resume.h"
 
 static bool exists(const char *dir, const char *name)
 {

@@ -8,7 +8,7 @@
 #include <math.h>
 #include <cmocka.h>
 
-#include "train/uncertainty.h"
+#include "uncertainty/scores.h"
 
 /* μ = 0, v = 0, σ² = 1: residuals 1, −1, 3, 0. |r| ≤ 0.674 for one of four,
    |r| ≤ 1.645 for three; nll = ½·log 2π + (1 + 1 + 9 + 0)/(2·4). */

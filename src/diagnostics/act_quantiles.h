@@ -1,0 +1,20 @@
+/*
+ * act_quantiles.h — per-layer distribution of the inputs to the
+ * nonlinearities over a fixed probe batch (diagnostic `act_quantiles`).
+ */
+#ifndef DLX_DIAGNOSTICS_ACT_QUANTILES_H
+#define DLX_DIAGNOSTICS_ACT_QUANTILES_H
+
+#include <stddef.h>
+
+#include "diagnostics/diagnostic.h"
+
+extern const dlx_diagnostic DIAG_ACT_QUANTILES;
+
+/* The q-quantile (q in [0,1]) of n >= 1 sorted values, by linear
+   interpolation between order statistics: h = (n−1)·q,
+   Q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (Hyndman & Fan 1996, type 7,
+   NumPy's default). */
+double act_quantile_sorted(const float *sorted, size_t n, double q);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * dropout_penalty.c — Wager, Wang & Liang's (2013) quadratic
+ * approximation of the regularizer that feature noising adds to a logistic
+ * model, at the current β (out.weight) and b (out.bias):
+ *
+ *   dropout_penalty = δ/(2(1−δ)) · (1/n) Σ_i Σ_j p_i(1−p_i) x_ij² β_j²
+ *   noise_penalty   = (σ²/2) · ||β||² · (1/n) Σ_i p_i(1−p_i)
+ *
+ * p_i = σ(x_i·β + b) the model's probability on training example i (after
+ * preprocessing), δ = model.dropout.input, σ = regularizer.input_noise.
+ * Wager et al. (arXiv:1307.1493, §2) write the loss as a sum over examples
+ * and R^q(β) = ½Σ_i A''(x_i·β)·Var_ξ[x̃_i·β] with A''(z) = p(1 − p) for
+ * the logistic log-partition A; for inverted dropout Var[x̃_ij] =
+ * δ/(1−δ)·x_ij² (the dropout case), for additive N(0, σ²) noise Var[x̃_i·β]
+ * = σ²||β||² (the Gaussian case). dlx's logistic loss is the mean over
+ * examples (SPEC §2), so both are divided by n: each column is the amount the
+ * noise adds, to second order, to the objective column of metrics.csv.
+ * A column is 0 when its rate is 0. Only logistic models have these columns.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include <cblas.h>
+
+#include "diagnostics/convex.h"
+#include "spec/experiment.h"
+
+typedef struct {
+    float *z;   /* [n] the training logits x_i·β */
+} penalty_state;
+
+static void penalty_columns(const dlx_config *cfg, dlx_columns *out)
+{
+    (void)cfg;
+    columns_add(out, "dropout_penalty");
+    columns_add(out, "noise_penalty");
+}
+
+static dlx_status penalty_create(dlx_diag_context *ctx, dlx_diags *diags)
+{
+    if (ctx->config->model.type != MODEL_LOGISTIC) {
+        diags_add(diags, NULL, 0, 0, "diagnostic dropout_penalty needs model.type logistic, here %s",
+                  model_type_name(ctx->config->model.type));
+        return DLX_ERR_INPUT;
+    }
+    penalty_state *s = calloc(1, sizeof *s);
+    int n = ctx->data->train.n;
+    if (s)
+        s->z = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+    if (!s || !s->z) {
+        free(s);
+        diags_add(diags, NULL, 0, 0, "out of memory for diagnostic dropout_penalty");
+        return DLX_ERR_RUNTIME;
+    }
+    ctx->state = s;
+    return DLX_OK;
+}
+
+static void penalty_destroy(void *state)
+{
+    penalty_state *s = state;
+    if (s)
+        free(s->z);
+    free(s);
+}
+
+static void measure_penalty(dlx_diag_context *ctx, double *values)
+{
+    penalty_state *s = ctx->state;
+    const dlx_split *train = &ctx->data->train;
+    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
+    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    int n = train->n, d = train->dim;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, 1, d, 1.0f, train->x, d, w->data, d, 0.0f, s->z, 1);
+    double dropout_sum = 0.0, variance_sum = 0.0, norm2 = 0.0;
+    for (int i = 0; i < n; i++) {
+        double p = 1.0 / (1.0 + exp(-((double)s->z[i] + b->data[0]))), v = p * (1.0 - p);
+        const float *x = train->x + (size_t)i * d;
+        double row = 0.0;
+        for (int j = 0; j < d; j++)
+            row += (double)x[j] * x[j] * w->data[j] * w->data[j];
+        dropout_sum += v * row;
+        variance_sum += v;
+    }
+    for (int j = 0; j < d; j++)
+        norm2 += (double)w->data[j] * w->data[j];
+    double delta = ctx->config->model.dropout_input, sigma = ctx->config->regularizer.input_noise;
+    values[0] = delta / (2.0 * (1.0 - delta)) * dropout_sum / n;
+    values[1] = 0.5 * sigma * sigma * norm2 * variance_sum / n;
+}
+
+const dlx_diagnostic DIAG_DROPOUT_PENALTY = {"dropout_penalty", penalty_columns, penalty_create, penalty_destroy,
+                                             measure_penalty};

@@ -1,0 +1,89 @@
+/*
+ * reference_distance.c — distance of a linear or logistic model from the exact
+ * optimum θ* of its training objective f (solvers/reference.c):
+ *
+ *   suboptimality = f(θ_t) − f*, f the full-batch training objective in
+ *                   double (data loss + penalties; input noise as its ridge
+ *                   equivalent), f* = f(θ*)
+ *   dist_to_ref   = ||θ_t − θ*||₂ / ||θ*||₂ over all parameters (W and b)
+ *
+ * These are the quantities of the convergence theorems for gradient methods
+ * (Nesterov 2004, "Introductory Lectures on Convex Optimization", Thm 2.1.14
+ * and 2.1.15; Bottou, Curtis & Nocedal 2018, §4). θ* is computed once per
+ * run, at setup, from the run's training split.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "diagnostics/convex.h"
+#include "solvers/reference.h"
+
+typedef struct {
+    dlx_reference ref;
+} reference_state;
+
+static dlx_status reference_create(dlx_diag_context *ctx, dlx_diags *diags)
+{
+    reference_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        diags_add(diags, NULL, 0, 0, "out of memory for the reference solution");
+        return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = reference_compute(&s->ref, ctx->config, ctx->data, diags);
+    if (st != DLX_OK) {
+        free(s);
+        return st;
+    }
+    ctx->state = s;
+    return DLX_OK;
+}
+
+static void reference_destroy(void *state)
+{
+    reference_state *s = state;
+    if (!s)
+        return;
+    reference_free(&s->ref);
+    free(s);
+}
+
+static void suboptimality_columns(const dlx_config *cfg, dlx_columns *out)
+{
+    (void)cfg;
+    columns_add(out, "suboptimality");
+}
+
+static void dist_columns(const dlx_config *cfg, dlx_columns *out)
+{
+    (void)cfg;
+    columns_add(out, "dist_to_ref");
+}
+
+static void measure_suboptimality(dlx_diag_context *ctx, double *values)
+{
+    reference_state *s = ctx->state;
+    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
+    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    values[0] = reference_objective(&s->ref, &ctx->data->train, w->data, b->data) - s->ref.f_star;
+}
+
+static void measure_dist(dlx_diag_context *ctx, double *values)
+{
+    reference_state *s = ctx->state;
+    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
+    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    size_t kd = tensor_numel(w), k = tensor_numel(b);
+    double diff = 0.0, norm = 0.0;
+    for (size_t i = 0; i < kd + k; i++) {
+        double t = i < kd ? (double)w->data[i] : (double)b->data[i - kd];
+        double r = s->ref.theta[i];
+        diff += (t - r) * (t - r);
+        norm += r * r;
+    }
+    values[0] = norm > 0 ? sqrt(diff / norm) : sqrt(diff);
+}
+
+const dlx_diagnostic DIAG_SUBOPTIMALITY = {"suboptimality", suboptimality_columns, reference_create,
+                                           reference_destroy, measure_suboptimality};
+const dlx_diagnostic DIAG_DIST_TO_REF = {"dist_to_ref", dist_columns, reference_create, reference_destroy,
+                                         measure_dist};

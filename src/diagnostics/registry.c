@@ -1,0 +1,77 @@
+/*
+ * registry.c — the table of diagnostics and column bookkeeping.
+ */
+#include "diagnostics/diagnostic.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "diagnostics/convex.h"
+#include "diagnostics/norms.h"
+#include "diagnostics/act_quantiles.h"
+#include "diagnostics/predictive.h"
+
+static const dlx_diagnostic *const TABLE[] = {
+    &DIAG_WEIGHT_NORM,
+    &DIAG_GRAD_NORM,
+    &DIAG_SUBOPTIMALITY,
+    &DIAG_DIST_TO_REF,
+    &DIAG_CONDITION_NUMBER,
+    &DIAG_SPARSITY,
+    &DIAG_DROPOUT_PENALTY,
+    &DIAG_ACT_QUANTILES,
+    &DIAG_MC_DROPOUT,
+    &DIAG_CALIBRATION,
+};
+#define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
+
+int diagnostic_count(void) { return N_DIAGNOSTICS; }
+
+const dlx_diagnostic *diagnostic_at(int i) { return i >= 0 && i < N_DIAGNOSTICS ? TABLE[i] : NULL; }
+
+const dlx_diagnostic *diagnostic_find(const char *name)
+{
+    for (int i = 0; i < N_DIAGNOSTICS; i++)
+        if (!strcmp(TABLE[i]->name, name))
+            return TABLE[i];
+    return NULL;
+}
+
+int columns_find(const dlx_columns *cols, const char *name)
+{
+    for (int i = 0; i < cols->count; i++)
+        if (!strcmp(cols->names[i], name))
+            return i;
+    return -1;
+}
+
+int columns_add(dlx_columns *cols, const char *name)
+{
+    int i = columns_find(cols, name);
+    if (i >= 0)
+        return i;
+    if (cols->count >= DLX_MAX_DIAG_COLUMNS)
+        return -1;
+    snprintf(cols->names[cols->count], DLX_COLUMN_MAX, "%s", name);
+    return cols->count++;
+}
+
+void diagnostics_columns(const dlx_config *cfg, dlx_columns *out)
+{
+    for (int i = 0; i < cfg->n_diagnostics; i++) {
+        const dlx_diagnostic *d = diagnostic_find(cfg->diagnostics[i]);
+        if (d)
+            d->columns(cfg, out);
+    }
+}
+
+int diagnostics_layer_names(const dlx_config *cfg, char (*names)[16], int max)
+{
+    int n = 0;
+    int hidden = cfg->model.type == MODEL_MLP ? cfg->model.n_hidden : 0;
+    for (int l = 0; l < hidden && n < max; l++)
+        snprintf(names[n++], 16, "fc%d", l + 1);
+    if (n < max)
+        snprintf(names[n++], 16, "out");
+    return n;
+}

@@ -1,0 +1,248 @@
+/*
+ * resume.c — checking and preparing an output folder for --resume (see
+ * resume.h).
+ */
+#define _XOPEN_SOURCE 700 /* getline, nftw */
+#include "experiment/resume.h"
+#include "experiment/solution_record.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ftw.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* Start of the line after the one starting at p (or end). */
+static size_t next_line(const char *text, size_t len, size_t p)
+{
+    while (p < len && text[p] != '\n')
+        p++;
+    return p < len ? p + 1 : len;
+}
+
+/* Indentation of the content of the line at p: spaces, plus 2 for a
+   "- " list marker (the item's keys are indented that far). */
+static int content_indent(const char *text, size_t len, size_t p, bool *item)
+{
+    int n = 0;
+    while (p + (size_t)n < len && text[p + n] == ' ')
+        n++;
+    *item = p + (size_t)n + 1 < len && text[p + n] == '-' && text[p + n + 1] == ' ';
+    return *item ? n + 2 : n;
+}
+
+/* The key of the line at p ("lr" of "  lr: 0.5"; the name of "- name: x"). */
+static void line_key(const char *text, size_t len, size_t p, char *buf, size_t n)
+{
+    bool item;
+    size_t s = p + (size_t)content_indent(text, len, p, &item);
+    size_t e = s;
+    while (e < len && text[e] != ':' && text[e] != '\n')
+        e++;
+    if (item && e - s == 4 && strncmp(text + s, "name", 4) == 0 && e < len && text[e] == ':') {
+        s = e + 1;
+        while (s < len && text[s] == ' ')
+            s++;
+        e = s;
+        while (e < len && text[e] != '\n')
+            e++;
+    }
+    snprintf(buf, n, "%.*s", (int)(e - s), text + s);
+}
+
+void resume_key_path(const char *text, size_t len, size_t line_start, char *buf, size_t n)
+{
+    bool item;
+    int indent = content_indent(text, len, line_start, &item);
+    char segments[16][128];
+    int depth = 0;
+    line_key(text, len, line_start, segments[depth++], sizeof segments[0]);
+    /* Walk back: an earlier key indented less encloses the line; so does an
+       earlier list item whose marker is indented less (named by its name). */
+    int want = item ? indent - 2 : indent;
+    size_t starts[4096];
+    int n_starts = 0;
+    for (size_t p = 0; p < line_start && n_starts < 4096; p = next_line(text, len, p))
+        starts[n_starts++] = p;
+    for (int i = n_starts - 1; i >= 0 && want > 0 && depth < 16; i--) {
+        int ind = content_indent(text, len, starts[i], &item);
+        int marker = item ? ind - 2 : ind;
+        if ((item && ind <= want && marker < want) || (!item && ind < want)) {
+            line_key(text, len, starts[i], segments[depth++], sizeof segments[0]);
+            want = marker;
+        }
+    }
+    buf[0] = '\0';
+    for (int i = depth - 1; i >= 0; i--) {
+        strncat(buf, segments[i], n - strlen(buf) - 1);
+        if (i > 0)
+            strncat(buf, ".", n - strlen(buf) - 1);
+    }
+}
+
+/* The line at p without its newline, trimmed, into buf. */
+static void line_text(const char *text, size_t len, size_t p, char *buf, size_t n)
+{
+    while (p < len && text[p] == ' ')
+        p++;
+    size_t e = p;
+    while (e < len && text[e] != '\n')
+        e++;
+    snprintf(buf, n, "%.*s", (int)(e - p), text + p);
+}
+
+dlx_status resume_check_resolved(const char *resolved_path, const char *expected, size_t len,
+                                 dlx_diags *diags)
+{
+    FILE *fp = fopen(resolved_path, "rb");
+    if (!fp) {
+        diags_add(diags, resolved_path, 0, 0, "cannot resume: cannot read: %s", strerror(errno));
+        return DLX_ERR_INPUT;
+    }
+    char *old = NULL;
+    size_t old_len = 0, cap = 0;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+        if (old_len + got + 1 > cap) {
+            cap = 2 * (old_len + got + 1);
+            char *bigger = realloc(old, cap);
+            if (!bigger) {
+                free(old);
+                fclose(fp);
+                diags_add(diags, resolved_path, 0, 0, "out of memory");
+                return DLX_ERR_RUNTIME;
+            }
+            old = bigger;
+        }
+        memcpy(old + old_len, chunk, got);
+        old_len += got;
+    }
+    fclose(fp);
+    /* The solutions section after the marker holds computed numbers, not
+       the experiment: it is rewritten, not compared (solution_record.h). */
+    if (old)
+        old[old_len] = '\0';
+    const char *marker = old ? strstr(old, "\n" SOLUTION_RECORD_MARKER "\n") : NULL;
+    if (marker)
+        old_len = (size_t)(marker - old) + 1;
+    if (old_len == len && (len == 0 || memcmp(old, expected, len) == 0)) {
+        free(old);
+        return DLX_OK;
+    }
+    /* The first line that differs. */
+    size_t a = 0, b = 0;
+    int line = 1;
+    while (a < old_len && b < len) {
+        size_t na = next_line(old, old_len, a), nb = next_line(expected, len, b);
+        if (na - a != nb - b || memcmp(old + a, expected + b, na - a) != 0)
+            break;
+        a = na, b = nb, line++;
+    }
+    char key[512], was[256], now[256];
+    const char *text = b < len ? expected : old;
+    size_t at = b < len ? b : a;
+    resume_key_path(text, b < len ? len : old_len, at, key, sizeof key);
+    if (a < old_len)
+        line_text(old, old_len, a, was, sizeof was);
+    else
+        snprintf(was, sizeof was, "(absent)");
+    if (b < len)
+        line_text(expected, len, b, now, sizeof now);
+    else
+        snprintf(now, sizeof now, "(absent)");
+    diags_add(diags, resolved_path, line, 1,
+              "cannot resume: the experiment changed since this folder was started: '%s' was "
+              "'%s', now '%s' (rerun with the same file and --set, or use --force or another "
+              "--out to start over)",
+              key, was, now);
+    free(old);
+    return DLX_ERR_INPUT;
+}
+
+dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        diags_add(diags, path, 0, 0, "cannot resume: cannot read: %s", strerror(errno));
+        return DLX_ERR_INPUT;
+    }
+    long lines = 0, want = rows + 1; /* the header */
+    off_t keep = 0;
+    int c;
+    while (lines < want && (c = fgetc(fp)) != EOF) {
+        keep++;
+        if (c == '\n')
+            lines++;
+    }
+    fclose(fp);
+    if (lines < want) {
+        diags_add(diags, path, 0, 0,
+                  "cannot resume: the file holds %ld whole rows but the checkpoint needs %ld", 
+                  lines > 0 ? lines - 1 : 0, rows);
+        return DLX_ERR_INPUT;
+    }
+    if (truncate(path, keep) != 0) {
+        diags_add(diags, path, 0, 0, "cannot truncate: %s", strerror(errno));
+        return DLX_ERR_RUNTIME;
+    }
+    return DLX_OK;
+}
+
+/* Counts deletions for nftw's callback, which has no user pointer. */
+static int stale_removed;
+
+/* The PID of a NAME.tmp.PID file name, or -1 when the name is not one. */
+static long temporary_pid(const char *name)
+{
+    const char *dot = strstr(name, ".tmp.");
+    while (dot) {
+        const char *digits = dot + 5;
+        char *end = NULL;
+        errno = 0;
+        long pid = strtol(digits, &end, 10);
+        if (end != digits && *end == '\0' && errno == 0 && pid > 0)
+            return pid;
+        dot = strstr(dot + 1, ".tmp.");
+    }
+    return -1;
+}
+
+/* True while process pid exists and has not exited: a zombie (state Z in
+   Linux's /proc/PID/stat, e.g. a killed worker that its new parent has not
+   reaped yet) writes nothing any more. */
+static bool process_running(long pid)
+{
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+        return false;
+    char path[64], stat_line[256];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return true; /* no /proc: trust kill() */
+    size_t n = fread(stat_line, 1, sizeof stat_line - 1, fp);
+    fclose(fp);
+    stat_line[n] = '\0';
+    const char *paren = strrchr(stat_line, ')'); /* "PID (COMM) STATE ..." */
+    return !(paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X'));
+}
+
+static int remove_if_stale(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    long pid = flag == FTW_F ? temporary_pid(path + ftw->base) : -1;
+    if (pid > 0 && !process_running(pid) && unlink(path) == 0)
+        stale_removed++;
+    return 0;
+}
+
+int resume_remove_stale_temporaries(const char *out)
+{
+    stale_removed = 0;
+    nftw(out, remove_if_stale, 16, FTW_PHYS);
+    return stale_removed;
+}

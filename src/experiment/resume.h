@@ -1,0 +1,41 @@
+/*
+ * resume.h — what `dlx run --resume` needs besides the checkpoints: the
+ * check that the experiment is the one that was started, and the cutting of
+ * a run's metrics.csv back to the rows its checkpoint knows about.
+ *
+ * The resolved experiment (resolved.yaml: every default, override, --arms
+ * and --seeds applied) is the identity of an output folder: --resume
+ * compares it line by line with the one it would write, and refuses with the
+ * first key that differs. Comparing the text itself is a stronger check than
+ * a hash of it and can say what changed.
+ */
+#ifndef DLX_EXPERIMENT_RESUME_H
+#define DLX_EXPERIMENT_RESUME_H
+
+#include <stddef.h>
+
+#include "util/diag.h"
+
+/* DLX_OK when the file at resolved_path holds exactly `expected`
+   (`len` bytes); otherwise DLX_ERR_INPUT with a message naming the first key
+   whose line differs, its old and new text. */
+dlx_status resume_check_resolved(const char *resolved_path, const char *expected, size_t len,
+                                 dlx_diags *diags);
+
+/* Keep the header and the first `rows` rows of a metrics.csv, dropping
+   anything after them (rows measured after the checkpoint, a partial line).
+   DLX_ERR_INPUT when the file holds fewer rows. */
+dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags);
+
+/* Delete the temporary files (NAME.tmp.PID, src/io/atomic_file.c) that a
+   killed dlx left anywhere under folder `out`, when process PID no longer
+   exists or has exited (a zombie); returns how many were deleted. A live PID's file is left alone:
+   another dlx may be writing it. */
+int resume_remove_stale_temporaries(const char *out);
+
+/* The dotted key path of line `index` of a block-style YAML text, from the
+   indentation of the lines before it (list items named by their `name:`),
+   into buf. Exposed for tests. */
+void resume_key_path(const char *text, size_t len, size_t line_start, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,433 @@
+/*
+ * reference.c — exact optima of convex training objectives (reference.h).
+ *
+ *   min_norm  the least-squares solution of smallest ||θ|| over θ = (W, b):
+ *             the pseudo-inverse [X 1]⁺·Y by LAPACK dgelsd (SVD, divide and
+ *             conquer; singular values below machine precision × σ_max are
+ *             treated as zero). When [X 1] has full column rank this is the
+ *             unique least-squares solution; when p > n it is the interpolant
+ *             that gradient descent from θ = 0 converges to (the iterates stay
+ *             in the row space of [X 1]).
+ *   ridge     columns centred (the bias is not penalized, b = ȳ − Wx̄), then
+ *             the augmented least-squares problem [Xc; √(nkλ₂/2)·I]·w ≈ [yc; 0]
+ *             by Householder QR (dgels), whose normal equations are
+ *             (XcᵀXc + (nkλ₂/2) I) w = Xcᵀyc, the stationarity condition of f,
+ *             without forming XcᵀXc (which would square the condition number).
+ *   lasso     cyclic coordinate descent on the centred problem (Friedman,
+ *             Hastie & Tibshirani 2010, eq. 5), w_j ← S(ρ_j, nkλ₁/2) /
+ *             (||x_j||² + nkλ₂/2), ρ_j = x_jᵀ(r + x_j w_j), S the soft
+ *             threshold; until a sweep moves no coordinate by more than
+ *             1e-15·(1 + max|w|); the KKT residual is recorded.
+ *   logistic  Newton's method with backtracking (Boyd & Vandenberghe 2004,
+ *             Algorithm 9.5) from θ = 0: ∇f = (1/n)Aᵀ(p − y) + λ₂(w, 0),
+ *             ∇²f = (1/n)AᵀSA + λ₂·diag(1, …, 1, 0), S = diag(p(1 − p)),
+ *             A = [X 1], solved by Cholesky (dposv), until ||∇f|| < 1e-10.
+ *   dropout_quadratic
+ *             logistic loss + Wager et al.'s quadratic dropout penalty,
+ *             by damped Newton steps in reference_dropout.c.
+ */
+#include "solvers/reference.h"
+
+#include "spec/experiment.h"
+#include "spec/schema.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* LAPACK's Fortran entry points (OpenBLAS ships no lapacke.h on Debian). */
+extern void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b,
+                    const int *ldb, double *s, const double *rcond, int *rank, double *work,
+                    const int *lwork, int *iwork, int *info);
+extern void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
+                   const int *lda, double *b, const int *ldb, double *work, const int *lwork, int *info,
+                   size_t trans_len);
+extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b,
+                   const int *ldb, int *info, size_t uplo_len);
+
+#define NEWTON_TOL 1e-10
+#define NEWTON_MAX 200
+#define CD_MAX_SWEEPS 1000000L
+
+/* Targets of example i, output o: regression targets, or the label for logistic. */
+static double target(const dlx_split *s, int i, int o, int k)
+{
+    return s->targets ? (double)s->targets[(size_t)i * k + o] : (double)s->labels[i];
+}
+
+/* log(1 + e^z) without overflow. */
+static double softplus(double z)
+{
+    return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+/* Centre the columns of x [n, d] (row-major, double) into xc, return the means. */
+static void centre(double *xc, double *mean, const float *x, int n, int d)
+{
+    for (int j = 0; j < d; j++)
+        mean[j] = 0.0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < d; j++)
+            mean[j] += x[(size_t)i * d + j];
+    for (int j = 0; j < d; j++)
+        mean[j] /= n;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < d; j++)
+            xc[(size_t)i * d + j] = x[(size_t)i * d + j] - mean[j];
+}
+
+/* Pseudo-inverse solution of [X 1]θ ≈ Y by SVD (dgelsd). */
+static dlx_status solve_min_norm(dlx_reference *r, const dlx_split *s)
+{
+    int n = s->n, d = r->dim, k = r->outputs, cols = d + 1, ldb = n > cols ? n : cols;
+    int rank = 0, info = 0, lwork = -1, iwork_query = 0;
+    double rcond = -1.0, work_query = 0.0;
+    double *a = malloc(sizeof(double) * (size_t)n * cols), *b = calloc((size_t)ldb * k, sizeof(double));
+    double *sv = malloc(sizeof(double) * (size_t)(n < cols ? n : cols));
+    if (!a || !b || !sv)
+        goto fail;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++)
+            a[i + (size_t)j * n] = s->x[(size_t)i * d + j];
+        a[i + (size_t)d * n] = 1.0;
+        for (int o = 0; o < k; o++)
+            b[i + (size_t)o * ldb] = target(s, i, o, k);
+    }
+    dgelsd_(&n, &cols, &k, a, &n, b, &ldb, sv, &rcond, &rank, &work_query, &lwork, &iwork_query, &info);
+    lwork = (int)work_query;
+    double *work = malloc(sizeof(double) * (size_t)(lwork > 1 ? lwork : 1));
+    int *iwork = malloc(sizeof(int) * (size_t)(iwork_query > 1 ? iwork_query : 1));
+    if (work && iwork)
+        dgelsd_(&n, &cols, &k, a, &n, b, &ldb, sv, &rcond, &rank, work, &lwork, iwork, &info);
+    bool ok = work && iwork && info == 0;
+    free(work);
+    free(iwork);
+    if (!ok)
+        goto fail;
+    for (int o = 0; o < k; o++) {
+        for (int j = 0; j < d; j++)
+            r->theta[(size_t)o * d + j] = b[j + (size_t)o * ldb];
+        r->theta[(size_t)k * d + o] = b[d + (size_t)o * ldb];
+    }
+    free(a), free(b), free(sv);
+    return DLX_OK;
+fail:
+    free(a), free(b), free(sv);
+    return DLX_ERR_RUNTIME;
+}
+
+/* Ridge by QR of the centred, augmented system (dgels). */
+static dlx_status solve_ridge(dlx_reference *r, const dlx_split *s)
+{
+    int n = s->n, d = r->dim, k = r->outputs, m = n + d, info = 0, lwork = -1;
+    double *xc = malloc(sizeof(double) * (size_t)n * d), *mean = malloc(sizeof(double) * (size_t)d);
+    double *a = calloc((size_t)m * d, sizeof(double)), *b = calloc((size_t)m * k, sizeof(double));
+    double *ymean = calloc((size_t)k, sizeof(double)), work_query = 0.0, *work = NULL;
+    if (!xc || !mean || !a || !b || !ymean)
+        goto fail;
+    centre(xc, mean, s->x, n, d);
+    double shift = sqrt(n * (double)k * r->l2 / 2.0);
+    for (int j = 0; j < d; j++) {
+        for (int i = 0; i < n; i++)
+            a[i + (size_t)j * m] = xc[(size_t)i * d + j];
+        a[n + j + (size_t)j * m] = shift;
+    }
+    for (int o = 0; o < k; o++) {
+        for (int i = 0; i < n; i++)
+            ymean[o] += target(s, i, o, k) / n;
+        for (int i = 0; i < n; i++)
+            b[i + (size_t)o * m] = target(s, i, o, k) - ymean[o];
+    }
+    dgels_("N", &m, &d, &k, a, &m, b, &m, &work_query, &lwork, &info, 1);
+    lwork = (int)work_query;
+    work = malloc(sizeof(double) * (size_t)(lwork > 1 ? lwork : 1));
+    if (!work)
+        goto fail;
+    dgels_("N", &m, &d, &k, a, &m, b, &m, work, &lwork, &info, 1);
+    if (info != 0)
+        goto fail;
+    for (int o = 0; o < k; o++) {
+        double bias = ymean[o];
+        for (int j = 0; j < d; j++) {
+            r->theta[(size_t)o * d + j] = b[j + (size_t)o * m];
+            bias -= b[j + (size_t)o * m] * mean[j];
+        }
+        r->theta[(size_t)k * d + o] = bias;
+    }
+    free(xc), free(mean), free(a), free(b), free(ymean), free(work);
+    return DLX_OK;
+fail:
+    free(xc), free(mean), free(a), free(b), free(ymean), free(work);
+    return DLX_ERR_RUNTIME;
+}
+
+/* Lasso (elastic net when l2 > 0) by cyclic coordinate descent. */
+static dlx_status solve_lasso(dlx_reference *r, const dlx_split *s)
+{
+    int n = s->n, d = r->dim, k = r->outputs;
+    double *xc = malloc(sizeof(double) * (size_t)n * d), *mean = malloc(sizeof(double) * (size_t)d);
+    double *xt = malloc(sizeof(double) * (size_t)n * d), *res = malloc(sizeof(double) * (size_t)n);
+    double *sq = malloc(sizeof(double) * (size_t)d), *w = malloc(sizeof(double) * (size_t)d);
+    if (!xc || !mean || !xt || !res || !sq || !w) {
+        free(xc), free(mean), free(xt), free(res), free(sq), free(w);
+        return DLX_ERR_RUNTIME;
+    }
+    centre(xc, mean, s->x, n, d);
+    for (int j = 0; j < d; j++) { /* column j contiguous */
+        sq[j] = 0.0;
+        for (int i = 0; i < n; i++) {
+            xt[(size_t)j * n + i] = xc[(size_t)i * d + j];
+            sq[j] += xc[(size_t)i * d + j] * xc[(size_t)i * d + j];
+        }
+    }
+    double nk2 = n * (double)k / 2.0, thresh = nk2 * r->l1, ridge = nk2 * r->l2;
+    r->grad_norm = 0.0;
+    for (int o = 0; o < k; o++) {
+        double ymean = 0.0;
+        for (int i = 0; i < n; i++)
+            ymean += target(s, i, o, k) / n;
+        for (int i = 0; i < n; i++)
+            res[i] = target(s, i, o, k) - ymean;
+        memset(w, 0, sizeof(double) * (size_t)d);
+        long sweep = 0;
+        for (; sweep < CD_MAX_SWEEPS; sweep++) {
+            double max_step = 0.0, max_w = 0.0;
+            for (int j = 0; j < d; j++) {
+                const double *col = xt + (size_t)j * n;
+                if (sq[j] + ridge == 0.0)
+                    continue;
+                double rho = cblas_ddot(n, col, 1, res, 1) + sq[j] * w[j];
+                double mag = fabs(rho) - thresh;
+                double wj = mag > 0 ? copysign(mag, rho) / (sq[j] + ridge) : 0.0;
+                double delta = wj - w[j];
+                if (delta != 0.0)
+                    cblas_daxpy(n, -delta, col, 1, res, 1);
+                w[j] = wj;
+                max_step = fmax(max_step, fabs(delta));
+                max_w = fmax(max_w, fabs(wj));
+            }
+            if (max_step <= 1e-15 * (1.0 + max_w))
+                break;
+        }
+        r->iterations = sweep + 1 > r->iterations ? sweep + 1 : r->iterations;
+        double bias = ymean;
+        for (int j = 0; j < d; j++) {
+            /* KKT: ∂f/∂w_j = −(1/nk)·2x_jᵀr + λ₂w_j, and |·| ≤ λ₁ at zero, = −λ₁sign(w_j) elsewhere */
+            double g = -cblas_ddot(n, xt + (size_t)j * n, 1, res, 1) / nk2 + r->l2 * w[j];
+            double kkt = w[j] != 0.0 ? fabs(g + r->l1 * (w[j] > 0 ? 1.0 : -1.0)) : fmax(0.0, fabs(g) - r->l1);
+            r->grad_norm = fmax(r->grad_norm, kkt);
+            r->theta[(size_t)o * d + j] = w[j];
+            bias -= w[j] * mean[j];
+        }
+        r->theta[(size_t)k * d + o] = bias;
+    }
+    free(xc), free(mean), free(xt), free(res), free(sq), free(w);
+    return DLX_OK;
+}
+
+/* f of the logistic objective at θ = (w, b) in double, and z = Aθ into z. */
+static double logistic_value(const dlx_reference *r, const double *a, const dlx_split *s,
+                             const double *theta, double *z)
+{
+    int n = s->n, c = r->dim + 1;
+    cblas_dgemv(CblasRowMajor, CblasNoTrans, n, c, 1.0, a, c, theta, 1, 0.0, z, 1);
+    double f = 0.0;
+    for (int i = 0; i < n; i++)
+        f += softplus(z[i]) - s->labels[i] * z[i];
+    f /= n;
+    return f + 0.5 * r->l2 * cblas_ddot(r->dim, theta, 1, theta, 1);
+}
+
+/* L2-penalized logistic regression by damped Newton steps. */
+static dlx_status solve_logistic(dlx_reference *r, const dlx_split *s, dlx_diags *diags)
+{
+    int n = s->n, d = r->dim, c = d + 1, info = 0;
+    double *a = malloc(sizeof(double) * (size_t)n * c), *as = malloc(sizeof(double) * (size_t)n * c);
+    double *z = malloc(sizeof(double) * (size_t)n), *resid = malloc(sizeof(double) * (size_t)n);
+    double *g = malloc(sizeof(double) * (size_t)c), *h = malloc(sizeof(double) * (size_t)c * c);
+    double *step = malloc(sizeof(double) * (size_t)c), *trial = malloc(sizeof(double) * (size_t)c);
+    double *theta = calloc((size_t)c, sizeof(double));
+    dlx_status st = DLX_ERR_RUNTIME;
+    if (!a || !as || !z || !resid || !g || !h || !step || !trial || !theta)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < d; j++)
+            a[(size_t)i * c + j] = s->x[(size_t)i * d + j];
+        a[(size_t)i * c + d] = 1.0;
+    }
+    double f = logistic_value(r, a, s, theta, z);
+    for (r->iterations = 0; r->iterations <= NEWTON_MAX; r->iterations++) {
+        for (int i = 0; i < n; i++) {
+            double p = 1.0 / (1.0 + exp(-z[i])), sw = sqrt(p * (1.0 - p) / n);
+            resid[i] = (p - s->labels[i]) / n;
+            for (int j = 0; j < c; j++)
+                as[(size_t)i * c + j] = sw * a[(size_t)i * c + j];
+        }
+        cblas_dgemv(CblasRowMajor, CblasTrans, n, c, 1.0, a, c, resid, 1, 0.0, g, 1);
+        for (int j = 0; j < d; j++)
+            g[j] += r->l2 * theta[j];
+        r->grad_norm = cblas_dnrm2(c, g, 1);
+        if (r->grad_norm < NEWTON_TOL) {
+            st = DLX_OK;
+            break;
+        }
+        cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, c, n, 1.0, as, c, 0.0, h, c);
+        for (int j = 0; j < d; j++)
+            h[(size_t)j * c + j] += r->l2;
+        memcpy(step, g, sizeof(double) * (size_t)c);
+        int one = 1;
+        dposv_("U", &c, &one, h, &c, step, &c, &info, 1);
+        if (info != 0)
+            break;
+        /* Newton decrement λ² = ∇fᵀ(∇²f)⁻¹∇f. Once it is below what f can
+           resolve in double, the line search cannot see a decrease: take the
+           full step, inside the region of quadratic convergence. */
+        double decrement = cblas_ddot(c, g, 1, step, 1), t = 1.0, f_trial = f;
+        for (int tries = 0; tries < 60; tries++, t *= 0.5) {
+            for (int j = 0; j < c; j++)
+                trial[j] = theta[j] - t * step[j];
+            f_trial = logistic_value(r, a, s, trial, z);
+            if (f_trial <= f - 0.25 * t * decrement || decrement < 1e-12 * (1.0 + fabs(f)))
+                break;
+        }
+        memcpy(theta, trial, sizeof(double) * (size_t)c);
+        f = f_trial;
+    }
+    if (st != DLX_OK) {
+        diags_add(diags, NULL, 0, 0, "reference logistic: Newton's method stopped at gradient norm %.3g "
+                  "after %ld steps (is the data separable with a tiny l2?)", r->grad_norm, r->iterations);
+        st = DLX_ERR_INPUT;
+    }
+    memcpy(r->theta, theta, sizeof(double) * (size_t)c);
+done:
+    free(a), free(as), free(z), free(resid), free(g), free(h), free(step), free(trial), free(theta);
+    return st;
+}
+
+/* f(θ) for θ = (W [k, d], b [k]) in double, with X from ref->x. */
+static double objective_at(dlx_reference *r, const dlx_split *s, const double *theta)
+{
+    int n = s->n, d = r->dim, k = r->outputs;
+    const double *W = theta, *b = theta + (size_t)k * d;
+    double data = 0.0;
+    for (int o = 0; o < k; o++) {
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, n, d, 1.0, r->x, d, W + (size_t)o * d, 1, 0.0, r->z, 1);
+        for (int i = 0; i < n; i++) {
+            double z = r->z[i] + b[o];
+            if (r->loss == LOSS_LOGISTIC) {
+                data += softplus(z) - s->labels[i] * z;
+            } else {
+                double e = z - target(s, i, o, k);
+                data += e * e;
+            }
+        }
+    }
+    data /= (double)n * k;
+    double sq = 0.0, abs_sum = 0.0;
+    for (size_t i = 0; i < (size_t)k * d; i++) {
+        sq += W[i] * W[i];
+        abs_sum += fabs(W[i]);
+    }
+    double dropout = r->type == REF_DROPOUT_QUADRATIC ? reference_dropout_penalty(r, s, theta) : 0.0;
+    return data + 0.5 * r->l2 * sq + r->l1 * abs_sum + dropout;
+}
+
+dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dlx_dataset *ds,
+                             dlx_diags *diags)
+{
+    *ref = (dlx_reference){.type = cfg->reference};
+    const dlx_split *s = &ds->train;
+    bool logistic = cfg->reference == REF_LOGISTIC || cfg->reference == REF_DROPOUT_QUADRATIC;
+    if (cfg->reference == REF_NONE || cfg->reference == REF_AUTO) {
+        diags_add(diags, NULL, 0, 0, "this diagnostic needs a reference solution, and model %s has none "
+                  "(set reference: to one of min_norm, ridge, lasso, logistic, dropout_quadratic)", model_type_name(cfg->model.type));
+        return DLX_ERR_INPUT;
+    }
+    if (!logistic && ds->classes > 0) {
+        diags_add(diags, NULL, 0, 0, "reference %s needs regression targets, but the data have classes",
+                  spec_enum_name(&SPEC_REFERENCES, (int)cfg->reference));
+        return DLX_ERR_INPUT;
+    }
+    ref->loss = logistic ? LOSS_LOGISTIC : LOSS_MSE;
+    ref->dim = s->dim;
+    ref->outputs = logistic ? 1 : s->n_targets;
+    const dlx_regularizer_config *reg = &cfg->regularizer;
+    /* E over input noise of the mse (mean over n·k terms) adds (σ²/k)‖W‖²: λ = 2σ²/k */
+    ref->l2 = reg->l2 + (logistic ? 0.0 : 2.0 * reg->input_noise * reg->input_noise / ref->outputs);
+    ref->l1 = cfg->reference == REF_LASSO ? reg->l1 : 0.0;
+    if (cfg->reference == REF_MIN_NORM)
+        ref->l2 = 0.0;
+    ref->theta = calloc((size_t)ref->outputs * (size_t)(ref->dim + 1), sizeof(double));
+    if (!ref->theta) {
+        diags_add(diags, NULL, 0, 0, "out of memory for the reference solution");
+        return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = DLX_OK;
+    switch (cfg->reference) {
+    case REF_MIN_NORM:
+        ref->method = "pseudo-inverse [X 1]+ Y by SVD (LAPACK dgelsd)";
+        st = solve_min_norm(ref, s);
+        break;
+    case REF_RIDGE:
+        ref->method = "QR of the centred augmented system (LAPACK dgels)";
+        st = ref->l2 > 0 ? solve_ridge(ref, s) : solve_min_norm(ref, s);
+        break;
+    case REF_LASSO:
+        ref->method = "cyclic coordinate descent to a step below 1e-15";
+        st = solve_lasso(ref, s);
+        break;
+    case REF_LOGISTIC:
+        ref->method = "Newton's method to a gradient norm below 1e-10 (LAPACK dposv)";
+        st = solve_logistic(ref, s, diags);
+        break;
+    case REF_DROPOUT_QUADRATIC:
+        ref->method = "damped Newton on the logistic loss + quadratic dropout penalty to a gradient norm "
+                      "below 1e-10 (LAPACK dposv)";
+        ref->dropout_rate = cfg->model.dropout_input;
+        ref->noise_std = reg->input_noise;
+        st = reference_dropout_solve(ref, s, diags);
+        break;
+    default:
+        break;
+    }
+    if (st == DLX_ERR_RUNTIME)
+        diags_add(diags, NULL, 0, 0, "reference %s: LAPACK failed or memory ran out",
+                  spec_enum_name(&SPEC_REFERENCES, (int)cfg->reference));
+    if (st != DLX_OK) {
+        reference_free(ref);
+        return st;
+    }
+    size_t n_theta = (size_t)ref->outputs * (size_t)(ref->dim + 1);
+    ref->x = malloc(sizeof(double) * (size_t)s->n * (size_t)s->dim);
+    ref->z = malloc(sizeof(double) * (size_t)(s->n > 0 ? s->n : 1));
+    ref->theta_t = malloc(sizeof(double) * n_theta);
+    if (!ref->x || !ref->z || !ref->theta_t) {
+        diags_add(diags, NULL, 0, 0, "out of memory for the reference solution");
+        reference_free(ref);
+        return DLX_ERR_RUNTIME;
+    }
+    for (size_t i = 0; i < (size_t)s->n * (size_t)s->dim; i++)
+        ref->x[i] = s->x[i];
+    ref->f_star = objective_at(ref, s, ref->theta);
+    return DLX_OK;
+}
+
+void reference_free(dlx_reference *ref)
+{
+    free(ref->theta);
+    free(ref->x);
+    free(ref->z);
+    free(ref->theta_t);
+    ref->theta = ref->x = ref->z = ref->theta_t = NULL;
+}
+
+double reference_objective(dlx_reference *ref, const dlx_split *train, const float *W, const float *b)
+{
+    size_t kd = (size_t)ref->outputs * (size_t)ref->dim;
+    for (size_t i = 0; i < kd; i++)
+        ref->theta_t[i] = W[i];
+    for (int o = 0; o < ref->outputs; o++)
+        ref->theta_t[kd + (size_t)o] = b[o];
+    return objective_at(ref, train, ref->theta_t);
+}
