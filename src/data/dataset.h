@@ -4,6 +4,12 @@
  * Inputs are float32, row-major [n, dim]. A classification split has integer
  * labels in [0, classes); a regression split has float targets [n, n_targets]
  * and classes == 0.
+ *
+ * Two optional shapes beside dense inputs: per-example loss weights
+ * (`weights`, NULL when uniform), and matrix entries, where example i is the
+ * entry (entry_row[i], entry_col[i]) of a rows×cols matrix with value
+ * targets[i] (x NULL, dim 0, n_targets 1). The batcher gathers both, and
+ * split_free frees them.
  */
 #ifndef DLX_DATA_DATASET_H
 #define DLX_DATA_DATASET_H
@@ -18,6 +24,10 @@ typedef struct {
     int *labels;      /* [n] when classes > 0, else NULL */
     float *targets;   /* [n, n_targets] when classes == 0, else NULL */
     int n_targets;    /* regression outputs; 0 for classification */
+    float *weights;   /* [n] per-example loss weights, or NULL (uniform) */
+    int *entry_row;   /* [n] matrix entries: row index, or NULL (dense inputs) */
+    int *entry_col;   /* [n] matrix entries: column index */
+    int rows, cols;   /* matrix entries: the matrix's size */
 } dlx_split;
 
 typedef struct {

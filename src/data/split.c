@@ -90,5 +90,8 @@ void split_free(dlx_split *s)
     free(s->x);
     free(s->labels);
     free(s->targets);
+    free(s->weights);
+    free(s->entry_row);
+    free(s->entry_col);
     *s = (dlx_split){0};
 }

@@ -70,8 +70,8 @@ static dlx_status act_create(dlx_diag_context *ctx, dlx_diags *diags)
     const dlx_split *split = ctx->data->test.n > 0 ? &ctx->data->test : &ctx->data->train;
     st->n_probe = split->n < PROBE_MAX ? split->n : PROBE_MAX;
     st->probe = split->x;
-    for (int l = 0; l < network_n_hidden(ctx->net); l++) {
-        size_t n = (size_t)st->n_probe * (size_t)network_hidden_width(ctx->net, l);
+    for (int l = 0; l < model_n_probes(ctx->model); l++) {
+        size_t n = (size_t)st->n_probe * (size_t)model_probe_width(ctx->model, l);
         st->pre[l] = malloc((n ? n : 1) * sizeof(float));
         if (!st->pre[l])
             goto oom;
@@ -129,9 +129,9 @@ static void layer_stats(float *u, size_t n, double *values)
 static void act_measure(dlx_diag_context *ctx, double *values)
 {
     act_state *st = ctx->state;
-    network_probe_preactivations(ctx->net, st->probe, st->n_probe, st->pre);
-    for (int l = 0; l < network_n_hidden(ctx->net); l++)
-        layer_stats(st->pre[l], (size_t)st->n_probe * network_hidden_width(ctx->net, l),
+    model_probe(ctx->model, st->probe, st->n_probe, st->pre);
+    for (int l = 0; l < model_n_probes(ctx->model); l++)
+        layer_stats(st->pre[l], (size_t)st->n_probe * model_probe_width(ctx->model, l),
                     values + (size_t)l * N_STATS);
 }
 

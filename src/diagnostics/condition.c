@@ -77,10 +77,10 @@ static dlx_status condition_create(dlx_diag_context *ctx, dlx_diags *diags)
     condition_state *c = calloc(1, sizeof *c);
     const dlx_model_config *md = &ctx->config->model;
     bool bn_after = md->batch_norm && md->bn_position == BN_AFTER;
-    int hidden = md->type == MODEL_MLP && !bn_after ? network_n_hidden(ctx->net) : 0;
+    int hidden = md->type == MODEL_MLP && !bn_after ? model_n_probes(ctx->model) : 0;
     int width = s->dim;
     for (int l = 0; l < hidden; l++)
-        width = network_hidden_width(ctx->net, l) > width ? network_hidden_width(ctx->net, l) : width;
+        width = model_probe_width(ctx->model, l) > width ? model_probe_width(ctx->model, l) : width;
     size_t nd = (size_t)s->n * (size_t)s->dim, probe_rows = (size_t)(s->n < PROBE_MAX ? s->n : PROBE_MAX);
     size_t rows = nd > probe_rows * (size_t)width ? nd : probe_rows * (size_t)width;
     bool ok = c && (c->hd = malloc(sizeof(double) * (rows ? rows : 1))) &&
@@ -88,7 +88,7 @@ static dlx_status condition_create(dlx_diag_context *ctx, dlx_diags *diags)
               (c->eig = malloc(sizeof(double) * (size_t)width)) &&
               (c->h = malloc(sizeof(float) * (probe_rows * (size_t)width + 1)));
     for (int l = 0; ok && l < hidden; l++)
-        ok = (c->pre[l] = malloc(sizeof(float) * (probe_rows * (size_t)network_hidden_width(ctx->net, l) + 1)));
+        ok = (c->pre[l] = malloc(sizeof(float) * (probe_rows * (size_t)model_probe_width(ctx->model, l) + 1)));
     if (!ok) {
         condition_destroy(c);
         diags_add(diags, NULL, 0, 0, "out of memory for condition_number");
@@ -118,9 +118,9 @@ static void measure_condition(dlx_diag_context *ctx, double *values)
         values[l] = NAN;
     if (c->n_deeper == 0)
         return;
-    network_probe_preactivations(ctx->net, ctx->data->train.x, c->n_probe, c->pre);
+    model_probe(ctx->model, ctx->data->train.x, c->n_probe, c->pre);
     for (int l = 0; l < c->n_deeper; l++) {
-        int width = network_hidden_width(ctx->net, l);
+        int width = model_probe_width(ctx->model, l);
         size_t n = (size_t)c->n_probe * (size_t)width;
         activation_forward(ctx->config->model.activation, c->h, c->pre[l], n);
         bool finite = true;

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "data/dataset.h"
-#include "models/mlp.h"
+#include "models/model.h"
 #include "spec/config.h"
 #include "util/diag.h"
 
@@ -31,7 +31,7 @@ typedef struct {
 /* What a diagnostic sees of its run. */
 typedef struct {
     const dlx_config *config;
-    dlx_network *net;
+    dlx_model *model;
     const dlx_dataset *data;
     long step;          /* optimizer steps so far (0 before training) */
     uint64_t seed;      /* the run's seed (for a diagnostic's own random stream) */

@@ -68,8 +68,8 @@ static void measure_penalty(dlx_diag_context *ctx, double *values)
 {
     penalty_state *s = ctx->state;
     const dlx_split *train = &ctx->data->train;
-    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
-    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
+    const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     int n = train->n, d = train->dim;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, 1, d, 1.0f, train->x, d, w->data, d, 0.0f, s->z, 1);
     double dropout_sum = 0.0, variance_sum = 0.0, norm2 = 0.0;

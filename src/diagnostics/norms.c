@@ -42,8 +42,8 @@ static double l2_norm(const float *x, size_t n)
 static void measure_norms(dlx_diag_context *ctx, double *values, bool of_grad)
 {
     int k = 0;
-    for (int i = 0; i < network_n_tensors(ctx->net); i++) {
-        const dlx_tensor *t = network_tensor(ctx->net, i);
+    for (int i = 0; i < model_n_tensors(ctx->model); i++) {
+        const dlx_tensor *t = model_tensor(ctx->model, i);
         if (!t->is_weight)
             continue;
         if (of_grad)

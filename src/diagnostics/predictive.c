@@ -87,7 +87,7 @@ static dlx_status predictive_create(dlx_diag_context *ctx, int T, dlx_diags *dia
     }
     st->test = &ctx->data->test;
     st->T = T;
-    int K = network_n_outputs(ctx->net);
+    int K = model_n_outputs(ctx->model);
     dlx_status s = mc_predict_create(&st->ws, st->test->n, K, true, diags);
     if (s == DLX_OK && T > 0)
         s = mc_predict_create(&st->mc, st->test->n, K, true, diags);
@@ -102,11 +102,11 @@ static dlx_status predictive_create(dlx_diag_context *ctx, int T, dlx_diags *dia
 /* Predict the test split: ws, then the MC average from this point's stream. */
 static void predict(dlx_diag_context *ctx, predictive_state *st)
 {
-    mc_predict(st->ws, ctx->net, ctx->config->loss, st->test->x, 1, NULL);
+    mc_predict(st->ws, ctx->model, ctx->config->loss, st->test->x, 1, NULL);
     if (st->T > 0) {
         dlx_rng rng;
         mc_predict_seed(&rng, ctx->seed, ctx->step);
-        mc_predict(st->mc, ctx->net, ctx->config->loss, st->test->x, st->T, &rng);
+        mc_predict(st->mc, ctx->model, ctx->config->loss, st->test->x, st->T, &rng);
     }
 }
 

@@ -62,16 +62,16 @@ static void dist_columns(const dlx_config *cfg, dlx_columns *out)
 static void measure_suboptimality(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
-    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
-    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
+    const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     values[0] = reference_objective(&s->ref, &ctx->data->train, w->data, b->data) - s->ref.f_star;
 }
 
 static void measure_dist(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
-    const dlx_tensor *w = network_find_tensor(ctx->net, "out.weight");
-    const dlx_tensor *b = network_find_tensor(ctx->net, "out.bias");
+    const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
+    const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     size_t kd = tensor_numel(w), k = tensor_numel(b);
     double diff = 0.0, norm = 0.0;
     for (size_t i = 0; i < kd + k; i++) {

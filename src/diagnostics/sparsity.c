@@ -69,8 +69,8 @@ static void measure_sparsity(dlx_diag_context *ctx, double *values)
 {
     int k = 0;
     const dlx_tensor *last = NULL;
-    for (int i = 0; i < network_n_tensors(ctx->net); i++) {
-        const dlx_tensor *t = network_tensor(ctx->net, i);
+    for (int i = 0; i < model_n_tensors(ctx->model); i++) {
+        const dlx_tensor *t = model_tensor(ctx->model, i);
         if (!t->is_weight)
             continue;
         size_t n = tensor_numel(t), zeros = 0;

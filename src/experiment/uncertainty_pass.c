@@ -19,7 +19,7 @@
 
 #include "data/split.h"
 #include "io/csv_writer.h"
-#include "models/mlp.h"
+#include "models/model.h"
 #include "spec/schema.h"
 #include "uncertainty/calibration.h"
 #include "train/checkpoint.h"
@@ -71,11 +71,11 @@ static bool prediction_alloc(prediction *p, long count)
 
 /* One member's prediction of every example of s into out[n, k], in
    inference mode; logits is scratch [n, k]. */
-static void member_predict(dlx_network *net, dlx_loss loss, const dlx_split *s, float *logits,
+static void member_predict(dlx_model *model, dlx_loss loss, const dlx_split *s, float *logits,
                            double *out)
 {
-    int k = network_n_outputs(net);
-    network_forward_logits(net, s->x, s->n, NULL, logits);
+    int k = model_n_outputs(model);
+    model_predict(model, s->x, s->n, NULL, logits);
     for (int i = 0; i < s->n; i++)
         mc_prediction_of_logits(out + (long)i * k, logits + (long)i * k, k, loss);
 }
@@ -99,13 +99,13 @@ static void across_members(prediction *p, const double *all, int M)
 }
 
 /* The ensemble's predictions of both splits. */
-static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_network *net,
+static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_model *model,
                                    prediction *train, prediction *test, dlx_diags *diags)
 {
     const dlx_dataset *ds = g->data;
     int M = g->n_models;
     long n_max = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
-    int k = network_n_outputs(net);
+    int k = model_n_outputs(model);
     double *all_train = malloc(((size_t)M * (size_t)train->count + 1) * sizeof *all_train);
     double *all_test = malloc(((size_t)M * (size_t)test->count + 1) * sizeof *all_test);
     float *logits = malloc(((size_t)n_max * (size_t)k + 1) * sizeof *logits);
@@ -113,11 +113,11 @@ static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_network *
     if (st != DLX_OK)
         diags_add(diags, NULL, 0, 0, "out of memory for the ensemble's predictions");
     for (int m = 0; st == DLX_OK && m < M; m++) {
-        st = checkpoint_load_weights(g->checkpoints[m], net, diags);
+        st = checkpoint_load_weights(g->checkpoints[m], model, diags);
         if (st != DLX_OK)
             break;
-        member_predict(net, g->config->loss, &ds->train, logits, all_train + (long)m * train->count);
-        member_predict(net, g->config->loss, &ds->test, logits, all_test + (long)m * test->count);
+        member_predict(model, g->config->loss, &ds->train, logits, all_train + (long)m * train->count);
+        member_predict(model, g->config->loss, &ds->test, logits, all_test + (long)m * test->count);
     }
     if (st == DLX_OK) {
         across_members(train, all_train, M);
@@ -130,31 +130,31 @@ static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_network *
 }
 
 /* T MC-dropout passes of the group's one model over split s into p. */
-static dlx_status predict_mc_split(const dlx_uncertainty_group *g, dlx_network *net,
+static dlx_status predict_mc_split(const dlx_uncertainty_group *g, dlx_model *model,
                                    const dlx_split *s, long stream, prediction *p,
                                    dlx_diags *diags)
 {
     dlx_mc_prediction *mc = NULL;
-    dlx_status st = mc_predict_create(&mc, s->n, network_n_outputs(net), false, diags);
+    dlx_status st = mc_predict_create(&mc, s->n, model_n_outputs(model), false, diags);
     if (st != DLX_OK)
         return st;
     dlx_rng rng;
     mc_predict_seed(&rng, g->seeds[0], stream);
-    mc_predict(mc, net, g->config->loss, s->x, g->config->uncertainty.size, &rng);
+    mc_predict(mc, model, g->config->loss, s->x, g->config->uncertainty.size, &rng);
     memcpy(p->mean, mc->mean, (size_t)p->count * sizeof *p->mean);
     memcpy(p->var, mc->var, (size_t)p->count * sizeof *p->var);
     mc_predict_destroy(mc);
     return DLX_OK;
 }
 
-static dlx_status predict_mc(const dlx_uncertainty_group *g, dlx_network *net, prediction *train,
+static dlx_status predict_mc(const dlx_uncertainty_group *g, dlx_model *model, prediction *train,
                              prediction *test, dlx_diags *diags)
 {
-    dlx_status st = checkpoint_load_weights(g->checkpoints[0], net, diags);
+    dlx_status st = checkpoint_load_weights(g->checkpoints[0], model, diags);
     if (st == DLX_OK)
-        st = predict_mc_split(g, net, &g->data->train, -2, train, diags);
+        st = predict_mc_split(g, model, &g->data->train, -2, train, diags);
     if (st == DLX_OK)
-        st = predict_mc_split(g, net, &g->data->test, -1, test, diags);
+        st = predict_mc_split(g, model, &g->data->test, -1, test, diags);
     return st;
 }
 
@@ -249,9 +249,10 @@ dlx_status uncertainty_evaluate(const dlx_uncertainty_group *g, int n_extra,
     if (st != DLX_OK || g->n_models < 1)
         return st;
     int n_max = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
-    dlx_network *net = NULL;
-    st = network_create(&net, &cfg->model, cfg->loss, ds->train.dim, k,
-                        n_max < EVAL_BATCH ? (n_max > 0 ? n_max : 1) : EVAL_BATCH, diags);
+    dlx_model model = {0};
+    dlx_model_shape shape = {.n_inputs = ds->train.dim, .n_outputs = k,
+                             .max_batch = n_max < EVAL_BATCH ? (n_max > 0 ? n_max : 1) : EVAL_BATCH};
+    st = model_create(&model, cfg, &shape, diags);
     prediction train = {0}, test = {0};
     if (st == DLX_OK && (!prediction_alloc(&train, (long)ds->train.n * k) ||
                          !prediction_alloc(&test, (long)ds->test.n * k))) {
@@ -260,8 +261,8 @@ dlx_status uncertainty_evaluate(const dlx_uncertainty_group *g, int n_extra,
     }
     if (st == DLX_OK)
         st = cfg->uncertainty.method == UNCERTAINTY_MC_DROPOUT
-                 ? predict_mc(g, net, &train, &test, diags)
-                 : predict_ensemble(g, net, &train, &test, diags);
+                 ? predict_mc(g, &model, &train, &test, diags)
+                 : predict_ensemble(g, &model, &train, &test, diags);
     dlx_uncertainty_score s;
     if (st == DLX_OK)
         st = score(g, &train, &test, &s, diags);
@@ -269,6 +270,6 @@ dlx_status uncertainty_evaluate(const dlx_uncertainty_group *g, int n_extra,
         st = write_row(g, &s, n_extra, values, fp, path, diags);
     prediction_free(&train);
     prediction_free(&test);
-    network_free(net);
+    model_free(&model);
     return st;
 }

@@ -759,3 +759,76 @@ int network_hidden_width(const dlx_network *net, int l)
 {
     return l >= 0 && l < net->n_hidden ? net->hidden[l].width : 0;
 }
+
+/* ---- The MLP as a dlx_model kind (models/model.h) ---------------------- */
+
+/* Build the network for cfg->model and cfg->loss at the shape's sizes. */
+static dlx_status mlp_create(void **impl, const dlx_config *cfg, const dlx_model_shape *shape,
+                             dlx_diags *diags)
+{
+    dlx_network *net = NULL;
+    dlx_status st = network_create(&net, &cfg->model, cfg->loss, shape->n_inputs,
+                                   shape->n_outputs, shape->max_batch, diags);
+    *impl = net;
+    return st;
+}
+
+static void mlp_destroy(void *impl) { network_free(impl); }
+static void mlp_init(void *impl, dlx_rng *rng) { network_init(impl, rng); }
+
+static dlx_tensor *mlp_tensors(void *impl, int *count)
+{
+    *count = network_n_tensors(impl);
+    return network_tensors(impl);
+}
+
+static float *mlp_params(void *impl) { return network_params(impl); }
+static float *mlp_grads(void *impl) { return network_grads(impl); }
+static size_t mlp_n_params(const void *impl) { return network_n_params(impl); }
+static int mlp_n_outputs(const void *impl) { return network_n_outputs(impl); }
+static int mlp_max_batch(const void *impl) { return network_max_batch(impl); }
+
+static double mlp_forward_train(void *impl, const dlx_batch *b, dlx_rng *rng)
+{
+    return network_forward_train(impl, b->x, b->labels, b->targets, b->size, rng);
+}
+
+static void mlp_backward(void *impl) { network_backward(impl); }
+
+static double mlp_evaluate(void *impl, const dlx_batch *b, long *correct)
+{
+    return network_evaluate(impl, b->x, b->labels, b->targets, b->size, correct);
+}
+
+static void mlp_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+{
+    network_forward_logits(impl, x, B, rng, out);
+}
+
+static int mlp_n_probes(const void *impl) { return network_n_hidden(impl); }
+static int mlp_probe_width(const void *impl, int l) { return network_hidden_width(impl, l); }
+
+static void mlp_probe(void *impl, const float *x, int B, float *const *pre)
+{
+    network_probe_preactivations(impl, x, B, pre);
+}
+
+const dlx_model_kind MODEL_KIND_MLP = {
+    .name = "mlp",
+    .create = mlp_create,
+    .destroy = mlp_destroy,
+    .init = mlp_init,
+    .tensors = mlp_tensors,
+    .params = mlp_params,
+    .grads = mlp_grads,
+    .n_params = mlp_n_params,
+    .n_outputs = mlp_n_outputs,
+    .max_batch = mlp_max_batch,
+    .forward_train = mlp_forward_train,
+    .backward = mlp_backward,
+    .evaluate = mlp_evaluate,
+    .predict = mlp_predict,
+    .n_probes = mlp_n_probes,
+    .probe_width = mlp_probe_width,
+    .probe = mlp_probe,
+};

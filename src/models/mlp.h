@@ -1,5 +1,6 @@
 /*
- * mlp.h — a feed-forward model built from a dlx_model_config.
+ * mlp.h — a feed-forward network built from a dlx_model_config, the first
+ * model kind (models/model.h).
  *
  * linear, logistic and softmax are one dense layer ("out"); an mlp is
  *     x -> [input dropout] -> (fc_l -> [bn_l] -> act -> [dropout]) x L -> out
@@ -18,6 +19,7 @@
 #ifndef DLX_MODELS_MLP_H
 #define DLX_MODELS_MLP_H
 
+#include "models/model.h"
 #include "spec/config.h"
 #include "util/diag.h"
 #include "util/rng.h"
@@ -92,5 +94,8 @@ int network_hidden_width(const dlx_network *net, int l);
 int network_n_inputs(const dlx_network *net);
 int network_n_outputs(const dlx_network *net);
 int network_max_batch(const dlx_network *net);
+
+/* The MLP as a model kind (models/model.h): linear, logistic, softmax and mlp. */
+extern const dlx_model_kind MODEL_KIND_MLP;
 
 #endif

@@ -50,7 +50,7 @@ typedef struct {
     bool bootstrap;                    /* each run trains on a resample of the training split from its seed */
 } dlx_data_config;
 
-typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP } dlx_model_type;
+typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_TYPE_COUNT } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "data/dataset.h"
+#include "models/model.h"
 #include "util/rng.h"
 
 typedef struct {
@@ -23,6 +24,8 @@ typedef struct {
     float *x;              /* [batch_size, dim] gathered inputs */
     int *labels;           /* [batch_size] or NULL */
     float *targets;        /* [batch_size, n_targets] or NULL */
+    float *weights;        /* [batch_size] when the split has example weights, else NULL */
+    int *row, *col;        /* [batch_size] when the split holds matrix entries, else NULL */
 } dlx_batcher;
 
 /* Allocate the order and the batch buffers once for the run. */
@@ -40,5 +43,8 @@ void batcher_start_epoch(dlx_batcher *b, dlx_rng *rng);
 /* Gather the next batch into b->x / labels / targets; returns its size
    (0 when the epoch is over). */
 int batcher_next(dlx_batcher *b);
+
+/* The gathered batch of `size` examples as the model interface takes it. */
+dlx_batch batcher_batch(const dlx_batcher *b, int size);
 
 #endif

@@ -78,13 +78,13 @@ static void meta_build(dlx_checkpoint_meta *m, const dlx_train_state *s, long op
     meta_double(m, "summary.wall_s", r->wall_s);
 }
 
-dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *opt,
+dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *opt,
                            const dlx_train_state *state, dlx_diags *diags)
 {
-    int n_net = network_n_tensors(net);
+    int n_net = model_n_tensors(model);
     int n_trainable = 0;
     for (int i = 0; i < n_net; i++)
-        n_trainable += network_tensor(net, i)->grad != NULL;
+        n_trainable += model_tensor(model, i)->grad != NULL;
     int n_state = optimizer_n_state(opt);
     size_t n_total = (size_t)n_net + (size_t)n_state * (size_t)n_trainable;
     dlx_tensor *all = n_net > 0 && n_state >= 0 && n_total < 100000 ? calloc(n_total, sizeof *all)
@@ -93,15 +93,15 @@ dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *op
         diags_add(diags, path, 0, 0, "out of memory writing checkpoint");
         return DLX_ERR_RUNTIME;
     }
-    const float *params = network_params(net);
+    const float *params = model_params(model);
     size_t k = 0;
     for (int i = 0; i < n_net; i++)
-        all[k++] = *network_tensor(net, i);
+        all[k++] = *model_tensor(model, i);
     for (int s = 0; s < n_state; s++) {
         const char *state_name;
         float *buffer = optimizer_state(opt, s, &state_name);
         for (int i = 0; i < n_net; i++) {
-            const dlx_tensor *t = network_tensor(net, i);
+            const dlx_tensor *t = model_tensor(model, i);
             if (!t->grad)
                 continue;
             dlx_tensor st = *t;
@@ -152,14 +152,14 @@ static dlx_status copy_tensor(const char *path, dlx_tensor *t, const dlx_st_tens
     return DLX_OK;
 }
 
-dlx_status checkpoint_load_weights(const char *path, dlx_network *net, dlx_diags *diags)
+dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags)
 {
     dlx_st_file file = {0};
     dlx_status st = safetensors_read(path, &file, diags);
     if (st != DLX_OK)
         return st;
-    for (int i = 0; i < network_n_tensors(net); i++) {
-        dlx_tensor *t = network_tensor(net, i);
+    for (int i = 0; i < model_n_tensors(model); i++) {
+        dlx_tensor *t = model_tensor(model, i);
         const dlx_st_tensor *f = safetensors_find(&file, t->name);
         if (!f) {
             if (t->grad) { /* running statistics may be absent: keep their init */
@@ -174,7 +174,7 @@ dlx_status checkpoint_load_weights(const char *path, dlx_network *net, dlx_diags
     }
     for (int i = 0; i < file.n_tensors; i++) {
         const char *name = file.tensors[i].name;
-        if (strncmp(name, "optimizer.", 10) != 0 && !network_find_tensor(net, name)) {
+        if (strncmp(name, "optimizer.", 10) != 0 && !model_find_tensor(model, name)) {
             diags_add(diags, path, 0, 0, "unexpected tensor '%s' (the model has no such tensor)",
                       name);
             st = DLX_ERR_INPUT;
@@ -332,7 +332,7 @@ static dlx_status restore_buffer(const dlx_st_file *file, const char *path, cons
     return DLX_OK;
 }
 
-dlx_status checkpoint_load(const char *path, dlx_network *net, dlx_optimizer *opt,
+dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *opt,
                            dlx_train_state *state, dlx_diags *diags)
 {
     dlx_st_file file = {0};
@@ -340,16 +340,16 @@ dlx_status checkpoint_load(const char *path, dlx_network *net, dlx_optimizer *op
     long optimizer_steps = 0;
     if (st == DLX_OK)
         st = state_from_meta(&file, path, state, &optimizer_steps, diags);
-    const float *params = network_params(net);
-    for (int i = 0; st == DLX_OK && i < network_n_tensors(net); i++) {
-        dlx_tensor *t = network_tensor(net, i);
+    const float *params = model_params(model);
+    for (int i = 0; st == DLX_OK && i < model_n_tensors(model); i++) {
+        dlx_tensor *t = model_tensor(model, i);
         st = restore_buffer(&file, path, t->name, t->data, tensor_numel(t), diags);
     }
     for (int s = 0; st == DLX_OK && s < optimizer_n_state(opt); s++) {
         const char *state_name;
         float *buffer = optimizer_state(opt, s, &state_name);
-        for (int i = 0; st == DLX_OK && i < network_n_tensors(net); i++) {
-            const dlx_tensor *t = network_tensor(net, i);
+        for (int i = 0; st == DLX_OK && i < model_n_tensors(model); i++) {
+            const dlx_tensor *t = model_tensor(model, i);
             if (!t->grad)
                 continue;
             char name[2 * DLX_TENSOR_NAME_MAX];

@@ -13,7 +13,7 @@
 #ifndef DLX_TRAIN_CHECKPOINT_H
 #define DLX_TRAIN_CHECKPOINT_H
 
-#include "models/mlp.h"
+#include "models/model.h"
 #include "optim/optimizer.h"
 #include "train/run.h"
 #include "util/diag.h"
@@ -39,14 +39,14 @@ typedef struct {
     dlx_run_summary summary; /* the summary.csv row as it stands */
 } dlx_train_state;
 
-dlx_status checkpoint_save(const char *path, dlx_network *net, dlx_optimizer *opt,
+dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *opt,
                            const dlx_train_state *state, dlx_diags *diags);
 
 /* Restore a checkpoint written by checkpoint_save into a network and
    optimizer built from the same configuration: every tensor (weights, BN
    statistics, optimizer buffers) must be present with its shape, and the
    metadata complete. Errors name the file (DLX_ERR_INPUT). */
-dlx_status checkpoint_load(const char *path, dlx_network *net, dlx_optimizer *opt,
+dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *opt,
                            dlx_train_state *state, dlx_diags *diags);
 
 /* Only the metadata of a checkpoint (no network needed): whether the run
@@ -58,6 +58,6 @@ dlx_status checkpoint_read_state(const char *path, dlx_train_state *state, dlx_d
    batch-norm running statistics are taken when present; tensors named
    "optimizer.*" are ignored (a checkpoint is a valid init); any other tensor
    is refused, as PyTorch's strict load_state_dict does. */
-dlx_status checkpoint_load_weights(const char *path, dlx_network *net, dlx_diags *diags);
+dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags);
 
 #endif

@@ -5,19 +5,16 @@
 
 #include <math.h>
 
-dlx_eval_result evaluate_split(dlx_network *net, const dlx_split *split, int classes)
+dlx_eval_result evaluate_split(dlx_model *model, const dlx_split *split, int classes)
 {
-    int max_batch = network_max_batch(net);
+    int max_batch = model_max_batch(model);
     double loss_sum = 0.0;
     long correct_total = 0;
     for (int start = 0; start < split->n; start += max_batch) {
         int B = split->n - start < max_batch ? split->n - start : max_batch;
-        const float *x = split->x + (size_t)start * (size_t)split->dim;
-        const int *labels = split->labels ? split->labels + start : NULL;
-        const float *targets =
-            split->targets ? split->targets + (size_t)start * (size_t)split->n_targets : NULL;
+        dlx_batch batch = model_batch_of_split(split, start, B);
         long correct = 0;
-        loss_sum += network_evaluate(net, x, labels, targets, B, &correct);
+        loss_sum += model_evaluate(model, &batch, &correct);
         correct_total += correct;
     }
     dlx_eval_result r;

@@ -56,6 +56,8 @@ typedef struct {
     bool progress;                  /* one line per evaluation on stderr */
     bool resume;                    /* continue from checkpoint_path (written by a
                                        stopped run of the same config) */
+    const struct dlx_model_kind *model_kind; /* NULL: the kind of config->model.type
+                                       (models/registry); else this kind */
 } dlx_run_request;
 
 /* Train and evaluate one run, writing its metrics rows as they are

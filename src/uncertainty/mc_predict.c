@@ -83,7 +83,7 @@ static void welford(double *mean, double *s, double x, int t)
     *s += delta * (x - *mean);
 }
 
-void mc_predict(dlx_mc_prediction *mc, dlx_network *net, dlx_loss loss, const float *x, int T,
+void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const float *x, int T,
                 dlx_rng *rng)
 {
     int K = mc->n_outputs;
@@ -96,7 +96,7 @@ void mc_predict(dlx_mc_prediction *mc, dlx_network *net, dlx_loss loss, const fl
     }
     double *p = mc->pass;
     for (int t = 1; t <= T; t++) {
-        network_forward_logits(net, x, mc->n, rng, mc->logits);
+        model_predict(model, x, mc->n, rng, mc->logits);
         for (int i = 0; i < mc->n; i++) {
             const float *z = mc->logits + (size_t)i * K;
             mc_prediction_of_logits(p, z, K, loss);

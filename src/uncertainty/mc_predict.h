@@ -35,7 +35,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "models/mlp.h"
+#include "models/model.h"
 #include "spec/config.h"
 #include "util/diag.h"
 #include "util/rng.h"
@@ -59,7 +59,7 @@ void mc_predict_destroy(dlx_mc_prediction *mc);
 /* T >= 1 stochastic passes of net over x[mc->n, n_inputs], masks from rng.
    rng NULL (T must then be 1): the inference-mode (weight-scaled) prediction,
    var 0. */
-void mc_predict(dlx_mc_prediction *mc, dlx_network *net, dlx_loss loss, const float *x, int T,
+void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const float *x, int T,
                 dlx_rng *rng);
 
 /* The prediction of one example's logits z[n_outputs] into p[n_outputs]

@@ -15,6 +15,7 @@
 #include "models/mlp.h"
 #include "diagnostics/act_quantiles.h"
 #include "diagnostics/diagnostic.h"
+#include "models/model.h"
 
 /* numpy.percentile([1, 2, 3, 4, 5], [15, 50, 85]) = [1.6, 3.0, 4.4]. */
 static void test_quantile_type7(void **state)
@@ -76,19 +77,19 @@ static void check_measure(bool batch_norm)
 {
     dlx_config cfg = one_layer_config(batch_norm);
     dlx_diags diags = {0};
-    dlx_network *net = NULL;
-    assert_int_equal(network_create(&net, &cfg.model, cfg.loss, 2, 3, 4, &diags), DLX_OK);
+    dlx_model model = {0};
+    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){2, 3, 4}, &diags), DLX_OK);
     dlx_rng rng;
     rng_seed(&rng, 1, 0);
-    network_init(net, &rng);
-    float *W = network_find_tensor(net, "fc1.weight")->data;
-    float *b = network_find_tensor(net, "fc1.bias")->data;
+    model_init(&model, &rng);
+    float *W = model_find_tensor(&model, "fc1.weight")->data;
+    float *b = model_find_tensor(&model, "fc1.bias")->data;
     W[0] = 1, W[1] = 0, W[2] = 0, W[3] = 2;
     b[0] = 0, b[1] = 1;
     double scale = 1.0, shift = 0.0;
     if (batch_norm) {
-        float *gamma = network_find_tensor(net, "bn1.weight")->data;
-        float *beta = network_find_tensor(net, "bn1.bias")->data;
+        float *gamma = model_find_tensor(&model, "bn1.weight")->data;
+        float *beta = model_find_tensor(&model, "bn1.bias")->data;
         gamma[0] = gamma[1] = 2.0f;
         beta[0] = beta[1] = 0.5f;
         scale = 2.0 / sqrt(1.0 + 1e-5);
@@ -99,7 +100,7 @@ static void check_measure(bool batch_norm)
     for (int i = 0; i < 5; i++)
         x[2 * i] = (float)(i + 1), x[2 * i + 1] = (float)-(i + 1);
     dlx_dataset data = {.test = {.n = 5, .dim = 2, .x = x, .labels = labels}, .classes = 3};
-    dlx_diag_context ctx = {.config = &cfg, .net = net, .data = &data, .step = 0};
+    dlx_diag_context ctx = {.config = &cfg, .model = &model, .data = &data, .step = 0};
     assert_int_equal(DIAG_ACT_QUANTILES.create(&ctx, &diags), DLX_OK);
     double values[5];
     DIAG_ACT_QUANTILES.measure(&ctx, values);
@@ -113,7 +114,7 @@ static void check_measure(bool batch_norm)
     for (int s = 0; s < 5; s++)
         assert_float_equal(again[s], values[s], 0.0);
     DIAG_ACT_QUANTILES.destroy(ctx.state);
-    network_free(net);
+    model_free(&model);
     diags_free(&diags);
 }
 

@@ -191,7 +191,8 @@ static void test_mc_mean_matches_enumeration(void **state)
         assert_int_equal(mc_predict_create(&mc, N_EX, N_OUT, true, &d), DLX_OK);
         dlx_rng rng;
         mc_predict_seed(&rng, 5, 0);
-        mc_predict(mc, f.net, LOSS_CROSS_ENTROPY, f.x, T, &rng);
+        dlx_model model = {.kind = &MODEL_KIND_MLP, .impl = f.net};
+        mc_predict(mc, &model, LOSS_CROSS_ENTROPY, f.x, T, &rng);
         for (int c = 0; c < N_EX * N_OUT; c++) {
             double se = sqrt(var[c] / T);
             assert_true(fabs(mc->mean_logits[c] - mean[c]) < 5 * se + 1e-6);

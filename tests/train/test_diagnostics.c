@@ -10,6 +10,7 @@
 
 #include "spec/schema.h"
 #include "diagnostics/diagnostic.h"
+#include "models/model.h"
 
 /* The names the experiment file accepts are exactly the implemented ones. */
 static void test_spec_names_match_table(void **state)
@@ -66,18 +67,18 @@ static void test_norm_values(void **state)
 {
     (void)state;
     dlx_config cfg = mlp_config();
-    dlx_network *net = NULL;
+    dlx_model model = {0};
     dlx_diags diags = {0};
-    assert_int_equal(network_create(&net, &cfg.model, cfg.loss, 4, 5, 8, &diags), DLX_OK);
-    dlx_tensor *fc1 = network_find_tensor(net, "fc1.weight");
-    dlx_tensor *out = network_find_tensor(net, "out.weight");
+    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){4, 5, 8}, &diags), DLX_OK);
+    dlx_tensor *fc1 = model_find_tensor(&model, "fc1.weight");
+    dlx_tensor *out = model_find_tensor(&model, "out.weight");
     for (size_t i = 0; i < tensor_numel(fc1); i++) {
         fc1->data[i] = 0.5f;
         fc1->grad[i] = i == 0 ? 3.0f : 0.0f;
     }
     for (size_t i = 0; i < tensor_numel(out); i++)
         out->data[i] = i < 2 ? 2.0f : 0.0f;
-    dlx_diag_context ctx = {.config = &cfg, .net = net, .step = 0};
+    dlx_diag_context ctx = {.config = &cfg, .model = &model, .step = 0};
     double v[3];
     diagnostic_find("weight_norm")->measure(&ctx, v);
     assert_true(fabs(v[0] - sqrt(3.0)) < 1e-12);
@@ -87,7 +88,7 @@ static void test_norm_values(void **state)
     ctx.step = 5;
     diagnostic_find("grad_norm")->measure(&ctx, v);
     assert_true(fabs(v[0] - 3.0) < 1e-12);
-    network_free(net);
+    model_free(&model);
     diags_free(&diags);
 }
 
