@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *file,
                             dlx_diags *d)
@@ -83,6 +84,51 @@ dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *
         return st;
     float *x = calloc((size_t)n * (size_t)dim + 1, sizeof *x);
     return fill_split(s, x, n, dim, n_targets, file, d);
+}
+
+dlx_status split_alloc_like(dlx_split *dst, const dlx_split *src, int n, const char *file,
+                            dlx_diags *d)
+{
+    dlx_status st = src->entry_row ? split_check_size((size_t)n, 3, "matrix entries", file, d)
+                                   : split_alloc(dst, n, src->dim, src->labels ? 0 : src->n_targets,
+                                                 file, d);
+    if (st != DLX_OK)
+        return st;
+    if (src->entry_row) {
+        *dst = (dlx_split){.n = n, .n_targets = 1};
+        dst->targets = malloc((size_t)(n > 0 ? n : 1) * sizeof *dst->targets);
+        dst->entry_row = malloc((size_t)(n > 0 ? n : 1) * sizeof *dst->entry_row);
+        dst->entry_col = malloc((size_t)(n > 0 ? n : 1) * sizeof *dst->entry_col);
+    }
+    dst->rows = src->rows;
+    dst->cols = src->cols;
+    if (src->weights)
+        dst->weights = malloc((size_t)(n > 0 ? n : 1) * sizeof *dst->weights);
+    if ((src->weights && !dst->weights) || (src->entry_row && (!dst->targets || !dst->entry_row ||
+                                                               !dst->entry_col))) {
+        split_free(dst);
+        diags_add(d, file, 0, 0, "out of memory allocating %d examples", n);
+        return DLX_ERR_RUNTIME;
+    }
+    return DLX_OK;
+}
+
+void split_copy_example(dlx_split *dst, int k, const dlx_split *src, int i)
+{
+    size_t dim = (size_t)src->dim, n_targets = (size_t)src->n_targets;
+    if (dim > 0)
+        memcpy(dst->x + (size_t)k * dim, src->x + (size_t)i * dim, dim * sizeof *dst->x);
+    if (src->labels)
+        dst->labels[k] = src->labels[i];
+    else
+        memcpy(dst->targets + (size_t)k * n_targets, src->targets + (size_t)i * n_targets,
+               n_targets * sizeof *dst->targets);
+    if (src->weights)
+        dst->weights[k] = src->weights[i];
+    if (src->entry_row) {
+        dst->entry_row[k] = src->entry_row[i];
+        dst->entry_col[k] = src->entry_col[i];
+    }
 }
 
 void split_free(dlx_split *s)

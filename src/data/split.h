@@ -46,6 +46,15 @@ dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *
 dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
                                    const char *file, dlx_diags *d);
 
+/* Allocate dst for n examples with every array src has (inputs, labels or
+   targets, weights, matrix entries) and src's sizes. */
+dlx_status split_alloc_like(dlx_split *dst, const dlx_split *src, int n, const char *file,
+                            dlx_diags *d);
+
+/* Copy example i of src into slot k of dst (the same layout; dst may be src
+   when k != i). */
+void split_copy_example(dlx_split *dst, int k, const dlx_split *src, int i);
+
 /* Free the arrays of s and zero it. */
 void split_free(dlx_split *s);
 

@@ -4,7 +4,8 @@
 #include "data/subsample.h"
 
 #include <stdlib.h>
-#include <string.h>
+
+#include "data/split.h"
 
 /* Shrink an array to its kept part; keeps the old block if realloc fails. */
 static void *shrink(void *p, size_t bytes)
@@ -24,14 +25,8 @@ void subsample_split(dlx_split *s, int keep, dlx_rng *rng)
         if (rng_below(rng, remaining) >= needed)
             continue;
         /* kept <= i: copying row i down to row `kept` never overwrites a row still to be read. */
-        if (kept != i) {
-            memcpy(s->x + (size_t)kept * dim, s->x + (size_t)i * dim, dim * sizeof *s->x);
-            if (s->labels)
-                s->labels[kept] = s->labels[i];
-            if (s->targets)
-                memcpy(s->targets + (size_t)kept * n_targets, s->targets + (size_t)i * n_targets,
-                       n_targets * sizeof *s->targets);
-        }
+        if (kept != i)
+            split_copy_example(s, kept, s, i);
         kept++;
     }
     s->n = keep;
@@ -40,6 +35,12 @@ void subsample_split(dlx_split *s, int keep, dlx_rng *rng)
         s->labels = shrink(s->labels, (size_t)keep * sizeof *s->labels);
     if (s->targets)
         s->targets = shrink(s->targets, (size_t)keep * n_targets * sizeof *s->targets);
+    if (s->weights)
+        s->weights = shrink(s->weights, (size_t)keep * sizeof *s->weights);
+    if (s->entry_row) {
+        s->entry_row = shrink(s->entry_row, (size_t)keep * sizeof *s->entry_row);
+        s->entry_col = shrink(s->entry_col, (size_t)keep * sizeof *s->entry_col);
+    }
 }
 
 /* Check one requested size against what the split holds. */

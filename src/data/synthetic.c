@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util/linalg.h"
+#include "data/low_rank.h"
 #include "data/split.h"
 #include "util/rng.h"
 
@@ -59,6 +60,7 @@ static const char *kind_name(dlx_synthetic_kind kind)
     case SYN_LINEAR: return "linear";
     case SYN_LOGISTIC: return "logistic";
     case SYN_TEACHER: return "teacher";
+    case SYN_LOW_RANK: return "low_rank";
     }
     return "unknown";
 }
@@ -452,6 +454,7 @@ static dlx_status make_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rn
     case SYN_LINEAR: return linear_truth(t, cfg, rng);
     case SYN_LOGISTIC: return logistic_truth(t, cfg, rng);
     case SYN_TEACHER: return teacher_truth(t, cfg, rng);
+    case SYN_LOW_RANK: break; /* low_rank.c */
     }
     return DLX_ERR_INPUT;
 }
@@ -465,6 +468,7 @@ static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data
     case SYN_LINEAR: return linear_split(s, t, cfg, rng);
     case SYN_LOGISTIC: return logistic_split(s, t, cfg, rng);
     case SYN_TEACHER: return teacher_split(s, t, cfg, rng);
+    case SYN_LOW_RANK: break; /* low_rank.c */
     }
     return DLX_ERR_INPUT;
 }
@@ -472,6 +476,8 @@ static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data
 dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
                               const char *source_file, dlx_diags *d)
 {
+    if (cfg->kind == SYN_LOW_RANK)
+        return low_rank_generate(ds, cfg, source_file, d);
     *ds = (dlx_dataset){0};
     dlx_status st = check_parameters(cfg, source_file, d);
     if (st != DLX_OK)

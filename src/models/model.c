@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "models/factorization.h"
 #include "models/mlp.h"
 
 /* model.type -> kind: linear, logistic and softmax are MLPs without hidden layers. */
@@ -19,6 +20,7 @@ static const dlx_model_kind *const KIND_OF_TYPE[] = {
     [MODEL_LOGISTIC] = &MODEL_KIND_MLP,
     [MODEL_SOFTMAX] = &MODEL_KIND_MLP,
     [MODEL_MLP] = &MODEL_KIND_MLP,
+    [MODEL_FACTORIZATION] = &MODEL_KIND_FACTORIZATION,
 };
 _Static_assert(sizeof KIND_OF_TYPE / sizeof *KIND_OF_TYPE == MODEL_TYPE_COUNT,
                "every model type needs its row in KIND_OF_TYPE");
@@ -98,6 +100,11 @@ double model_evaluate(dlx_model *m, const dlx_batch *batch, long *correct)
 void model_predict(dlx_model *m, const float *x, int B, dlx_rng *rng, float *out)
 {
     m->kind->predict(m->impl, x, B, rng, out);
+}
+
+double model_product_penalty(dlx_model *m, double lambda, bool add_gradient)
+{
+    return m->kind->product_penalty ? m->kind->product_penalty(m->impl, lambda, add_gradient) : 0.0;
 }
 
 int model_n_probes(const dlx_model *m) { return m->kind->n_probes ? m->kind->n_probes(m->impl) : 0; }

@@ -14,7 +14,8 @@
  * so that the loop can check the regularized objective before it computes a
  * gradient), evaluate (inference-mode loss of a batch) and predict (outputs of
  * a batch, optionally with training noise for Monte-Carlo prediction).
- * Optional (NULL when a kind has none): the hidden-layer probes that
+ * Optional (NULL when a kind has none): the product regularizer of a
+ * positively homogeneous kind, and the hidden-layer probes that
  * act_quantiles and condition_number read.
  *
  * The MLP (models/mlp.c; linear, logistic and softmax are MLPs without hidden
@@ -39,6 +40,8 @@ typedef struct {
     int n_inputs;      /* values per example (dense inputs) */
     int n_outputs;     /* outputs per example (classes, 1, or regression targets) */
     int max_batch;
+    int rows, cols;    /* matrix-entries data: the matrix's size (0 for dense data) */
+    long n_train;      /* training examples (entries), for a loss that is a sum over them */
 } dlx_model_shape;
 
 /* One batch of examples, as the batcher gathered it or as a slice of a split
@@ -90,6 +93,10 @@ struct dlx_model_kind {
        inference mode, exactly what evaluate scores; rng given: one pass with
        the training noise for Monte-Carlo prediction. */
     void (*predict)(void *impl, const float *x, int B, dlx_rng *rng, float *out);
+    /* Optional: the degree-matched product regularizer λ·Θ of a positively
+       homogeneous kind (Haeffele & Vidal 2015), its value, and with
+       add_gradient its (sub)gradient added to the gradient block. */
+    double (*product_penalty)(void *impl, double lambda, bool add_gradient);
     /* Optional hidden-layer probes (NULL when the kind has none). */
     int (*n_probes)(const void *impl);
     int (*probe_width)(const void *impl, int l);
@@ -122,6 +129,9 @@ double model_forward_train(dlx_model *m, const dlx_batch *batch, dlx_rng *rng);
 void model_backward(dlx_model *m);
 double model_evaluate(dlx_model *m, const dlx_batch *batch, long *correct);
 void model_predict(dlx_model *m, const float *x, int B, dlx_rng *rng, float *out);
+/* λ·Θ of the kind's product regularizer (0 when it has none); with
+   add_gradient, its subgradient is added to the gradient block. */
+double model_product_penalty(dlx_model *m, double lambda, bool add_gradient);
 /* Hidden-layer probes: 0 layers when the kind has none. */
 int model_n_probes(const dlx_model *m);
 int model_probe_width(const dlx_model *m, int l);

@@ -21,7 +21,10 @@
 #define DLX_MAX_DIAGNOSTICS 16
 
 typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETIC } dlx_data_source;
-typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER } dlx_synthetic_kind;
+typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK } dlx_synthetic_kind;
+/* How a csv file holds its data: a table of examples, or a matrix as
+   row,col,value entries or as dense rows (SPEC §7). */
+typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE } dlx_csv_format;
 typedef enum { PRE_NONE, PRE_SCALE, PRE_STANDARDIZE, PRE_WHITEN } dlx_preprocess;
 
 typedef struct {
@@ -48,9 +51,13 @@ typedef struct {
     uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
     dlx_preprocess preprocess;
     bool bootstrap;                    /* each run trains on a resample of the training split from its seed */
+    dlx_csv_format format;             /* csv: table (default), entries or dense */
+    int rows, cols, rank;              /* synthetic low_rank: Y = A·Bᵀ + noise, A rows×rank, B cols×rank */
+    double observed;                   /* low_rank, csv dense: fraction of entries in the training set */
 } dlx_data_config;
 
-typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_TYPE_COUNT } dlx_model_type;
+typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
+               MODEL_TYPE_COUNT } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;
@@ -78,12 +85,14 @@ typedef struct {
     double init_std;                   /* normal: std (default 0.01) */
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
     char init_from[DLX_PATH_MAX];      /* init: {from: FILE.safetensors} */
+    int rank;                          /* factorization: columns r of U and V */
 } dlx_model_config;
 
 typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE } dlx_loss;
 
 typedef struct {
     double l2, l1, max_norm, input_noise; /* 0 = off */
+    double product;                    /* λ·Σ_k ‖U_k‖‖V_k‖ (factorization), 0 = off */
     int noise_copies;                  /* J > 0: input noise drawn once, J copies of the
                                           training split (data/noise_copies.h); 0 = fresh
                                           noise at every step */

@@ -257,7 +257,8 @@ dlx_status trainer_build_model(const dlx_config *cfg, const dlx_dataset *ds, int
     if (eval_batch > EVAL_BATCH)
         eval_batch = EVAL_BATCH;
     dlx_model_shape shape = {.n_inputs = ds->train.dim, .n_outputs = n_outputs,
-                             .max_batch = *batch > eval_batch ? *batch : eval_batch};
+                             .max_batch = *batch > eval_batch ? *batch : eval_batch,
+                             .rows = ds->train.rows, .cols = ds->train.cols, .n_train = n_train};
     dlx_diags own = {0};
     st = req->model_kind ? model_create_kind(model, req->model_kind, cfg, &shape, &own)
                          : model_create(model, cfg, &shape, &own);
@@ -320,6 +321,8 @@ static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train
     double objective = loss;
     if (reg->l1 > 0 || reg->l2 > 0)
         objective += regularizer_penalty(reg, tensors, n_tensors);
+    if (reg->product > 0)
+        objective += model_product_penalty(&b->model, reg->product, false);
     if (!isfinite(objective) && cfg->training.on_divergence != DIVERGE_CONTINUE)
         return objective;
     model_backward(&b->model);
@@ -328,6 +331,8 @@ static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train
     if (prox)
         smooth.l1 = 0.0;
     regularizer_add_gradient(&smooth, tensors, n_tensors);
+    if (reg->product > 0)
+        model_product_penalty(&b->model, reg->product, true);
     optimizer_step(b->opt, model_params(&b->model), model_grads(&b->model), lr);
     if (prox)
         prox_l1_step(tensors, n_tensors, lr * reg->l1);

@@ -78,7 +78,7 @@ static void check_measure(bool batch_norm)
     dlx_config cfg = one_layer_config(batch_norm);
     dlx_diags diags = {0};
     dlx_model model = {0};
-    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){2, 3, 4}, &diags), DLX_OK);
+    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){.n_inputs = 2, .n_outputs = 3, .max_batch = 4}, &diags), DLX_OK);
     dlx_rng rng;
     rng_seed(&rng, 1, 0);
     model_init(&model, &rng);

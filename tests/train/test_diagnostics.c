@@ -69,7 +69,7 @@ static void test_norm_values(void **state)
     dlx_config cfg = mlp_config();
     dlx_model model = {0};
     dlx_diags diags = {0};
-    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){4, 5, 8}, &diags), DLX_OK);
+    assert_int_equal(model_create(&model, &cfg, &(dlx_model_shape){.n_inputs = 4, .n_outputs = 5, .max_batch = 8}, &diags), DLX_OK);
     dlx_tensor *fc1 = model_find_tensor(&model, "fc1.weight");
     dlx_tensor *out = model_find_tensor(&model, "out.weight");
     for (size_t i = 0; i < tensor_numel(fc1); i++) {
