@@ -14,6 +14,7 @@
 #include "util/yaml_tree.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,13 @@ typedef struct {
     int height;
 } anchor_entry;
 
+/* The keys of an open mapping by hash, so that each new key is checked for
+   a duplicate in O(1): a linear search made a mapping of n keys cost n². */
+typedef struct {
+    int *slots; /* entry index + 1; 0 is empty */
+    int cap;    /* a power of two; 0 before the first key */
+} key_index;
+
 typedef struct {
     const ytree_origin *origin;
     int col_offset;
@@ -58,6 +66,7 @@ typedef struct {
     ytree_node *pending_key[YTREE_MAX_DEPTH + 1]; /* map on the stack: key awaiting its value */
     bool discard_value[YTREE_MAX_DEPTH + 1];     /* map: the pending key was a duplicate */
     char *open_anchor[YTREE_MAX_DEPTH + 1];      /* anchor of each open container */
+    key_index keys[YTREE_MAX_DEPTH + 1];         /* map on the stack: its keys by hash */
     int depth;
     bool stop;                                   /* a fatal problem: read no further */
     ytree_node *root;
@@ -108,7 +117,10 @@ static void input_error(parse_state *ps, int line, int col, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    origin_error(ps->diags, ps->origin, line, col, msg);
+    if (ps->origin->context)
+        diags_add_capped(ps->diags, ps->origin->file, line, col, "%s: %s", ps->origin->context, msg);
+    else
+        diags_add_capped(ps->diags, ps->origin->file, line, col, "%s", msg);
     if (ps->status == DLX_OK)
         ps->status = DLX_ERR_INPUT;
 }
@@ -189,12 +201,88 @@ static void discard_node(parse_state *ps, ytree_node *node)
     ytree_free(node);
 }
 
+/* FNV-1a of len bytes. */
+static size_t key_hash(const char *s, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return (size_t)(h ^ (h >> 32));
+}
+
+/* Index of the entry of map whose key is the C string text (compared as
+   ytree_map_index compares), or -1. */
+static int key_find(const key_index *x, const ytree_node *map, const char *text)
+{
+    if (x->cap == 0)
+        return -1;
+    size_t len = strlen(text), mask = (size_t)x->cap - 1;
+    for (size_t j = key_hash(text, len) & mask; x->slots[j]; j = (j + 1) & mask) {
+        const ytree_node *k = map->keys[x->slots[j] - 1];
+        if (k->len == len && memcmp(k->text, text, len) == 0)
+            return x->slots[j] - 1;
+    }
+    return -1;
+}
+
+/* Put entry i of map into the index (no check for an equal key). */
+static void key_insert(key_index *x, const ytree_node *map, int i)
+{
+    size_t mask = (size_t)x->cap - 1;
+    size_t j = key_hash(map->keys[i]->text, map->keys[i]->len) & mask;
+    while (x->slots[j])
+        j = (j + 1) & mask;
+    x->slots[j] = i + 1;
+}
+
+/* Index every entry of map again, in a table at most half full; false when
+   memory runs out. */
+static bool key_rebuild(key_index *x, const ytree_node *map)
+{
+    int cap = x->cap ? x->cap : 16;
+    while (cap < 2 * (map->count + 1))
+        cap *= 2;
+    if (cap != x->cap) {
+        int *slots = realloc(x->slots, (size_t)cap * sizeof *slots);
+        if (!slots)
+            return false;
+        x->slots = slots;
+        x->cap = cap;
+    }
+    memset(x->slots, 0, (size_t)x->cap * sizeof *x->slots);
+    for (int i = 0; i < map->count; i++)
+        key_insert(x, map, i);
+    return true;
+}
+
+/* The last entry of map was just appended: index it. */
+static bool key_added(key_index *x, const ytree_node *map)
+{
+    if (2 * map->count > x->cap)
+        return key_rebuild(x, map);
+    key_insert(x, map, map->count - 1);
+    return true;
+}
+
+/* Ready for a new mapping at this depth: small tables are cleared and
+   kept, large ones freed (clearing a large table for each of many small
+   mappings would cost more than the mappings). */
+static void key_reset(key_index *x)
+{
+    if (x->cap > 64) {
+        free(x->slots);
+        *x = (key_index){0};
+    } else if (x->cap) {
+        memset(x->slots, 0, (size_t)x->cap * sizeof *x->slots);
+    }
+}
+
 /* Merge key: copy the entries of `src` (a map) that `map` lacks into it
    (copies: src stays whole for an alias to its anchor). */
-static void merge_from(parse_state *ps, ytree_node *map, ytree_node *src)
+static void merge_from(parse_state *ps, ytree_node *map, key_index *keys, ytree_node *src)
 {
     for (int i = 0; i < src->count; i++) {
-        if (ytree_map_index(map, src->keys[i]->text) >= 0)
+        if (key_find(keys, map, src->keys[i]->text) >= 0)
             continue;
         ytree_node *k = ytree_clone(src->keys[i]), *v = ytree_clone(src->values[i]);
         if (!k || !v || !ytree_map_append(map, k, v)) {
@@ -203,14 +291,18 @@ static void merge_from(parse_state *ps, ytree_node *map, ytree_node *src)
             out_of_memory(ps);
             return;
         }
+        if (!key_added(keys, map)) {
+            out_of_memory(ps);
+            return;
+        }
     }
 }
 
 /* YAML 1.1 merge keys (`<<: *base` or `<<: [*a, *b]`): explicit keys win,
    then earlier merged mappings over later ones. */
-static void resolve_merge_keys(parse_state *ps, ytree_node *map)
+static void resolve_merge_keys(parse_state *ps, ytree_node *map, key_index *keys)
 {
-    int i = ytree_map_index(map, "<<");
+    int i = key_find(keys, map, "<<");
     if (i < 0 || map->keys[i]->quoted)
         return;
     ytree_node *key = map->keys[i], *value = map->values[i];
@@ -219,12 +311,18 @@ static void resolve_merge_keys(parse_state *ps, ytree_node *map)
         map->values[j - 1] = map->values[j];
     }
     map->count--;
+    if (!key_rebuild(keys, map)) { /* the entries after '<<' moved */
+        out_of_memory(ps);
+        ytree_free(key);
+        discard_node(ps, value);
+        return;
+    }
     if (value->kind == YTREE_MAP) {
-        merge_from(ps, map, value);
+        merge_from(ps, map, keys, value);
     } else if (value->kind == YTREE_SEQ) {
         for (int k = 0; k < value->count; k++) {
             if (value->values[k]->kind == YTREE_MAP)
-                merge_from(ps, map, value->values[k]);
+                merge_from(ps, map, keys, value->values[k]);
             else
                 input_error(ps, value->values[k]->line, value->values[k]->col,
                             "merge key '<<' takes mappings (an alias such as *base or a list of them)");
@@ -271,6 +369,8 @@ static void attach(parse_state *ps, ytree_node *node)
             ytree_free(key);
             ytree_free(node);
             out_of_memory(ps);
+        } else if (!key_added(&ps->keys[top], parent)) {
+            out_of_memory(ps);
         }
         return;
     }
@@ -281,7 +381,7 @@ static void attach(parse_state *ps, ytree_node *node)
         ps->discard_value[top] = true;
         return;
     }
-    int first = ytree_map_index(parent, node->text);
+    int first = key_find(&ps->keys[top], parent, node->text);
     if (first >= 0) {
         input_error(ps, node->line, node->col, "duplicate key '%.200s' (first defined at line %d, column %d)",
                     node->text, parent->keys[first]->line, parent->keys[first]->col);
@@ -334,6 +434,7 @@ static void on_container_start(parse_state *ps, const yaml_event_t *ev, ytree_ki
     ps->open_anchor[ps->depth] = anchor ? anchor_open(ps, (const char *)anchor) : NULL;
     ps->pending_key[ps->depth] = NULL;
     ps->discard_value[ps->depth] = false;
+    key_reset(&ps->keys[ps->depth]);
     ps->stack[ps->depth++] = n;
 }
 
@@ -344,7 +445,7 @@ static void on_container_end(parse_state *ps)
     ytree_free(ps->pending_key[ps->depth]);
     ps->pending_key[ps->depth] = NULL;
     if (n->kind == YTREE_MAP)
-        resolve_merge_keys(ps, n);
+        resolve_merge_keys(ps, n, &ps->keys[ps->depth]);
     if (ps->open_anchor[ps->depth])
         anchor_close(ps, ps->open_anchor[ps->depth], n);
     attach(ps, n);
@@ -443,6 +544,8 @@ static void parse_state_free(parse_state *ps)
         free(ps->anchors[i].name);
     free(ps->anchors);
     ytree_free(ps->merged);
+    for (int i = 0; i <= YTREE_MAX_DEPTH; i++)
+        free(ps->keys[i].slots);
 }
 
 /* Handle one event; false at the end of the stream or on a fatal error. */
