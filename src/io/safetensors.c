@@ -618,10 +618,12 @@ static dlx_status parse_metadata(st_reader *r, const cJSON *node, dlx_st_file *o
     }
     size_t m = 0;
     for (const cJSON *v = node->child; v; v = v->next) {
-        if (!is_c_string(v))
+        if (!is_c_string(v)) {
             READ_ERROR(r, "%s: the value of '%s' is not a string", ST_METADATA_KEY, v->string);
-        else
-            sorted[m++] = (st_meta){v, m};
+            continue;
+        }
+        sorted[m] = (st_meta){v, m};
+        m++;
     }
     qsort(sorted, m, sizeof *sorted, compare_meta);
     dlx_status st = DLX_OK;
