@@ -9,8 +9,8 @@
 #
 # Steps, each announced on stderr by one "setup: ..." line:
 #   1. install whichever of these Debian packages are missing: build-essential pkg-config
-#      meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev libdeflate-dev libcmocka-dev
-#      dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
+#      meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev libdeflate-dev
+#      libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
 #      (dpkg-query first; apt-get update and apt-get install only when something is missing;
 #      the install is retried once after a fresh apt-get update). apt-get runs as root,
 #      through sudo when the script is not run as root.
@@ -27,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo_root="$(pwd)"
 
-packages=(build-essential pkg-config meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev
+packages=(build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev
           libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib
           python3-numpy git)
 default_build_dir=build

@@ -9,12 +9,18 @@
  * offsets, padded with spaces to a multiple of 8 bytes as the reference does
  * (so the data area starts 8-byte aligned); data is little-endian float32.
  *
- * Reading: the whole file is loaded, the header is parsed with libyaml's
- * document API (JSON is YAML flow syntax; strings must be double-quoted and
- * numbers plain, so YAML-only spellings are refused) and every rule of the
+ * Reading: the whole file is loaded, the header is parsed with cJSON (a
+ * JSON parser, linear in the header's length; libyaml's scanner, used
+ * before, took quadratic time on deeply nested text) and every rule of the
  * format is checked before any tensor is converted:
  *   - 8 <= file size; N <= file size − 8 and N <= 100 000 000 (the
- *     reference's MAX_HEADER_SIZE); the header starts with '{';
+ *     reference's MAX_HEADER_SIZE); a header above 1 MiB may not be larger
+ *     than the data area it describes (no real file comes near: a tensor's
+ *     entry is some 80 bytes); the header starts with '{';
+ *   - the header text is UTF-8, nests at most ST_MAX_DEPTH brackets (cJSON
+ *     stops at CJSON_NESTING_LIMIT, 1000, as a second guard) and holds no
+ *     "\u0000" escape; it is one JSON object, followed by nothing but
+ *     white space (the writer's padding);
  *   - each entry has dtype (F32, F64, F16, BF16 are read and converted to
  *     float32; the other safetensors dtypes are refused as unsupported),
  *     shape (at most 8 non-negative integers; [] is a scalar) and
@@ -22,14 +28,15 @@
  *     end − begin == numel·sizeof(dtype); other keys are ignored, as the
  *     reference does;
  *   - no two tensors share a name or overlap in the data area (gaps are
- *     tolerated); "__metadata__" is an object of strings.
+ *     tolerated); "__metadata__" is an object of strings with unique keys.
+ *     Duplicates are found by sorting, so a header of many keys costs
+ *     n log n.
  * Every problem found is reported, naming the file and the tensor; a header
  * that is not JSON stops the reading at the first syntax error.
  *
- * Known limit of parsing JSON as YAML: a character outside the Basic
- * Multilingual Plane escaped as a UTF-16 surrogate pair ("\ud83d\ude00",
- * as Python's json.dumps writes it) is refused by libyaml; the same
- * character as raw UTF-8 (as the reference implementation writes it) reads.
+ * cJSON reads numbers as doubles: an integer spelt 1.0 or 1e2 is taken as
+ * the integer it is, and integers from 2^53 up are refused as too large
+ * (no offset or dimension of a file dlx can hold comes near).
  */
 #include "io/safetensors.h"
 
@@ -40,12 +47,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <yaml.h>
+#include <cjson/cJSON.h>
+#include <math.h>
 
 #include "io/atomic_file.h"
 
 #define ST_HEADER_LIMIT 100000000ULL
+#define ST_HEADER_FREE (1 << 20) /* a header up to this size may be larger than its data */
 #define ST_MAX_NDIM 8
+#define ST_MAX_DEPTH 64 /* brackets in the header (it needs 3) */
 #define ST_METADATA_KEY "__metadata__"
 
 /* ------------------------------------------------------------------ dtypes */
@@ -332,7 +342,6 @@ typedef struct {
 typedef struct {
     const char *path;
     dlx_diags *diags;
-    yaml_document_t *doc;
     uint64_t data_size;
     int n_errors;
 } st_reader;
@@ -384,6 +393,14 @@ static dlx_status read_file(const char *path, unsigned char **bytes, size_t *siz
         fclose(fp);
         return DLX_ERR_INPUT;
     }
+    uint64_t data_size = n - 8 - *header_len;
+    if (*header_len > ST_HEADER_FREE && *header_len > data_size) {
+        diags_add(diags, path, 0, 0,
+                  "header length %" PRIu64 " is larger than the %" PRIu64 " bytes of tensor data it describes "
+                  "(a header above %d bytes may not outgrow the data)", *header_len, data_size, ST_HEADER_FREE);
+        fclose(fp);
+        return DLX_ERR_INPUT;
+    }
     unsigned char *data = malloc(n);
     if (!data) {
         diags_add(diags, path, 0, 0, "cannot read: out of memory for %zu bytes", n);
@@ -403,41 +420,32 @@ static dlx_status read_file(const char *path, unsigned char **bytes, size_t *siz
     return DLX_OK;
 }
 
-/* A double-quoted scalar: the only YAML spelling of a JSON string. */
-static bool is_json_string(const yaml_node_t *node)
+/* A JSON string (cJSON keeps strings NUL-terminated; a "\u0000" escape is
+   refused before parsing, so every string is a whole C string). */
+static bool is_c_string(const cJSON *node)
 {
-    return node && node->type == YAML_SCALAR_NODE &&
-           node->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-}
-
-/* A JSON string without NUL bytes (it becomes a C string). */
-static bool is_c_string(const yaml_node_t *node)
-{
-    return is_json_string(node) && strlen((const char *)node->data.scalar.value) == node->data.scalar.length;
+    return cJSON_IsString(node) && node->valuestring;
 }
 
 typedef enum { INT_OK, INT_NOT_INTEGER, INT_NEGATIVE, INT_TOO_LARGE } int_parse;
 
-/* A JSON integer (plain scalar of digits, optional '-') as a uint64. */
-static int_parse parse_json_uint(const yaml_node_t *node, uint64_t *value)
+/* A JSON integer as a uint64. cJSON reads every number as a double: an
+   integer is a finite whole double, exact below 2^53 (far beyond any file
+   dlx can read), so larger ones are refused as too large. */
+static int_parse parse_json_uint(const cJSON *node, uint64_t *value)
 {
-    if (!node || node->type != YAML_SCALAR_NODE || node->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    if (!cJSON_IsNumber(node))
         return INT_NOT_INTEGER;
-    const char *s = (const char *)node->data.scalar.value;
-    bool negative = s[0] == '-';
-    const char *digits = negative ? s + 1 : s;
-    if (!digits[0])
-        return INT_NOT_INTEGER;
-    for (const char *p = digits; *p; p++)
-        if (*p < '0' || *p > '9')
-            return INT_NOT_INTEGER;
-    if (negative)
-        return strspn(digits, "0") == strlen(digits) ? (*value = 0, INT_OK) : INT_NEGATIVE;
-    errno = 0;
-    unsigned long long v = strtoull(digits, NULL, 10);
-    if (errno == ERANGE)
+    double v = node->valuedouble;
+    if (isinf(v))
         return INT_TOO_LARGE;
-    *value = v;
+    if (!isfinite(v) || v != floor(v))
+        return INT_NOT_INTEGER;
+    if (v < 0)
+        return INT_NEGATIVE;
+    if (v >= 9007199254740992.0) /* 2^53 */
+        return INT_TOO_LARGE;
+    *value = (uint64_t)v;
     return INT_OK;
 }
 
@@ -448,13 +456,13 @@ static const char *int_problem(int_parse p)
 }
 
 /* "dtype": a JSON string naming a supported dtype. */
-static bool parse_dtype(st_reader *r, st_entry *e, const yaml_node_t *node)
+static bool parse_dtype(st_reader *r, st_entry *e, const cJSON *node)
 {
     if (!is_c_string(node)) {
         READ_ERROR(r, "tensor '%s': dtype is not a string", e->name);
         return false;
     }
-    const char *name = (const char *)node->data.scalar.value;
+    const char *name = node->valuestring;
     e->dtype = find_dtype(name);
     if (!e->dtype) {
         READ_ERROR(r, "tensor '%s': unknown dtype '%s'", e->name, name);
@@ -468,14 +476,15 @@ static bool parse_dtype(st_reader *r, st_entry *e, const yaml_node_t *node)
 }
 
 /* "shape": a list of at most 8 non-negative integers; numel their product. */
-static bool parse_shape(st_reader *r, st_entry *e, const yaml_node_t *node)
+static bool parse_shape(st_reader *r, st_entry *e, const cJSON *node)
 {
-    if (node->type != YAML_SEQUENCE_NODE) {
+    if (!cJSON_IsArray(node)) {
         READ_ERROR(r, "tensor '%s': shape is not a list", e->name);
         return false;
     }
-    yaml_node_item_t *items = node->data.sequence.items.start;
-    long ndim = node->data.sequence.items.top - items;
+    long ndim = 0;
+    for (const cJSON *item = node->child; item; item = item->next)
+        ndim++;
     if (ndim > ST_MAX_NDIM) {
         READ_ERROR(r, "tensor '%s': shape has %ld dimensions (at most %d)", e->name, ndim, ST_MAX_NDIM);
         return false;
@@ -483,11 +492,10 @@ static bool parse_shape(st_reader *r, st_entry *e, const yaml_node_t *node)
     e->ndim = (int)ndim;
     uint64_t numel = 1;
     bool overflow = false;
-    for (int d = 0; d < e->ndim; d++) {
+    const cJSON *item = node->child;
+    for (int d = 0; d < e->ndim; d++, item = item->next) {
         uint64_t n;
-        int_parse p = parse_json_uint(yaml_document_get_node(r->doc, items[d]), &n);
-        if (p == INT_OK && n > INT64_MAX)
-            p = INT_TOO_LARGE;
+        int_parse p = parse_json_uint(item, &n);
         if (p != INT_OK) {
             READ_ERROR(r, "tensor '%s': shape[%d] %s", e->name, d, int_problem(p));
             return false;
@@ -507,16 +515,16 @@ static bool parse_shape(st_reader *r, st_entry *e, const yaml_node_t *node)
 }
 
 /* "data_offsets": [begin, end], two integers. */
-static bool parse_offsets(st_reader *r, st_entry *e, const yaml_node_t *node)
+static bool parse_offsets(st_reader *r, st_entry *e, const cJSON *node)
 {
-    if (node->type != YAML_SEQUENCE_NODE || node->data.sequence.items.top - node->data.sequence.items.start != 2) {
+    const cJSON *first = cJSON_IsArray(node) ? node->child : NULL;
+    if (!first || !first->next || first->next->next) {
         READ_ERROR(r, "tensor '%s': data_offsets is not a list [begin, end]", e->name);
         return false;
     }
-    yaml_node_item_t *items = node->data.sequence.items.start;
-    int_parse p = parse_json_uint(yaml_document_get_node(r->doc, items[0]), &e->begin);
+    int_parse p = parse_json_uint(first, &e->begin);
     if (p == INT_OK)
-        p = parse_json_uint(yaml_document_get_node(r->doc, items[1]), &e->end);
+        p = parse_json_uint(first->next, &e->end);
     if (p != INT_OK) {
         READ_ERROR(r, "tensor '%s': a data offset %s", e->name, int_problem(p));
         return false;
@@ -526,25 +534,18 @@ static bool parse_offsets(st_reader *r, st_entry *e, const yaml_node_t *node)
 
 /* One tensor entry: its three fields present once each, then the offsets
    checked against the shape and the data area. */
-static void parse_entry(st_reader *r, st_entry *e, const yaml_node_t *node)
+static void parse_entry(st_reader *r, st_entry *e, const cJSON *node)
 {
-    if (node->type != YAML_MAPPING_NODE) {
+    if (!cJSON_IsObject(node)) {
         READ_ERROR(r, "tensor '%s': entry is not a JSON object", e->name);
         return;
     }
     const char *fields[3] = {"dtype", "shape", "data_offsets"};
     int seen[3] = {0, 0, 0};
     bool ok = true;
-    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = yaml_document_get_node(r->doc, pair->key);
-        const yaml_node_t *value = yaml_document_get_node(r->doc, pair->value);
-        if (!is_json_string(key)) {
-            READ_ERROR(r, "tensor '%s': a key of its entry is not a string", e->name);
-            ok = false;
-            continue;
-        }
+    for (const cJSON *value = node->child; value; value = value->next) {
         int f = 0;
-        while (f < 3 && strcmp((const char *)key->data.scalar.value, fields[f]) != 0)
+        while (f < 3 && strcmp(value->string, fields[f]) != 0)
             f++;
         if (f == 3)
             continue; /* unknown keys are ignored, as by the reference */
@@ -582,46 +583,66 @@ static void parse_entry(st_reader *r, st_entry *e, const yaml_node_t *node)
     e->valid = true;
 }
 
-/* "__metadata__": an object whose keys and values are strings, keys unique. */
-static dlx_status parse_metadata(st_reader *r, const yaml_node_t *node, dlx_st_file *out)
+/* A metadata entry and its place in the header. */
+typedef struct {
+    const cJSON *node;
+    size_t place;
+} st_meta;
+
+/* qsort order of metadata entries: by key, then by place in the header. */
+static int compare_meta(const void *a, const void *b)
 {
-    if (node->type != YAML_MAPPING_NODE) {
+    const st_meta *x = a, *y = b;
+    int c = strcmp(x->node->string, y->node->string);
+    return c ? c : (x->place < y->place ? -1 : x->place > y->place);
+}
+
+/* "__metadata__": an object whose keys and values are strings, keys unique
+   (found by sorting, so that a header of many keys costs n log n). */
+static dlx_status parse_metadata(st_reader *r, const cJSON *node, dlx_st_file *out)
+{
+    if (!cJSON_IsObject(node)) {
         READ_ERROR(r, "%s is not a JSON object of strings", ST_METADATA_KEY);
         return DLX_OK;
     }
-    long n = node->data.mapping.pairs.top - node->data.mapping.pairs.start;
-    out->meta_keys = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
-    out->meta_values = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
-    if (!out->meta_keys || !out->meta_values) {
+    size_t n = 0;
+    for (const cJSON *v = node->child; v; v = v->next)
+        n++;
+    st_meta *sorted = calloc(n > 0 ? n : 1, sizeof *sorted);
+    out->meta_keys = calloc(n > 0 ? n : 1, sizeof(char *));
+    out->meta_values = calloc(n > 0 ? n : 1, sizeof(char *));
+    if (!sorted || !out->meta_keys || !out->meta_values) {
+        free(sorted);
         diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory");
         return DLX_ERR_RUNTIME;
     }
-    for (yaml_node_pair_t *pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = yaml_document_get_node(r->doc, pair->key);
-        const yaml_node_t *value = yaml_document_get_node(r->doc, pair->value);
-        if (!is_c_string(key)) {
-            READ_ERROR(r, "%s: a key is not a string", ST_METADATA_KEY);
+    size_t m = 0;
+    for (const cJSON *v = node->child; v; v = v->next) {
+        if (!is_c_string(v)) {
+            READ_ERROR(r, "%s: the value of '%s' is not a string", ST_METADATA_KEY, v->string);
             continue;
         }
-        const char *k = (const char *)key->data.scalar.value;
-        if (!is_c_string(value)) {
-            READ_ERROR(r, "%s: the value of '%s' is not a string", ST_METADATA_KEY, k);
+        sorted[m] = (st_meta){v, m};
+        m++;
+    }
+    qsort(sorted, m, sizeof *sorted, compare_meta);
+    dlx_status st = DLX_OK;
+    for (size_t i = 0; i < m && st == DLX_OK; i++) {
+        const cJSON *v = sorted[i].node;
+        if (i > 0 && strcmp(v->string, sorted[i - 1].node->string) == 0) {
+            READ_ERROR(r, "%s: duplicate key '%s'", ST_METADATA_KEY, v->string);
             continue;
         }
-        if (safetensors_meta(out, k)) {
-            READ_ERROR(r, "%s: duplicate key '%s'", ST_METADATA_KEY, k);
-            continue;
-        }
-        int i = out->n_meta;
-        out->meta_keys[i] = strdup(k);
-        out->meta_values[i] = strdup((const char *)value->data.scalar.value);
-        out->n_meta++;
-        if (!out->meta_keys[i] || !out->meta_values[i]) {
+        int k = out->n_meta++;
+        out->meta_keys[k] = strdup(v->string);
+        out->meta_values[k] = strdup(v->valuestring);
+        if (!out->meta_keys[k] || !out->meta_values[k]) {
             diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory");
-            return DLX_ERR_RUNTIME;
+            st = DLX_ERR_RUNTIME;
         }
     }
-    return DLX_OK;
+    free(sorted);
+    return st;
 }
 
 /* qsort orders: by name; by data offsets (begin, then end). */
@@ -696,18 +717,12 @@ static void convert_entry(const st_entry *e, const unsigned char *data_area, flo
 }
 
 /* The header's top-level object: "__metadata__" and one entry per tensor. */
-static dlx_status parse_root(st_reader *r, const yaml_node_t *root, st_entry *entries, int *n_entries,
+static dlx_status parse_root(st_reader *r, const cJSON *root, st_entry *entries, int *n_entries,
                              st_entry **order, dlx_st_file *out)
 {
     int n = 0, n_metadata = 0;
-    for (yaml_node_pair_t *pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
-        const yaml_node_t *key = yaml_document_get_node(r->doc, pair->key);
-        const yaml_node_t *value = yaml_document_get_node(r->doc, pair->value);
-        if (!is_c_string(key)) {
-            READ_ERROR(r, "header has a key that is not a JSON string");
-            continue;
-        }
-        const char *name = (const char *)key->data.scalar.value;
+    for (const cJSON *value = root->child; value; value = value->next) {
+        const char *name = value->string;
         if (strcmp(name, ST_METADATA_KEY) == 0) {
             if (n_metadata++) {
                 READ_ERROR(r, "duplicate key '%s'", ST_METADATA_KEY);
@@ -731,54 +746,119 @@ static dlx_status parse_root(st_reader *r, const yaml_node_t *root, st_entry *en
     return DLX_OK;
 }
 
-/* True when some node is referenced twice: a YAML alias, which JSON lacks.
-   A tree of N nodes has exactly N − 1 references. */
-static bool uses_aliases(yaml_document_t *doc)
+/* Length of the UTF-8 sequence starting at s (at most n bytes), or 0 with
+   *problem set (the reader's wording) when it is not valid UTF-8. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, const char **problem)
 {
-    long n_nodes = doc->nodes.top - doc->nodes.start, n_refs = 0;
-    for (yaml_node_t *node = doc->nodes.start; node < doc->nodes.top; node++) {
-        if (node->type == YAML_MAPPING_NODE)
-            n_refs += 2 * (node->data.mapping.pairs.top - node->data.mapping.pairs.start);
-        else if (node->type == YAML_SEQUENCE_NODE)
-            n_refs += node->data.sequence.items.top - node->data.sequence.items.start;
+    unsigned c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0) {
+        *problem = "invalid leading UTF-8 octet";
+        return 0;
     }
-    return n_nodes > 0 && n_refs != n_nodes - 1;
+    if (len > n) {
+        *problem = "incomplete UTF-8 octet sequence";
+        return 0;
+    }
+    uint32_t code = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80) {
+            *problem = "invalid trailing UTF-8 octet";
+            return 0;
+        }
+        code = code << 6 | (s[k] & 0x3F);
+    }
+    static const uint32_t smallest[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code < smallest[len]) {
+        *problem = "invalid length of a UTF-8 sequence";
+        return 0;
+    }
+    if ((code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+        *problem = "invalid Unicode character";
+        return 0;
+    }
+    return len;
 }
 
-/* Load the header text as one YAML document: exactly one flow object. */
-static dlx_status load_header(st_reader *r, const unsigned char *header, size_t header_len,
-                              yaml_document_t *doc)
+/* Checks of the raw header text before it is parsed, each linear in its
+   length: UTF-8 throughout (the format requires it; cJSON does not check),
+   nesting of at most ST_MAX_DEPTH brackets (a safetensors header needs 3;
+   cJSON's own limit, CJSON_NESTING_LIMIT, stays as a second guard), and no
+   "\u0000" escape, which would cut a name short (cJSON ends its C strings
+   there). Inside strings, escapes are skipped so that brackets and quotes
+   in names do not count. */
+static bool check_header_text(st_reader *r, const unsigned char *h, size_t len)
 {
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory");
-        return DLX_ERR_RUNTIME;
-    }
-    yaml_parser_set_input_string(&parser, header, header_len);
-    bool loaded = yaml_parser_load(&parser, doc);
-    if (loaded) {
-        /* A second document means text after the closing '}'. */
-        yaml_document_t trailing;
-        bool has_trailing = false;
-        if (!yaml_parser_load(&parser, &trailing)) {
-            has_trailing = true;
-        } else {
-            has_trailing = yaml_document_get_root_node(&trailing) != NULL;
-            yaml_document_delete(&trailing);
+    int depth = 0;
+    bool in_string = false;
+    for (size_t i = 0; i < len;) {
+        const char *problem = NULL;
+        size_t step = utf8_sequence(h + i, len - i, &problem);
+        if (step == 0) {
+            READ_ERROR(r, "header is not valid JSON: %s at header byte %zu", problem, i);
+            return false;
         }
-        if (has_trailing || uses_aliases(doc)) {
-            READ_ERROR(r, "header is not valid JSON: %s",
-                       has_trailing ? "text after the closing '}'" : "it uses YAML aliases");
-            yaml_document_delete(doc);
-            loaded = false;
+        unsigned char c = h[i];
+        if (in_string) {
+            if (c == '"') {
+                in_string = false;
+            } else if (c == '\\' && i + 1 < len) {
+                if (i + 5 < len && memcmp(h + i + 1, "u0000", 5) == 0) {
+                    READ_ERROR(r, "header is not valid JSON for dlx: a string holds a NUL character "
+                                  "(\\u0000) at header byte %zu", i);
+                    return false;
+                }
+                if (h[i + 1] < 0x80)
+                    step = 2; /* the escaped character (a multi-byte one is checked on its own) */
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > ST_MAX_DEPTH) {
+                READ_ERROR(r, "header nests deeper than %d levels at header byte %zu "
+                              "(a safetensors header needs 3)", ST_MAX_DEPTH, i);
+                return false;
+            }
+        } else if (c == '}' || c == ']') {
+            depth--;
         }
-    } else {
-        size_t at = parser.error == YAML_READER_ERROR ? parser.problem_offset : parser.problem_mark.index;
-        READ_ERROR(r, "header is not valid JSON: %s at header byte %zu",
-                   parser.problem ? parser.problem : "syntax error", at);
+        i += step;
     }
-    yaml_parser_delete(&parser);
-    return loaded ? DLX_OK : DLX_ERR_INPUT;
+    return true;
+}
+
+/* Up to 24 bytes of text at p as printable ASCII, for messages. */
+static void excerpt(const unsigned char *p, size_t n, char out[32])
+{
+    size_t k = 0;
+    for (; k < n && k < 24; k++)
+        out[k] = p[k] >= 0x20 && p[k] < 0x7f ? (char)p[k] : '?';
+    out[k] = '\0';
+}
+
+/* Parse the header text as exactly one JSON object and nothing after it
+   but white space (the writer's padding). NULL with a message otherwise. */
+static cJSON *load_header(st_reader *r, const unsigned char *header, size_t header_len)
+{
+    if (!check_header_text(r, header, header_len))
+        return NULL;
+    const char *text = (const char *)header, *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, header_len, &end, false);
+    size_t at = end ? (size_t)(end - text) : 0;
+    if (!root) {
+        char near[32];
+        excerpt(header + at, header_len - at, near);
+        READ_ERROR(r, "header is not valid JSON: syntax error near '%s' at header byte %zu", near, at);
+        return NULL;
+    }
+    while (at < header_len && header[at] && strchr(" \t\r\n", header[at]))
+        at++;
+    if (at < header_len) {
+        READ_ERROR(r, "header is not valid JSON: text after the closing '}'");
+        cJSON_Delete(root);
+        return NULL;
+    }
+    return root;
 }
 
 /* Parse the header text into entries (*entries_out, caller frees) and
@@ -792,29 +872,26 @@ static dlx_status parse_header(st_reader *r, const unsigned char *header, size_t
         READ_ERROR(r, "header is not a JSON object (it must start with '{')");
         return DLX_ERR_INPUT;
     }
-    yaml_document_t doc;
-    dlx_status st = load_header(r, header, header_len, &doc);
-    if (st != DLX_OK)
-        return st;
-    r->doc = &doc;
-    const yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root || root->type != YAML_MAPPING_NODE) {
+    cJSON *root = load_header(r, header, header_len);
+    if (!root)
+        return DLX_ERR_INPUT;
+    if (!cJSON_IsObject(root)) {
         READ_ERROR(r, "header is not a JSON object");
-        yaml_document_delete(&doc);
+        cJSON_Delete(root);
         return DLX_ERR_INPUT;
     }
-    long n_pairs = root->data.mapping.pairs.top - root->data.mapping.pairs.start;
-    size_t cap = (size_t)(n_pairs > 0 ? n_pairs : 1);
+    size_t cap = 1;
+    for (const cJSON *v = root->child; v; v = v->next)
+        cap++;
     st_entry *entries = calloc(cap, sizeof *entries);
     st_entry **order = calloc(cap, sizeof *order);
-    st = DLX_ERR_RUNTIME;
+    dlx_status st = DLX_ERR_RUNTIME;
     if (!entries || !order)
         diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory");
     else
         st = parse_root(r, root, entries, n_entries, order, out);
     free(order);
-    yaml_document_delete(&doc);
-    r->doc = NULL;
+    cJSON_Delete(root);
     *entries_out = entries;
     if (st != DLX_OK)
         return st;
@@ -857,7 +934,7 @@ dlx_status safetensors_read(const char *path, dlx_st_file *out, dlx_diags *diags
     if (st != DLX_OK)
         return st;
 
-    st_reader r = {path, diags, NULL, size - 8 - header_len, 0};
+    st_reader r = {path, diags, size - 8 - header_len, 0};
     st_entry *entries = NULL;
     int n_entries = 0;
     st = parse_header(&r, bytes + 8, (size_t)header_len, &entries, &n_entries, out);

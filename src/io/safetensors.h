@@ -5,8 +5,8 @@
  * of a JSON object {"name": {"dtype": "F32", "shape": [..], "data_offsets":
  * [begin, end]}, ..., "__metadata__": {"key": "string", ...}}, then the raw
  * little-endian tensor bytes; offsets are relative to the end of the header.
- * The header is parsed with libyaml (JSON is YAML's flow syntax), never by a
- * hand-written JSON parser.
+ * The header is parsed with cJSON (libcjson), never by a hand-written JSON
+ * parser, in time linear in its length.
  */
 #ifndef DLX_IO_SAFETENSORS_H
 #define DLX_IO_SAFETENSORS_H

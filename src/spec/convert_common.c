@@ -26,18 +26,6 @@ bool spec_inherited(const ytree_node *node)
     return true;
 }
 
-/* True when diags already holds exactly this diagnostic. */
-static bool already_reported(const dlx_diags *d, const char *file, int line, int col, const char *msg)
-{
-    for (int i = 0; i < d->count; i++) {
-        const dlx_diag *g = &d->items[i];
-        if (g->line == line && g->col == col && strcmp(g->message, msg) == 0 &&
-            strcmp(g->file ? g->file : "", file ? file : "") == 0)
-            return true;
-    }
-    return false;
-}
-
 void spec_error(spec_ctx *ctx, const ytree_node *node, const char *fmt, ...)
 {
     char msg[1024], full[1200];
@@ -52,16 +40,16 @@ void spec_error(spec_ctx *ctx, const ytree_node *node, const char *fmt, ...)
     else
         snprintf(full, sizeof full, "%s", msg);
     ctx->errors++;
-    if (already_reported(ctx->diags, file, node->line, node->col, full))
+    if (diags_seen(ctx->diags, file, node->line, node->col, full))
         return;
     if (ctx->arm_name && (node->flags & SPEC_INHERITED)) {
         char in_arm[1400];
         snprintf(in_arm, sizeof in_arm, "in arm '%s': %s", ctx->arm_name, full);
-        if (!already_reported(ctx->diags, file, node->line, node->col, in_arm))
-            diags_add(ctx->diags, file, node->line, node->col, "%s", in_arm);
+        if (!diags_seen(ctx->diags, file, node->line, node->col, in_arm))
+            diags_add_capped(ctx->diags, file, node->line, node->col, "%s", in_arm);
         return;
     }
-    diags_add(ctx->diags, file, node->line, node->col, "%s", full);
+    diags_add_capped(ctx->diags, file, node->line, node->col, "%s", full);
 }
 
 const ytree_node *spec_get(const ytree_node *map, const char *key)

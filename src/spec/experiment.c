@@ -70,7 +70,7 @@ static dlx_status load(dlx_experiment *exp, dlx_sweep *sweep, const char *text, 
                        const dlx_overrides *ov, int point, char (*point_values)[128], dlx_diags *diags,
                        char **point_context)
 {
-    int start = diags->count;
+    int start = diags_total(diags);
     memset(exp, 0, sizeof *exp);
     memset(sweep, 0, sizeof *sweep);
     origins o = {.file = {name, NULL}};
@@ -118,7 +118,7 @@ static dlx_status load(dlx_experiment *exp, dlx_sweep *sweep, const char *text, 
     origins_free(&o);
     if (st != DLX_OK)
         return st;
-    return diags->count > start ? DLX_ERR_INPUT : DLX_OK;
+    return diags_total(diags) > start ? DLX_ERR_INPUT : DLX_OK;
 }
 
 dlx_status experiment_load_string(dlx_experiment *exp, dlx_sweep *sweep, const char *text, size_t len,
@@ -204,7 +204,7 @@ static void copy_diag(dlx_diags *to, const dlx_diag *g, const char *prefix)
 dlx_status experiment_validate_all_points_string(const char *text, size_t len, const char *name,
                                                  const dlx_overrides *overrides, dlx_diags *diags)
 {
-    int start = diags->count;
+    int start = diags_total(diags);
     dlx_experiment *exp = calloc(1, sizeof *exp);
     dlx_sweep *sweep = calloc(1, sizeof *sweep);
     dlx_diags base = {0};
@@ -221,6 +221,11 @@ dlx_status experiment_validate_all_points_string(const char *text, size_t len, c
             st = DLX_ERR_RUNTIME;
     for (int i = 0; i < base.count; i++)
         copy_diag(diags, &base.items[i], NULL);
+    int more = base.more; /* errors beyond the cap: the most any one list counted */
+    for (int p = 0; p < n_points; p++)
+        if (points[p].more > more)
+            more = points[p].more;
+    diags->more += more;
     for (int p = 0; p < n_points && st != DLX_ERR_RUNTIME; p++) {
         for (int i = 0; i < points[p].count; i++) {
             const dlx_diag *g = &points[p].items[i];
@@ -247,7 +252,7 @@ dlx_status experiment_validate_all_points_string(const char *text, size_t len, c
         diags_add(diags, name, 0, 0, "out of memory while checking the sweep points");
         return st;
     }
-    return diags->count > start ? DLX_ERR_INPUT : DLX_OK;
+    return diags_total(diags) > start ? DLX_ERR_INPUT : DLX_OK;
 }
 
 dlx_status experiment_validate_all_points(const char *path, const dlx_overrides *overrides, dlx_diags *diags)

@@ -9,10 +9,20 @@
  *     FILE:LINE:COL: error: MESSAGE      (line > 0)
  *     FILE: error: MESSAGE               (file given, no line)
  *     dlx: error: MESSAGE                (no file)
+ *
+ * Inputs can hold an error per line (100,000 unknown keys), so the
+ * reporters that can fire once per line of input add through
+ * diags_add_capped: once a list holds DLX_MAX_ERRORS diagnostics, further
+ * ones are only counted (d->more), and diags_print ends with
+ * "... and N more errors". diags_seen tells whether an identical
+ * diagnostic was reported already (kept or counted), through a hash index
+ * of fingerprints, so that checking each new message against all earlier
+ * ones costs O(1), not O(n).
  */
 #ifndef DLX_UTIL_DIAG_H
 #define DLX_UTIL_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 typedef enum {
@@ -27,17 +37,39 @@ typedef struct {
     char *message; /* without the "error: " prefix */
 } dlx_diag;
 
+#define DLX_MAX_ERRORS 100 /* diagnostics kept before diags_add_capped only counts */
+
+typedef struct diag_index diag_index;
+
 typedef struct {
     dlx_diag *items;
     int count, cap;
+    int more;           /* reported through diags_add_capped but not kept */
+    diag_index *index;  /* fingerprints for diags_seen; built lazily, private to diag.c */
 } dlx_diags;
 
 /* Append one error. file may be NULL; line/col 0 when unknown. printf-style. */
 void diags_add(dlx_diags *d, const char *file, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Like diags_add, but when the list already holds DLX_MAX_ERRORS
+   diagnostics the error is only counted in d->more (and remembered for
+   diags_seen). For reporters that can fire once per line of input. */
+void diags_add_capped(dlx_diags *d, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* True when the list holds this very diagnostic, or counted it in more.
+   (Fingerprints: 64-bit hashes, so two different diagnostics are taken for
+   the same with a probability of about 2^-64.) */
+bool diags_seen(dlx_diags *d, const char *file, int line, int col, const char *message);
+
+/* Every error reported: the ones kept and the ones only counted. Compare
+   two totals, not counts, to see whether a stage reported anything. */
+int diags_total(const dlx_diags *d);
+
 /* Print every diagnostic, one per line, sorted by (file, line, col) and
-   stable among equal locations. */
+   stable among equal locations; then, when some were only counted,
+   "dlx: error: ... and N more errors". */
 void diags_print(const dlx_diags *d, FILE *out);
 
 /* Free the messages and the list; leaves d empty and reusable. */

@@ -17,8 +17,9 @@
  * `<<: *anchor` is supported: keys of the merged mapping(s) are added unless
  * the mapping already has them.
  *
- * Nothing here knows about dlx: the safetensors reader parses its JSON
- * header with the same code.
+ * Nothing here knows about dlx. The implementation has three parts:
+ * yaml_tree.c (this API's nodes and messages), yaml_parse.c (the parser)
+ * and yaml_scalar.c (ytree_resolve and the emitter).
  */
 #ifndef DLX_UTIL_YAML_TREE_H
 #define DLX_UTIL_YAML_TREE_H
@@ -46,7 +47,7 @@ struct ytree_node {
     const ytree_origin *origin;
     unsigned flags;               /* free for the caller; ytree_clone copies it */
     char *text;                   /* scalar: its value, NUL-terminated */
-    size_t len;                   /* scalar: bytes of text (may contain NUL from JSON/YAML escapes) */
+    size_t len;                   /* scalar: bytes of text (may contain NUL from a "\0" escape) */
     bool quoted;                  /* scalar: written quoted or as a block scalar (always a string) */
     int count, cap;               /* map: entries; seq: items */
     ytree_node **keys;            /* map: key scalars [count] */
@@ -80,6 +81,9 @@ ytree_node *ytree_clone(const ytree_node *node);
 
 /* New nodes; text is copied. NULL when memory runs out. */
 ytree_node *ytree_new_scalar(const char *text, bool quoted, int line, int col, const ytree_origin *origin);
+/* A scalar of the len bytes at text (copied, NUL appended; may hold NULs). */
+ytree_node *ytree_new_scalar_len(const char *text, size_t len, bool quoted, int line, int col,
+                                 const ytree_origin *origin);
 ytree_node *ytree_new_container(ytree_kind kind, int line, int col, const ytree_origin *origin);
 
 /* Append an entry to a map (key must be a scalar) or an item to a seq; the

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "io/safetensors.h"
@@ -296,8 +298,10 @@ static void test_not_json(void **state)
     write_st_file(path, "{\"a\": 1} {\"b\": 2}", NULL, 0);
     expect_error(path, "header is not valid JSON: text after the closing '}'");
 
-    write_st_file(path, "{\"w\": {\"dtype\": F32, \"shape\": [1], \"data_offsets\": [0, 4]}}", "\0\0\0\0", 4);
+    write_st_file(path, "{\"w\": {\"dtype\": 32, \"shape\": [1], \"data_offsets\": [0, 4]}}", "\0\0\0\0", 4);
     expect_error(path, "tensor 'w': dtype is not a string");
+    write_st_file(path, "{\"w\": {\"dtype\": F32, \"shape\": [1], \"data_offsets\": [0, 4]}}", "\0\0\0\0", 4);
+    expect_error(path, "header is not valid JSON: syntax error near 'F32, \"shape\": [1], \"data' at header byte 16");
 
     write_st_file(path, "{\"w\": {\"dtype\": \"F32\", \"shape\": [\"1\"], \"data_offsets\": [0, 4]}}", "\0\0\0\0", 4);
     expect_error(path, "tensor 'w': shape[0] is not an integer");
@@ -305,15 +309,125 @@ static void test_not_json(void **state)
     write_st_file(path, "{\"w\": [1, 2]}", NULL, 0);
     expect_error(path, "tensor 'w': entry is not a JSON object");
 
-    /* YAML that is not JSON: single quotes, an alias, invalid UTF-8. */
+    /* YAML that is not JSON (single quotes, an alias) is a syntax error;
+       invalid UTF-8 is refused before parsing. */
     write_st_file(path, "{'w': {}}", NULL, 0);
-    expect_error(path, "header has a key that is not a JSON string");
+    expect_error(path, "header is not valid JSON: syntax error near 'w': {}}' at header byte 2");
     write_st_file(path,
                   "{\"a\": &e {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}, \"b\": *e}",
                   "\0\0\0\0", 4);
-    expect_error(path, "header is not valid JSON: it uses YAML aliases");
+    expect_error(path, "header is not valid JSON: syntax error near '&e {\"dtype\": \"F32\", \"sha' at header byte 6");
     write_st_file(path, "{\"\xff\": 1}", NULL, 0);
     expect_error(path, "header is not valid JSON: invalid leading UTF-8 octet at header byte 2");
+    write_st_file(path, "{\"a\": \"\xe2\x82\"}", NULL, 0);
+    expect_error(path, "header is not valid JSON: invalid trailing UTF-8 octet at header byte 7");
+    write_st_file(path, "{\"a\": \"\xed\xa0\x80\"}", NULL, 0);
+    expect_error(path, "header is not valid JSON: invalid Unicode character at header byte 7");
+
+    /* A NUL escape would cut a name short: refused. A surrogate pair, as
+       Python's json.dumps writes a character outside the BMP, reads. */
+    write_st_file(path, "{\"a\\u0000b\": 1}", NULL, 0);
+    expect_error(path, "header is not valid JSON for dlx: a string holds a NUL character (\\u0000) at header byte 3");
+    write_st_file(path, "{\"__metadata__\": {\"e\": \"\\ud83d\\ude00\", \"q\": \"\\\\u0000\"}}", NULL, 0);
+    dlx_st_file g;
+    assert_int_equal(safetensors_read(path, &g, &d), DLX_OK);
+    assert_string_equal(safetensors_meta(&g, "e"), "\xf0\x9f\x98\x80");
+    assert_string_equal(safetensors_meta(&g, "q"), "\\u0000");
+    safetensors_free(&g);
+}
+
+/* Seconds since some fixed moment, for the timing notes. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A header of "{\"a\":" + depth '[' + depth ']' + "}" followed by data_len
+   zero bytes (a sparse tail, so that a big header is not larger than its
+   data); returns the header length. */
+static size_t write_deep_file(const char *path, size_t depth, size_t data_len)
+{
+    size_t len = 6 + 2 * depth;
+    char *header = malloc(len + 1);
+    assert_non_null(header);
+    memcpy(header, "{\"a\":", 5);
+    memset(header + 5, '[', depth);
+    memset(header + 5 + depth, ']', depth);
+    header[len - 1] = '}';
+    header[len] = '\0';
+    write_st_file(path, header, NULL, 0);
+    free(header);
+    assert_int_equal(truncate(path, (off_t)(8 + len + data_len)), 0);
+    return len;
+}
+
+/* Deeply nested headers, which took libyaml's scanner quadratic time (a
+   200 kB header nested 100,000 deep: some 17 s), are refused at once with
+   a clear message: 100,000 deep in 200 kB, and 5,000,000 deep in 10 MB. The
+   time is printed, not asserted. */
+static void test_deep_header(void **state)
+{
+    const char *path = scratch_path(*state, "deep.safetensors", 0);
+    const char *message = "header nests deeper than 64 levels at header byte 68 (a safetensors header needs 3)";
+    size_t depths[2] = {100000, 5000000};
+    for (int k = 0; k < 2; k++) {
+        size_t len = write_deep_file(path, depths[k], 0);
+        if (len > (1 << 20)) {
+            /* a 10 MB header without as much data is refused on its size alone */
+            char size_message[256];
+            snprintf(size_message, sizeof size_message,
+                     "header length %zu is larger than the 0 bytes of tensor data it describes "
+                     "(a header above 1048576 bytes may not outgrow the data)", len);
+            expect_error(path, size_message);
+            write_deep_file(path, depths[k], len);
+        }
+        double t0 = now_seconds();
+        expect_error(path, message);
+        print_message("header of %zu bytes nested %zu deep: refused in %.3f s\n", len, depths[k],
+                      now_seconds() - t0);
+    }
+}
+
+/* cJSON's own nesting limit (CJSON_NESTING_LIMIT) applies to the library
+   dlx links, as the second guard behind the reader's bracket count. */
+static void test_cjson_nesting_limit(void **state)
+{
+    (void)state;
+    char text[2 * 3000 + 1];
+    for (int depth = 500; depth <= 3000; depth += 2500) {
+        memset(text, '[', (size_t)depth);
+        memset(text + depth, ']', (size_t)depth);
+        text[2 * depth] = '\0';
+        cJSON *json = cJSON_ParseWithLength(text, (size_t)(2 * depth));
+        if (depth < CJSON_NESTING_LIMIT)
+            assert_non_null(json);
+        else
+            assert_null(json);
+        cJSON_Delete(json);
+    }
+}
+
+/* A wide header of 8.5 MB: 500,001 metadata keys, the last one a duplicate
+   of the first, found (by sorting) in well under a second. */
+static void test_wide_header(void **state)
+{
+    const char *path = scratch_path(*state, "wide.safetensors", 0);
+    size_t cap = 12 * 1000 * 1000, used = 0;
+    char *header = malloc(cap);
+    assert_non_null(header);
+    used += (size_t)snprintf(header + used, cap - used, "{\"__metadata__\":{");
+    int n = 500000;
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(header + used, cap - used, "%s\"key%07d\":\"v\"", i ? "," : "", i);
+    used += (size_t)snprintf(header + used, cap - used, ",\"key0000000\":\"w\"}}");
+    write_st_file(path, header, NULL, 0);
+    free(header);
+    assert_int_equal(truncate(path, (off_t)(8 + 2 * used)), 0);
+    double t0 = now_seconds();
+    expect_error(path, "__metadata__: duplicate key 'key0000000'");
+    print_message("header of %zu bytes with %d keys: read in %.3f s\n", used, n + 1, now_seconds() - t0);
 }
 
 static void test_offsets_outside_file(void **state)
@@ -498,6 +612,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_header_past_end, setup_folder, teardown_folder),
         cmocka_unit_test_setup_teardown(test_header_over_limit, setup_folder, teardown_folder),
         cmocka_unit_test_setup_teardown(test_not_json, setup_folder, teardown_folder),
+        cmocka_unit_test_setup_teardown(test_deep_header, setup_folder, teardown_folder),
+        cmocka_unit_test(test_cjson_nesting_limit),
+        cmocka_unit_test_setup_teardown(test_wide_header, setup_folder, teardown_folder),
         cmocka_unit_test_setup_teardown(test_offsets_outside_file, setup_folder, teardown_folder),
         cmocka_unit_test_setup_teardown(test_wrong_span, setup_folder, teardown_folder),
         cmocka_unit_test_setup_teardown(test_unsupported_dtype, setup_folder, teardown_folder),

@@ -83,7 +83,7 @@ echo "ninja \$*" >>"$log"
 touch "\$2/dlx"
 EOF
 
-all_packages="build-essential pkg-config meson ninja-build libyaml-dev libopenblas-dev zlib1g-dev
+all_packages="build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev
 libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git"
 
 # run_script SCRIPT ARGS...: run a script of the scratch repo (from another folder, to check it
@@ -106,7 +106,7 @@ tr ' ' '\n' <<<"$all_packages" | tr -s '\n' >"$installed"
 echo 0 >"$apt_failures"
 run_script "$repo/scripts/setup.sh"
 pass_if "all installed: exit 0" [ "$status" -eq 0 ]
-pass_if "all installed: says so" said "setup: packages: all 14 installed"
+pass_if "all installed: says so" said "setup: packages: all 15 installed"
 pass_if "all installed: no apt-get" not_logged "apt-get"
 pass_if "fresh build folder: meson setup build --buildtype=release" \
     logged "meson setup build --buildtype=release"

@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "spec_test_util.h"
+#include "util/yaml_tree.h"
 
 /* Load text that must fail; returns the loaded state for inspection. */
 static loaded *load_bad(const char *text, const char *const *sets, int n_sets, int point)
@@ -231,6 +233,106 @@ static void test_duplicate_keys(void **state)
     loaded_free(l);
 }
 
+/* Seconds on a monotonic clock, for the timing notes. */
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* BASE followed by n lines "PREFIXi: 1" (i from 0), then tail. */
+static char *many_keys(const char *prefix, int n, const char *tail)
+{
+    size_t cap = strlen(BASE) + (size_t)n * (strlen(prefix) + 16) + strlen(tail) + 1, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    used += (size_t)snprintf(text, cap, "%s", BASE);
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, cap - used, "%s%d: 1\n", prefix, i);
+    snprintf(text + used, cap - used, "%s", tail);
+    return text;
+}
+
+/* The last line diags_print writes. */
+static char *last_printed_line(const dlx_diags *d)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    diags_print(d, f);
+    fclose(f);
+    assert_true(len > 1 && buf[len - 1] == '\n');
+    buf[len - 1] = '\0';
+    char *last = strrchr(buf, '\n');
+    char *line = strdup(last ? last + 1 : buf);
+    free(buf);
+    return line;
+}
+
+/* 100,000 unknown keys: the duplicate-key and duplicate-message checks
+   scanned everything seen so far (some 27 s); now the errors are capped at
+   DLX_MAX_ERRORS and the rest counted. Timing printed, not asserted. */
+static void test_many_unknown_keys(void **state)
+{
+    (void)state;
+    int n = 100000;
+    char *text = many_keys("unknown_key_", n, "");
+    double t0 = now_seconds();
+    loaded *l = load_bad(text, NULL, 0, -1);
+    print_message("%d unknown keys: validated in %.3f s\n", n, now_seconds() - t0);
+    assert_int_equal(l->diags.count, DLX_MAX_ERRORS);
+    assert_int_equal(diags_total(&l->diags), n);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 1, "unknown key 'unknown_key_0'"));
+    char *last = last_printed_line(&l->diags);
+    char expected[64];
+    snprintf(expected, sizeof expected, "dlx: error: ... and %d more errors", n - DLX_MAX_ERRORS);
+    assert_string_equal(last, expected);
+    free(last);
+    loaded_free(l);
+    free(text);
+}
+
+/* A mapping of 100,000 keys whose last key repeats an early one: found,
+   with both places; and every key given twice: the errors capped. */
+static void test_many_keys_duplicate(void **state)
+{
+    (void)state;
+    int n = 100000;
+    size_t cap = (size_t)n * 24 + 256, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    used += (size_t)snprintf(text, cap, "x:\n");
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(text + used, cap - used, "  k%d: 1\n", i);
+    snprintf(text + used, cap - used, "  k17: 2\n");
+    ytree_origin origin = {"t.yaml", NULL};
+    ytree_node *root = NULL;
+    dlx_diags d = {0};
+    double t0 = now_seconds();
+    assert_int_equal(ytree_parse(text, strlen(text), &origin, 0, &root, &d), DLX_ERR_INPUT);
+    print_message("mapping of %d keys and a duplicate: parsed in %.3f s\n", n + 1, now_seconds() - t0);
+    assert_int_equal(d.count, 1);
+    assert_true(HAS_DIAG(&d, "t.yaml", n + 2, 3, "duplicate key 'k17'", "first defined at line 19, column 3"));
+    diags_free(&d);
+    free(text);
+
+    text = malloc(2 * cap);
+    assert_non_null(text);
+    used = (size_t)snprintf(text, 2 * cap, "x:\n");
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < n; i++)
+            used += (size_t)snprintf(text + used, 2 * cap - used, "  k%d: %d\n", i, pass);
+    t0 = now_seconds();
+    assert_int_equal(ytree_parse(text, strlen(text), &origin, 0, &root, &d), DLX_ERR_INPUT);
+    print_message("mapping of %d keys given twice: parsed in %.3f s\n", n, now_seconds() - t0);
+    assert_int_equal(d.count, DLX_MAX_ERRORS);
+    assert_int_equal(diags_total(&d), n);
+    assert_true(HAS_DIAG(&d, "t.yaml", n + 2, 3, "duplicate key 'k0'", "first defined at line 2, column 3"));
+    diags_free(&d);
+    free(text);
+}
+
 static void test_arms(void **state)
 {
     (void)state;
@@ -407,6 +509,8 @@ int main(void)
         cmocka_unit_test(test_keys_that_do_not_apply),
         cmocka_unit_test(test_required_data_keys),
         cmocka_unit_test(test_duplicate_keys),
+        cmocka_unit_test(test_many_unknown_keys),
+        cmocka_unit_test(test_many_keys_duplicate),
         cmocka_unit_test(test_arms),
         cmocka_unit_test(test_base_error_reported_once),
         cmocka_unit_test(test_experiment_key_and_top_level),
