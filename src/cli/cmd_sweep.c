@@ -17,6 +17,8 @@
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "spec/experiment.h"
+#include "util/shell_quote.h"
+#include "util/yaml_tree.h"
 
 #define MAX_SBATCH_LINES 32
 
@@ -122,99 +124,210 @@ static dlx_status parse(sweep_args *a, int argc, char **argv, dlx_diags *diags)
     return ok ? DLX_OK : DLX_ERR_INPUT;
 }
 
-/* A word for /bin/sh: as it is when it holds only safe characters, else in
-   single quotes (with ' written as '\''). */
-static void put_word(FILE *fp, const char *s)
+/* ------------------------------------------------ values that cannot be emitted */
+
+/* Refuse value, named `what` (an option, or FILE:LINE:COL when file is set),
+   when it cannot be written safely where it goes (util/shell_quote.h).
+   True when it can. */
+static bool check_value(dlx_diags *diags, const char *value, shq_context where, const char *what,
+                        const char *file, int line, int col)
 {
-    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+./:=,@%") ==
-                  strlen(s)) {
-        fputs(s, fp);
+    const char *why = shell_refusal(value, strlen(value), where, NULL);
+    if (!why)
+        return true;
+    char shown[96]; /* "..." with escapes, or plain, shown as 'plain' */
+    if (ytree_format_string(value, strlen(value), shown, sizeof shown) >= (int)sizeof shown)
+        memcpy(shown + sizeof shown - 4, "...", 4);
+    const char *q = shown[0] == '"' ? "" : "'";
+    diags_add(diags, file, line, col, "%s %s%s%s cannot be written safely into %s: it holds %s", what, q, shown, q,
+              where == SHQ_SHELL_WORD ? "a command line" : "a #SBATCH line", why);
+    return false;
+}
+
+/* Where the experiment's output folder comes from, for a message: true
+   for a --set of `output`; else false, with *line, *col of the file's
+   `output:` value (0 when it cannot be found again). The default, from the
+   experiment's name, is always safe and never asked about. */
+static bool output_origin(const sweep_args *a, int *line, int *col)
+{
+    *line = *col = 0;
+    for (int i = 0; i < a->n_overrides; i++)
+        if (!strncmp(a->overrides[i], "output=", 7))
+            return true;
+    FILE *fp = fopen(a->file, "rb");
+    char *text = NULL;
+    size_t cap = 0;
+    ssize_t len = fp ? getdelim(&text, &cap, '\0', fp) : -1; /* the whole file: it holds no NUL */
+    if (fp)
+        fclose(fp);
+    ytree_origin origin = {a->file, NULL};
+    ytree_node *root = NULL;
+    dlx_diags ignored = {0};
+    if (len > 0 && ytree_parse(text, (size_t)len, &origin, 0, &root, &ignored) == DLX_OK) {
+        const ytree_node *v = root && root->kind == YTREE_MAP ? ytree_map_get(root, "output") : NULL;
+        if (v)
+            *line = v->line, *col = v->col;
+    }
+    ytree_free(root);
+    diags_free(&ignored);
+    free(text);
+    return false;
+}
+
+/* Check every value that goes into the emitted lines, before any is written. */
+static bool check_values(const sweep_args *a, const char *dlx, const char *out, const char *cwd,
+                         dlx_diags *diags)
+{
+    bool slurm = !strcmp(a->emit, "slurm");
+    bool ok = check_value(diags, dlx, SHQ_SHELL_WORD, a->dlx ? "--dlx" : "the path of this dlx (set another "
+                                                               "with --dlx)", NULL, 0, 0);
+    ok &= check_value(diags, a->file, SHQ_SHELL_WORD, "the experiment file name", NULL, 0, 0);
+    for (int i = 0; i < a->n_overrides; i++)
+        ok &= check_value(diags, a->overrides[i], SHQ_SHELL_WORD, "--set", NULL, 0, 0);
+    /* In a Slurm script the output folder is also part of --output's pattern. */
+    shq_context out_where = slurm ? SHQ_SLURM_PATTERN : SHQ_SHELL_WORD;
+    if (a->out) {
+        ok &= check_value(diags, out, out_where, "--out", NULL, 0, 0);
+    } else if (shell_refusal(out, strlen(out), out_where, NULL)) {
+        int line, col;
+        bool set = output_origin(a, &line, &col);
+        ok &= check_value(diags, out, out_where, set ? "output (set by --set)" : "output", set ? NULL : a->file,
+                          line, col);
+    }
+    if (!slurm)
+        return ok;
+    const char *const directives[][2] = {{"--job-name", a->job_name}, {"--partition", a->partition},
+                                         {"--time", a->time}, {"--mem", a->mem}};
+    for (size_t i = 0; i < sizeof directives / sizeof *directives; i++)
+        if (directives[i][1])
+            ok &= check_value(diags, directives[i][1], SHQ_SBATCH, directives[i][0], NULL, 0, 0);
+    for (int i = 0; i < a->n_sbatch; i++)
+        ok &= check_value(diags, a->sbatch[i], SHQ_SBATCH, "--sbatch", NULL, 0, 0);
+    ok &= check_value(diags, cwd, SHQ_SBATCH, "the working folder (--chdir)", NULL, 0, 0);
+    return ok;
+}
+
+/* ------------------------------------------------------------ writing */
+
+typedef struct {
+    FILE *fp;
+    bool failed; /* out of memory */
+} emitter;
+
+/* s quoted by `quote` (shell_quote or sbatch_quote). */
+static void put_quoted(emitter *e, const char *s, size_t (*quote)(const char *, char *, size_t))
+{
+    char small[256];
+    size_t n = quote(s, small, sizeof small);
+    char *q = n < sizeof small ? small : malloc(n + 1);
+    if (!q) {
+        e->failed = true;
         return;
     }
-    fputc('\'', fp);
-    for (; *s; s++)
-        if (*s == '\'')
-            fputs("'\\''", fp);
-        else
-            fputc(*s, fp);
-    fputc('\'', fp);
+    if (q != small)
+        quote(s, q, n + 1);
+    fputs(q, e->fp);
+    if (q != small)
+        free(q);
+}
+
+/* A word for /bin/sh. */
+static void put_word(emitter *e, const char *s)
+{
+    put_quoted(e, s, shell_quote);
+}
+
+/* "#SBATCH OPTIONvalue" with the value quoted for sbatch. */
+static void put_directive(emitter *e, const char *option, const char *value)
+{
+    fprintf(e->fp, "#SBATCH %s", option);
+    put_quoted(e, value, sbatch_quote);
+    fputc('\n', e->fp);
 }
 
 /* "DLX run FILE --set ..." shared by every point, without --point/--out. */
-static void put_run_prefix(FILE *fp, const sweep_args *a, const char *dlx)
+static void put_run_prefix(emitter *e, const sweep_args *a, const char *dlx)
 {
-    put_word(fp, dlx);
-    fputs(" run ", fp);
-    put_word(fp, a->file);
+    put_word(e, dlx);
+    fputs(" run ", e->fp);
+    put_word(e, a->file);
     for (int i = 0; i < a->n_overrides; i++) {
-        fputs(" --set ", fp);
-        put_word(fp, a->overrides[i]);
+        fputs(" --set ", e->fp);
+        put_word(e, a->overrides[i]);
     }
-    if (a->threads) {
-        fprintf(fp, " --threads %d", a->threads);
-    }
+    if (a->threads)
+        fprintf(e->fp, " --threads %d", a->threads);
 }
 
-static void emit_commands(const sweep_args *a, const char *dlx, const char *out, int n_points)
+static void emit_commands(emitter *e, const sweep_args *a, const char *dlx, const char *out, int n_points)
 {
     for (int p = 0; p < (n_points > 0 ? n_points : 1); p++) {
-        char dir[DLX_PATH_MAX + 32];
-        put_run_prefix(stdout, a, dlx);
-        if (n_points > 0) {
-            snprintf(dir, sizeof dir, "%s/p%d", out, p);
-            fprintf(stdout, " --point %d", p);
-        } else {
-            snprintf(dir, sizeof dir, "%s", out);
-        }
-        fputs(" --out ", stdout);
-        put_word(stdout, dir);
-        fputc('\n', stdout);
+        put_run_prefix(e, a, dlx);
+        if (n_points > 0)
+            fprintf(e->fp, " --point %d", p);
+        fputs(" --out ", e->fp);
+        put_word(e, out);
+        if (n_points > 0)
+            fprintf(e->fp, "/p%d", p);
+        fputc('\n', e->fp);
     }
 }
 
-static dlx_status emit_slurm(const sweep_args *a, const char *dlx, const char *out, int n_points,
-                             const char *name, dlx_diags *diags)
+/* The --output pattern of the task logs: logs with each % written %%, as
+   Slurm reads it, then the file name. NULL when memory runs out. */
+static char *log_pattern(const char *logs)
 {
-    char logs[DLX_PATH_MAX + 16], cwd[DLX_PATH_MAX];
-    snprintf(logs, sizeof logs, "%s/slurm", out);
+    static const char name[] = "/%x-%A_%a.out";
+    char *p = malloc(2 * strlen(logs) + sizeof name), *w = p;
+    for (const char *s = logs; p && *s; s++)
+        if ((*w++ = *s) == '%')
+            *w++ = '%';
+    if (p)
+        memcpy(w, name, sizeof name);
+    return p;
+}
+
+static dlx_status emit_slurm(emitter *e, const sweep_args *a, const char *dlx, const char *out, int n_points,
+                             const char *name, const char *cwd, dlx_diags *diags)
+{
+    char logs[DLX_PATH_MAX + 16];
+    if (snprintf(logs, sizeof logs, "%s/slurm", out) >= (int)sizeof logs) {
+        diags_add(diags, NULL, 0, 0, "the output folder '%s' is too long", out);
+        return DLX_ERR_INPUT;
+    }
     dlx_status st = make_dirs(logs, diags);
     if (st != DLX_OK)
         return st;
-    if (!getcwd(cwd, sizeof cwd))
-        snprintf(cwd, sizeof cwd, ".");
+    char *pattern = log_pattern(logs);
+    if (!pattern)
+        return DLX_ERR_RUNTIME;
     int n = n_points > 0 ? n_points : 1;
-    FILE *fp = stdout;
+    FILE *fp = e->fp;
     fputs("#!/bin/bash\n# Written by dlx sweep --emit slurm: task I runs sweep point I.\n", fp);
-    fprintf(fp, "#SBATCH --job-name=%s\n", a->job_name ? a->job_name : name);
+    put_directive(e, "--job-name=", a->job_name ? a->job_name : name);
     fprintf(fp, "#SBATCH --array=0-%d", n - 1);
     if (a->throttle)
         fprintf(fp, "%%%d", a->throttle);
     fprintf(fp, "\n#SBATCH --cpus-per-task=%d\n", a->threads ? a->threads : 1);
-    fprintf(fp, "#SBATCH --output=%s/%%x-%%A_%%a.out\n", logs);
-    fprintf(fp, "#SBATCH --chdir=%s\n", cwd);
+    put_directive(e, "--output=", pattern);
+    free(pattern);
+    put_directive(e, "--chdir=", cwd);
     fputs("#SBATCH --signal=B:USR1@120\n", fp);
-    if (a->partition)
-        fprintf(fp, "#SBATCH --partition=%s\n", a->partition);
-    if (a->time)
-        fprintf(fp, "#SBATCH --time=%s\n", a->time);
-    if (a->mem)
-        fprintf(fp, "#SBATCH --mem=%s\n", a->mem);
+    const char *const directives[][2] = {{"--partition=", a->partition}, {"--time=", a->time},
+                                         {"--mem=", a->mem}};
+    for (size_t i = 0; i < sizeof directives / sizeof *directives; i++)
+        if (directives[i][1])
+            put_directive(e, directives[i][0], directives[i][1]);
     for (int i = 0; i < a->n_sbatch; i++)
-        fprintf(fp, "#SBATCH %s\n", a->sbatch[i]);
+        put_directive(e, "", a->sbatch[i]);
     fputs("# exec: the signal Slurm sends before the time limit reaches dlx itself,\n"
           "# which stops after the current step with its checkpoint written.\n",
           fp);
     fputs("exec ", fp);
-    put_run_prefix(fp, a, dlx);
-    if (n_points > 0) {
-        fputs(" --point \"$SLURM_ARRAY_TASK_ID\" --out ", fp);
-        put_word(fp, out);
-        fputs("/p\"$SLURM_ARRAY_TASK_ID\"\n", fp);
-    } else {
-        fputs(" --out ", fp);
-        put_word(fp, out);
-        fputc('\n', fp);
-    }
+    put_run_prefix(e, a, dlx);
+    fputs(n_points > 0 ? " --point \"$SLURM_ARRAY_TASK_ID\" --out " : " --out ", fp);
+    put_word(e, out);
+    fputs(n_points > 0 ? "/p\"$SLURM_ARRAY_TASK_ID\"\n" : "\n", fp);
     return DLX_OK;
 }
 
@@ -238,10 +351,20 @@ int cmd_sweep(int argc, char **argv)
         self[n > 0 ? n : 3] = '\0';
         const char *dlx = a.dlx ? a.dlx : self;
         const char *out = a.out ? a.out : exp->output;
-        if (!strcmp(a.emit, "commands"))
-            emit_commands(&a, dlx, out, sweep.n_points);
+        char cwd[DLX_PATH_MAX];
+        if (!getcwd(cwd, sizeof cwd))
+            snprintf(cwd, sizeof cwd, ".");
+        emitter e = {stdout, false};
+        if (!check_values(&a, dlx, out, cwd, &diags))
+            st = DLX_ERR_INPUT;
+        else if (!strcmp(a.emit, "commands"))
+            emit_commands(&e, &a, dlx, out, sweep.n_points);
         else
-            st = emit_slurm(&a, dlx, out, sweep.n_points, exp->experiment, &diags);
+            st = emit_slurm(&e, &a, dlx, out, sweep.n_points, exp->experiment, cwd, &diags);
+        if (st == DLX_OK && e.failed) {
+            diags_add(&diags, NULL, 0, 0, "out of memory");
+            st = DLX_ERR_RUNTIME;
+        }
         if (st == DLX_OK && fflush(stdout) != 0) {
             diags_add(&diags, NULL, 0, 0, "cannot write to stdout");
             st = DLX_ERR_RUNTIME;

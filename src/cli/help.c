@@ -61,7 +61,7 @@ static const char VALIDATE[] =
 static const char SWEEP[] =
     "usage: dlx sweep FILE.yaml --emit commands|slurm [--out DIR] [--set KEY=VALUE]...\n"
     "                 [--threads N] [--dlx PATH] [--throttle N] [--partition P] [--time T]\n"
-    "                 [--mem M] [--job-name NAME] [--sbatch 'LINE']...\n"
+    "                 [--mem M] [--job-name NAME] [--sbatch OPTION]...\n"
     "\n"
     "Validate every sweep point, then print how to run each one on its own:\n"
     "  --emit commands  one line per point, `dlx run FILE --point I --out DIR/pI`,\n"
@@ -73,7 +73,7 @@ static const char SWEEP[] =
     "  --threads N      BLAS threads of each run (and --cpus-per-task)\n"
     "  --dlx PATH       the dlx program in the lines (default: this one, absolute)\n"
     "  --throttle N     at most N array tasks at once (--array=0-K%N)\n"
-    "  --partition, --time, --mem, --job-name, --sbatch 'LINE'  #SBATCH lines\n"
+    "  --partition, --time, --mem, --job-name, --sbatch OPTION  #SBATCH lines, one option each\n"
     "Then: dlx collect DIR -o all.csv; dlx summarize DIR. See docs/sweeps.md.\n";
 
 static const char COLLECT[] =
