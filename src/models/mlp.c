@@ -155,15 +155,16 @@ typedef struct {
     byte_block masks;
 } layout_blocks;
 
-/* W and b of a dense layer, with their gradients at the same offsets. */
-static void take_dense(dense_params *fc, layout_blocks *blk, int n_in, int n_out)
+/* W and b of a dense layer, with their gradients at the same offsets (no b
+   with model.bias: false). */
+static void take_dense(dense_params *fc, layout_blocks *blk, int n_in, int n_out, bool bias)
 {
     fc->n_in = n_in;
     fc->n_out = n_out;
     fc->W = take(&blk->params, n_out, n_in);
     fc->dW = take(&blk->grads, n_out, n_in);
-    fc->b = take(&blk->params, 1, n_out);
-    fc->db = take(&blk->grads, 1, n_out);
+    fc->b = bias ? take(&blk->params, 1, n_out) : NULL;
+    fc->db = bias ? take(&blk->grads, 1, n_out) : NULL;
 }
 
 /* Dropout of units (bernoulli, gaussian) rather than of weights (dropconnect). */
@@ -196,7 +197,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
     for (int l = 0; l < net->n_hidden; l++) {
         hidden_layer *h = &net->hidden[l];
         int w = h->width;
-        take_dense(&h->fc, blk, n_in, w);
+        take_dense(&h->fc, blk, n_in, w, !m->without_bias);
         take_dropconnect(&h->fc, blk, m, l == 0 ? m->dropout_input : m->dropout_hidden);
         if (m->batch_norm) {
             h->gamma = take(&blk->params, 1, w);
@@ -223,7 +224,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
         }
         n_in = w;
     }
-    take_dense(&net->out, blk, n_in, net->n_outputs);
+    take_dense(&net->out, blk, n_in, net->n_outputs, !m->without_bias);
     take_dropconnect(&net->out, blk, m, net->n_hidden > 0 ? m->dropout_hidden : m->dropout_input);
 
     net->input = take(&blk->activations, B, net->n_inputs);
@@ -267,7 +268,8 @@ static void list_tensors(dlx_network *net)
         snprintf(name, sizeof name, "fc%d.weight", l + 1);
         add_tensor(net, name, h->width, h->fc.n_in, h->fc.W, h->fc.dW, true);
         snprintf(name, sizeof name, "fc%d.bias", l + 1);
-        add_tensor(net, name, 0, h->width, h->fc.b, h->fc.db, false);
+        if (h->fc.b)
+            add_tensor(net, name, 0, h->width, h->fc.b, h->fc.db, false);
         if (!net->model.batch_norm)
             continue;
         snprintf(name, sizeof name, "bn%d.weight", l + 1);
@@ -280,7 +282,8 @@ static void list_tensors(dlx_network *net)
         add_tensor(net, name, 0, h->width, h->running_var, NULL, false);
     }
     add_tensor(net, "out.weight", net->n_outputs, net->out.n_in, net->out.W, net->out.dW, true);
-    add_tensor(net, "out.bias", 0, net->n_outputs, net->out.b, net->out.db, false);
+    if (net->out.b)
+        add_tensor(net, "out.bias", 0, net->n_outputs, net->out.b, net->out.db, false);
 }
 
 /* Check the sizes and hyperparameters the layers rely on; one diagnostic per problem. */
@@ -813,6 +816,42 @@ static void mlp_probe(void *impl, const float *x, int B, float *const *pre)
     network_probe_preactivations(impl, x, B, pre);
 }
 
+/* Θ = Σ_i ‖w_i‖₂‖a_i‖₂ over the hidden units of a one-hidden-layer network,
+   w_i = row i of fc1.weight (its incoming weights), a_i = column i of
+   out.weight (its outgoing ones): with relu and no biases the network is
+   positively homogeneous of degree 2 in (w_i, a_i), and so is Θ (Haeffele &
+   Vidal 2015, §4). The gradient with respect to w_i is λ‖a_i‖w_i/‖w_i‖ (and
+   symmetrically for a_i); a unit with a zero factor gets the subgradient 0,
+   as in factorization.c. 0 for other networks (the validation refuses
+   `product` there). */
+static double mlp_product_penalty(void *impl, double lambda, bool add_gradient)
+{
+    dlx_network *net = impl;
+    if (net->n_hidden != 1)
+        return 0.0;
+    const dense_params *fc = &net->hidden[0].fc, *out = &net->out;
+    int width = fc->n_out, n_in = fc->n_in, n_out = out->n_out;
+    double theta = 0.0;
+    for (int i = 0; i < width; i++) {
+        double nw = 0.0, na = 0.0;
+        for (int j = 0; j < n_in; j++)
+            nw += (double)fc->W[(size_t)i * n_in + j] * fc->W[(size_t)i * n_in + j];
+        for (int k = 0; k < n_out; k++)
+            na += (double)out->W[(size_t)k * width + i] * out->W[(size_t)k * width + i];
+        nw = sqrt(nw);
+        na = sqrt(na);
+        theta += nw * na;
+        if (!add_gradient || nw == 0.0 || na == 0.0)
+            continue;
+        float gw = (float)(lambda * na / nw), ga = (float)(lambda * nw / na);
+        for (int j = 0; j < n_in; j++)
+            fc->dW[(size_t)i * n_in + j] += gw * fc->W[(size_t)i * n_in + j];
+        for (int k = 0; k < n_out; k++)
+            out->dW[(size_t)k * width + i] += ga * out->W[(size_t)k * width + i];
+    }
+    return lambda * theta;
+}
+
 const dlx_model_kind MODEL_KIND_MLP = {
     .name = "mlp",
     .create = mlp_create,
@@ -828,6 +867,7 @@ const dlx_model_kind MODEL_KIND_MLP = {
     .backward = mlp_backward,
     .evaluate = mlp_evaluate,
     .predict = mlp_predict,
+    .product_penalty = mlp_product_penalty,
     .n_probes = mlp_n_probes,
     .probe_width = mlp_probe_width,
     .probe = mlp_probe,

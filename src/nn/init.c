@@ -28,7 +28,8 @@ void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config 
                 dlx_rng *rng)
 {
     size_t n_weights = (size_t)n_out * n_in;
-    memset(b, 0, (size_t)n_out * sizeof *b);
+    if (b)
+        memset(b, 0, (size_t)n_out * sizeof *b);
     switch (model->init) {
     case INIT_NORMAL:
         init_normal(W, n_weights, model->init_std, rng);
@@ -53,7 +54,8 @@ void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config 
     }
     /* PyTorch's nn.Linear default: weights and biases U(±1/sqrt(fan_in)). */
     init_uniform(W, n_weights, init_default_limit(n_in), rng);
-    init_uniform(b, (size_t)n_out, init_default_limit(n_in), rng);
+    if (b)
+        init_uniform(b, (size_t)n_out, init_default_limit(n_in), rng);
 }
 
 void init_batchnorm(float *gamma, float *beta, float *running_mean, float *running_var, int n)

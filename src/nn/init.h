@@ -34,7 +34,7 @@ double init_xavier_limit(int fan_in, int fan_out);
 /* sqrt(2/fan_in): He et al. (2015), eq. 10. */
 double init_he_std(int fan_in);
 
-/* Initialize W[n_out, n_in] and b[n_out] by model->init. */
+/* Initialize W[n_out, n_in] and b[n_out] by model->init (b NULL: a layer without bias). */
 void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config *model,
                 dlx_rng *rng);
 

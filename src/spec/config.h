@@ -86,6 +86,8 @@ typedef struct {
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
     char init_from[DLX_PATH_MAX];      /* init: {from: FILE.safetensors} */
     int rank;                          /* factorization: columns r of U and V */
+    bool without_bias;                 /* model.bias: false (mlp): dense layers have no bias
+                                          (the positively homogeneous network of SPEC §7) */
 } dlx_model_config;
 
 typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE } dlx_loss;

@@ -285,11 +285,72 @@ static void test_gradients_through_the_interface(void **state)
     dataset_free(&ds);
 }
 
+/* The homogeneous network (relu, no biases, one hidden layer): no bias
+   tensors, the gradient by finite differences, and the product penalty
+   Θ = Σ_i ‖w_i‖‖a_i‖ with its gradient, 0 at a unit whose outgoing weights
+   are zero, and invariant under w_i·c, a_i/c (degree-2 homogeneity). */
+static void test_homogeneous_network(void **state)
+{
+    (void)state;
+    dlx_dataset ds;
+    make_data(&ds);
+    dlx_batch batch = model_batch_of_split(&ds.train, 0, 16);
+    dlx_diags d = {0};
+    dlx_config cfg = regression_config(1, 0.1);
+    cfg.model = (dlx_model_config){.type = MODEL_MLP, .n_hidden = 1, .hidden = {6},
+                                   .activation = ACT_RELU, .init = INIT_NORMAL, .init_std = 0.7,
+                                   .without_bias = true};
+    dlx_model_shape shape = {.n_inputs = DIM, .n_outputs = K, .max_batch = 16};
+    dlx_model model = {0};
+    assert_int_equal(model_create(&model, &cfg, &shape, &d), DLX_OK);
+    assert_int_equal(model_n_tensors(&model), 2);
+    assert_null(model_find_tensor(&model, "fc1.bias"));
+    assert_int_equal(model_n_params(&model), 6 * DIM + K * 6);
+    dlx_rng rng;
+    rng_seed(&rng, 5, 1);
+    model_init(&model, &rng);
+    gradcheck_result r = model_gradcheck(&model, &batch, &rng, 1e-3f, 1e-3);
+    print_message("homogeneous network: max rel error %.3g at %zu (%g vs %g)\n", r.max_rel_error,
+                  r.worst, r.analytic, r.numeric);
+    assert_true(r.max_rel_error < 2e-2);
+
+    float *p = model_params(&model), *g = model_grads(&model);
+    size_t n = model_n_params(&model);
+    double lambda = 0.3, h = 1e-3;
+    memset(g, 0, n * sizeof *g);
+    double theta = model_product_penalty(&model, lambda, true);
+    for (size_t i = 0; i < n; i++) {
+        float keep = p[i];
+        p[i] = keep + (float)h;
+        double up = model_product_penalty(&model, lambda, false);
+        p[i] = keep - (float)h;
+        double down = model_product_penalty(&model, lambda, false);
+        p[i] = keep;
+        assert_true(fabs((up - down) / (2 * h) - g[i]) < 1e-3);
+    }
+    float *w = model_find_tensor(&model, "fc1.weight")->data, *a = model_find_tensor(&model, "out.weight")->data;
+    for (int j = 0; j < DIM; j++)
+        w[0 * DIM + j] *= 4.0f;   /* unit 0: w·4, a/4 */
+    for (int k = 0; k < K; k++)
+        a[k * 6 + 0] /= 4.0f;
+    assert_true(fabs(model_product_penalty(&model, lambda, false) - theta) < 1e-5 * theta);
+    for (int k = 0; k < K; k++)
+        a[k * 6 + 1] = 0.0f;      /* unit 1 has no outgoing weights */
+    memset(g, 0, n * sizeof *g);
+    model_product_penalty(&model, lambda, true);
+    for (int j = 0; j < DIM; j++)
+        assert_true(g[1 * DIM + j] == 0.0f);
+    model_free(&model);
+    diags_free(&d);
+    dataset_free(&ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_kind_trains_through_the_loop),
         cmocka_unit_test(test_gradients_through_the_interface),
+        cmocka_unit_test(test_homogeneous_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
