@@ -14,6 +14,10 @@
  *   factorization of the same X has a larger l2 objective.
  * - the factorization model's gradient, with the product penalty's, agrees
  *   with finite differences.
+ * - the polar problem max_{‖w‖=1} ‖Gᵀ relu(Xw)‖/λ with X = I and one output
+ *   is ‖g₊‖/λ (w = g₊/‖g₊‖); with two outputs and X = I the estimate lies
+ *   between a random search over nonnegative unit vectors and the top
+ *   singular value of the best row subset of G (an upper bound).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +34,7 @@
 #include "models/model_gradcheck.h"
 #include "solvers/certificate.h"
 #include "solvers/nuclear_norm.h"
+#include "solvers/polar.h"
 #include "util/svd.h"
 
 static dlx_data_config low_rank_config(int rows, int cols, int rank, double observed)
@@ -236,6 +241,62 @@ static void test_factorization_gradients(void **state)
     dataset_free(&ds);
 }
 
+/* X = I: relu(Xw) = w₊, so the value is max over unit w ≥ 0 of ‖Gᵀw‖. */
+static void test_polar_identity_design(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    float x[N * N] = {0};
+    for (int i = 0; i < N; i++)
+        x[i * N + i] = 1.0f;
+    double g[N] = {0.3, -1.0, 0.4, 1.2, -0.2, 0.0};
+    dlx_polar_work p;
+    dlx_diags d = {0};
+    assert_int_equal(polar_create(&p, N, N, 1, &d), DLX_OK);
+    dlx_rng rng;
+    rng_seed(&rng, 1, 1);
+    double expected = sqrt(0.09 + 0.16 + 1.44) / 0.5;
+    double got = polar_ratio(&p, x, g, 0.5, NULL, 0, &rng);
+    assert_true(fabs(got - expected) < 1e-9);
+    polar_free(&p);
+    /* two outputs: the max over subsets S of the top singular value of G_S */
+    double g2[N * 2] = {1, 0.5, -0.3, 0.8, 0.7, -0.9, 0.2, 0.1, -1.0, -1.0, 0.4, 0.6};
+    double best = 0;
+    for (int mask = 1; mask < (1 << N); mask++) {
+        double a = 0, b = 0, c = 0;   /* G_Sᵀ G_S = [[a, b], [b, c]] */
+        for (int i = 0; i < N; i++)
+            if (mask >> i & 1) {
+                a += g2[2 * i] * g2[2 * i];
+                b += g2[2 * i] * g2[2 * i + 1];
+                c += g2[2 * i + 1] * g2[2 * i + 1];
+            }
+        double top = sqrt(0.5 * (a + c) + sqrt(0.25 * (a - c) * (a - c) + b * b));
+        best = top > best ? top : best;
+    }
+    /* and at least what 200,000 random nonnegative unit vectors find */
+    double searched = 0;
+    for (int t = 0; t < 200000; t++) {
+        double w[N], norm = 0, v0 = 0, v1 = 0;
+        for (int i = 0; i < N; i++) {
+            w[i] = fabs(rng_normal(&rng)) * (rng_uniform(&rng) < 0.5);
+            norm += w[i] * w[i];
+        }
+        if (norm == 0)
+            continue;
+        for (int i = 0; i < N; i++) {
+            v0 += g2[2 * i] * w[i] / sqrt(norm);
+            v1 += g2[2 * i + 1] * w[i] / sqrt(norm);
+        }
+        searched = fmax(searched, sqrt(v0 * v0 + v1 * v1));
+    }
+    assert_int_equal(polar_create(&p, N, N, 2, &d), DLX_OK);
+    got = polar_ratio(&p, x, g2, 1.0, NULL, 0, &rng);
+    print_message("polar: ascent %.9f, random search %.9f, bound %.9f\n", got, searched, best);
+    assert_true(got <= best * (1 + 1e-9));
+    assert_true(got >= searched * (1 - 1e-9));
+    polar_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_soft_impute_partial),
         cmocka_unit_test(test_certificate_of_the_optimum),
         cmocka_unit_test(test_factorization_gradients),
+        cmocka_unit_test(test_polar_identity_design),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
