@@ -1,0 +1,30 @@
+/*
+ * optimality.h — diagnostics of global optimality for the positively
+ * homogeneous models of SPEC §7 (Haeffele & Vidal 2015):
+ *   certificate  cert_ratio, factor_rank, factor_balance, zero_columns of a
+ *                factorization (certificate.c, over solvers/certificate.h)
+ *   polar        polar_ratio and active_units of a one-hidden-layer ReLU
+ *                network without biases (polar.c, over solvers/polar.h)
+ * and the factorization's suboptimality f(U, V) − f* against the nuclear-norm
+ * reference (certificate.c), which the `suboptimality` diagnostic uses for
+ * factorizations.
+ */
+#ifndef DLX_DIAGNOSTICS_OPTIMALITY_H
+#define DLX_DIAGNOSTICS_OPTIMALITY_H
+
+#include "diagnostics/diagnostic.h"
+
+extern const dlx_diagnostic DIAG_CERTIFICATE;
+extern const dlx_diagnostic DIAG_POLAR;
+
+/* The regularizer weight λ of a factorization or homogeneous network: the
+   `product` weight when set, else `l2`. */
+double optimality_lambda(const dlx_config *cfg);
+
+/* suboptimality of a factorization: f* computed at create, f(U, V) − f* at
+   each measure. */
+dlx_status factorization_suboptimality_create(dlx_diag_context *ctx, dlx_diags *diags);
+void factorization_suboptimality_destroy(void *state);
+void factorization_suboptimality_measure(dlx_diag_context *ctx, double *values);
+
+#endif
