@@ -136,12 +136,23 @@ typedef struct {
    (status diverged), or stop the whole experiment with exit status 1. */
 typedef enum { DIVERGE_STOP, DIVERGE_CONTINUE, DIVERGE_FAIL } dlx_on_divergence;
 
+/* training.grow_rank (SPEC §7): the meta-algorithm that trains a
+   factorization `epochs` epochs at rank r, then appends a column while the
+   certificate fails (src/train/grow_rank.c). */
+typedef struct {
+    bool enabled;
+    int start, max;                    /* ranks tried: start, start + 1, ..., max */
+    int epochs;                        /* epochs per rank */
+    double tol;                        /* grow while cert_ratio > 1 + tol */
+} dlx_grow_rank_config;
+
 typedef struct {
     int epochs;                        /* >= 0 */
     int batch_size;                    /* 0 = "full" */
     bool shuffle;
     int eval_every;                    /* 0 = every epoch; else every N steps */
     dlx_on_divergence on_divergence;   /* default stop */
+    dlx_grow_rank_config grow_rank;
 } dlx_training_config;
 
 /* The exact optimum a linear or logistic model is compared with

@@ -32,6 +32,7 @@
 #include "train/batcher.h"
 #include "train/checkpoint.h"
 #include "train/evaluate.h"
+#include "train/grow_rank.h"
 #include "train/metrics.h"
 
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4,
@@ -238,6 +239,20 @@ static void run_buffers_free(run_buffers *b)
     batcher_free(&b->batcher);
 }
 
+/* The shape a run's model is built for; *batch gets the training batch. */
+static dlx_model_shape model_shape_of(const dlx_config *cfg, const dlx_dataset *ds, int n_train,
+                                      int n_outputs, int *batch)
+{
+    *batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
+                 ? cfg->training.batch_size : n_train;
+    int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
+    if (eval_batch > EVAL_BATCH)
+        eval_batch = EVAL_BATCH;
+    return (dlx_model_shape){.n_inputs = ds->train.dim, .n_outputs = n_outputs,
+                             .max_batch = *batch > eval_batch ? *batch : eval_batch,
+                             .rows = ds->train.rows, .cols = ds->train.cols, .n_train = n_train};
+}
+
 /* Build the model of cfg for ds (for n_train training examples) with its
    initial weights drawn from req->seed (or read from init: {from: ...});
    *batch gets the training batch size. Errors of the model's own checks are
@@ -251,14 +266,7 @@ dlx_status trainer_build_model(const dlx_config *cfg, const dlx_dataset *ds, int
     dlx_status st = train_output_size(cfg, ds, req->source_file, req->arm, &n_outputs, diags);
     if (st != DLX_OK)
         return st;
-    *batch = cfg->training.batch_size > 0 && cfg->training.batch_size < n_train
-                 ? cfg->training.batch_size : n_train;
-    int eval_batch = ds->train.n > ds->test.n ? ds->train.n : ds->test.n;
-    if (eval_batch > EVAL_BATCH)
-        eval_batch = EVAL_BATCH;
-    dlx_model_shape shape = {.n_inputs = ds->train.dim, .n_outputs = n_outputs,
-                             .max_batch = *batch > eval_batch ? *batch : eval_batch,
-                             .rows = ds->train.rows, .cols = ds->train.cols, .n_train = n_train};
+    dlx_model_shape shape = model_shape_of(cfg, ds, n_train, n_outputs, batch);
     dlx_diags own = {0};
     st = req->model_kind ? model_create_kind(model, req->model_kind, cfg, &shape, &own)
                          : model_create(model, cfg, &shape, &own);
@@ -442,6 +450,12 @@ dlx_status trainer_create(dlx_trainer **out, const dlx_run_request *req, dlx_dia
     t->req = *req;
     dlx_status st = resolve_step_theory(req, &t->config, diags);
     t->req.config = &t->config;
+    const dlx_grow_rank_config *grow = &t->config.training.grow_rank;
+    if (st == DLX_OK && grow->enabled) {
+        t->config.model.rank = grow->start;
+        if (req->resume && req->checkpoint_path)
+            st = grow_rank_of_checkpoint(req->checkpoint_path, &t->config.model.rank, diags);
+    }
     if (st == DLX_OK)
         st = run_setup(&t->req, &t->b, diags);
     if (st != DLX_OK) {
@@ -502,6 +516,49 @@ static void start_epoch(dlx_trainer *t)
     t->lr = schedule_lr(&t->config.optimizer, epoch - 1, t->config.training.epochs);
 }
 
+/* grow_rank's decision at the end of a phase: append a column and rebuild
+   what depends on the model's size (the optimizer's state afresh, the
+   diagnostics' buffers), or, when the certificate holds or the rank is at
+   its maximum, end the run (*last). */
+static dlx_status grow_or_stop(dlx_trainer *t, bool *last, dlx_diags *diags)
+{
+    dlx_config *cfg = &t->config;
+    const dlx_grow_rank_config *g = &cfg->training.grow_rank;
+    const dlx_split *train = &t->req.data->train;
+    double lambda = cfg->regularizer.product > 0 ? cfg->regularizer.product : cfg->regularizer.l2;
+    double *u = malloc(((size_t)train->rows + train->cols + 2) * sizeof *u);
+    if (!u) {
+        diags_add(diags, NULL, 0, 0, "out of memory for grow_rank");
+        return DLX_ERR_RUNTIME;
+    }
+    double ratio = 0;
+    dlx_status st = grow_rank_certificate(&t->b.model, train, lambda, &ratio, u, u + train->rows,
+                                          diags);
+    if (st == DLX_OK && (!(ratio > 1.0 + g->tol) || cfg->model.rank >= g->max)) {
+        *last = true;
+        t->done = true;
+    } else if (st == DLX_OK) {
+        int n_outputs = 0, batch = 0;
+        st = train_output_size(cfg, t->req.data, t->req.source_file, t->req.arm, &n_outputs, diags);
+        dlx_model_shape shape = model_shape_of(cfg, t->req.data, t->b.batcher.split->n, n_outputs,
+                                               &batch);
+        if (st == DLX_OK)
+            st = grow_rank_append(&t->b.model, cfg, &shape, u, u + train->rows, diags);
+        if (st == DLX_OK) {
+            optimizer_free(t->b.opt);
+            t->b.opt = NULL;
+            st = optimizer_create(&t->b.opt, &cfg->optimizer, model_n_params(&t->b.model), diags);
+        }
+        if (st == DLX_OK) {
+            t->tensors = model_tensors(&t->b.model, &t->n_tensors);
+            diagnostics_free(&t->ctx);
+            st = diagnostics_setup(&t->ctx, diags);
+        }
+    }
+    free(u);
+    return st;
+}
+
 /* The end of the epoch in progress: its evaluation row (unless the last step
    wrote one), the epoch count and the checkpoint; the run is done when it
    stopped or this was the last epoch. */
@@ -519,10 +576,12 @@ static dlx_status end_epoch(dlx_trainer *t, dlx_diags *diags)
     bool evaluated_here = eval_every > 0 && state->step % eval_every == 0 &&
                           t->ctx.objective_count == 0;
     bool last = epoch == cfg->training.epochs;
+    bool grow_due = grow_rank_due(&cfg->training.grow_rank, epoch);
     /* An evaluation row at every epoch end (eval_every: epoch), at the end of
-       training, and where the run stopped (diverged or interrupted). */
+       training, where the run stopped (diverged or interrupted), and where
+       grow_rank decides. */
     dlx_status st = DLX_OK;
-    if (!evaluated_here && (eval_every == 0 || last || run_stopped(t)))
+    if (!evaluated_here && (eval_every == 0 || last || grow_due || run_stopped(t)))
         st = evaluate_and_record(&t->ctx, state->step, t->lr, diags);
     if (summary->status == RUN_DIVERGED && t->stop_on_divergence) {
         summary->epochs_done = (int)state->epoch;
@@ -537,6 +596,8 @@ static dlx_status end_epoch(dlx_trainer *t, dlx_diags *diags)
         state->shuffle_rng = t->order_rng;
     }
     summary->epochs_done = (int)state->epoch;
+    if (st == DLX_OK && going_on && grow_due && !last)
+        st = grow_or_stop(t, &last, diags);
     if (st == DLX_OK && going_on)
         st = save_checkpoint(&t->req, &t->b, state, &t->ctx, 0, last, diags);
     if (summary->status == RUN_INTERRUPTED || st != DLX_OK || last)
