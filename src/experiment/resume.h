@@ -1,7 +1,8 @@
 /*
  * resume.h — what `dlx run --resume` needs besides the checkpoints: the
  * check that the experiment is the one that was started, and the cutting of
- * a run's metrics.csv back to the rows its checkpoint knows about.
+ * a run's metrics.csv back to the rows its checkpoint knows about, after
+ * checking that the file is the one the run wrote.
  *
  * The resolved experiment (resolved.yaml: every default, override, --arms
  * and --seeds applied) is the identity of an output folder: --resume
@@ -12,7 +13,9 @@
 #ifndef DLX_EXPERIMENT_RESUME_H
 #define DLX_EXPERIMENT_RESUME_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/diag.h"
 
@@ -26,6 +29,17 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
    anything after them (rows measured after the checkpoint, a partial line).
    DLX_ERR_INPUT when the file holds fewer rows. */
 dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags);
+
+/* Check that the metrics.csv at path is the one run (arm, seed) wrote,
+   before --resume continues it: its first line is `header` (as
+   metrics_write_header writes it, with its newline), every whole line after
+   it is a row of that run as wide as the header, the epoch column increases
+   row by row (it may repeat only in a run that diverged, whose non-finite
+   steps are not counted), and at least `rows` whole rows are there (the
+   checkpoint's count; a partial last line is allowed, it is cut off). A
+   failure is DLX_ERR_INPUT with a message naming the file and the line. */
+dlx_status resume_check_metrics(const char *path, const char *header, const char *arm,
+                                uint64_t seed, long rows, bool diverged, dlx_diags *diags);
 
 /* Delete the temporary files (NAME.tmp.PID, src/io/atomic_file.c) that a
    killed dlx left anywhere under folder `out`, when process PID no longer
