@@ -6,7 +6,9 @@
  * (a killed parent's workers die with it, PR_SET_PDEATHSIG, and only then is
  * the folder free). The holder's record is written after the lock is taken;
  * a process refused in the short moment before that finds the file empty
- * and waits a little for the record before naming "an unknown process".
+ * and waits a little for the record before naming "another dlx process".
+ * A file system that has no locks (flock fails with ENOLCK or EOPNOTSUPP)
+ * does not stop a run: the guard is then off, as it was before it existed.
  */
 #include "experiment/folder_lock.h"
 
@@ -71,14 +73,12 @@ dlx_status folder_lock_take(const char *out, const char *command_line, int *fd,
     while (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
         if (errno == EINTR)
             continue;
-        int err = errno;
-        if (err == EWOULDBLOCK)
-            refuse(path, *fd, diags);
-        else
-            diags_add(diags, path, 0, 0, "cannot lock: %s", strerror(err));
+        if (errno != EWOULDBLOCK)
+            return DLX_OK; /* a file system without locks (ENOLCK): run unguarded */
+        refuse(path, *fd, diags);
         close(*fd);
         *fd = -1;
-        return err == EWOULDBLOCK ? DLX_ERR_INPUT : DLX_ERR_RUNTIME;
+        return DLX_ERR_INPUT;
     }
     /* The record is for messages only: failing to write it (a full disk)
        does not stop the run, which holds the lock either way. */

@@ -306,7 +306,7 @@ dlx_status resume_check_metrics(const char *path, const char *header, const char
                   "counts %ld rows; use --force to start over", rows);
         st = DLX_ERR_INPUT;
     } else if (st == DLX_OK && whole < rows) {
-        diags_add(diags, path, (int)line_no, 1,
+        diags_add(diags, path, (int)whole + 2, 1, /* where the next row should be */
                   "cannot resume: the file holds %ld whole rows but the checkpoint needs %ld; "
                   "use --force to start over", whole, rows);
         st = DLX_ERR_INPUT;

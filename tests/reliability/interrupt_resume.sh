@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# interrupt_resume.sh — SIGINT, SIGTERM and SIGUSR1 stop a run with a mid-epoch checkpoint, exit 130 / 143 / 138
+# interrupt_resume.sh — SIGINT, SIGTERM, SIGHUP and SIGUSR1 stop a run with a mid-epoch checkpoint,
+# exit 130 / 143 / 129 / 138
 # and status `interrupted`; --resume then gives the uninterrupted run's metrics.csv; --resume
 # refuses a changed experiment file or --set, naming the key, its old and new line; --resume of
 # a finished folder changes nothing. Prints "N passed"; exits non-zero on the first failure.
@@ -52,6 +53,7 @@ stop_and_resume() {
 }
 stop_and_resume INT 130
 stop_and_resume TERM 143
+stop_and_resume HUP 129 # the terminal or ssh session closed
 stop_and_resume USR1 138 # Slurm's warning before a time limit (--signal=B:USR1@120)
 
 # A finished folder: --resume runs nothing and leaves metrics.csv as it was.
