@@ -15,7 +15,8 @@ static void on_stop_signal(int sig) { runner_note_signal(sig); }
 
 /* SIGINT, SIGTERM, SIGHUP (the terminal or ssh session closed) and SIGUSR1
    stop the runs after their current step; what is finished stays written,
-   and the exit status is 128 + the signal's number. */
+   and the exit status is 128 + the signal's number. A SIGHUP ignored when
+   dlx starts (`nohup dlx run ...`) stays ignored: the run goes on. */
 static void install_signal_handlers(void)
 {
     struct sigaction sa;
@@ -24,7 +25,9 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL); /* Slurm's warning before a time limit */
 }
 

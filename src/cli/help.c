@@ -50,8 +50,9 @@ static const char RUN[] =
     "exit status: 0 success (diverged runs are results), 1 runtime failure,\n"
     "2 usage, experiment-file or data error, 130/143/129/138 after\n"
     "SIGINT/SIGTERM/SIGHUP/SIGUSR1, once the runs stopped with their checkpoints\n"
-    "(SIGHUP: the terminal or ssh session closed; SIGUSR1: what Slurm sends before a\n"
-    "time limit). A second dlx on the same output folder is refused (exit 2).\n";
+    "(SIGHUP: the terminal or ssh session closed, unless run under nohup; SIGUSR1:\n"
+    "what Slurm sends before a time limit). A second dlx on the same output folder is\n"
+    "refused (exit 2).\n";
 
 static const char VALIDATE[] =
     "usage: dlx validate FILE.yaml [--set KEY=VALUE]...\n"

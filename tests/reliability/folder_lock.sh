@@ -9,21 +9,6 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ok() { passed=$((passed + 1)); }
 
-write_exp() {
-    cat >"$1" <<YAML
-experiment: locks
-seeds: [3]
-data: {source: synthetic, kind: gaussian_mixture, n_train: 1000, n_test: 200, dim: 6,
-       classes: 3, separation: 3.0, seed: 2}
-model: {type: mlp, hidden: [16], activation: relu, batch_norm: true, dropout: 0.2}
-optimizer: {type: momentum, lr: 0.05}
-training: {epochs: $2, batch_size: 16, eval_every: 7}
-arms:
-  - name: a
-  - name: b
-    optimizer: {type: adam, lr: 0.005}
-YAML
-}
 write_exp "$work/long.yaml" 400
 write_exp "$work/exp.yaml" 30
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet || fail "reference run"

@@ -7,19 +7,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ok() { passed=$((passed + 1)); }
 
-cat >"$work/exp.yaml" <<YAML
-experiment: workers
-seeds: [3, 4]
-data: {source: synthetic, kind: gaussian_mixture, n_train: 1000, n_test: 200, dim: 6,
-       classes: 3, separation: 3.0, seed: 2}
-model: {type: mlp, hidden: [16], activation: relu}
-optimizer: {type: momentum, lr: 0.05}
-training: {epochs: 150, batch_size: 16}
-arms:
-  - name: a
-  - name: b
-    optimizer: {type: adam, lr: 0.005}
-YAML
+write_exp "$work/exp.yaml" 100 "3, 4"
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet --jobs 2 || fail "reference run"
 
 out="$work/killed"
