@@ -7,6 +7,9 @@
  * the folder free). The holder's record is written after the lock is taken;
  * a process refused in the short moment before that finds the file empty
  * and waits a little for the record before naming "another dlx process".
+ * A lock still held when the holder named in the record has exited is held
+ * by its workers, which die with it: it is waited for (up to 5 s), so that
+ * a --resume right after a SIGKILL of dlx does not find the folder in use.
  * A file system that has no locks (flock fails with ENOLCK or EOPNOTSUPP)
  * does not stop a run: the guard is then off, as it was before it existed.
  */
@@ -20,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "experiment/resume.h"
 #include "spec/config.h"
 
 /* The holder's record: "pid N\ncommand ...\n", read into buf (empty when the
@@ -37,18 +41,40 @@ static void read_holder(int fd, char *buf, size_t n)
     }
 }
 
-/* The refusal: which process holds the lock, from its record. */
-static void refuse(const char *path, int fd, dlx_diags *diags)
+/* The pid and command of the holder's record (pid 0 when there is none). */
+static long holder_of(int fd, char *command, size_t n)
 {
     char record[4096];
     read_holder(fd, record, sizeof record);
     long pid = 0;
-    char command[4096] = "";
+    command[0] = '\0';
     const char *line = strstr(record, "\ncommand ");
-    if (sscanf(record, "pid %ld", &pid) == 1 && line) {
-        snprintf(command, sizeof command, "%s", line + 9);
-        command[strcspn(command, "\n")] = '\0';
+    if (sscanf(record, "pid %ld", &pid) != 1 || !line)
+        return 0;
+    snprintf(command, n, "%s", line + 9);
+    command[strcspn(command, "\n")] = '\0';
+    return pid;
+}
+
+/* The lock is held, but the holder named in the record has exited: its
+   workers are dying with it (PR_SET_PDEATHSIG) and release the lock in a
+   moment. Wait for that, up to 5 s; true once the lock is taken. */
+static bool wait_for_dying_holder(int fd, long pid)
+{
+    if (pid <= 0 || resume_process_running(pid))
+        return false;
+    for (int tries = 0; tries < 500; tries++) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return true;
+        struct timespec ten_ms = {0, 10 * 1000 * 1000};
+        nanosleep(&ten_ms, NULL);
     }
+    return false;
+}
+
+/* The refusal: which process holds the lock, from its record. */
+static void refuse(const char *path, long pid, const char *command, dlx_diags *diags)
+{
     if (pid > 0)
         diags_add(diags, path, 0, 0,
                   "the output folder is in use by dlx process %ld (%s); wait for it to "
@@ -75,7 +101,11 @@ dlx_status folder_lock_take(const char *out, const char *command_line, int *fd,
             continue;
         if (errno != EWOULDBLOCK)
             return DLX_OK; /* a file system without locks (ENOLCK): run unguarded */
-        refuse(path, *fd, diags);
+        char command[4096];
+        long pid = holder_of(*fd, command, sizeof command);
+        if (wait_for_dying_holder(*fd, pid))
+            break;
+        refuse(path, pid, command, diags);
         close(*fd);
         *fd = -1;
         return DLX_ERR_INPUT;

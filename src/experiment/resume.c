@@ -336,7 +336,7 @@ static long temporary_pid(const char *name)
 /* True while process pid exists and has not exited: a zombie (state Z in
    Linux's /proc/PID/stat, e.g. a killed worker that its new parent has not
    reaped yet) writes nothing any more. */
-static bool process_running(long pid)
+bool resume_process_running(long pid)
 {
     if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
         return false;
@@ -356,7 +356,7 @@ static int remove_if_stale(const char *path, const struct stat *sb, int flag, st
 {
     (void)sb;
     long pid = flag == FTW_F ? temporary_pid(path + ftw->base) : -1;
-    if (pid > 0 && !process_running(pid) && unlink(path) == 0)
+    if (pid > 0 && !resume_process_running(pid) && unlink(path) == 0)
         stale_removed++;
     return 0;
 }

@@ -47,6 +47,9 @@ dlx_status resume_check_metrics(const char *path, const char *header, const char
    another dlx may be writing it. */
 int resume_remove_stale_temporaries(const char *out);
 
+/* True while process pid exists and has not exited (a zombie has). */
+bool resume_process_running(long pid);
+
 /* The dotted key path of line `index` of a block-style YAML text, from the
    indentation of the lines before it (list items named by their `name:`),
    into buf. Exposed for tests. */

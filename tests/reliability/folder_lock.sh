@@ -2,7 +2,8 @@
 # folder_lock.sh — one dlx at a time writes into an output folder, and --resume checks the
 # files it continues. While a run holds OUT/.dlx.lock, a second `dlx run` on the folder (plain,
 # --resume or --force) is refused with exit 2, naming the holder's pid and command, and
-# changes nothing; two runs started at once: one runs, one is refused. --resume refuses a
+# changes nothing; a lock whose recorded holder has exited (its workers dying) is waited for;
+# two runs started at once: one runs, one is refused. --resume refuses a
 # run's metrics.csv that was duplicated by hand (a second header; a repeated row), naming
 # the file and the line, before it changes any file; once the file is put back, --resume
 # completes with the uninterrupted run's metrics.csv. Prints "N passed".
@@ -55,6 +56,27 @@ wait_rows "$out/runs/a/seed-3/metrics.csv" 200
 kill -INT "$resumer"
 wait "$resumer" || true
 ok
+
+# The lock held after its recorded holder has exited (dlx killed, its workers still dying):
+# dlx waits for the lock instead of refusing. Stood in for by flock(1) holding the file for 1 s
+# with the record of a process that has exited.
+if command -v flock >/dev/null; then
+    out="$work/dying"
+    mkdir -p "$out"
+    sh -c 'exit 0' &
+    dead=$!
+    wait "$dead"
+    printf 'pid %s\ncommand dlx run gone.yaml\n' "$dead" >"$out/.dlx.lock"
+    flock "$out/.dlx.lock" sleep 1 &
+    stand_in=$!
+    sleep 0.2
+    "$dlx" run "$work/exp.yaml" --out "$out" --quiet ||
+        fail "a lock whose recorded holder exited was not waited for"
+    wait "$stand_in"
+    cmp -s <(without_wall "$work/ref/metrics.csv") <(without_wall "$out/metrics.csv") ||
+        fail "after waiting for the lock: metrics.csv differs from the reference run"
+    ok
+fi
 
 # Two runs started at once on a fresh folder: one runs, the other is refused (exit 2).
 out="$work/race"
