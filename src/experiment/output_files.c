@@ -20,6 +20,15 @@
 #include "experiment/uncertainty_pass.h"
 #include "io/atomic_file.h"
 
+/* Open the output folder's file `name` for atomic replacement; path
+   (DLX_PATH_MAX + 32 bytes) gets its full name. */
+static dlx_status open_output_file(const runner *r, const char *name, char *path,
+                                   dlx_atomic_file *af, dlx_diags *diags)
+{
+    snprintf(path, DLX_PATH_MAX + 32, "%s/%s", r->out, name);
+    return atomic_open(af, path, diags);
+}
+
 /* A YAML double-quoted scalar. */
 static void yaml_quoted(FILE *fp, const char *s)
 {
@@ -36,6 +45,7 @@ static void yaml_quoted(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
+/* t as UTC in ISO 8601 (2026-12-02T06:00:00Z). */
 static void iso_time(char *buf, size_t n, time_t t)
 {
     struct tm tm;
@@ -47,9 +57,8 @@ static void iso_time(char *buf, size_t n, time_t t)
 dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diags *diags)
 {
     char path[DLX_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/meta.yaml", r->out);
     dlx_atomic_file af;
-    dlx_status st = atomic_open(&af, path, diags);
+    dlx_status st = open_output_file(r, "meta.yaml", path, &af, diags);
     if (st != DLX_OK)
         return st;
     char host[256] = "unknown", t0[32], t1[32] = "";
@@ -90,9 +99,8 @@ dlx_status write_resolved(runner *r, dlx_diags *diags)
 {
     const point_state *base = plan_base(r);
     char path[DLX_PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/resolved.yaml", r->out);
     dlx_atomic_file af;
-    dlx_status st = atomic_open(&af, path, diags);
+    dlx_status st = open_output_file(r, "resolved.yaml", path, &af, diags);
     if (st != DLX_OK)
         return st;
     st = experiment_write_yaml(base->exp, &r->sweep, DLX_VERSION, af.fp, diags);
@@ -113,15 +121,6 @@ dlx_status write_resolved(runner *r, dlx_diags *diags)
         return st;
     }
     return atomic_commit(&af, diags);
-}
-
-/* Open the output folder's file `name` for atomic replacement; path
-   (DLX_PATH_MAX + 32 bytes) gets its full name. */
-static dlx_status open_output_file(const runner *r, const char *name, char *path,
-                                   dlx_atomic_file *af, dlx_diags *diags)
-{
-    snprintf(path, DLX_PATH_MAX + 32, "%s/%s", r->out, name);
-    return atomic_open(af, path, diags);
 }
 
 /* summary.csv with a row for every finished run, replaced atomically. */

@@ -38,6 +38,7 @@ static int remove_entry(const char *path, const struct stat *sb, int flag, struc
     return remove(path);
 }
 
+/* True when path names anything (a file, a folder). */
 static bool path_exists(const char *path)
 {
     struct stat sb;
