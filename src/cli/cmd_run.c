@@ -13,8 +13,10 @@
 
 static void on_stop_signal(int sig) { runner_note_signal(sig); }
 
-/* SIGINT, SIGTERM and SIGUSR1 stop the runs after their current step; what is
-   finished stays written. */
+/* SIGINT, SIGTERM, SIGHUP (the terminal or ssh session closed) and SIGUSR1
+   stop the runs after their current step; what is finished stays written,
+   and the exit status is 128 + the signal's number. A SIGHUP ignored when
+   dlx starts (`nohup dlx run ...`) stays ignored: the run goes on. */
 static void install_signal_handlers(void)
 {
     struct sigaction sa;
@@ -23,6 +25,9 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    struct sigaction hup;
+    if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN)
+        sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL); /* Slurm's warning before a time limit */
 }
 
@@ -70,6 +75,8 @@ int cmd_run(int argc, char **argv)
         return 130;
     if (report.stop_signal == SIGTERM)
         return 143;
+    if (report.stop_signal == SIGHUP)
+        return 128 + SIGHUP; /* 129 */
     if (report.stop_signal == SIGUSR1)
         return 128 + SIGUSR1;
     return (int)st;

@@ -48,8 +48,11 @@ static const char RUN[] =
     "  --progress       progress on stderr even when it is not a terminal\n"
     "\n"
     "exit status: 0 success (diverged runs are results), 1 runtime failure,\n"
-    "2 usage, experiment-file or data error, 130/143/138 after SIGINT/SIGTERM/SIGUSR1\n"
-    "(SIGUSR1: what Slurm sends before a time limit; the run stops with its checkpoint).\n";
+    "2 usage, experiment-file or data error, 130/143/129/138 after\n"
+    "SIGINT/SIGTERM/SIGHUP/SIGUSR1, once the runs stopped with their checkpoints\n"
+    "(SIGHUP: the terminal or ssh session closed, unless run under nohup; SIGUSR1:\n"
+    "what Slurm sends before a time limit). A second dlx on the same output folder is\n"
+    "refused (exit 2).\n";
 
 static const char VALIDATE[] =
     "usage: dlx validate FILE.yaml [--set KEY=VALUE]...\n"

@@ -7,6 +7,7 @@
 #include "experiment/solution_record.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,126 @@ dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags
     return DLX_OK;
 }
 
+/* The next CSV field of line from *pos (quotes as csv_row_str writes them),
+   unquoted into buf; *pos moves past its comma. False at the end of the line. */
+static bool next_field(const char *line, size_t *pos, char *buf, size_t n)
+{
+    size_t p = *pos, k = 0;
+    if (line[p] == '\0' || line[p] == '\n')
+        return false;
+    bool quoted = line[p] == '"';
+    if (quoted)
+        p++;
+    while (line[p] && line[p] != '\n') {
+        if (quoted && line[p] == '"') {
+            if (line[p + 1] != '"') {
+                quoted = false;
+                p++;
+                continue;
+            }
+            p++;
+        } else if (!quoted && line[p] == ',') {
+            break;
+        }
+        if (k + 1 < n)
+            buf[k++] = line[p];
+        p++;
+    }
+    buf[k] = '\0';
+    *pos = line[p] == ',' ? p + 1 : p;
+    return true;
+}
+
+/* The number of fields of a CSV line. */
+static int field_count(const char *line)
+{
+    int count = 1;
+    bool quoted = false;
+    for (const char *p = line; *p && *p != '\n'; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == ',' && !quoted)
+            count++;
+    }
+    return count;
+}
+
+dlx_status resume_check_metrics(const char *path, const char *header, const char *arm,
+                                uint64_t seed, long rows, bool diverged, dlx_diags *diags)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        diags_add(diags, path, 0, 0, "cannot resume: cannot read: %s", strerror(errno));
+        return DLX_ERR_INPUT;
+    }
+    const int width = field_count(header);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long line_no = 0, whole = 0;
+    double last_epoch = -INFINITY;
+    dlx_status st = DLX_OK;
+    char seed_text[32];
+    snprintf(seed_text, sizeof seed_text, "%llu", (unsigned long long)seed);
+    while (st == DLX_OK && (n = getline(&line, &cap, fp)) > 0) {
+        line_no++;
+        if (line[n - 1] != '\n')
+            break; /* a partial last line, cut off by resume_truncate_metrics */
+        if (line_no == 1) {
+            if (strcmp(line, header) != 0) {
+                diags_add(diags, path, 1, 1,
+                          "cannot resume: line 1 is not the header this experiment writes; "
+                          "use --force to start over");
+                st = DLX_ERR_INPUT;
+            }
+            continue;
+        }
+        char field[256], epoch_text[64] = "";
+        size_t pos = 0;
+        bool ours = next_field(line, &pos, field, sizeof field) && strcmp(field, arm) == 0 &&
+                    next_field(line, &pos, field, sizeof field) &&
+                    strcmp(field, seed_text) == 0 &&
+                    next_field(line, &pos, epoch_text, sizeof epoch_text);
+        char *end = NULL;
+        double epoch = ours ? strtod(epoch_text, &end) : NAN;
+        int fields = field_count(line);
+        if (!ours || !end || *end != '\0' || !isfinite(epoch)) {
+            diags_add(diags, path, (int)line_no, 1,
+                      "cannot resume: line %ld is not a row of run %s seed %s; the file was "
+                      "changed, or written by two processes at once; use --force to start over",
+                      line_no, arm, seed_text);
+            st = DLX_ERR_INPUT;
+        } else if (fields != width) {
+            diags_add(diags, path, (int)line_no, 1,
+                      "cannot resume: line %ld has %d fields, the header %d; use --force to "
+                      "start over", line_no, fields, width);
+            st = DLX_ERR_INPUT;
+        } else if (epoch < last_epoch || (epoch == last_epoch && !diverged)) {
+            diags_add(diags, path, (int)line_no, 1,
+                      "cannot resume: the epoch on line %ld (%s) does not follow the one on "
+                      "line %ld (%.9g): the rows of a run go forward; the file was changed, or "
+                      "written twice or by two processes at once; use --force to start over",
+                      line_no, epoch_text, line_no - 1, last_epoch);
+            st = DLX_ERR_INPUT;
+        }
+        last_epoch = epoch;
+        whole++;
+    }
+    free(line);
+    fclose(fp);
+    if (st == DLX_OK && line_no == 0) {
+        diags_add(diags, path, 0, 0, "cannot resume: the file is empty but the checkpoint "
+                  "counts %ld rows; use --force to start over", rows);
+        st = DLX_ERR_INPUT;
+    } else if (st == DLX_OK && whole < rows) {
+        diags_add(diags, path, (int)whole + 2, 1, /* where the next row should be */
+                  "cannot resume: the file holds %ld whole rows but the checkpoint needs %ld; "
+                  "use --force to start over", whole, rows);
+        st = DLX_ERR_INPUT;
+    }
+    return st;
+}
+
 /* Counts deletions for nftw's callback, which has no user pointer. */
 static int stale_removed;
 
@@ -215,7 +336,7 @@ static long temporary_pid(const char *name)
 /* True while process pid exists and has not exited: a zombie (state Z in
    Linux's /proc/PID/stat, e.g. a killed worker that its new parent has not
    reaped yet) writes nothing any more. */
-static bool process_running(long pid)
+bool resume_process_running(long pid)
 {
     if (kill((pid_t)pid, 0) != 0 && errno == ESRCH)
         return false;
@@ -235,7 +356,7 @@ static int remove_if_stale(const char *path, const struct stat *sb, int flag, st
 {
     (void)sb;
     long pid = flag == FTW_F ? temporary_pid(path + ftw->base) : -1;
-    if (pid > 0 && !process_running(pid) && unlink(path) == 0)
+    if (pid > 0 && !resume_process_running(pid) && unlink(path) == 0)
         stale_removed++;
     return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * resume.h — what `dlx run --resume` needs besides the checkpoints: the
  * check that the experiment is the one that was started, and the cutting of
- * a run's metrics.csv back to the rows its checkpoint knows about.
+ * a run's metrics.csv back to the rows its checkpoint knows about, after
+ * checking that the file is the one the run wrote.
  *
  * The resolved experiment (resolved.yaml: every default, override, --arms
  * and --seeds applied) is the identity of an output folder: --resume
@@ -12,7 +13,9 @@
 #ifndef DLX_EXPERIMENT_RESUME_H
 #define DLX_EXPERIMENT_RESUME_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/diag.h"
 
@@ -27,11 +30,25 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
    DLX_ERR_INPUT when the file holds fewer rows. */
 dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags);
 
+/* Check that the metrics.csv at path is the one run (arm, seed) wrote,
+   before --resume continues it: its first line is `header` (as
+   metrics_write_header writes it, with its newline), every whole line after
+   it is a row of that run as wide as the header, the epoch column increases
+   row by row (it may repeat only in a run that diverged, whose non-finite
+   steps are not counted), and at least `rows` whole rows are there (the
+   checkpoint's count; a partial last line is allowed, it is cut off). A
+   failure is DLX_ERR_INPUT with a message naming the file and the line. */
+dlx_status resume_check_metrics(const char *path, const char *header, const char *arm,
+                                uint64_t seed, long rows, bool diverged, dlx_diags *diags);
+
 /* Delete the temporary files (NAME.tmp.PID, src/io/atomic_file.c) that a
    killed dlx left anywhere under folder `out`, when process PID no longer
    exists or has exited (a zombie); returns how many were deleted. A live PID's file is left alone:
    another dlx may be writing it. */
 int resume_remove_stale_temporaries(const char *out);
+
+/* True while process pid exists and has not exited (a zombie has). */
+bool resume_process_running(long pid);
 
 /* The dotted key path of line `index` of a block-style YAML text, from the
    indentation of the lines before it (list items named by their `name:`),

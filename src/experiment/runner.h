@@ -33,7 +33,7 @@ typedef struct {
 /* Outcome of runner_run beyond its status. */
 typedef struct {
     int runs_total, runs_ok, runs_diverged, runs_interrupted;
-    int stop_signal;            /* SIGINT/SIGTERM that stopped it, or 0 */
+    int stop_signal;            /* SIGINT/SIGTERM/SIGHUP/SIGUSR1 that stopped it, or 0 */
 } dlx_run_report;
 
 dlx_status runner_run(const char *path, const dlx_overrides *overrides,

@@ -1,27 +1,12 @@
 #!/usr/bin/env bash
-# interrupt_resume.sh — SIGINT, SIGTERM and SIGUSR1 stop a run with a mid-epoch checkpoint, exit 130 / 143 / 138
+# interrupt_resume.sh — SIGINT, SIGTERM, SIGHUP and SIGUSR1 stop a run with a mid-epoch checkpoint,
+# exit 130 / 143 / 129 / 138
 # and status `interrupted`; --resume then gives the uninterrupted run's metrics.csv; --resume
 # refuses a changed experiment file or --set, naming the key, its old and new line; --resume of
 # a finished folder changes nothing. Prints "N passed"; exits non-zero on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 ok() { passed=$((passed + 1)); }
 
-# eval_every 7 does not divide the 63 steps of an epoch: objective sums run across epoch ends.
-write_exp() {
-    cat >"$1" <<YAML
-experiment: stops
-seeds: [3]
-data: {source: synthetic, kind: gaussian_mixture, n_train: 1000, n_test: 200, dim: 6,
-       classes: 3, separation: 3.0, seed: 2}
-model: {type: mlp, hidden: [16], activation: relu, batch_norm: true, dropout: 0.2}
-optimizer: {type: momentum, lr: 0.05}
-training: {epochs: $2, batch_size: 16, eval_every: 7}
-arms:
-  - name: a
-  - name: b
-    optimizer: {type: adam, lr: 0.005}
-YAML
-}
 write_exp "$work/exp.yaml" 60
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet || fail "reference run"
 
@@ -52,7 +37,26 @@ stop_and_resume() {
 }
 stop_and_resume INT 130
 stop_and_resume TERM 143
+stop_and_resume HUP 129 # the terminal or ssh session closed
 stop_and_resume USR1 138 # Slurm's warning before a time limit (--signal=B:USR1@120)
+
+# Under nohup (SIGHUP ignored when dlx starts) a closed terminal does not stop the run.
+out="$work/nohup"
+bash -c 'trap "" HUP; exec "$0" "$@"' "$dlx" run "$work/exp.yaml" --out "$out" --quiet &
+pid=$!
+tries=0
+until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
+    ((++tries < 2000)) || fail "nohup: the run wrote no rows"
+    sleep 0.005
+done
+kill -HUP "$pid" 2>/dev/null || fail "nohup: the run finished before the signal"
+sleep 0.2
+rc=0
+wait "$pid" || rc=$?
+((rc == 0)) || fail "nohup: exit $rc after SIGHUP (expected the run to go on to the end)"
+cmp -s <(without_wall "$work/ref/metrics.csv") <(without_wall "$out/metrics.csv") ||
+    fail "nohup: metrics.csv differs from the uninterrupted run"
+ok
 
 # A finished folder: --resume runs nothing and leaves metrics.csv as it was.
 before="$(cat "$work/INT/metrics.csv")"

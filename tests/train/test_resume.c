@@ -69,6 +69,60 @@ static void test_truncate_keeps_header_and_rows(void **state)
     free(dir);
 }
 
+/* resume_check_metrics on text, expecting st and, when refused, a message at
+   line `line` containing `words`. */
+static void check_metrics_case(const char *text, long rows, bool diverged, dlx_status st,
+                               int line, const char *words)
+{
+    char *dir = harness_tmpdir();
+    char *path = harness_write(dir, "metrics.csv", text);
+    dlx_diags diags = {0};
+    dlx_status got = resume_check_metrics(path, "arm,seed,epoch,step\n", "a,\"x", 7, rows,
+                                          diverged, &diags);
+    if (got != st || (st != DLX_OK && (diags.count != 1 || diags.items[0].line != line ||
+                                       !strstr(diags.items[0].message, words)))) {
+        diags_print(&diags, stderr);
+        fail_msg("resume_check_metrics on '%s': status %d, expected %d at line %d ('%s')", text,
+                 got, st, line, words);
+    }
+    char *after = harness_read(path);
+    assert_string_equal(after, text); /* checking changes nothing */
+    free(after);
+    diags_free(&diags);
+    free(path);
+    harness_rmtree(dir);
+    free(dir);
+}
+
+/* --resume checks a run's metrics.csv before trusting it: the header, rows of
+   that run (a quoted arm name), epochs going forward, the checkpoint's row
+   count; a partial last line and the repeats of a diverged run pass. */
+static void test_check_metrics(void **state)
+{
+    (void)state;
+    const char *h = "arm,seed,epoch,step\n";
+    char ok[256], text[512];
+    snprintf(ok, sizeof ok, "%s\"a,\"\"x\",7,0,0\n\"a,\"\"x\",7,0.5,7\n\"a,\"\"x\",7,1,13\n", h);
+    check_metrics_case(ok, 3, false, DLX_OK, 0, "");
+    check_metrics_case(ok, 2, false, DLX_OK, 0, "");
+    snprintf(text, sizeof text, "%s\"a,\"\"x\",7,1.5,2", ok); /* partial last line */
+    check_metrics_case(text, 3, false, DLX_OK, 0, "");
+    snprintf(text, sizeof text, "%s%s", ok, ok); /* the whole file twice */
+    check_metrics_case(text, 3, false, DLX_ERR_INPUT, 5, "line 5 is not a row of run a,\"x seed 7");
+    snprintf(text, sizeof text, "%s\"a,\"\"x\",7,1,13\n", ok); /* the last row twice */
+    check_metrics_case(text, 3, false, DLX_ERR_INPUT, 5, "the epoch on line 5 (1) does not follow");
+    check_metrics_case(text, 4, true, DLX_OK, 0, ""); /* a diverged run repeats its step */
+    snprintf(text, sizeof text, "%s\"a,\"\"x\",7,0.5,7\n", ok); /* going back */
+    check_metrics_case(text, 3, true, DLX_ERR_INPUT, 5, "does not follow the one on line 4 (1)");
+    snprintf(text, sizeof text, "%s\"a,\"\"x\",8,2,20\n", ok); /* another seed's row */
+    check_metrics_case(text, 3, false, DLX_ERR_INPUT, 5, "is not a row of run");
+    snprintf(text, sizeof text, "%s\"a,\"\"x\",7,2,20,9\n", ok); /* too wide */
+    check_metrics_case(text, 3, false, DLX_ERR_INPUT, 5, "line 5 has 5 fields, the header 4");
+    check_metrics_case("arm,seed,epoch\n", 0, false, DLX_ERR_INPUT, 1, "line 1 is not the header");
+    check_metrics_case(ok, 4, false, DLX_ERR_INPUT, 5, "holds 3 whole rows but the checkpoint needs 4");
+    check_metrics_case("", 1, false, DLX_ERR_INPUT, 0, "the file is empty");
+}
+
 static void test_key_path_of_changed_line(void **state)
 {
     (void)state;
@@ -118,6 +172,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_truncate_keeps_header_and_rows),
+        cmocka_unit_test(test_check_metrics),
         cmocka_unit_test(test_key_path_of_changed_line),
         cmocka_unit_test(test_stale_temporaries_removed),
     };
