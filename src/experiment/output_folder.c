@@ -47,8 +47,9 @@ static bool path_exists(const char *path)
 
 dlx_status output_prepare(runner *r, dlx_diags *diags)
 {
+    /* the first two and "runs" are results; the others are removed with them */
     static const char *const written[] = {"metrics.csv", "summary.csv", "resolved.yaml",
-                                          "meta.yaml", "runs"};
+                                          "meta.yaml", "runs", "uncertainty.csv", "growth.csv"};
     char p[DLX_PATH_MAX + 64];
     const char *found = NULL;
     for (size_t i = 0; i < sizeof written / sizeof *written; i++) {

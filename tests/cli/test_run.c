@@ -159,7 +159,8 @@ static void test_determinism_and_jobs(void **state)
         free(texts[i]);
 }
 
-/* An output folder with results is refused without --force (exit 2). */
+/* An output folder with results is refused without --force (exit 2); --force
+   removes all of the old results. */
 static void test_output_guard(void **state)
 {
     fixture *f = *state;
@@ -169,7 +170,19 @@ static void test_output_guard(void **state)
     assert_non_null(strstr(err, "already holds results"));
     assert_non_null(strstr(err, "--force"));
     free(err);
+    /* --force replaces every file of the old results, also uncertainty.csv
+       and growth.csv, which this experiment does not write */
+    char *g = path_in(f, "g");
+    free(harness_write(g, "uncertainty.csv", "stale\n"));
+    free(harness_write(g, "growth.csv", "stale\n"));
     assert_int_equal(harness_dlx(NULL, NULL, "run '%s' --out '%s/g' --quiet --seeds 1 --force", f->config, f->dir), 0);
+    char *stale = path_in(f, "g/uncertainty.csv");
+    assert_null(harness_read(stale));
+    free(stale);
+    stale = path_in(f, "g/growth.csv");
+    assert_null(harness_read(stale));
+    free(stale);
+    free(g);
 }
 
 /* --arms and --seeds select runs; an unknown arm is an error naming the arms. */
