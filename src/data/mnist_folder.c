@@ -48,7 +48,9 @@ static void report_add(char *report, const char *folder, const char *note)
 static int try_folder(mnist_files *files, const char *folder, char *report)
 {
     if (!is_directory(folder)) {
-        report_add(report, folder, "(no such folder)");
+        struct stat sb;
+        report_add(report, folder,
+                   stat(folder, &sb) == 0 ? "(is not a folder)" : "(no such folder)");
         return 0;
     }
     char missing[200] = "(missing";

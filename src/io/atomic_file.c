@@ -9,7 +9,9 @@
  *     PATH: error: cannot write: <strerror>
  * as DLX_ERR_RUNTIME.
  */
+#define _POSIX_C_SOURCE 200809L /* openat, renameat, unlinkat */
 #include "io/atomic_file.h"
+#include "io/output_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,39 +20,76 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Free the names and forget the stream (already closed by the caller). */
+/* Close the folder, free the names and forget the stream (already closed by
+   the caller). */
 static void release(dlx_atomic_file *af)
 {
+    if (af->dir_fd >= 0)
+        close(af->dir_fd);
+    af->dir_fd = -1;
     free(af->path);
     free(af->tmp_path);
     af->fp = NULL;
     af->path = af->tmp_path = NULL;
 }
 
+/* The last component of path (the name inside its folder). */
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The folder that holds path ("." when path has no '/'), in a new string. */
+static char *parent_folder(const char *path);
+
 dlx_status atomic_open(dlx_atomic_file *af, const char *path, dlx_diags *diags)
 {
-    *af = (dlx_atomic_file){0};
+    *af = (dlx_atomic_file){.dir_fd = -1};
     af->path = strdup(path);
     size_t cap = strlen(path) + 32;
     af->tmp_path = malloc(cap);
-    if (!af->path || !af->tmp_path) {
+    char *dir = parent_folder(path);
+    if (!af->path || !af->tmp_path || !dir) {
+        free(dir);
         release(af);
         diags_add(diags, path, 0, 0, "cannot write: out of memory");
         return DLX_ERR_RUNTIME;
     }
     snprintf(af->tmp_path, cap, "%s.tmp.%ld", path, (long)getpid());
-
-    int fd = open(af->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    af->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    free(dir);
+    if (af->dir_fd < 0) {
         diags_add(diags, path, 0, 0, "cannot write: %s", strerror(errno));
         release(af);
         return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = io_refuse_link(af->dir_fd, base_name(path), path, diags);
+    if (st != DLX_OK) {
+        release(af);
+        return st;
+    }
+    /* A file of this name can only be left by a killed process whose PID
+       was ours: remove it (a link is removed, not followed) and try again. */
+    const char *tmp = base_name(af->tmp_path);
+    int flags = O_WRONLY | O_CREAT | O_EXCL;
+    dlx_diags first = {0};
+    int fd = io_open_output(af->dir_fd, tmp, flags, path, &st, &first);
+    if (fd < 0 && unlinkat(af->dir_fd, tmp, 0) == 0)
+        fd = io_open_output(af->dir_fd, tmp, flags, path, &st, diags);
+    else if (fd < 0)
+        for (int i = 0; i < first.count; i++)
+            diags_add(diags, first.items[i].file, 0, 0, "%s", first.items[i].message);
+    diags_free(&first);
+    if (fd < 0) {
+        release(af);
+        return st;
     }
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int err = errno;
         close(fd);
-        unlink(af->tmp_path);
+        unlinkat(af->dir_fd, tmp, 0);
         diags_add(diags, path, 0, 0, "cannot write: %s", strerror(err));
         release(af);
         return DLX_ERR_RUNTIME;
@@ -58,7 +97,6 @@ dlx_status atomic_open(dlx_atomic_file *af, const char *path, dlx_diags *diags)
     return DLX_OK;
 }
 
-/* The folder that holds path ("." when path has no '/'), in a new string. */
 static char *parent_folder(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -75,20 +113,9 @@ static char *parent_folder(const char *path)
 
 /* fsync the folder so that a rename in it is durable. File systems that
    cannot sync a folder (EINVAL) are accepted: the rename was still atomic. */
-static int sync_folder(const char *path)
+static int sync_folder(int dir_fd)
 {
-    char *dir = parent_folder(path);
-    if (!dir)
-        return ENOMEM;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    free(dir);
-    if (fd < 0)
-        return errno;
-    int err = 0;
-    if (fsync(fd) != 0 && errno != EINVAL)
-        err = errno;
-    close(fd);
-    return err;
+    return fsync(dir_fd) != 0 && errno != EINVAL ? errno : 0;
 }
 
 dlx_status atomic_commit(dlx_atomic_file *af, dlx_diags *diags)
@@ -101,15 +128,16 @@ dlx_status atomic_commit(dlx_atomic_file *af, dlx_diags *diags)
     if (fclose(af->fp) != 0 && !err)
         err = errno;
     af->fp = NULL;
-    if (!err && rename(af->tmp_path, af->path) != 0)
+    if (!err &&
+        renameat(af->dir_fd, base_name(af->tmp_path), af->dir_fd, base_name(af->path)) != 0)
         err = errno;
     if (err) {
-        unlink(af->tmp_path);
+        unlinkat(af->dir_fd, base_name(af->tmp_path), 0);
         diags_add(diags, af->path, 0, 0, "cannot write: %s", strerror(err));
         release(af);
         return DLX_ERR_RUNTIME;
     }
-    err = sync_folder(af->path);
+    err = sync_folder(af->dir_fd);
     if (err) {
         diags_add(diags, af->path, 0, 0, "cannot write: %s (syncing its folder)", strerror(err));
         release(af);
@@ -123,8 +151,8 @@ void atomic_abort(dlx_atomic_file *af)
 {
     if (af->fp)
         fclose(af->fp);
-    if (af->tmp_path)
-        unlink(af->tmp_path);
+    if (af->tmp_path && af->dir_fd >= 0)
+        unlinkat(af->dir_fd, base_name(af->tmp_path), 0);
     release(af);
 }
 
@@ -175,5 +203,5 @@ dlx_status make_dirs(const char *path, dlx_diags *diags)
         prefix[i] = saved;
     }
     free(prefix);
-    return DLX_OK;
+    return io_refuse_output_links(path, diags);
 }

@@ -142,13 +142,15 @@ static dlx_status read_file(const char *path, char **text, size_t *len, dlx_diag
         diags_add(diags, path, 0, 0, "out of memory reading the experiment file");
         return DLX_ERR_RUNTIME;
     }
+    errno = 0;
     size_t n = fread(buf, 1, (size_t)MAX_FILE_BYTES + 1, f);
     bool failed = ferror(f);
+    int err = errno ? errno : EIO;
     fclose(f);
     if (failed) {
         free(buf);
-        diags_add(diags, path, 0, 0, "cannot read the experiment file");
-        return DLX_ERR_RUNTIME;
+        diags_add(diags, path, 0, 0, "cannot read the experiment file: %s", strerror(err));
+        return err == EISDIR ? DLX_ERR_INPUT : DLX_ERR_RUNTIME; /* a folder is a usage error */
     }
     if (n > (size_t)MAX_FILE_BYTES) {
         free(buf);

@@ -1,14 +1,27 @@
 /*
  * checkpoint.c — saving a run and loading initial weights (see checkpoint.h).
+ *
+ * A checkpoint or an init file is input like any other: it may have been
+ * edited, copied from another run or written by another program. Reading
+ * one therefore checks, before anything uses it, what can be known from the
+ * file alone (state_check: counts that agree with each other, RNG states a
+ * generator can be in, summary numbers finite where the run did not
+ * diverge; tensors_finite: every value of every tensor finite), and
+ * checkpoint_validate checks the rest against the experiment that is to
+ * continue it (epochs, steps per epoch, training examples, the evaluation
+ * schedule). Errors name the file and the field or tensor (DLX_ERR_INPUT).
  */
 #include "train/checkpoint.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/output_file.h"
 #include "io/safetensors.h"
 
 #define META_MAX 32
@@ -152,12 +165,35 @@ static dlx_status copy_tensor(const char *path, dlx_tensor *t, const dlx_st_tens
     return DLX_OK;
 }
 
+/* DLX_OK when every value of every tensor of the file is finite; otherwise
+   one message per tensor holding a NaN or an infinity, with its first bad
+   element. */
+static dlx_status tensors_finite(const dlx_st_file *file, const char *path, dlx_diags *diags)
+{
+    dlx_status st = DLX_OK;
+    for (int i = 0; i < file->n_tensors; i++) {
+        const dlx_st_tensor *t = &file->tensors[i];
+        for (size_t k = 0; k < t->numel; k++) {
+            if (isfinite(t->data[k]))
+                continue;
+            diags_add(diags, path, 0, 0,
+                      "tensor '%s' holds %s (element %zu of %zu); weights and optimizer state "
+                      "must be finite", t->name, isnan(t->data[k]) ? "nan" : "an infinity", k,
+                      t->numel);
+            st = DLX_ERR_INPUT;
+            break;
+        }
+    }
+    return st;
+}
+
 dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags)
 {
     dlx_st_file file = {0};
     dlx_status st = safetensors_read(path, &file, diags);
     if (st != DLX_OK)
         return st;
+    st = tensors_finite(&file, path, diags);
     for (int i = 0; i < model_n_tensors(model); i++) {
         dlx_tensor *t = model_tensor(model, i);
         const dlx_st_tensor *f = safetensors_find(&file, t->name);
@@ -307,15 +343,203 @@ static dlx_status state_from_meta(const dlx_st_file *f, const char *path, dlx_tr
     return DLX_OK;
 }
 
+/* True when every word of r is zero: xoshiro256** never reaches that state
+   and stays in it once there (every draw would be 0). */
+static bool rng_all_zero(const dlx_rng *r)
+{
+    return !(r->s[0] | r->s[1] | r->s[2] | r->s[3]);
+}
+
+/* A summary number that must be finite (the run did not diverge). */
+static bool check_finite(const char *path, const char *key, double v, dlx_diags *diags)
+{
+    if (isfinite(v))
+        return true;
+    diags_add(diags, path, 0, 0,
+              "checkpoint metadata '%s' is %g, but the run did not diverge (summary.status ok)",
+              key, v);
+    return false;
+}
+
+/* A fraction in [0, 1], or NaN (regression has no accuracy). */
+static bool check_fraction(const char *path, const char *key, double v, dlx_diags *diags)
+{
+    if (isnan(v) || (v >= 0 && v <= 1))
+        return true;
+    diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is %g, not a fraction in [0, 1]", key,
+              v);
+    return false;
+}
+
+/* What the file alone says about its fields' consistency: every problem at
+   once (docs/reliability.md, "Checkpoints and init files"). */
+static dlx_status state_check(const char *path, const dlx_train_state *s, long optimizer_steps,
+                              dlx_diags *diags)
+{
+    bool ok = true;
+    const dlx_rng *rngs[] = {&s->shuffle_rng, &s->dropout_rng, &s->noise_rng};
+    const char *rng_keys[] = {"rng.shuffle", "rng.dropout", "rng.noise"};
+    for (int i = 0; i < 3; i++) {
+        if (rng_all_zero(rngs[i])) {
+            diags_add(diags, path, 0, 0,
+                      "checkpoint metadata '%s' is all zero, not a state of the generator",
+                      rng_keys[i]);
+            ok = false;
+        }
+    }
+    if (s->summary.epochs_done != s->epoch) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'summary.epochs_done' is %d but 'epoch' is %ld",
+                  s->summary.epochs_done, s->epoch);
+        ok = false;
+    }
+    if (s->step != optimizer_steps) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'step' is %ld but 'optimizer_steps' is %ld (every step "
+                  "is one optimizer step)", s->step, optimizer_steps);
+        ok = false;
+    }
+    if (s->step < s->epoch) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'step' is %ld, fewer than the %ld epochs completed",
+                  s->step, s->epoch);
+        ok = false;
+    }
+    if (s->rows < 1) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'rows' is %ld; a run writes its epoch-0 row before its "
+                  "first checkpoint", s->rows);
+        ok = false;
+    }
+    bool diverged = s->summary.status == RUN_DIVERGED;
+    if (s->finished && !diverged && s->position != 0) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'position' is %ld, but a run that finished (status ok) "
+                  "ends at an epoch's end (0)", s->position);
+        ok = false;
+    }
+    const dlx_run_summary *r = &s->summary;
+    if (!diverged) {
+        ok &= check_finite(path, "summary.final_train_loss", r->final_train_loss, diags);
+        ok &= check_finite(path, "summary.final_test_loss", r->final_test_loss, diags);
+        ok &= check_finite(path, "summary.final_gen_gap", r->final_gen_gap, diags);
+        ok &= check_finite(path, "objective_sum", s->objective_sum, diags);
+    }
+    ok &= check_fraction(path, "summary.final_train_acc", r->final_train_acc, diags);
+    ok &= check_fraction(path, "summary.final_test_acc", r->final_test_acc, diags);
+    ok &= check_fraction(path, "summary.best_test_acc", r->best_test_acc, diags);
+    const double times[] = {s->wall_s, r->wall_s};
+    const char *time_keys[] = {"wall_s", "summary.wall_s"};
+    for (int i = 0; i < 2; i++) {
+        if (!(isfinite(times[i]) && times[i] >= 0)) {
+            diags_add(diags, path, 0, 0, "checkpoint metadata '%s' is %g, not a duration",
+                      time_keys[i], times[i]);
+            ok = false;
+        }
+    }
+    if (!(isnan(r->best_epoch) || (r->best_epoch >= 0 && r->best_epoch <= (double)s->epoch + 1))) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'summary.best_epoch' is %g, not an epoch of the run so far",
+                  r->best_epoch);
+        ok = false;
+    }
+    return ok ? DLX_OK : DLX_ERR_INPUT;
+}
+
+/* Read and check everything the file alone can tell: metadata (state_from_meta,
+   state_check) and, unless the run recorded its divergence, finite tensors. */
+static dlx_status read_checked(const char *path, dlx_st_file *file, dlx_train_state *state,
+                               long *optimizer_steps, dlx_diags *diags)
+{
+    dlx_status st = safetensors_read(path, file, diags);
+    if (st == DLX_OK)
+        st = state_from_meta(file, path, state, optimizer_steps, diags);
+    if (st == DLX_OK)
+        st = state_check(path, state, *optimizer_steps, diags);
+    if (st == DLX_OK && state->summary.status != RUN_DIVERGED)
+        st = tensors_finite(file, path, diags);
+    return st;
+}
+
+/* The folder of a checkpoint path, into buf ("." without '/'). */
+static void folder_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(buf, n, ".");
+    else
+        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+}
+
 dlx_status checkpoint_read_state(const char *path, dlx_train_state *state, dlx_diags *diags)
 {
+    char dir[4096];
+    folder_of(path, dir, sizeof dir);
+    dlx_status st = io_refuse_output_links(dir, diags);
+    if (st != DLX_OK)
+        return st;
     dlx_st_file file = {0};
-    dlx_status st = safetensors_read(path, &file, diags);
     long optimizer_steps = 0;
-    if (st == DLX_OK)
-        st = state_from_meta(&file, path, state, &optimizer_steps, diags);
+    st = read_checked(path, &file, state, &optimizer_steps, diags);
     safetensors_free(&file);
     return st;
+}
+
+dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_train,
+                               const dlx_train_state *s, dlx_diags *diags)
+{
+    const dlx_training_config *tr = &cfg->training;
+    bool ok = true;
+    long epochs = tr->epochs;
+    if (s->epoch > epochs) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'epoch' is %ld, but the experiment has %ld epochs", s->epoch,
+                  epochs);
+        return DLX_ERR_INPUT; /* the other checks would only repeat it */
+    }
+    bool diverged = s->summary.status == RUN_DIVERGED;
+    if (s->finished && !diverged && s->epoch != epochs) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint status 'finished' (ok) after epoch %ld of %ld: a run that did not "
+                  "diverge finishes with its last epoch", s->epoch, epochs);
+        ok = false;
+    }
+    if (!s->finished && s->epoch == epochs) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint status 'running' after the last epoch (%ld): nothing is left to run",
+                  epochs);
+        ok = false;
+    }
+    /* A signal after the last step of an epoch checkpoints position n_train. */
+    if (s->position > n_train) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'position' is %ld, beyond the %ld training examples",
+                  s->position, n_train);
+        return DLX_ERR_INPUT;
+    }
+    long batch = tr->batch_size > 0 && tr->batch_size < n_train ? tr->batch_size : n_train;
+    long per_epoch = batch > 0 ? (n_train + batch - 1) / batch : 0;
+    long expected = s->epoch * per_epoch + (batch > 0 ? (s->position + batch - 1) / batch : 0);
+    /* A run stopped by a non-finite step did not count that step. */
+    long fewest = s->finished && diverged ? expected - 1 : expected;
+    if (s->step < fewest || s->step > expected) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'step' is %ld, but %ld epochs of %ld steps and position "
+                  "%ld make %ld", s->step, s->epoch, per_epoch, s->position, expected);
+        ok = false;
+    }
+    /* Rows: the epoch-0 row, one per evaluation point passed, and at most
+       two more (the end of training, the row of a divergence). */
+    long rows = 1 + (tr->eval_every > 0 ? s->step / tr->eval_every : s->epoch);
+    long most = rows + (s->finished ? 2 : 0);
+    if (s->rows < rows || s->rows > most) {
+        diags_add(diags, path, 0, 0,
+                  "checkpoint metadata 'rows' is %ld, but the evaluation schedule (%s) gives "
+                  "%ld%s at step %ld", s->rows, tr->eval_every > 0 ? "every N steps" : "every epoch",
+                  rows, s->finished ? " to 2 more" : "", s->step);
+        ok = false;
+    }
+    return ok ? DLX_OK : DLX_ERR_INPUT;
 }
 
 /* Copy the file's tensor `name` into dst[0..numel), checking its size. */
@@ -336,10 +560,8 @@ dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *op
                            dlx_train_state *state, dlx_diags *diags)
 {
     dlx_st_file file = {0};
-    dlx_status st = safetensors_read(path, &file, diags);
     long optimizer_steps = 0;
-    if (st == DLX_OK)
-        st = state_from_meta(&file, path, state, &optimizer_steps, diags);
+    dlx_status st = read_checked(path, &file, state, &optimizer_steps, diags);
     const float *params = model_params(model);
     for (int i = 0; st == DLX_OK && i < model_n_tensors(model); i++) {
         dlx_tensor *t = model_tensor(model, i);

@@ -45,16 +45,40 @@ dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *op
 /* Restore a checkpoint written by checkpoint_save into a network and
    optimizer built from the same configuration: every tensor (weights, BN
    statistics, optimizer buffers) must be present with its shape, and the
-   metadata complete. Errors name the file (DLX_ERR_INPUT). */
+   metadata complete and consistent (as checkpoint_read_state). Errors name
+   the file (DLX_ERR_INPUT). */
 dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *opt,
                            dlx_train_state *state, dlx_diags *diags);
 
 /* Only the metadata of a checkpoint (no network needed): whether the run
-   finished, its summary and its row count. */
+   finished, its summary and its row count. Checks everything the file alone
+   can tell, so that --resume can refuse a bad checkpoint before it changes
+   any file: the metadata agree with each other (summary.epochs_done =
+   epoch, step = optimizer_steps >= epoch, rows >= 1, a finished ok run at
+   position 0), no RNG state is all zero, the summary's losses and
+   objective_sum are finite unless the run diverged, accuracies are in
+   [0, 1] or NaN, durations finite and >= 0, and every tensor value is
+   finite unless the run diverged. The run's folder (the checkpoint's) must
+   hold no symbolic link under a name dlx writes (io/output_file.h), since
+   --resume writes there next. Every problem is reported (DLX_ERR_INPUT). */
 dlx_status checkpoint_read_state(const char *path, dlx_train_state *state, dlx_diags *diags);
 
+/* The checks that need the experiment which is to continue the checkpoint
+   (call it after checkpoint_read_state, before changing any file):
+   epoch <= training.epochs; a finished ok run at its last epoch, a running
+   one before it; position <= n_train (n_train: the examples of one
+   training epoch, i.e. the training split, times regularizer.noise_copies
+   when set; position = n_train is a signal after an epoch's last step);
+   step = epoch * steps_per_epoch + ceil(position / batch) (one less for a
+   run a non-finite step stopped); rows within the evaluation schedule
+   (1 + step / eval_every or 1 + epoch, up to 2 more for a finished run).
+   DLX_ERR_INPUT with the file and the field. */
+dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_train,
+                               const dlx_train_state *state, dlx_diags *diags);
+
 /* Initial weights from a safetensors file (init: {from: FILE}): every
-   trainable tensor of the network must be present with the same shape;
+   value of every tensor must be finite (refused with the tensor's name);
+   every trainable tensor of the network must be present with the same shape;
    batch-norm running statistics are taken when present; tensors named
    "optimizer.*" are ignored (a checkpoint is a valid init); any other tensor
    is refused, as PyTorch's strict load_state_dict does. */
