@@ -28,6 +28,7 @@
 #include "experiment/runner_internal.h"
 #include "io/atomic_file.h"
 #include "train/checkpoint.h"
+#include "io/output_file.h"
 
 /* nftw's callback: remove one entry (children first, FTW_DEPTH). */
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -47,6 +48,9 @@ static bool path_exists(const char *path)
 
 dlx_status output_prepare(runner *r, dlx_diags *diags)
 {
+    dlx_status links = io_refuse_output_links(r->out, diags);
+    if (links != DLX_OK)
+        return links;
     /* the first two and "runs" are results; the others are removed with them */
     static const char *const written[] = {"metrics.csv", "summary.csv", "resolved.yaml",
                                           "meta.yaml", "runs", "uncertainty.csv", "growth.csv"};
@@ -124,6 +128,10 @@ static void run_files(const run_slot *s, char ckpt[DLX_PATH_MAX + 32],
 
 dlx_status output_prepare_resume(runner *r, dlx_diags *diags)
 {
+    /* no file of the folder is a link dlx would write through */
+    dlx_status links = io_refuse_output_links(r->out, diags);
+    if (links != DLX_OK)
+        return links;
     char p[DLX_PATH_MAX + 64];
     snprintf(p, sizeof p, "%s/resolved.yaml", r->out);
     if (!path_exists(p)) {
@@ -155,6 +163,12 @@ dlx_status output_prepare_resume(runner *r, dlx_diags *diags)
         if (!path_exists(ckpt))
             continue; /* never reached its first checkpoint: starts again */
         dlx_status c = checkpoint_read_state(ckpt, &states[i], diags);
+        const dlx_config *cfg = &slot_point(r, s)->exp->arms[s->arm].config;
+        long n_train = slot_point(r, s)->data[s->arm]->train.n;
+        if (cfg->regularizer.noise_copies > 0)
+            n_train *= cfg->regularizer.noise_copies;
+        if (c == DLX_OK)
+            c = checkpoint_validate(ckpt, cfg, n_train, &states[i], diags);
         if (c == DLX_OK)
             c = resume_check_metrics(metrics, header, slot_point(r, s)->exp->arms[s->arm].name,
                                      s->seed, states[i].rows,
@@ -205,7 +219,8 @@ void output_recover_killed(runner *r, run_slot *s)
             .status = RUN_INTERRUPTED, .final_train_loss = NAN, .final_test_loss = NAN,
             .final_gen_gap = NAN, .final_train_acc = NAN, .final_test_acc = NAN,
             .best_test_acc = NAN, .best_epoch = NAN};
-        FILE *fp = fopen(metrics, "w");
+        dlx_status open_status;
+        FILE *fp = io_fopen_output(metrics, "w", &open_status, &ignored);
         if (fp) {
             metrics_write_header(fp, metrics, r->diag_columns, r->n_extra, r->key_ptrs,
                                  &ignored);

@@ -5,8 +5,10 @@
 #define _XOPEN_SOURCE 700 /* getline, nftw */
 #include "experiment/resume.h"
 #include "experiment/solution_record.h"
+#include "io/output_file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -187,11 +189,16 @@ dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags
                   lines > 0 ? lines - 1 : 0, rows);
         return DLX_ERR_INPUT;
     }
-    if (truncate(path, keep) != 0) {
+    dlx_status st = DLX_OK;
+    int fd = io_open_output(AT_FDCWD, path, O_WRONLY, path, &st, diags);
+    if (fd < 0)
+        return st;
+    if (ftruncate(fd, keep) != 0) {
         diags_add(diags, path, 0, 0, "cannot truncate: %s", strerror(errno));
-        return DLX_ERR_RUNTIME;
+        st = DLX_ERR_RUNTIME;
     }
-    return DLX_OK;
+    close(fd);
+    return st;
 }
 
 /* The next CSV field of line from *pos (quotes as csv_row_str writes them),

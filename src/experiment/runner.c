@@ -34,6 +34,7 @@
 #include "experiment/runner_internal.h"
 #include "io/atomic_file.h"
 #include "train/run.h"
+#include "io/output_file.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -47,11 +48,10 @@ void runner_note_signal(int sig)
 static dlx_status open_top_metrics(runner *r, dlx_diags *diags)
 {
     snprintf(r->metrics_path, sizeof r->metrics_path, "%s/metrics.csv", r->out);
-    r->metrics = fopen(r->metrics_path, "w");
-    if (!r->metrics) {
-        diags_add(diags, r->metrics_path, 0, 0, "cannot create: %s", strerror(errno));
-        return DLX_ERR_RUNTIME;
-    }
+    dlx_status st = DLX_OK;
+    r->metrics = io_fopen_output(r->metrics_path, "w", &st, diags);
+    if (!r->metrics)
+        return st;
     return metrics_write_header(r->metrics, r->metrics_path, r->diag_columns, r->n_extra,
                                 r->key_ptrs, diags);
 }

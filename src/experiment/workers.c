@@ -29,6 +29,7 @@
 #include "io/atomic_file.h"
 #include "io/csv_writer.h"
 #include "train/run.h"
+#include "io/output_file.h"
 
 /* The name of a signal (SIGKILL), or "signal N". */
 static const char *signal_name(int sig)
@@ -85,11 +86,9 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
     char own_path[DLX_PATH_MAX + 32], ckpt_path[DLX_PATH_MAX + 32];
     snprintf(own_path, sizeof own_path, "%s/metrics.csv", s->dir);
     snprintf(ckpt_path, sizeof ckpt_path, "%s/checkpoint.safetensors", s->dir);
-    FILE *own = fopen(own_path, s->resume ? "a" : "w");
-    if (!own) {
-        diags_add(diags, own_path, 0, 0, "cannot create: %s", strerror(errno));
-        return DLX_ERR_RUNTIME;
-    }
+    FILE *own = io_fopen_output(own_path, s->resume ? "a" : "w", &st, diags);
+    if (!own)
+        return st;
     if (s->resume)
         st = main_metrics ? copy_rows(own_path, main_metrics, r->metrics_path, diags) : DLX_OK;
     else

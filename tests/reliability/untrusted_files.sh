@@ -28,8 +28,12 @@ ckpt=runs/main/seed-1/checkpoint.safetensors
 fresh() { "$dlx" run "$work/exp.yaml" --out "$1" --quiet || fail "run into $1"; }
 fresh "$work/ref"
 
-# Every file under a folder with its content hash, links as links.
-snapshot() { (cd "$1" && find . -printf '%p %y %l\n' | sort && find . -type f -exec sha1sum {} + | sort); }
+# Every file under a folder with its content hash, links as links; the lock file, which
+# records whichever dlx held the folder last, aside.
+snapshot() {
+    (cd "$1" && find . ! -name .dlx.lock -printf '%p %y %l\n' | sort &&
+        find . -type f ! -name .dlx.lock -exec sha1sum {} + | sort)
+}
 
 # expect_refused NAME MESSAGE DLX-ARGS...: exit 2, MESSAGE in stderr.
 expect_refused() {
@@ -61,6 +65,9 @@ bad_checkpoint nan_weight "@tensor 'fc1.weight' holds nan (element 0 of 32)" --n
 bad_checkpoint nan_state "@tensor 'optimizer.momentum_buffer.out.bias' holds nan" \
     --nan optimizer.momentum_buffer.out.bias
 bad_checkpoint epoch_999 "'summary.epochs_done' is 2 but 'epoch' is 999" epoch=999
+# consistent with itself, impossible for the experiment (2 epochs): caught against the experiment
+bad_checkpoint epoch_999_consistent "'epoch' is 999, but the experiment has 2 epochs" \
+    epoch=999 summary.epochs_done=999 step=999 optimizer_steps=999
 bad_checkpoint position "'position' is 5000, but a run that finished (status ok)" position=5000
 bad_checkpoint step "'step' is 999 but 'optimizer_steps' is 14" step=999
 bad_checkpoint rng_zero "'rng.dropout' is all zero" \
