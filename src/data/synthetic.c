@@ -59,6 +59,8 @@ static const char *kind_name(dlx_synthetic_kind kind)
     case SYN_LINEAR: return "linear";
     case SYN_LOGISTIC: return "logistic";
     case SYN_TEACHER: return "teacher";
+    case SYN_KIND_COUNT:
+        break;
     }
     return "unknown";
 }
@@ -452,6 +454,8 @@ static dlx_status make_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rn
     case SYN_LINEAR: return linear_truth(t, cfg, rng);
     case SYN_LOGISTIC: return logistic_truth(t, cfg, rng);
     case SYN_TEACHER: return teacher_truth(t, cfg, rng);
+    case SYN_KIND_COUNT:
+        break;
     }
     return DLX_ERR_INPUT;
 }
@@ -465,6 +469,8 @@ static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data
     case SYN_LINEAR: return linear_split(s, t, cfg, rng);
     case SYN_LOGISTIC: return logistic_split(s, t, cfg, rng);
     case SYN_TEACHER: return teacher_split(s, t, cfg, rng);
+    case SYN_KIND_COUNT:
+        break;
     }
     return DLX_ERR_INPUT;
 }

@@ -135,4 +135,4 @@ static void measure_condition(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_CONDITION_NUMBER = {"condition_number", condition_columns, condition_create, condition_destroy,
-                                              measure_condition};
+                                              measure_condition, NULL};

@@ -13,15 +13,31 @@
  * run, at setup, from the run's training split.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "diagnostics/convex.h"
 #include "solvers/reference.h"
+#include "spec/experiment.h"
 
 typedef struct {
     dlx_reference ref;
 } reference_state;
 
+/* Both need an optimum θ*: a reference other than none (reference_fits,
+   checked when the experiment is converted and validated, says whether
+   that reference fits the model). */
+static bool reference_fits_diag(const dlx_config *cfg, char *why, size_t n)
+{
+    if (reference_solves(cfg->reference))
+        return true;
+    snprintf(why, n, "needs a reference solution, and model %s has none here (set reference: to min_norm, ridge "
+             "or lasso for model linear with loss mse, logistic or dropout_quadratic for model logistic)",
+             model_type_name(cfg->model.type));
+    return false;
+}
+
+/* θ* of the run's training split, once. */
 static dlx_status reference_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
     reference_state *s = calloc(1, sizeof *s);
@@ -84,6 +100,6 @@ static void measure_dist(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_SUBOPTIMALITY = {"suboptimality", suboptimality_columns, reference_create,
-                                           reference_destroy, measure_suboptimality};
+                                           reference_destroy, measure_suboptimality, reference_fits_diag};
 const dlx_diagnostic DIAG_DIST_TO_REF = {"dist_to_ref", dist_columns, reference_create, reference_destroy,
-                                         measure_dist};
+                                         measure_dist, reference_fits_diag};

@@ -1,5 +1,9 @@
 /*
  * registry.c — the table of diagnostics and column bookkeeping.
+ *
+ * The table is indexed by dlx_diagnostic_kind (src/spec/config.h), whose
+ * names SPEC_DIAGNOSTICS lists in the same order; its length is checked at
+ * compile time and its names by tests/train/test_diagnostics.c.
  */
 #include "diagnostics/diagnostic.h"
 
@@ -12,18 +16,19 @@
 #include "diagnostics/predictive.h"
 
 static const dlx_diagnostic *const TABLE[] = {
-    &DIAG_WEIGHT_NORM,
-    &DIAG_GRAD_NORM,
-    &DIAG_SUBOPTIMALITY,
-    &DIAG_DIST_TO_REF,
-    &DIAG_CONDITION_NUMBER,
-    &DIAG_SPARSITY,
-    &DIAG_DROPOUT_PENALTY,
-    &DIAG_ACT_QUANTILES,
-    &DIAG_MC_DROPOUT,
-    &DIAG_CALIBRATION,
+    [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
+    [DIAGNOSTIC_GRAD_NORM] = &DIAG_GRAD_NORM,
+    [DIAGNOSTIC_SUBOPTIMALITY] = &DIAG_SUBOPTIMALITY,
+    [DIAGNOSTIC_DIST_TO_REF] = &DIAG_DIST_TO_REF,
+    [DIAGNOSTIC_CONDITION_NUMBER] = &DIAG_CONDITION_NUMBER,
+    [DIAGNOSTIC_SPARSITY] = &DIAG_SPARSITY,
+    [DIAGNOSTIC_ACT_QUANTILES] = &DIAG_ACT_QUANTILES,
+    [DIAGNOSTIC_MC_DROPOUT] = &DIAG_MC_DROPOUT,
+    [DIAGNOSTIC_CALIBRATION] = &DIAG_CALIBRATION,
+    [DIAGNOSTIC_DROPOUT_PENALTY] = &DIAG_DROPOUT_PENALTY,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
+_Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");
 
 int diagnostic_count(void) { return N_DIAGNOSTICS; }
 
@@ -35,6 +40,11 @@ const dlx_diagnostic *diagnostic_find(const char *name)
         if (!strcmp(TABLE[i]->name, name))
             return TABLE[i];
     return NULL;
+}
+
+bool diagnostic_fits(const dlx_diagnostic *d, const dlx_config *cfg, char *why, size_t n)
+{
+    return !d->fits || d->fits(cfg, why, n);
 }
 
 int columns_find(const dlx_columns *cols, const char *name)

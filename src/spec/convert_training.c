@@ -26,7 +26,8 @@ void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_ty
         [MODEL_SOFTMAX] = LOSS_CROSS_ENTROPY,
         [MODEL_MLP] = LOSS_CROSS_ENTROPY,
     };
-    *loss = by_model[model_type];
+    _Static_assert(sizeof by_model / sizeof *by_model == MODEL_TYPE_COUNT, "a default loss for every model type");
+    *loss = (int)model_type >= 0 && (int)model_type < MODEL_TYPE_COUNT ? by_model[model_type] : LOSS_CROSS_ENTROPY;
     int e;
     if (node && spec_read_enum(ctx, node, "loss", &SPEC_LOSSES, &e))
         *loss = (dlx_loss)e;
@@ -323,6 +324,7 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
         double param;
         read_diagnostic_param(ctx, name_node, value, name, &param);
         cfg->diagnostic_param[cfg->n_diagnostics] = param;
+        cfg->places.diagnostics[cfg->n_diagnostics] = spec_source_pos(name_node);
         snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "%s", name);
     }
 }
@@ -330,8 +332,10 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 /* reference: auto picks the optimum of the configured objective —
    linear/mse: lasso when l1 > 0, else ridge when l2 or input_noise > 0,
    else min_norm; logistic: logistic when l2 > 0 (without a penalty the
-   optimum may not exist); other models: none. An explicit choice must fit
-   the model (docs/config.md, "reference"). */
+   optimum may not exist); other models: none. Whether an explicit choice
+   fits the model is the reference table's rule (src/solvers/reference.c),
+   checked with the other such rules by src/experiment/validate.c at the
+   place recorded here. */
 static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 {
     const dlx_regularizer_config *r = &cfg->regularizer;
@@ -347,16 +351,8 @@ static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config 
         else
             chosen = logistic && r->l2 > 0 ? REF_LOGISTIC : REF_NONE;
     }
-    bool needs_logistic = chosen == REF_LOGISTIC || chosen == REF_DROPOUT_QUADRATIC;
-    bool fits = chosen == REF_NONE || (needs_logistic ? logistic : linear);
-    if (node && !fits) {
-        spec_error(ctx, node, "reference '%s' needs %s, here model is %s with loss %s",
-                   spec_enum_name(&SPEC_REFERENCES, (int)chosen),
-                   needs_logistic ? "model logistic" : "model linear with loss mse",
-                   model_type_name(cfg->model.type), loss_name(cfg->loss));
-        chosen = REF_NONE;
-    }
     cfg->reference = chosen;
+    cfg->places.reference = spec_source_pos(node);
 }
 
 /* lr: theory and momentum: theory need the curvature constants L and μ of a
@@ -382,6 +378,7 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_data(ctx, spec_get(map, "data"), &cfg->data);
     convert_model(ctx, spec_get(map, "model"), map, &cfg->model);
     convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
+    cfg->places.loss = spec_source_pos(spec_get(map, "loss"));
     convert_regularizer(ctx, spec_get(map, "regularizer"), &cfg->regularizer);
     convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
