@@ -9,13 +9,13 @@
  * item (dlx_config.places), or at the file alone when the item is not
  * written in it (a default, --set, a sweep value).
  *
- * The base is checked first and its problems reported without an arm; an
- * arm's problem is reported with "arm 'NAME': " unless the base has the
- * same one at the same place (an item the arm inherits), so a file without
- * arms, whose one arm is the base, reads as the spec layer's messages do.
- * Over a sweep, a problem of every point is reported once; one of some
- * points only is prefixed with the point, as experiment.c does for the
- * spec layer's own errors.
+ * The arms are what runs (the base alone runs only as the one arm of a file
+ * without arms), so the arms are checked: a problem every arm has at the
+ * same place (an item they all inherit) is reported once, without an arm,
+ * which is how a file without arms reads; one of some arms only is
+ * prefixed "arm 'NAME': ". Over a sweep, the same between points: a
+ * problem of every point once, one of some points prefixed with the point,
+ * as experiment.c does for the spec layer's own errors.
  */
 #include "experiment/validate.h"
 
@@ -40,29 +40,29 @@ static bool loss_fits(const dlx_config *cfg, char *why, size_t n)
     return false;
 }
 
-/* Append one problem at pos of file (prefix and message). */
-static void add(dlx_diags *out, const char *file, dlx_source_pos pos, const char *prefix, const char *what)
+/* Append one problem at pos of file. */
+static void add(dlx_diags *out, const char *file, dlx_source_pos pos, const char *what)
 {
-    diags_add(out, file, pos.line, pos.col, "%s%s", prefix, what);
+    diags_add(out, file, pos.line, pos.col, "%s", what);
 }
 
-/* Every problem of one config, each message prefixed with prefix. */
-static void config_problems(const dlx_config *cfg, const char *file, const char *prefix, dlx_diags *out)
+/* Every problem of one config. */
+static void config_problems(const dlx_config *cfg, const char *file, dlx_diags *out)
 {
     char why[WHY_MAX], what[WHY_MAX + DLX_NAME_MAX + 16];
     for (int i = 0; i < cfg->n_diagnostics; i++) {
         const dlx_diagnostic *d = diagnostic_find(cfg->diagnostics[i]);
         if (d && !diagnostic_fits(d, cfg, why, sizeof why)) {
             snprintf(what, sizeof what, "diagnostic %s %s", d->name, why);
-            add(out, file, cfg->places.diagnostics[i], prefix, what);
+            add(out, file, cfg->places.diagnostics[i], what);
         }
     }
     if (!reference_fits(cfg, why, sizeof why))
-        add(out, file, cfg->places.reference, prefix, why);
+        add(out, file, cfg->places.reference, why);
     if (!optimizer_fits(cfg, why, sizeof why))
-        add(out, file, (dlx_source_pos){0, 0}, prefix, why);
+        add(out, file, (dlx_source_pos){0, 0}, why);
     if (!loss_fits(cfg, why, sizeof why))
-        add(out, file, cfg->places.loss, prefix, why);
+        add(out, file, cfg->places.loss, why);
 }
 
 static bool same_diag(const dlx_diag *a, const dlx_diag *b)
@@ -88,27 +88,40 @@ static void copy_diag(dlx_diags *to, const dlx_diag *g, const char *context)
         diags_add(to, g->file, g->line, g->col, "%s", g->message);
 }
 
+/* The problems of n variants (arms, sweep points), lists[i] those of
+   variant i: one that every variant has is reported once as it is; one of
+   some variants only, for each of them with "NAME: " (names[i]). */
+static void report_variants(const dlx_diags *lists, const char *const *names, int n, dlx_diags *out)
+{
+    for (int v = 0; v < n; v++)
+        for (int i = 0; i < lists[v].count; i++) {
+            const dlx_diag *g = &lists[v].items[i];
+            bool everywhere = true;
+            for (int w = 0; w < n && everywhere; w++)
+                everywhere = list_has(&lists[w], g);
+            if (!(everywhere && v > 0)) /* a problem of every variant: reported with the first */
+                copy_diag(out, g, everywhere ? NULL : names[v]);
+        }
+}
+
 dlx_status experiment_validate_fits(const dlx_experiment *exp, const char *context, dlx_diags *diags)
 {
     int start = diags->count;
-    const char *file = exp->source_file;
-    dlx_diags base = {0};
-    config_problems(&exp->base, file, "", &base);
-    for (int i = 0; i < base.count; i++)
-        copy_diag(diags, &base.items[i], context);
-    for (int a = 0; a < exp->n_arms; a++) {
-        dlx_diags own = {0}, bare = {0};
-        char prefix[DLX_NAME_MAX + 16];
-        snprintf(prefix, sizeof prefix, "arm '%s': ", exp->arms[a].name);
-        config_problems(&exp->arms[a].config, file, "", &bare);
-        config_problems(&exp->arms[a].config, file, prefix, &own);
-        for (int i = 0; i < own.count; i++)
-            if (!list_has(&base, &bare.items[i]))
-                copy_diag(diags, &own.items[i], context);
-        diags_free(&own);
-        diags_free(&bare);
+    dlx_diags lists[DLX_MAX_ARMS] = {{0}}, found = {0};
+    char names[DLX_MAX_ARMS][DLX_NAME_MAX + 8];
+    const char *name_ptrs[DLX_MAX_ARMS] = {0};
+    int n = exp->n_arms < DLX_MAX_ARMS ? exp->n_arms : DLX_MAX_ARMS;
+    for (int a = 0; a < n; a++) {
+        config_problems(&exp->arms[a].config, exp->source_file, &lists[a]);
+        snprintf(names[a], sizeof names[a], "arm '%s'", exp->arms[a].name);
+        name_ptrs[a] = names[a];
     }
-    diags_free(&base);
+    report_variants(lists, name_ptrs, n, &found);
+    for (int i = 0; i < found.count; i++)
+        copy_diag(diags, &found.items[i], context);
+    for (int a = 0; a < n; a++)
+        diags_free(&lists[a]);
+    diags_free(&found);
     return diags->count > start ? DLX_ERR_INPUT : DLX_OK;
 }
 
@@ -140,7 +153,7 @@ static dlx_status sweep_fits(const char *path, const dlx_overrides *ov, dlx_expe
                              dlx_diags *diags)
 {
     dlx_diags *points = calloc((size_t)n_points, sizeof *points);
-    char (*contexts)[CONTEXT_MAX] = calloc((size_t)n_points, sizeof *contexts);
+    char **contexts = calloc((size_t)n_points, sizeof *contexts); /* for points with problems */
     char (*values)[128] = calloc(DLX_MAX_SWEEP_KEYS, sizeof *values);
     dlx_sweep *sweep = calloc(1, sizeof *sweep);
     dlx_status st = points && contexts && values && sweep ? DLX_OK : DLX_ERR_RUNTIME;
@@ -150,22 +163,19 @@ static dlx_status sweep_fits(const char *path, const dlx_overrides *ov, dlx_expe
         for (int i = 0; i < load.count; i++) /* none: every point was validated */
             copy_diag(diags, &load.items[i], NULL);
         diags_free(&load);
-        if (st == DLX_OK) {
-            point_context(sweep, p, values, contexts[p], sizeof contexts[p]);
-            experiment_validate_fits(exp, NULL, &points[p]);
+        if (st == DLX_OK && experiment_validate_fits(exp, NULL, &points[p]) != DLX_OK) {
+            char context[CONTEXT_MAX];
+            point_context(sweep, p, values, context, sizeof context);
+            if (!(contexts[p] = strdup(context)))
+                st = DLX_ERR_RUNTIME;
         }
     }
-    for (int p = 0; p < n_points && st == DLX_OK; p++)
-        for (int i = 0; i < points[p].count; i++) {
-            const dlx_diag *g = &points[p].items[i];
-            bool everywhere = true;
-            for (int q = 0; q < n_points && everywhere; q++)
-                everywhere = list_has(&points[q], g);
-            if (!(everywhere && p > 0)) /* a problem of every point: reported with point 0 */
-                copy_diag(diags, g, everywhere ? NULL : contexts[p]);
-        }
-    for (int p = 0; points && p < n_points; p++)
+    if (st == DLX_OK)
+        report_variants(points, (const char *const *)contexts, n_points, diags);
+    for (int p = 0; points && contexts && p < n_points; p++) {
         diags_free(&points[p]);
+        free(contexts[p]);
+    }
     free(points);
     free(contexts);
     free(values);

@@ -11,8 +11,8 @@
  * every sweep point) before anything runs. Messages are located where the
  * offending item is written (the config records the places), as
  * "FILE:LINE:COL: error: arm 'X': diagnostic dropout_penalty needs
- * model.type logistic, here mlp"; a problem of the base (the file without
- * arms) is reported once, without an arm.
+ * model.type logistic, here mlp"; a problem that every arm has at the same
+ * place is reported once, without an arm.
  */
 #ifndef DLX_EXPERIMENT_VALIDATE_H
 #define DLX_EXPERIMENT_VALIDATE_H
@@ -21,7 +21,7 @@
 #include "spec/experiment.h"
 #include "util/diag.h"
 
-/* Every fit problem of the base and the arms of exp, each prefixed
+/* Every fit problem of the arms of exp, each prefixed
    "CONTEXT: " when context is non-NULL. Returns DLX_ERR_INPUT when there
    is any. */
 dlx_status experiment_validate_fits(const dlx_experiment *exp, const char *context, dlx_diags *diags);

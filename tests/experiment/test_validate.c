@@ -100,17 +100,20 @@ static void test_arm_list_is_the_place(void **state)
     (void)state;
     char *text = with_data("model: {type: logistic}\n"
                            "arms:\n"
+                           "  - name: plain\n"
                            "  - name: soft\n"
                            "    model: {type: softmax}\n"
                            "    loss: cross_entropy\n"
                            "    diagnostics: [grad_norm, dropout_penalty]\n");
     const char *expected[] = {
-        "e.yaml:8:30: error: arm 'soft': diagnostic dropout_penalty needs model.type logistic, here softmax\n"};
+        "e.yaml:9:30: error: arm 'soft': diagnostic dropout_penalty needs model.type logistic, here softmax\n"};
     expect_messages(text, expected, 1);
     free(text);
 }
 
-/* A problem of the base (no arms) is reported once, without an arm. */
+/* A problem of every arm (here the one arm of a file without arms) is
+   reported once, without an arm; the base alone is not checked, since it
+   runs only as that arm. */
 static void test_base_problem_once(void **state)
 {
     (void)state;
@@ -119,6 +122,33 @@ static void test_base_problem_once(void **state)
                            "diagnostics: [dropout_penalty]\n");
     const char *expected[] = {
         "e.yaml:5:15: error: diagnostic dropout_penalty needs model.type logistic, here mlp\n"};
+    expect_messages(text, expected, 1);
+    free(text);
+}
+
+/* The base's reference is none, but every arm sets one that fits: valid
+   (the base does not run on its own). An item every arm inherits and
+   misfits is reported once. */
+static void test_arms_override_the_base(void **state)
+{
+    (void)state;
+    char *text = with_data("model: {type: logistic}\n"
+                           "diagnostics: [dist_to_ref]\n"
+                           "arms:\n"
+                           "  - name: a\n"
+                           "    reference: logistic\n"
+                           "  - name: b\n"
+                           "    reference: dropout_quadratic\n");
+    expect_messages(text, NULL, 0);
+    free(text);
+    text = with_data("model: {type: softmax}\n"
+                     "diagnostics: [dropout_penalty]\n"
+                     "arms:\n"
+                     "  - name: a\n"
+                     "  - name: b\n"
+                     "    optimizer: {lr: 0.5}\n");
+    const char *expected[] = {
+        "e.yaml:4:15: error: diagnostic dropout_penalty needs model.type logistic, here softmax\n"};
     expect_messages(text, expected, 1);
     free(text);
 }
@@ -264,6 +294,7 @@ int main(void)
         cmocka_unit_test(test_dropout_penalty_on_mlp_arm),
         cmocka_unit_test(test_arm_list_is_the_place),
         cmocka_unit_test(test_base_problem_once),
+        cmocka_unit_test(test_arms_override_the_base),
         cmocka_unit_test(test_reference_lasso_on_logistic),
         cmocka_unit_test(test_suboptimality_without_reference),
         cmocka_unit_test(test_logistic_model_with_mse),
