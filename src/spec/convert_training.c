@@ -164,6 +164,9 @@ static void read_momentum(spec_ctx *ctx, const ytree_node *v, dlx_optimizer_conf
                                "(here it is %s)", optimizer_type_name(opt->type));
     } else {
         read_rate(ctx, v, "optimizer.momentum", &opt->momentum);
+        /* PyTorch's SGD refuses nesterov without momentum (optimizer_create would at run start) */
+        if (opt->type == OPT_NESTEROV && opt->momentum == 0)
+            spec_error(ctx, v, "optimizer.momentum must be > 0 for optimizer.type nesterov, got %s", v->text);
     }
 }
 
