@@ -65,12 +65,14 @@ static void config_problems(const dlx_config *cfg, const char *file, dlx_diags *
         add(out, file, cfg->places.loss, why);
 }
 
+/* The same message at the same place. */
 static bool same_diag(const dlx_diag *a, const dlx_diag *b)
 {
     return a->line == b->line && a->col == b->col && strcmp(a->message, b->message) == 0 &&
            strcmp(a->file ? a->file : "", b->file ? b->file : "") == 0;
 }
 
+/* Whether list holds g. */
 static bool list_has(const dlx_diags *list, const dlx_diag *g)
 {
     for (int i = 0; i < list->count; i++)
