@@ -7,6 +7,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "dlx_version.h"
+#include "experiment/validate.h"
 #include "spec/experiment.h"
 
 int cmd_validate(int argc, char **argv)
@@ -22,8 +23,10 @@ int cmd_validate(int argc, char **argv)
     }
     if (st == DLX_OK) {
         dlx_overrides ov = {args.overrides, args.n_overrides};
-        /* Every sweep point must validate; then print the base with its sweep. */
-        st = experiment_validate_all_points(args.file, &ov, &diags);
+        /* Every sweep point must validate, and every arm's diagnostics,
+           reference and optimizer fit its model; then print the base with
+           its sweep. */
+        st = experiment_validate_file(args.file, &ov, &diags);
         if (st == DLX_OK)
             st = experiment_load(exp, &sweep, args.file, &ov, -1, NULL, &diags);
         if (st == DLX_OK)

@@ -181,6 +181,8 @@ dlx_status preprocess_dataset(dlx_dataset *ds, dlx_preprocess mode, const char *
         return DLX_ERR_RUNTIME;
     case PRE_WHITEN:
         return whiten(ds, source_file, d);
+    case PREPROCESS_COUNT:
+        break;
     }
     diags_add(d, source_file, 0, 0, "unknown data.preprocess (%d)", (int)mode);
     return DLX_ERR_INPUT;

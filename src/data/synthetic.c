@@ -61,6 +61,8 @@ static const char *kind_name(dlx_synthetic_kind kind)
     case SYN_LOGISTIC: return "logistic";
     case SYN_TEACHER: return "teacher";
     case SYN_LOW_RANK: return "low_rank";
+    case SYN_KIND_COUNT:
+        break;
     }
     return "unknown";
 }
@@ -455,6 +457,8 @@ static dlx_status make_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rn
     case SYN_LOGISTIC: return logistic_truth(t, cfg, rng);
     case SYN_TEACHER: return teacher_truth(t, cfg, rng);
     case SYN_LOW_RANK: break; /* low_rank.c */
+    case SYN_KIND_COUNT:
+        break;
     }
     return DLX_ERR_INPUT;
 }
@@ -469,6 +473,8 @@ static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data
     case SYN_LOGISTIC: return logistic_split(s, t, cfg, rng);
     case SYN_TEACHER: return teacher_split(s, t, cfg, rng);
     case SYN_LOW_RANK: break; /* low_rank.c */
+    case SYN_KIND_COUNT:
+        break;
     }
     return DLX_ERR_INPUT;
 }

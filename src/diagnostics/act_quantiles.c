@@ -136,4 +136,4 @@ static void act_measure(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_ACT_QUANTILES = {"act_quantiles", act_columns, act_create, act_destroy,
-                                           act_measure};
+                                           act_measure, NULL};

@@ -8,14 +8,18 @@
  *   factor_balance = ‖UᵀU − VᵀV‖_F / ‖UᵀU‖_F
  *   zero_columns   = columns of [U; V]·W below 10⁻⁶·σ₁ (W: right singular vectors)
  *   suboptimality  = f(U, V) − f*, f* = ½‖P_Ω(Y − X*)‖² + λ‖X*‖_*
+ *   dist_to_ref    = ‖UVᵀ − X*‖_F / ‖X*‖_F
+ *   rank           = r, the number of columns of U and V
  * The buffers are sized once per run, in create.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "diagnostics/optimality.h"
 #include "solvers/certificate.h"
 #include "solvers/nuclear_norm.h"
+#include "spec/experiment.h"
 
 double optimality_lambda(const dlx_config *cfg)
 {
@@ -76,15 +80,71 @@ static void certificate_diag_measure(dlx_diag_context *ctx, double *values)
     diags_free(&ignored);
 }
 
+/* The certificate needs a factorization and a weight λ > 0. */
+static bool certificate_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    if (cfg->model.type != MODEL_FACTORIZATION) {
+        snprintf(why, n, "diagnostic certificate needs model.type factorization, here %s",
+                 model_type_name(cfg->model.type));
+        return false;
+    }
+    if (!(optimality_lambda(cfg) > 0)) {
+        snprintf(why, n, "diagnostic certificate needs a regularizer weight λ > 0 (regularizer.l2 or "
+                 "regularizer.product): its ratio divides by λ");
+        return false;
+    }
+    return true;
+}
+
 const dlx_diagnostic DIAG_CERTIFICATE = {
     .name = "certificate",
     .columns = certificate_columns,
     .create = certificate_diag_create,
     .destroy = certificate_diag_destroy,
     .measure = certificate_diag_measure,
+    .fits = certificate_fits,
 };
 
-dlx_status factorization_suboptimality_create(dlx_diag_context *ctx, dlx_diags *diags)
+static void rank_columns(const dlx_config *cfg, dlx_columns *out)
+{
+    (void)cfg;
+    columns_add(out, "rank");
+}
+
+static void rank_measure(dlx_diag_context *ctx, double *values)
+{
+    const dlx_tensor *u = model_find_tensor(ctx->model, "U");
+    values[0] = u ? u->shape[1] : NAN;
+}
+
+static bool rank_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    if (cfg->model.type == MODEL_FACTORIZATION)
+        return true;
+    snprintf(why, n, "diagnostic rank needs model.type factorization, here %s",
+             model_type_name(cfg->model.type));
+    return false;
+}
+
+/* Refuses a model without factors (checked before any run by validate.c). */
+static dlx_status rank_create(dlx_diag_context *ctx, dlx_diags *diags)
+{
+    char why[128];
+    if (rank_fits(ctx->config, why, sizeof why))
+        return DLX_OK;
+    diags_add(diags, NULL, 0, 0, "%s", why);
+    return DLX_ERR_INPUT;
+}
+
+const dlx_diagnostic DIAG_RANK = {
+    .name = "rank",
+    .columns = rank_columns,
+    .create = rank_create,
+    .measure = rank_measure,
+    .fits = rank_fits,
+};
+
+dlx_status factorization_reference_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
     dlx_nuclear_reference *r = malloc(sizeof *r);
     if (!r) {
@@ -100,11 +160,30 @@ dlx_status factorization_suboptimality_create(dlx_diag_context *ctx, dlx_diags *
     return DLX_OK;
 }
 
-void factorization_suboptimality_destroy(void *state)
+void factorization_reference_destroy(void *state)
 {
     if (state)
         nuclear_norm_free(state);
     free(state);
+}
+
+void factorization_dist_measure(dlx_diag_context *ctx, double *values)
+{
+    const dlx_nuclear_reference *r = ctx->state;
+    const dlx_tensor *u = model_find_tensor(ctx->model, "U");
+    const float *U = u->data, *V = model_find_tensor(ctx->model, "V")->data;
+    int k = u->shape[1];
+    double diff = 0.0, norm = 0.0;
+    for (int i = 0; i < r->rows; i++)
+        for (int j = 0; j < r->cols; j++) {
+            double x = 0.0;
+            for (int c = 0; c < k; c++)
+                x += (double)U[(size_t)i * k + c] * V[(size_t)j * k + c];
+            double star = r->x_star[(size_t)i * r->cols + j];
+            diff += (x - star) * (x - star);
+            norm += star * star;
+        }
+    values[0] = norm > 0 ? sqrt(diff / norm) : sqrt(diff);
 }
 
 void factorization_suboptimality_measure(dlx_diag_context *ctx, double *values)

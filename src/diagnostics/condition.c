@@ -134,5 +134,16 @@ static void measure_condition(dlx_diag_context *ctx, double *values)
     }
 }
 
+/* The conditioning of input features: a model that has some (not a
+   factorization, whose examples are matrix entries). */
+static bool condition_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    if (cfg->model.type != MODEL_FACTORIZATION)
+        return true;
+    snprintf(why, n, "diagnostic condition_number measures input features, which a factorization's "
+             "matrix entries do not have");
+    return false;
+}
+
 const dlx_diagnostic DIAG_CONDITION_NUMBER = {"condition_number", condition_columns, condition_create, condition_destroy,
-                                              measure_condition};
+                                              measure_condition, condition_fits};

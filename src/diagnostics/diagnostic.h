@@ -5,13 +5,17 @@
  * names its columns of metrics.csv from the config alone (so every run of an
  * experiment agrees on the header before anything runs), may keep buffers
  * sized once per run, and measures its values at every evaluation point.
- * Adding a diagnostic = one file with its formula and source in the comment,
- * one entry in the table of src/diagnostics/registry.c, and its name in
- * src/spec/schema.c's list (a test checks the two lists agree).
+ * Adding a diagnostic = one file with its formula and source in the comment
+ * (with a `fits` check when it fits only some models), one row in the table
+ * of src/diagnostics/registry.c, and its value in dlx_diagnostic_kind
+ * (src/spec/config.h) with its name in src/spec/schema.c's list (the table's
+ * length is checked at compile time, its names by a test).
  */
 #ifndef DLX_DIAGNOSTICS_DIAGNOSTIC_H
 #define DLX_DIAGNOSTICS_DIAGNOSTIC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "data/dataset.h"
@@ -49,12 +53,22 @@ typedef struct {
     /* Write one value per column, in the order of columns(); NAN where a
        value does not exist at this point (written as an empty field). */
     void (*measure)(dlx_diag_context *ctx, double *values);
+    /* Whether the diagnostic fits cfg's model; when not, why gets the
+       reason after the diagnostic's name ("needs model.type logistic, here
+       mlp"). NULL: it fits every config. Checked for every arm before
+       anything runs (src/experiment/validate.c); create refuses the same
+       configs, as a defensive check. */
+    bool (*fits)(const dlx_config *cfg, char *why, size_t n);
 } dlx_diagnostic;
 
 /* The diagnostic with that name, or NULL. */
 const dlx_diagnostic *diagnostic_find(const char *name);
 int diagnostic_count(void);
+/* The diagnostic of dlx_diagnostic_kind i (the order of SPEC_DIAGNOSTICS). */
 const dlx_diagnostic *diagnostic_at(int i);
+
+/* Whether d fits cfg (see dlx_diagnostic.fits). */
+bool diagnostic_fits(const dlx_diagnostic *d, const dlx_config *cfg, char *why, size_t n);
 
 /* All diagnostic columns of a config, in the order of its list. */
 void diagnostics_columns(const dlx_config *cfg, dlx_columns *out);

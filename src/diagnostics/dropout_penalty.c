@@ -15,9 +15,11 @@
  * = σ²||β||² (the Gaussian case). dlx's logistic loss is the mean over
  * examples (SPEC §2), so both are divided by n: each column is the amount the
  * noise adds, to second order, to the objective column of metrics.csv.
- * A column is 0 when its rate is 0. Only logistic models have these columns.
+ * A column is 0 when its rate is 0. Only logistic models have these columns
+ * (penalty_fits, checked when the experiment is validated).
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <cblas.h>
@@ -36,11 +38,20 @@ static void penalty_columns(const dlx_config *cfg, dlx_columns *out)
     columns_add(out, "noise_penalty");
 }
 
+/* Only a logistic model has the (β, b) the formulas are written for. */
+static bool penalty_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    if (cfg->model.type == MODEL_LOGISTIC)
+        return true;
+    snprintf(why, n, "needs model.type logistic, here %s", model_type_name(cfg->model.type));
+    return false;
+}
+
 static dlx_status penalty_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
-    if (ctx->config->model.type != MODEL_LOGISTIC) {
-        diags_add(diags, NULL, 0, 0, "diagnostic dropout_penalty needs model.type logistic, here %s",
-                  model_type_name(ctx->config->model.type));
+    char why[128];
+    if (!penalty_fits(ctx->config, why, sizeof why)) { /* checked before any run */
+        diags_add(diags, NULL, 0, 0, "diagnostic dropout_penalty %s", why);
         return DLX_ERR_INPUT;
     }
     penalty_state *s = calloc(1, sizeof *s);
@@ -90,4 +101,4 @@ static void measure_penalty(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_DROPOUT_PENALTY = {"dropout_penalty", penalty_columns, penalty_create, penalty_destroy,
-                                             measure_penalty};
+                                             measure_penalty, penalty_fits};

@@ -74,5 +74,5 @@ static void measure_grad_norm(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_WEIGHT_NORM = {"weight_norm", weight_columns, NULL, NULL,
-                                         measure_weight_norm};
-const dlx_diagnostic DIAG_GRAD_NORM = {"grad_norm", grad_columns, NULL, NULL, measure_grad_norm};
+                                         measure_weight_norm, NULL};
+const dlx_diagnostic DIAG_GRAD_NORM = {"grad_norm", grad_columns, NULL, NULL, measure_grad_norm, NULL};

@@ -16,15 +16,19 @@
 
 extern const dlx_diagnostic DIAG_CERTIFICATE;
 extern const dlx_diagnostic DIAG_POLAR;
+/* `rank`: the factorization's current rank r (the column of training.grow_rank). */
+extern const dlx_diagnostic DIAG_RANK;
 
 /* The regularizer weight λ of a factorization or homogeneous network: the
    `product` weight when set, else `l2`. */
 double optimality_lambda(const dlx_config *cfg);
 
-/* suboptimality of a factorization: f* computed at create, f(U, V) − f* at
-   each measure. */
-dlx_status factorization_suboptimality_create(dlx_diag_context *ctx, dlx_diags *diags);
-void factorization_suboptimality_destroy(void *state);
+/* suboptimality and dist_to_ref of a factorization: X* computed at create
+   (the nuclear-norm reference), then f(U, V) − f* and ‖UVᵀ − X*‖_F/‖X*‖_F
+   at each measure. */
+dlx_status factorization_reference_create(dlx_diag_context *ctx, dlx_diags *diags);
+void factorization_reference_destroy(void *state);
 void factorization_suboptimality_measure(dlx_diag_context *ctx, double *values);
+void factorization_dist_measure(dlx_diag_context *ctx, double *values);
 
 #endif

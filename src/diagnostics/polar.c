@@ -14,6 +14,7 @@
  * a stream of this diagnostic's own, so the other columns are unaffected.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "diagnostics/optimality.h"
@@ -47,8 +48,15 @@ static void polar_destroy(void *state)
     free(s);
 }
 
+static bool polar_fits(const dlx_config *cfg, char *why, size_t n);
+
 static dlx_status polar_diag_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
+    char why[256];
+    if (!polar_fits(ctx->config, why, sizeof why)) {   /* checked before any run (validate.c) */
+        diags_add(diags, NULL, 0, 0, "%s", why);
+        return DLX_ERR_INPUT;
+    }
     const dlx_split *train = &ctx->data->train;
     int k = model_n_outputs(ctx->model);
     polar_state *s = calloc(1, sizeof *s);
@@ -122,10 +130,37 @@ static void polar_measure(dlx_diag_context *ctx, double *values)
     values[1] = active;
 }
 
+/* The polar problem is the one of a network Ŷ = Σ_i a_i relu(X w_i)ᵀ: one
+   hidden relu layer, no biases, no batch norm or dropout, a loss whose
+   output gradient this file computes, and λ > 0. */
+static bool polar_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    const dlx_model_config *m = &cfg->model;
+    const char *need = NULL;
+    if (m->type != MODEL_MLP || m->n_hidden != 1)
+        need = "model.type mlp with one hidden layer";
+    else if (m->activation != ACT_RELU)
+        need = "model.activation relu";
+    else if (!m->without_bias)
+        need = "model.bias: false";
+    else if (m->batch_norm || m->dropout_hidden > 0 || m->dropout_input > 0)
+        need = "a network without batch norm or dropout";
+    else if (cfg->loss != LOSS_MSE && cfg->loss != LOSS_CROSS_ENTROPY)
+        need = "loss mse or cross_entropy";
+    else if (!(optimality_lambda(cfg) > 0))
+        need = "a regularizer weight λ > 0 (regularizer.product or regularizer.l2)";
+    if (!need)
+        return true;
+    snprintf(why, n, "diagnostic polar needs %s (the positively homogeneous network of Haeffele & "
+             "Vidal)", need);
+    return false;
+}
+
 const dlx_diagnostic DIAG_POLAR = {
     .name = "polar",
     .columns = polar_columns,
     .create = polar_diag_create,
     .destroy = polar_destroy,
     .measure = polar_measure,
+    .fits = polar_fits,
 };

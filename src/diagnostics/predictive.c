@@ -162,7 +162,7 @@ static void mc_measure(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_MC_DROPOUT = {"mc_dropout", mc_columns, mc_create, predictive_destroy,
-                                        mc_measure};
+                                        mc_measure, NULL};
 
 /* ---- calibration */
 
@@ -202,4 +202,4 @@ static void calibration_measure(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_CALIBRATION = {"calibration", calibration_columns, calibration_create,
-                                         predictive_destroy, calibration_measure};
+                                         predictive_destroy, calibration_measure, NULL};

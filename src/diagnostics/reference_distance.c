@@ -9,19 +9,42 @@
  *
  * These are the quantities of the convergence theorems for gradient methods
  * (Nesterov 2004, "Introductory Lectures on Convex Optimization", Thm 2.1.14
- * and 2.1.15; Bottou, Curtis & Nocedal 2018, §4). θ* is computed once per
+ * and 2.1.15; Bottou, Curtis & Nocedal 2018, §4). For a factorization both
+ * measure against the nuclear-norm optimum X* instead (diagnostics/certificate.c).
+ * θ* is computed once per
  * run, at setup, from the run's training split.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "diagnostics/convex.h"
+#include "diagnostics/optimality.h"
 #include "solvers/reference.h"
+#include "spec/experiment.h"
 
+/* A linear or logistic model's θ*, or a factorization's X* (its own state,
+   diagnostics/certificate.c). */
 typedef struct {
     dlx_reference ref;
+    void *matrix;
 } reference_state;
 
+/* Both need an optimum θ*: a reference other than none (reference_fits,
+   checked when the experiment is converted and validated, says whether
+   that reference fits the model). */
+static bool reference_fits_diag(const dlx_config *cfg, char *why, size_t n)
+{
+    if (reference_solves(cfg->reference))
+        return true;
+    snprintf(why, n, "needs a reference solution, and model %s has none here (set reference: to min_norm, ridge "
+             "or lasso for model linear with loss mse, logistic or dropout_quadratic for model logistic, "
+             "nuclear_norm for model factorization)",
+             model_type_name(cfg->model.type));
+    return false;
+}
+
+/* θ* of the run's training split, once. */
 static dlx_status reference_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
     reference_state *s = calloc(1, sizeof *s);
@@ -29,9 +52,16 @@ static dlx_status reference_create(dlx_diag_context *ctx, dlx_diags *diags)
         diags_add(diags, NULL, 0, 0, "out of memory for the reference solution");
         return DLX_ERR_RUNTIME;
     }
-    dlx_status st = reference_compute(&s->ref, ctx->config, ctx->data, diags);
+    dlx_status st;
+    if (ctx->config->model.type == MODEL_FACTORIZATION) {
+        st = factorization_reference_create(ctx, diags);
+        s->matrix = ctx->state;
+    } else {
+        st = reference_compute(&s->ref, ctx->config, ctx->data, diags);
+    }
     if (st != DLX_OK) {
         free(s);
+        ctx->state = NULL;
         return st;
     }
     ctx->state = s;
@@ -43,7 +73,10 @@ static void reference_destroy(void *state)
     reference_state *s = state;
     if (!s)
         return;
-    reference_free(&s->ref);
+    if (s->matrix)
+        factorization_reference_destroy(s->matrix);
+    else
+        reference_free(&s->ref);
     free(s);
 }
 
@@ -62,6 +95,12 @@ static void dist_columns(const dlx_config *cfg, dlx_columns *out)
 static void measure_suboptimality(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
+    if (s->matrix) {
+        dlx_diag_context own = *ctx;
+        own.state = s->matrix;
+        factorization_suboptimality_measure(&own, values);
+        return;
+    }
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
     const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     values[0] = reference_objective(&s->ref, &ctx->data->train, w->data, b->data) - s->ref.f_star;
@@ -70,6 +109,12 @@ static void measure_suboptimality(dlx_diag_context *ctx, double *values)
 static void measure_dist(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
+    if (s->matrix) {
+        dlx_diag_context own = *ctx;
+        own.state = s->matrix;
+        factorization_dist_measure(&own, values);
+        return;
+    }
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
     const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     size_t kd = tensor_numel(w), k = tensor_numel(b);
@@ -84,6 +129,6 @@ static void measure_dist(dlx_diag_context *ctx, double *values)
 }
 
 const dlx_diagnostic DIAG_SUBOPTIMALITY = {"suboptimality", suboptimality_columns, reference_create,
-                                           reference_destroy, measure_suboptimality};
+                                           reference_destroy, measure_suboptimality, reference_fits_diag};
 const dlx_diagnostic DIAG_DIST_TO_REF = {"dist_to_ref", dist_columns, reference_create, reference_destroy,
-                                         measure_dist};
+                                         measure_dist, reference_fits_diag};

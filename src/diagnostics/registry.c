@@ -1,5 +1,9 @@
 /*
  * registry.c — the table of diagnostics and column bookkeeping.
+ *
+ * The table is indexed by dlx_diagnostic_kind (src/spec/config.h), whose
+ * names SPEC_DIAGNOSTICS lists in the same order; its length is checked at
+ * compile time and its names by tests/train/test_diagnostics.c.
  */
 #include "diagnostics/diagnostic.h"
 
@@ -9,21 +13,26 @@
 #include "diagnostics/convex.h"
 #include "diagnostics/norms.h"
 #include "diagnostics/act_quantiles.h"
+#include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
 
 static const dlx_diagnostic *const TABLE[] = {
-    &DIAG_WEIGHT_NORM,
-    &DIAG_GRAD_NORM,
-    &DIAG_SUBOPTIMALITY,
-    &DIAG_DIST_TO_REF,
-    &DIAG_CONDITION_NUMBER,
-    &DIAG_SPARSITY,
-    &DIAG_DROPOUT_PENALTY,
-    &DIAG_ACT_QUANTILES,
-    &DIAG_MC_DROPOUT,
-    &DIAG_CALIBRATION,
+    [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
+    [DIAGNOSTIC_GRAD_NORM] = &DIAG_GRAD_NORM,
+    [DIAGNOSTIC_SUBOPTIMALITY] = &DIAG_SUBOPTIMALITY,
+    [DIAGNOSTIC_DIST_TO_REF] = &DIAG_DIST_TO_REF,
+    [DIAGNOSTIC_CONDITION_NUMBER] = &DIAG_CONDITION_NUMBER,
+    [DIAGNOSTIC_SPARSITY] = &DIAG_SPARSITY,
+    [DIAGNOSTIC_ACT_QUANTILES] = &DIAG_ACT_QUANTILES,
+    [DIAGNOSTIC_MC_DROPOUT] = &DIAG_MC_DROPOUT,
+    [DIAGNOSTIC_CALIBRATION] = &DIAG_CALIBRATION,
+    [DIAGNOSTIC_DROPOUT_PENALTY] = &DIAG_DROPOUT_PENALTY,
+    [DIAGNOSTIC_CERTIFICATE] = &DIAG_CERTIFICATE,
+    [DIAGNOSTIC_POLAR] = &DIAG_POLAR,
+    [DIAGNOSTIC_RANK] = &DIAG_RANK,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
+_Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");
 
 int diagnostic_count(void) { return N_DIAGNOSTICS; }
 
@@ -35,6 +44,11 @@ const dlx_diagnostic *diagnostic_find(const char *name)
         if (!strcmp(TABLE[i]->name, name))
             return TABLE[i];
     return NULL;
+}
+
+bool diagnostic_fits(const dlx_diagnostic *d, const dlx_config *cfg, char *why, size_t n)
+{
+    return !d->fits || d->fits(cfg, why, n);
 }
 
 int columns_find(const dlx_columns *cols, const char *name)
@@ -68,6 +82,11 @@ void diagnostics_columns(const dlx_config *cfg, dlx_columns *out)
 int diagnostics_layer_names(const dlx_config *cfg, char (*names)[16], int max)
 {
     int n = 0;
+    if (cfg->model.type == MODEL_FACTORIZATION && max >= 2) {   /* its weights are U and V */
+        snprintf(names[n++], 16, "U");
+        snprintf(names[n++], 16, "V");
+        return n;
+    }
     int hidden = cfg->model.type == MODEL_MLP ? cfg->model.n_hidden : 0;
     for (int l = 0; l < hidden && n < max; l++)
         snprintf(names[n++], 16, "fc%d", l + 1);

@@ -88,4 +88,4 @@ static void measure_sparsity(dlx_diag_context *ctx, double *values)
         values[k] = values[k + 1] = values[k + 2] = NAN;
 }
 
-const dlx_diagnostic DIAG_SPARSITY = {"sparsity", sparsity_columns, NULL, NULL, measure_sparsity};
+const dlx_diagnostic DIAG_SPARSITY = {"sparsity", sparsity_columns, NULL, NULL, measure_sparsity, NULL};

@@ -1,7 +1,8 @@
 /*
  * solution_record.c — the `solutions:` section of resolved.yaml
- * (solution_record.h): θ* as solvers/reference.c computes it, its objective
- * value, and how it was computed, so that a reader can check the
+ * (solution_record.h): θ* as solvers/reference.c computes it (X* of a
+ * factorization, solvers/nuclear_norm.c), its objective value, and how it
+ * was computed, so that a reader can check the
  * suboptimality and dist_to_ref columns against the numbers themselves.
  */
 #include "experiment/solution_record.h"
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "spec/schema.h"
+#include "solvers/nuclear_norm.h"
 #include "solvers/reference.h"
 #include "solvers/step_theory.h"
 #include "util/yaml_tree.h"
@@ -78,6 +80,29 @@ static void write_reference(FILE *fp, const dlx_reference *ref)
     write_number(fp, "grad_norm", ref->grad_norm);
 }
 
+/* The nuclear-norm optimum X* of a factorization (solvers/nuclear_norm.c):
+   method, lambda, f_star, nuclear_norm, rank, iterations, the last relative
+   change, and the FNV-1a hash of X*. */
+static dlx_status write_nuclear(FILE *fp, const dlx_config *cfg, const dlx_dataset *ds, dlx_diags *diags)
+{
+    dlx_nuclear_reference r;
+    double lambda = cfg->regularizer.product > 0 ? cfg->regularizer.product : cfg->regularizer.l2;
+    dlx_status st = nuclear_norm_solve(&r, &ds->train, lambda, diags);
+    if (st != DLX_OK)
+        return st;
+    fprintf(fp, "    method: \"%s\"\n", r.method);
+    write_number(fp, "lambda", r.lambda);
+    write_number(fp, "f_star", r.f_star);
+    write_number(fp, "nuclear_norm", r.nuclear);
+    fprintf(fp, "    rank: %d\n", r.rank);
+    fprintf(fp, "    iterations: %ld\n", r.iterations);
+    write_number(fp, "relative_change", r.change);
+    fprintf(fp, "    x_star_fnv1a64: \"%016llx\"\n",
+            (unsigned long long)fnv1a_doubles(r.x_star, (size_t)r.rows * (size_t)r.cols));
+    nuclear_norm_free(&r);
+    return DLX_OK;
+}
+
 dlx_status solution_record_write(FILE *fp, bool *started, const char *arm, int point,
                                  const dlx_config *cfg, const dlx_dataset *ds, dlx_diags *diags)
 {
@@ -89,6 +114,8 @@ dlx_status solution_record_write(FILE *fp, bool *started, const char *arm, int p
         fprintf(fp, "    point: %d\n", point);
     fprintf(fp, "    reference: %s\n", spec_enum_name(&SPEC_REFERENCES, (int)cfg->reference));
     dlx_status st = DLX_OK;
+    if (cfg->reference == REF_NUCLEAR_NORM)
+        return write_nuclear(fp, cfg, ds, diags);
     if (cfg->reference != REF_NONE) {
         dlx_reference ref;
         st = reference_compute(&ref, cfg, ds, diags);

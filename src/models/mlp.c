@@ -463,6 +463,8 @@ static double loss_sum(const dlx_network *net, const float *logits, const int *l
         return logistic_loss_forward(logits, labels, B, correct);
     case LOSS_MSE:
         break;
+    case LOSS_COUNT:
+        break;
     }
     return mse_forward(logits, targets, targets ? NULL : labels, B, net->n_outputs, correct);
 }
@@ -479,6 +481,8 @@ static void loss_gradient(const dlx_network *net, float *d_logits, const float *
         logistic_loss_backward(d_logits, logits, labels, B);
         return;
     case LOSS_MSE:
+        break;
+    case LOSS_COUNT:
         break;
     }
     mse_backward(d_logits, logits, targets, targets ? NULL : labels, B, net->n_outputs);

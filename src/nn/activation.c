@@ -122,6 +122,8 @@ void activation_forward(dlx_activation kind, float *out, const float *in, size_t
     case ACT_SIGMOID: sigmoid_forward(out, in, n); break;
     case ACT_TANH: tanh_forward(out, in, n); break;
     case ACT_IDENTITY: identity_forward(out, in, n); break;
+    case ACTIVATION_COUNT:
+        break;
     }
 }
 
@@ -133,5 +135,7 @@ void activation_backward(dlx_activation kind, float *d_in, const float *d_out, c
     case ACT_SIGMOID: sigmoid_backward(d_in, d_out, out, n); break;
     case ACT_TANH: tanh_backward(d_in, d_out, out, n); break;
     case ACT_IDENTITY: identity_backward(d_in, d_out, n); break;
+    case ACTIVATION_COUNT:
+        break;
     }
 }

@@ -29,38 +29,27 @@
 
 #define OPTIMIZER_MAX_STATE 2
 
-struct dlx_optimizer {
-    dlx_optimizer_config cfg;
-    size_t n_params;
-    long steps;                                  /* PyTorch's state["step"] */
+/* One row of the table: the name (as in SPEC_OPTIMIZERS), the state
+   buffers the rule keeps by PyTorch's state-dict names, the update, and
+   which models it fits (NULL: every model). */
+typedef struct {
+    const char *name;
     int n_state;
     const char *state_names[OPTIMIZER_MAX_STATE];
+    void (*step)(dlx_optimizer *opt, float *params, const float *grads, double lr);
+    bool (*fits)(const dlx_config *cfg, char *why, size_t n);
+} optimizer_kind;
+
+struct dlx_optimizer {
+    dlx_optimizer_config cfg;
+    const optimizer_kind *kind;
+    size_t n_params;
+    long steps;                                  /* PyTorch's state["step"] */
+    int n_state;                                 /* buffers allocated so far */
     float *state[OPTIMIZER_MAX_STATE];           /* n_params floats each, zero at start */
 };
 
-/* The state buffers each rule keeps, by PyTorch's state-dict names. */
-static int state_layout(dlx_optimizer_type type, const char *names[OPTIMIZER_MAX_STATE])
-{
-    switch (type) {
-    case OPT_SGD:
-        return 0;
-    case OPT_MOMENTUM:
-    case OPT_NESTEROV:
-        names[0] = "momentum_buffer";
-        return 1;
-    case OPT_ADAGRAD:
-        names[0] = "sum";
-        return 1;
-    case OPT_RMSPROP:
-        names[0] = "square_avg";
-        return 1;
-    case OPT_ADAM:
-        names[0] = "exp_avg";
-        names[1] = "exp_avg_sq";
-        return 2;
-    }
-    return -1;
-}
+static const optimizer_kind *kind_of(dlx_optimizer_type type);
 
 /* Hyperparameter checks of PyTorch's constructors (lr is checked per step by
    the caller's schedule): momentum >= 0 (> 0 for nesterov), 0 <= β < 1,
@@ -106,9 +95,8 @@ dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg
                             size_t n_params, dlx_diags *diags)
 {
     *out = NULL;
-    const char *names[OPTIMIZER_MAX_STATE] = {0};
-    int n_state = state_layout(cfg->type, names);
-    if (n_state < 0) {
+    const optimizer_kind *kind = kind_of(cfg->type);
+    if (!kind) {
         diags_add(diags, NULL, 0, 0, "unknown optimizer type %d", (int)cfg->type);
         return DLX_ERR_INPUT;
     }
@@ -123,9 +111,9 @@ dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg
     }
     opt->cfg = *cfg;
     opt->n_params = n_params;
-    opt->n_state = n_state;
-    for (int k = 0; k < n_state; k++) {
-        opt->state_names[k] = names[k];
+    opt->kind = kind;
+    for (int k = 0; k < kind->n_state; k++) {
+        opt->n_state = k + 1;
         opt->state[k] = calloc(n_params > 0 ? n_params : 1, sizeof(float));
         if (!opt->state[k]) {
             diags_add(diags, NULL, 0, 0, "out of memory for the optimizer state (%zu floats)", n_params);
@@ -245,36 +233,80 @@ static double accelerated_momentum(long t)
     return t >= 1 ? (double)(t - 1) / (double)(t + 2) : 0.0;
 }
 
-void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr)
+/* The rules of the table on the optimizer's own state and settings. */
+static void rule_sgd(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    sgd_step(params, grads, opt->n_params, lr);
+}
+
+static void rule_momentum(dlx_optimizer *opt, float *params, const float *grads, double lr)
 {
     const dlx_optimizer_config *c = &opt->cfg;
-    size_t n = opt->n_params;
+    momentum_step(params, grads, opt->state[0], opt->n_params, lr, c->momentum, c->momentum, false);
+}
+
+static void rule_nesterov(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    const dlx_optimizer_config *c = &opt->cfg;
+    if (c->momentum_rule == MOMENTUM_ACCELERATED)
+        momentum_step(params, grads, opt->state[0], opt->n_params, lr, accelerated_momentum(opt->steps - 1),
+                      accelerated_momentum(opt->steps), true);
+    else
+        momentum_step(params, grads, opt->state[0], opt->n_params, lr, c->momentum, c->momentum, true);
+}
+
+static void rule_adagrad(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    adagrad_step(params, grads, opt->state[0], opt->n_params, lr, opt->cfg.eps);
+}
+
+static void rule_rmsprop(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    rmsprop_step(params, grads, opt->state[0], opt->n_params, lr, opt->cfg.alpha, opt->cfg.eps);
+}
+
+static void rule_adam(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
+    const dlx_optimizer_config *c = &opt->cfg;
+    adam_step(params, grads, opt->state[0], opt->state[1], opt->n_params, lr, c->beta1, c->beta2, c->eps,
+              opt->steps);
+}
+
+/* The optimizers, indexed by dlx_optimizer_type. Adding one: its rule
+   above, a row here, its name in SPEC_OPTIMIZERS (src/spec/schema.c) and
+   its keys in the schema and in convert_optimizer. Every optimizer fits
+   every model so far. */
+static const optimizer_kind KINDS[] = {
+    [OPT_SGD] = {"sgd", 0, {NULL}, rule_sgd, NULL},
+    [OPT_MOMENTUM] = {"momentum", 1, {"momentum_buffer"}, rule_momentum, NULL},
+    [OPT_NESTEROV] = {"nesterov", 1, {"momentum_buffer"}, rule_nesterov, NULL},
+    [OPT_ADAGRAD] = {"adagrad", 1, {"sum"}, rule_adagrad, NULL},
+    [OPT_RMSPROP] = {"rmsprop", 1, {"square_avg"}, rule_rmsprop, NULL},
+    [OPT_ADAM] = {"adam", 2, {"exp_avg", "exp_avg_sq"}, rule_adam, NULL},
+};
+_Static_assert(sizeof KINDS / sizeof *KINDS == OPT_TYPE_COUNT, "one row per dlx_optimizer_type");
+
+static const optimizer_kind *kind_of(dlx_optimizer_type type)
+{
+    return (int)type >= 0 && (int)type < OPT_TYPE_COUNT ? &KINDS[type] : NULL;
+}
+
+const char *optimizer_kind_name(dlx_optimizer_type type)
+{
+    const optimizer_kind *k = kind_of(type);
+    return k ? k->name : NULL;
+}
+
+bool optimizer_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    const optimizer_kind *k = kind_of(cfg->optimizer.type);
+    return k && (!k->fits || k->fits(cfg, why, n));
+}
+
+void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr)
+{
     opt->steps++;
-    switch (c->type) {
-    case OPT_SGD:
-        sgd_step(params, grads, n, lr);
-        break;
-    case OPT_MOMENTUM:
-        momentum_step(params, grads, opt->state[0], n, lr, c->momentum, c->momentum, false);
-        break;
-    case OPT_NESTEROV:
-        if (c->momentum_rule == MOMENTUM_ACCELERATED)
-            momentum_step(params, grads, opt->state[0], n, lr, accelerated_momentum(opt->steps - 1),
-                          accelerated_momentum(opt->steps), true);
-        else
-            momentum_step(params, grads, opt->state[0], n, lr, c->momentum, c->momentum, true);
-        break;
-    case OPT_ADAGRAD:
-        adagrad_step(params, grads, opt->state[0], n, lr, c->eps);
-        break;
-    case OPT_RMSPROP:
-        rmsprop_step(params, grads, opt->state[0], n, lr, c->alpha, c->eps);
-        break;
-    case OPT_ADAM:
-        adam_step(params, grads, opt->state[0], opt->state[1], n, lr, c->beta1, c->beta2, c->eps,
-                  opt->steps);
-        break;
-    }
+    opt->kind->step(opt, params, grads, lr);
 }
 
 int optimizer_n_state(const dlx_optimizer *opt)
@@ -290,7 +322,7 @@ float *optimizer_state(dlx_optimizer *opt, int k, const char **name)
         return NULL;
     }
     if (name)
-        *name = opt->state_names[k];
+        *name = opt->kind->state_names[k];
     return opt->state[k];
 }
 

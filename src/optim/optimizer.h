@@ -4,10 +4,13 @@
  * Each optimizer follows PyTorch's torch.optim update rule and defaults, so
  * the same hyperparameters give the same trajectory (SPEC §2). Its state
  * (velocity, squared-gradient averages, step count) is sized once at create.
+ * One table in optimizer.c, indexed by dlx_optimizer_type, holds each
+ * optimizer's name, state buffers, update rule and model check.
  */
 #ifndef DLX_OPTIM_OPTIMIZER_H
 #define DLX_OPTIM_OPTIMIZER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "spec/config.h"
@@ -21,6 +24,15 @@ void optimizer_free(dlx_optimizer *opt);
 
 /* One update of params[0..n) from grads[0..n) with learning rate lr. */
 void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr);
+
+/* The name of an optimizer type in the table (those of SPEC_OPTIMIZERS, in
+   the same order), or NULL past its end. */
+const char *optimizer_kind_name(dlx_optimizer_type type);
+
+/* Whether cfg's optimizer fits cfg's model; when not, why gets the reason
+   ("needs ..., here ..."). Checked for every arm before anything runs
+   (src/experiment/validate.c). */
+bool optimizer_fits(const dlx_config *cfg, char *why, size_t n);
 
 /* Named state buffers of n_params floats each, for checkpoints
    ("momentum_buffer", "exp_avg", "exp_avg_sq", "sum", "square_avg"). */

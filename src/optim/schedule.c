@@ -36,6 +36,8 @@ double schedule_lr(const dlx_optimizer_config *opt, int epoch, int total_epochs)
     case SCHED_COSINE: {
         double t_max = s->t_max > 0 ? s->t_max : (total_epochs > 0 ? total_epochs : 1);
         return s->eta_min + (lr - s->eta_min) * (1.0 + cos(M_PI * e / t_max)) / 2.0;
+    case SCHED_TYPE_COUNT:
+        break;
     }
     }
     return lr;

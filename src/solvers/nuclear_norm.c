@@ -112,6 +112,14 @@ dlx_status nuclear_norm_solve(dlx_nuclear_reference *r, const dlx_split *train, 
                               dlx_diags *diags)
 {
     *r = (dlx_nuclear_reference){.rows = train->rows, .cols = train->cols, .lambda = lambda};
+    if (!train->entry_row || train->rows < 1 || train->cols < 1) {
+        diags_add(diags, NULL, 0, 0, "reference nuclear_norm needs a matrix (data.kind low_rank)");
+        return DLX_ERR_INPUT;
+    }
+    if (!(lambda > 0)) {
+        diags_add(diags, NULL, 0, 0, "reference nuclear_norm needs a regularizer weight λ > 0");
+        return DLX_ERR_INPUT;
+    }
     size_t n = (size_t)r->rows * r->cols;
     svt_work w = {0};
     dlx_status st = svd_create(&w.svd, r->rows, r->cols, diags);

@@ -25,6 +25,10 @@
  *   dropout_quadratic
  *             logistic loss + Wager et al.'s quadratic dropout penalty,
  *             by damped Newton steps in reference_dropout.c.
+ *
+ * One table (KINDS, indexed by dlx_reference_type) names each reference,
+ * the models whose objective it is, and its solver; reference_fits is the
+ * check made for every arm before anything runs.
  */
 #include "solvers/reference.h"
 
@@ -33,6 +37,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,20 +338,134 @@ static double objective_at(dlx_reference *r, const dlx_split *s, const double *t
     return data + 0.5 * r->l2 * sq + r->l1 * abs_sum + dropout;
 }
 
+/* The solvers with the table's signature. */
+static dlx_status run_min_norm(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags)
+{
+    (void)cfg, (void)diags;
+    return solve_min_norm(r, s);
+}
+
+static dlx_status run_ridge(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags)
+{
+    (void)cfg, (void)diags;
+    return r->l2 > 0 ? solve_ridge(r, s) : solve_min_norm(r, s);
+}
+
+static dlx_status run_lasso(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags)
+{
+    (void)cfg, (void)diags;
+    return solve_lasso(r, s);
+}
+
+static dlx_status run_logistic(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags)
+{
+    (void)cfg;
+    return solve_logistic(r, s, diags);
+}
+
+static dlx_status run_dropout(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags)
+{
+    r->dropout_rate = cfg->model.dropout_input;
+    r->noise_std = cfg->regularizer.input_noise;
+    return reference_dropout_solve(r, s, diags);
+}
+
+/* Which models a reference's objective is the training objective of. */
+typedef enum { FITS_ANY, FITS_LINEAR_MSE, FITS_LOGISTIC, FITS_FACTORIZATION } reference_fit;
+
+/* One row: the name (as in SPEC_REFERENCES), the models it fits, how θ* is
+   computed (for the record) and the solver; auto and none solve nothing. */
+typedef struct {
+    const char *name;
+    reference_fit fit;
+    const char *method;
+    dlx_status (*solve)(dlx_reference *r, const dlx_split *s, const dlx_config *cfg, dlx_diags *diags);
+} reference_kind;
+
+/* The references, indexed by dlx_reference_type. Adding one: its solver
+   (here or in a file of its own), a row here, its name in SPEC_REFERENCES
+   (src/spec/schema.c), and, if `auto` should pick it, convert_reference. */
+static const reference_kind KINDS[] = {
+    [REF_AUTO] = {"auto", FITS_ANY, NULL, NULL},
+    [REF_NONE] = {"none", FITS_ANY, NULL, NULL},
+    [REF_MIN_NORM] = {"min_norm", FITS_LINEAR_MSE, "pseudo-inverse [X 1]+ Y by SVD (LAPACK dgelsd)", run_min_norm},
+    [REF_RIDGE] = {"ridge", FITS_LINEAR_MSE, "QR of the centred augmented system (LAPACK dgels)", run_ridge},
+    [REF_LASSO] = {"lasso", FITS_LINEAR_MSE, "cyclic coordinate descent to a step below 1e-15", run_lasso},
+    [REF_LOGISTIC] = {"logistic", FITS_LOGISTIC, "Newton's method to a gradient norm below 1e-10 (LAPACK dposv)",
+                      run_logistic},
+    [REF_DROPOUT_QUADRATIC] = {"dropout_quadratic", FITS_LOGISTIC,
+                               "damped Newton on the logistic loss + quadratic dropout penalty to a gradient "
+                               "norm below 1e-10 (LAPACK dposv)",
+                               run_dropout},
+    /* a matrix X*, not a θ* of this struct: solvers/nuclear_norm.c computes it */
+    [REF_NUCLEAR_NORM] = {"nuclear_norm", FITS_FACTORIZATION,
+                          "singular-value soft-thresholding of Y (LAPACK dgesvd), or FISTA soft-impute to a "
+                          "relative change below 1e-12 when entries are held out",
+                          NULL},
+};
+_Static_assert(sizeof KINDS / sizeof *KINDS == REF_TYPE_COUNT, "one row per dlx_reference_type");
+
+static const reference_kind *kind_of(dlx_reference_type type)
+{
+    return (int)type >= 0 && (int)type < REF_TYPE_COUNT ? &KINDS[type] : NULL;
+}
+
+const char *reference_kind_name(dlx_reference_type type)
+{
+    const reference_kind *k = kind_of(type);
+    return k ? k->name : NULL;
+}
+
+bool reference_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    const reference_kind *k = kind_of(cfg->reference);
+    if (!k)
+        return false;
+    bool linear = cfg->model.type == MODEL_LINEAR && cfg->loss == LOSS_MSE;
+    bool logistic = cfg->model.type == MODEL_LOGISTIC;
+    bool factorization = cfg->model.type == MODEL_FACTORIZATION;
+    bool fits = k->fit == FITS_ANY || (k->fit == FITS_LINEAR_MSE && linear) ||
+                (k->fit == FITS_LOGISTIC && logistic) || (k->fit == FITS_FACTORIZATION && factorization);
+    if (fits && k->fit == FITS_FACTORIZATION && !(cfg->regularizer.l2 > 0 || cfg->regularizer.product > 0)) {
+        snprintf(why, n, "reference 'nuclear_norm' needs a regularizer weight λ > 0 (regularizer.l2 or "
+                 "regularizer.product)");
+        return false;
+    }
+    if (fits)
+        return true;
+    snprintf(why, n, "reference '%s' needs %s, here model is %s with loss %s", k->name,
+             k->fit == FITS_LOGISTIC ? "model logistic"
+             : k->fit == FITS_FACTORIZATION ? "model factorization" : "model linear with loss mse",
+             model_type_name(cfg->model.type), loss_name(cfg->loss));
+    return false;
+}
+
+bool reference_solves(dlx_reference_type type)
+{
+    const reference_kind *k = kind_of(type);
+    return k && (k->solve || k->fit == FITS_FACTORIZATION);
+}
+
 dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dlx_dataset *ds,
                              dlx_diags *diags)
 {
     *ref = (dlx_reference){.type = cfg->reference};
     const dlx_split *s = &ds->train;
-    bool logistic = cfg->reference == REF_LOGISTIC || cfg->reference == REF_DROPOUT_QUADRATIC;
-    if (cfg->reference == REF_NONE || cfg->reference == REF_AUTO) {
+    const reference_kind *kind = kind_of(cfg->reference);
+    if (!kind || !kind->solve) {
         diags_add(diags, NULL, 0, 0, "this diagnostic needs a reference solution, and model %s has none "
                   "(set reference: to one of min_norm, ridge, lasso, logistic, dropout_quadratic)", model_type_name(cfg->model.type));
         return DLX_ERR_INPUT;
     }
+    char why[256];
+    if (!reference_fits(cfg, why, sizeof why)) { /* checked before any run (src/experiment/validate.c) */
+        diags_add(diags, NULL, 0, 0, "%s", why);
+        return DLX_ERR_INPUT;
+    }
+    bool logistic = kind->fit == FITS_LOGISTIC;
     if (!logistic && ds->classes > 0) {
         diags_add(diags, NULL, 0, 0, "reference %s needs regression targets, but the data have classes",
-                  spec_enum_name(&SPEC_REFERENCES, (int)cfg->reference));
+                  kind->name);
         return DLX_ERR_INPUT;
     }
     ref->loss = logistic ? LOSS_LOGISTIC : LOSS_MSE;
@@ -363,37 +482,10 @@ dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dl
         diags_add(diags, NULL, 0, 0, "out of memory for the reference solution");
         return DLX_ERR_RUNTIME;
     }
-    dlx_status st = DLX_OK;
-    switch (cfg->reference) {
-    case REF_MIN_NORM:
-        ref->method = "pseudo-inverse [X 1]+ Y by SVD (LAPACK dgelsd)";
-        st = solve_min_norm(ref, s);
-        break;
-    case REF_RIDGE:
-        ref->method = "QR of the centred augmented system (LAPACK dgels)";
-        st = ref->l2 > 0 ? solve_ridge(ref, s) : solve_min_norm(ref, s);
-        break;
-    case REF_LASSO:
-        ref->method = "cyclic coordinate descent to a step below 1e-15";
-        st = solve_lasso(ref, s);
-        break;
-    case REF_LOGISTIC:
-        ref->method = "Newton's method to a gradient norm below 1e-10 (LAPACK dposv)";
-        st = solve_logistic(ref, s, diags);
-        break;
-    case REF_DROPOUT_QUADRATIC:
-        ref->method = "damped Newton on the logistic loss + quadratic dropout penalty to a gradient norm "
-                      "below 1e-10 (LAPACK dposv)";
-        ref->dropout_rate = cfg->model.dropout_input;
-        ref->noise_std = reg->input_noise;
-        st = reference_dropout_solve(ref, s, diags);
-        break;
-    default:
-        break;
-    }
+    ref->method = kind->method;
+    dlx_status st = kind->solve(ref, s, cfg, diags);
     if (st == DLX_ERR_RUNTIME)
-        diags_add(diags, NULL, 0, 0, "reference %s: LAPACK failed or memory ran out",
-                  spec_enum_name(&SPEC_REFERENCES, (int)cfg->reference));
+        diags_add(diags, NULL, 0, 0, "reference %s: LAPACK failed or memory ran out", kind->name);
     if (st != DLX_OK) {
         reference_free(ref);
         return st;

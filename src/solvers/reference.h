@@ -22,6 +22,9 @@
 #ifndef DLX_SOLVERS_REFERENCE_H
 #define DLX_SOLVERS_REFERENCE_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "data/dataset.h"
 #include "spec/config.h"
 #include "util/diag.h"
@@ -42,6 +45,19 @@ typedef struct {
     double dropout_rate;    /* dropout_quadratic: δ = model.dropout.input */
     double noise_std;       /* dropout_quadratic: σ = regularizer.input_noise */
 } dlx_reference;
+
+/* The name of a reference type in the table (those of SPEC_REFERENCES, in
+   the same order), or NULL past its end. */
+const char *reference_kind_name(dlx_reference_type type);
+
+/* Whether cfg->reference is the training objective of cfg's model (min_norm,
+   ridge, lasso: model linear with loss mse; logistic, dropout_quadratic:
+   model logistic; auto, none: any); when not, why gets the reason.
+   Checked for every arm before anything runs (src/experiment/validate.c). */
+bool reference_fits(const dlx_config *cfg, char *why, size_t n);
+
+/* Whether the type computes an optimum (false for auto and none). */
+bool reference_solves(dlx_reference_type type);
 
 /* Compute cfg->reference's optimum on the training split. */
 dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dlx_dataset *ds,

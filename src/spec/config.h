@@ -21,11 +21,12 @@
 #define DLX_MAX_DIAGNOSTICS 16
 
 typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETIC } dlx_data_source;
-typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK } dlx_synthetic_kind;
-/* How a csv file holds its data: a table of examples, or a matrix as
-   row,col,value entries or as dense rows (SPEC §7). */
-typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE } dlx_csv_format;
-typedef enum { PRE_NONE, PRE_SCALE, PRE_STANDARDIZE, PRE_WHITEN } dlx_preprocess;
+/* Outside the enum, so switches over a source need no case for it: keep it
+   one past the last source. */
+#define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
+typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
+               SYN_KIND_COUNT } dlx_synthetic_kind;
+typedef enum { PRE_NONE, PRE_SCALE, PRE_STANDARDIZE, PRE_WHITEN, PREPROCESS_COUNT } dlx_preprocess;
 
 typedef struct {
     dlx_data_source source;
@@ -51,20 +52,22 @@ typedef struct {
     uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
     dlx_preprocess preprocess;
     bool bootstrap;                    /* each run trains on a resample of the training split from its seed */
-    dlx_csv_format format;             /* csv: table (default), entries or dense */
     int rows, cols, rank;              /* synthetic low_rank: Y = A·Bᵀ + noise, A rows×rank, B cols×rank */
-    double observed;                   /* low_rank, csv dense: fraction of entries in the training set */
+    double observed;                   /* low_rank: fraction of entries in the training set */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
                MODEL_TYPE_COUNT } dlx_model_type;
-typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY } dlx_activation;
-typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT } dlx_dropout_kind;
-typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME } dlx_dropout_scaling;
+typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY, ACTIVATION_COUNT } dlx_activation;
+typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT, DROPOUT_KIND_COUNT } dlx_dropout_kind;
+typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME, DROPOUT_SCALING_COUNT } dlx_dropout_scaling;
 /* Where batch norm sits in a hidden layer: before the nonlinearity (Ioffe &
    Szegedy 2015, the default) or after it. */
-typedef enum { BN_BEFORE, BN_AFTER } dlx_bn_position;
-typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_ZEROS, INIT_FROM_FILE } dlx_init_scheme;
+typedef enum { BN_BEFORE, BN_AFTER, BN_POSITION_COUNT } dlx_bn_position;
+/* The schemes named in the file come first (INIT_NAMED_COUNT of them, the
+   names of SPEC_INIT_SCHEMES); INIT_FROM_FILE is written `init: {from: ...}`. */
+typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_ZEROS, INIT_NAMED_COUNT,
+               INIT_FROM_FILE = INIT_NAMED_COUNT } dlx_init_scheme;
 
 typedef struct {
     dlx_model_type type;
@@ -90,7 +93,7 @@ typedef struct {
                                           (the positively homogeneous network of SPEC §7) */
 } dlx_model_config;
 
-typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE } dlx_loss;
+typedef enum { LOSS_CROSS_ENTROPY, LOSS_LOGISTIC, LOSS_MSE, LOSS_COUNT } dlx_loss;
 
 typedef struct {
     double l2, l1, max_norm, input_noise; /* 0 = off */
@@ -100,9 +103,11 @@ typedef struct {
                                           noise at every step */
 } dlx_regularizer_config;
 
-typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM } dlx_optimizer_type;
+typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM, OPT_TYPE_COUNT } dlx_optimizer_type;
 
-typedef enum { SCHED_CONSTANT, SCHED_STEP, SCHED_EXPONENTIAL, SCHED_INVERSE_TIME, SCHED_COSINE } dlx_schedule_type;
+typedef enum {
+    SCHED_CONSTANT, SCHED_STEP, SCHED_EXPONENTIAL, SCHED_INVERSE_TIME, SCHED_COSINE, SCHED_TYPE_COUNT
+} dlx_schedule_type;
 
 /* optimizer.schedule (src/optim/schedule.c): the rate as a function of the epoch. */
 typedef struct {
@@ -134,7 +139,7 @@ typedef struct {
 /* What a run does when its loss becomes non-finite (docs/reliability.md):
    stop it (status diverged, the other runs go on), continue it to the end
    (status diverged), or stop the whole experiment with exit status 1. */
-typedef enum { DIVERGE_STOP, DIVERGE_CONTINUE, DIVERGE_FAIL } dlx_on_divergence;
+typedef enum { DIVERGE_STOP, DIVERGE_CONTINUE, DIVERGE_FAIL, DIVERGE_COUNT } dlx_on_divergence;
 
 /* training.grow_rank (SPEC §7): the meta-algorithm that trains a
    factorization `epochs` epochs at rank r, then appends a column while the
@@ -158,18 +163,45 @@ typedef struct {
 /* The exact optimum a linear or logistic model is compared with
    (src/solvers/reference.c); `auto` is resolved by the spec layer. */
 typedef enum {
-    REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC
+    REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC,
+    REF_NUCLEAR_NORM, REF_TYPE_COUNT
 } dlx_reference_type;
 
 /* uncertainty: how the runner measures predictive uncertainty after the
    runs (src/experiment/uncertainty_pass.c): none, the average of groups of
    `size` seeds' final models, or `size` MC-dropout passes of each model. */
-typedef enum { UNCERTAINTY_NONE, UNCERTAINTY_ENSEMBLE, UNCERTAINTY_MC_DROPOUT } dlx_uncertainty_method;
+typedef enum {
+    UNCERTAINTY_NONE, UNCERTAINTY_ENSEMBLE, UNCERTAINTY_MC_DROPOUT, UNCERTAINTY_METHOD_COUNT
+} dlx_uncertainty_method;
 
 typedef struct {
     dlx_uncertainty_method method;
     int size;                          /* models per ensemble, or dropout masks T */
 } dlx_uncertainty_config;
+
+/* The diagnostics (SPEC §4), in the order of their names in SPEC_DIAGNOSTICS
+   (src/spec/schema.c) and of the table of src/diagnostics/registry.c. The
+   config keeps a diagnostic by its name. */
+typedef enum {
+    DIAGNOSTIC_WEIGHT_NORM, DIAGNOSTIC_GRAD_NORM, DIAGNOSTIC_SUBOPTIMALITY, DIAGNOSTIC_DIST_TO_REF,
+    DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
+    DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
+    DIAGNOSTIC_RANK, DIAGNOSTIC_COUNT
+} dlx_diagnostic_kind;
+
+/* Where a value is written in the experiment file, for messages of checks
+   made after conversion (src/experiment/validate.c); line 0 when it is not
+   written there (a default, a --set override or a sweep point's value). */
+typedef struct {
+    int line, col;
+} dlx_source_pos;
+
+/* The places of the values that only fit some models. */
+typedef struct {
+    dlx_source_pos diagnostics[DLX_MAX_DIAGNOSTICS];  /* each item of the diagnostics list */
+    dlx_source_pos reference;
+    dlx_source_pos loss;
+} dlx_config_places;
 
 typedef struct {
     dlx_data_config data;
@@ -183,6 +215,7 @@ typedef struct {
     double diagnostic_param[DLX_MAX_DIAGNOSTICS];   /* `{name: value}`; NAN when absent */
     dlx_reference_type reference;      /* never REF_AUTO after conversion */
     dlx_uncertainty_config uncertainty;
+    dlx_config_places places;          /* for messages only; not part of the experiment */
 } dlx_config;
 
 typedef struct {

@@ -61,6 +61,10 @@ extern const char SPEC_CHOICE_INVALID[];
 void spec_check_keys(spec_ctx *ctx, const ytree_node *map, const char *path, const spec_choice *choices,
                      int n_choices);
 
+/* Where node is written in the experiment file; {0, 0} when node is NULL or
+   comes from a --set override or a sweep point (see dlx_source_pos). */
+dlx_source_pos spec_source_pos(const ytree_node *node);
+
 /* Type errors read "expected a number for 'PATH', got string \"abc\"". */
 bool spec_expect_kind(spec_ctx *ctx, const ytree_node *node, const char *path, ytree_kind kind);
 

@@ -294,3 +294,10 @@ bool spec_check_unit(spec_ctx *ctx, const ytree_node *node, const char *path, do
     spec_error(ctx, node, "%s must be in [0, 1%s, got %s", path, closed_above ? "]" : ")", node->text);
     return false;
 }
+
+dlx_source_pos spec_source_pos(const ytree_node *node)
+{
+    if (!node || !node->origin || node->origin->context)
+        return (dlx_source_pos){0, 0};
+    return (dlx_source_pos){node->line, node->col};
+}

@@ -80,6 +80,49 @@ static void read_target(spec_ctx *ctx, const ytree_node *v, dlx_data_config *d)
         spec_error(ctx, v, "data.target must be a column name or index, not empty");
 }
 
+/* The keys of data.kind low_rank (SPEC §7): rows, cols and rank required,
+   noise, observed (default 1: every entry); dim, classes, n_train and n_test
+   mean nothing for a matrix and are refused. */
+static void read_low_rank(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d)
+{
+    static const char *const sizes[] = {"rows", "cols", "rank"};
+    int *fields[] = {&d->rows, &d->cols, &d->rank};
+    const ytree_node *v;
+    long long n;
+    double x;
+    for (int i = 0; i < 3; i++) {
+        char path[32];
+        snprintf(path, sizeof path, "data.%s", sizes[i]);
+        if (!(v = spec_get(map, sizes[i])))
+            spec_error(ctx, where, "%s is required for data.kind low_rank", path);
+        else if (spec_read_int(ctx, v, path, 1, 100000, &n))
+            *fields[i] = (int)n;
+    }
+    if (d->rows > 0 && d->cols > 0 && d->rank > (d->rows < d->cols ? d->rows : d->cols))
+        spec_error(ctx, spec_get(map, "rank"), "data.rank (%d) cannot exceed min(data.rows, data.cols) = %d",
+                   d->rank, d->rows < d->cols ? d->rows : d->cols);
+    if ((double)d->rows * d->cols > 1e8)
+        spec_error(ctx, spec_get(map, "rows"), "a %d x %d matrix has more than 1e8 entries", d->rows, d->cols);
+    d->classes = 0;
+    d->observed = 1.0;
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x))
+        d->noise = x;
+    if ((v = spec_get(map, "observed")) && spec_read_number(ctx, v, "data.observed", &x)) {
+        if (!(x > 0 && x <= 1))
+            spec_error(ctx, v, "data.observed is the fraction of observed entries: it must be in (0, 1], "
+                               "got %s", v->text);
+        else
+            d->observed = x;
+    }
+    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
+    for (int i = 0; i < 4; i++)
+        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
+            spec_error(ctx, v, "data.%s does not apply to data.kind low_rank: the data are the "
+                               "data.rows x data.cols entries of a matrix, of which data.observed are "
+                               "observed", unused[i]);
+}
+
 /* The generator keys of data.source synthetic. */
 static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d,
                            bool kind_ok)
@@ -89,7 +132,11 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     double x;
     if (!spec_get(map, "kind"))
         spec_error(ctx, where, "data.kind is required for data.source synthetic "
-                               "(gaussian_mixture, linear, logistic or teacher)");
+                               "(gaussian_mixture, linear, logistic, teacher or low_rank)");
+    if (kind_ok && d->kind == SYN_LOW_RANK) {
+        read_low_rank(ctx, map, where, d);
+        return;
+    }
     if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n))
         d->dim = (int)n;
     bool classification = d->kind != SYN_LINEAR;
@@ -196,16 +243,26 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
         d->n_train = 1000;
         d->n_test = 1000;
     }
-    read_count(ctx, spec_get(node, "n_train"), "data.n_train", synthetic, &d->n_train);
-    read_count(ctx, spec_get(node, "n_test"), "data.n_test", synthetic, &d->n_test);
+    bool matrix = synthetic && d->kind == SYN_LOW_RANK;
+    if (matrix) {
+        d->n_train = d->n_test = 0;   /* the matrix's entries (low_rank.c) */
+    } else {
+        read_count(ctx, spec_get(node, "n_train"), "data.n_train", synthetic, &d->n_train);
+        read_count(ctx, spec_get(node, "n_test"), "data.n_test", synthetic, &d->n_test);
+    }
     long long seed;
     if ((v = spec_get(node, "seed")) && spec_read_int(ctx, v, "data.seed", 0, LLONG_MAX, &seed))
         d->seed = (uint64_t)seed;
     bool images = d->source == DATA_FASHION_MNIST || d->source == DATA_MNIST || d->source == DATA_IDX;
     d->preprocess = images ? PRE_SCALE : PRE_NONE;
     int p;
-    if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p))
-        d->preprocess = (dlx_preprocess)p;
+    if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p)) {
+        if (matrix && p != PRE_NONE)
+            spec_error(ctx, v, "data.preprocess must be none for a matrix (data.kind low_rank): there are "
+                               "no input features to scale");
+        else
+            d->preprocess = (dlx_preprocess)p;
+    }
     if ((v = spec_get(node, "bootstrap")))
         spec_read_bool(ctx, v, "data.bootstrap", &d->bootstrap);
 }

@@ -167,6 +167,31 @@ static void read_init(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m)
     }
 }
 
+/* model.type factorization: rank (default 10) and init, N(0, 0.01²) unless
+   given; only the schemes that need no fan-in (normal, uniform with a
+   limit, zeros) or a file. */
+static void read_factorization(spec_ctx *ctx, const ytree_node *node, const ytree_node *parent,
+                               dlx_model_config *m)
+{
+    const ytree_node *v;
+    long long n;
+    m->rank = 10;
+    if ((v = spec_get(node, "rank")) && spec_read_int(ctx, v, "model.rank", 1, 100000, &n))
+        m->rank = (int)n;
+    m->init = INIT_NORMAL;
+    m->init_std = 0.01;
+    if (!(v = spec_get(node, "init")))
+        return;
+    read_init(ctx, v, m);
+    if (m->init == INIT_XAVIER || m->init == INIT_HE)
+        spec_error(ctx, v, "model.init %s needs a layer's fan-in; a factorization takes normal, uniform "
+                           "(with a limit), zeros or {from: FILE}", spec_enum_name(&SPEC_INIT_SCHEMES, (int)m->init));
+    else if (m->init == INIT_UNIFORM && !(m->init_limit > 0))
+        spec_error(ctx, v, "model.init uniform needs a limit for a factorization (there is no fan-in for "
+                           "PyTorch's default)");
+    (void)parent;
+}
+
 void convert_model(spec_ctx *ctx, const ytree_node *node, const ytree_node *parent, dlx_model_config *m)
 {
     set_defaults(m);
@@ -203,6 +228,15 @@ void convert_model(spec_ctx *ctx, const ytree_node *node, const ytree_node *pare
             spec_error(ctx, hidden, "model.type %s has no hidden units to drop: write model.dropout: {input: RATE}",
                        model_type_name(m->type));
         m->dropout_hidden = 0.0;
+    }
+    if (m->type == MODEL_MLP && type_ok && (v = spec_get(node, "bias"))) {
+        bool bias = true;
+        if (spec_read_bool(ctx, v, "model.bias", &bias))
+            m->without_bias = !bias;
+    }
+    if (m->type == MODEL_FACTORIZATION && type_ok) {
+        read_factorization(ctx, node, parent, m);
+        return;
     }
     if ((v = spec_get(node, "init")))
         read_init(ctx, v, m);

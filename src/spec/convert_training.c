@@ -25,8 +25,10 @@ void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_ty
         [MODEL_LOGISTIC] = LOSS_LOGISTIC,
         [MODEL_SOFTMAX] = LOSS_CROSS_ENTROPY,
         [MODEL_MLP] = LOSS_CROSS_ENTROPY,
+        [MODEL_FACTORIZATION] = LOSS_MSE,
     };
-    *loss = by_model[model_type];
+    _Static_assert(sizeof by_model / sizeof *by_model == MODEL_TYPE_COUNT, "a default loss for every model type");
+    *loss = (int)model_type >= 0 && (int)model_type < MODEL_TYPE_COUNT ? by_model[model_type] : LOSS_CROSS_ENTROPY;
     int e;
     if (node && spec_read_enum(ctx, node, "loss", &SPEC_LOSSES, &e))
         *loss = (dlx_loss)e;
@@ -48,13 +50,13 @@ static void read_noise_copies(spec_ctx *ctx, const ytree_node *v, dlx_regularize
 
 void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_config *reg)
 {
-    static const char *const names[] = {"l2", "l1", "max_norm", "input_noise"};
+    static const char *const names[] = {"l2", "l1", "max_norm", "input_noise", "product"};
     memset(reg, 0, sizeof *reg);
     if (!node || !spec_expect_kind(ctx, node, "regularizer", YTREE_MAP))
         return;
     spec_check_keys(ctx, node, "regularizer", NULL, 0);
-    double *fields[] = {&reg->l2, &reg->l1, &reg->max_norm, &reg->input_noise};
-    for (int i = 0; i < 4; i++) {
+    double *fields[] = {&reg->l2, &reg->l1, &reg->max_norm, &reg->input_noise, &reg->product};
+    for (int i = 0; i < 5; i++) {
         const ytree_node *v = spec_get(node, names[i]);
         char path[64];
         snprintf(path, sizeof path, "regularizer.%s", names[i]);
@@ -163,6 +165,9 @@ static void read_momentum(spec_ctx *ctx, const ytree_node *v, dlx_optimizer_conf
                                "(here it is %s)", optimizer_type_name(opt->type));
     } else {
         read_rate(ctx, v, "optimizer.momentum", &opt->momentum);
+        /* PyTorch's SGD refuses nesterov without momentum (optimizer_create would at run start) */
+        if (opt->type == OPT_NESTEROV && opt->momentum == 0)
+            spec_error(ctx, v, "optimizer.momentum must be > 0 for optimizer.type nesterov, got %s", v->text);
     }
 }
 
@@ -203,6 +208,33 @@ void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_conf
     }
     if ((v = spec_get(node, "schedule")))
         read_schedule(ctx, v, &opt->schedule);
+}
+
+/* training.grow_rank: {start: 1, max: 50, epochs: 2000, tol: 1.0e-4} (SPEC §7),
+   defaults as written there; max >= start >= 1, epochs >= 1, tol >= 0. */
+static void convert_grow_rank(spec_ctx *ctx, const ytree_node *node, dlx_grow_rank_config *g)
+{
+    *g = (dlx_grow_rank_config){0};   /* off: every field zero, whatever else is set */
+    if (!node || !spec_expect_kind(ctx, node, "training.grow_rank", YTREE_MAP))
+        return;
+    *g = (dlx_grow_rank_config){.start = 1, .max = 50, .epochs = 2000, .tol = 1e-4};
+    spec_check_keys(ctx, node, "training.grow_rank", NULL, 0);
+    g->enabled = true;
+    const ytree_node *v;
+    long long n;
+    if ((v = spec_get(node, "start")) && spec_read_int(ctx, v, "training.grow_rank.start", 1, 100000, &n))
+        g->start = (int)n;
+    if ((v = spec_get(node, "max")) && spec_read_int(ctx, v, "training.grow_rank.max", 1, 100000, &n))
+        g->max = (int)n;
+    if ((v = spec_get(node, "epochs")) && spec_read_int(ctx, v, "training.grow_rank.epochs", 1, MAX_EPOCHS, &n))
+        g->epochs = (int)n;
+    double x;
+    if ((v = spec_get(node, "tol")) && spec_read_number(ctx, v, "training.grow_rank.tol", &x) &&
+        spec_check_nonnegative(ctx, v, "training.grow_rank.tol", x))
+        g->tol = x;
+    if (g->max < g->start)
+        spec_error(ctx, spec_get(node, "max") ? spec_get(node, "max") : node,
+                   "training.grow_rank.max (%d) must be at least its start (%d)", g->max, g->start);
 }
 
 /* A word alternative to a number (batch_size: full, eval_every: epoch). */
@@ -251,6 +283,7 @@ void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config
     if ((v = spec_get(node, "on_divergence")) &&
         spec_read_enum(ctx, v, "training.on_divergence", &SPEC_DIVERGENCE, &e))
         t->on_divergence = (dlx_on_divergence)e;
+    convert_grow_rank(ctx, spec_get(node, "grow_rank"), &t->grow_rank);
 }
 
 /* The parameter of diagnostic `name` read from value (NULL: none given)
@@ -323,6 +356,7 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
         double param;
         read_diagnostic_param(ctx, name_node, value, name, &param);
         cfg->diagnostic_param[cfg->n_diagnostics] = param;
+        cfg->places.diagnostics[cfg->n_diagnostics] = spec_source_pos(name_node);
         snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "%s", name);
     }
 }
@@ -330,8 +364,10 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 /* reference: auto picks the optimum of the configured objective —
    linear/mse: lasso when l1 > 0, else ridge when l2 or input_noise > 0,
    else min_norm; logistic: logistic when l2 > 0 (without a penalty the
-   optimum may not exist); other models: none. An explicit choice must fit
-   the model (docs/config.md, "reference"). */
+   optimum may not exist); other models: none. Whether an explicit choice
+   fits the model is the reference table's rule (src/solvers/reference.c),
+   checked with the other such rules by src/experiment/validate.c at the
+   place recorded here. */
 static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 {
     const dlx_regularizer_config *r = &cfg->regularizer;
@@ -342,21 +378,15 @@ static void convert_reference(spec_ctx *ctx, const ytree_node *node, dlx_config 
     if (node && spec_read_enum(ctx, node, "reference", &SPEC_REFERENCES, &e))
         chosen = (dlx_reference_type)e;
     if (chosen == REF_AUTO) {
-        if (linear)
+        if (cfg->model.type == MODEL_FACTORIZATION)
+            chosen = r->l2 > 0 || r->product > 0 ? REF_NUCLEAR_NORM : REF_NONE;
+        else if (linear)
             chosen = r->l1 > 0 ? REF_LASSO : (r->l2 > 0 || r->input_noise > 0) ? REF_RIDGE : REF_MIN_NORM;
         else
             chosen = logistic && r->l2 > 0 ? REF_LOGISTIC : REF_NONE;
     }
-    bool needs_logistic = chosen == REF_LOGISTIC || chosen == REF_DROPOUT_QUADRATIC;
-    bool fits = chosen == REF_NONE || (needs_logistic ? logistic : linear);
-    if (node && !fits) {
-        spec_error(ctx, node, "reference '%s' needs %s, here model is %s with loss %s",
-                   spec_enum_name(&SPEC_REFERENCES, (int)chosen),
-                   needs_logistic ? "model logistic" : "model linear with loss mse",
-                   model_type_name(cfg->model.type), loss_name(cfg->loss));
-        chosen = REF_NONE;
-    }
     cfg->reference = chosen;
+    cfg->places.reference = spec_source_pos(node);
 }
 
 /* lr: theory and momentum: theory need the curvature constants L and μ of a
@@ -376,12 +406,66 @@ static void check_step_theory(spec_ctx *ctx, const ytree_node *optimizer, const 
     }
 }
 
+/* The error node for key path `a.b` under map: the value when written, else
+   its section, else the whole config. */
+static const ytree_node *place_of(const ytree_node *map, const char *section, const char *key)
+{
+    const ytree_node *sec = spec_get(map, section);
+    const ytree_node *v = key ? spec_get(sec, key) : NULL;
+    return v ? v : sec ? sec : map;
+}
+
+/* What a factorization, its matrix data, the product regularizer and
+   grow_rank need of each other (SPEC §7), each at the place that is wrong. */
+static void check_factorization(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
+{
+    bool factorization = cfg->model.type == MODEL_FACTORIZATION;
+    bool matrix = cfg->data.source == DATA_SYNTHETIC && cfg->data.kind == SYN_LOW_RANK;
+    const dlx_regularizer_config *r = &cfg->regularizer;
+    if (factorization && !matrix)
+        spec_error(ctx, place_of(map, "model", "type"), "model.type factorization needs a matrix: "
+                   "data.source synthetic with data.kind low_rank");
+    if (matrix && !factorization)
+        spec_error(ctx, place_of(map, "data", "kind"), "data.kind low_rank is a matrix of entries without "
+                   "input features: it needs model.type factorization, here %s", model_type_name(cfg->model.type));
+    if (factorization && cfg->loss != LOSS_MSE)
+        spec_error(ctx, place_of(map, "loss", NULL), "model.type factorization is fitted by squared error: "
+                   "loss must be mse, here %s", loss_name(cfg->loss));
+    if (factorization && (r->max_norm > 0 || r->input_noise > 0))
+        spec_error(ctx, place_of(map, "regularizer", r->max_norm > 0 ? "max_norm" : "input_noise"),
+                   "regularizer.%s does not apply to a factorization (it has no units and no inputs)",
+                   r->max_norm > 0 ? "max_norm" : "input_noise");
+    bool homogeneous_net = cfg->model.type == MODEL_MLP && cfg->model.n_hidden == 1 && !cfg->model.batch_norm;
+    if (r->product > 0 && !factorization && !homogeneous_net)
+        spec_error(ctx, place_of(map, "regularizer", "product"), "regularizer.product is Σ_k ‖U_k‖‖V_k‖ of a "
+                   "factorization or Σ_i ‖w_i‖‖a_i‖ of an mlp with one hidden layer and no batch norm; "
+                   "model here is %s", model_type_name(cfg->model.type));
+    const dlx_grow_rank_config *g = &cfg->training.grow_rank;
+    if (!g->enabled)
+        return;
+    const ytree_node *where = place_of(spec_get(map, "training"), "grow_rank", NULL);
+    if (!factorization)
+        spec_error(ctx, where, "training.grow_rank grows a factorization's rank: it needs model.type "
+                   "factorization, here %s", model_type_name(cfg->model.type));
+    else if (!(r->l2 > 0 || r->product > 0))
+        spec_error(ctx, where, "training.grow_rank decides by the certificate, which needs a regularizer "
+                   "weight λ > 0 (regularizer.l2 or regularizer.product)");
+    bool listed = false;
+    for (int i = 0; i < cfg->n_diagnostics; i++)
+        listed |= strcmp(cfg->diagnostics[i], "rank") == 0;
+    if (!listed && cfg->n_diagnostics < DLX_MAX_DIAGNOSTICS) {   /* the rank column of SPEC §7 */
+        cfg->diagnostic_param[cfg->n_diagnostics] = NAN;
+        snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "rank");
+    }
+}
+
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     convert_data(ctx, spec_get(map, "data"), &cfg->data);
     convert_model(ctx, spec_get(map, "model"), map, &cfg->model);
     convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
+    cfg->places.loss = spec_source_pos(spec_get(map, "loss"));
     convert_regularizer(ctx, spec_get(map, "regularizer"), &cfg->regularizer);
     convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
@@ -389,4 +473,5 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_reference(ctx, spec_get(map, "reference"), cfg);
     convert_uncertainty(ctx, spec_get(map, "uncertainty"), cfg);
     check_step_theory(ctx, spec_get(map, "optimizer"), cfg);
+    check_factorization(ctx, map, cfg);
 }

@@ -114,6 +114,17 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
         break;
     case DATA_SYNTHETIC:
         add_string(b, m, "kind", spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind));
+        if (d->kind == SYN_LOW_RANK) {   /* a matrix: no dim, classes or example counts */
+            add_int(b, m, "rows", d->rows);
+            add_int(b, m, "cols", d->cols);
+            add_int(b, m, "rank", d->rank);
+            add_float(b, m, "noise", d->noise);
+            add_float(b, m, "observed", d->observed);
+            add_int(b, m, "seed", (long long)d->seed);
+            add_string(b, m, "preprocess", preprocess_name(d->preprocess));
+            add_bool(b, m, "bootstrap", d->bootstrap);
+            return;
+        }
         add_int(b, m, "dim", d->dim);
         if (d->kind != SYN_LINEAR)
             add_int(b, m, "classes", d->classes);
@@ -181,6 +192,10 @@ static void model_tree(builder *b, ytree_node *map, const dlx_model_config *md)
             add_string(b, bn, "position", spec_enum_name(&SPEC_BN_POSITIONS, (int)md->bn_position));
         }
         dropout_tree(b, m, md);
+        if (md->without_bias)
+            add_bool(b, m, "bias", false);
+    } else if (md->type == MODEL_FACTORIZATION) {
+        add_int(b, m, "rank", md->rank);
     } else if (md->dropout_input > 0) {
         dropout_tree(b, m, md); /* input dropout of a model without hidden layers */
     }
@@ -262,6 +277,8 @@ static ytree_node *config_tree(const dlx_config *c)
         add_float(&b, reg, "input_noise", c->regularizer.input_noise);
         if (c->regularizer.noise_copies > 0)
             add_int(&b, reg, "noise_copies", c->regularizer.noise_copies);
+        if (c->regularizer.product > 0)
+            add_float(&b, reg, "product", c->regularizer.product);
     }
     optimizer_tree(&b, map, &c->optimizer);
     ytree_node *t = add_container(&b, map, "training", YTREE_MAP);
@@ -278,6 +295,14 @@ static ytree_node *config_tree(const dlx_config *c)
             add_word(&b, t, "eval_every", "epoch");
         add_string(&b, t, "on_divergence",
                    spec_enum_name(&SPEC_DIVERGENCE, (int)c->training.on_divergence));
+        const dlx_grow_rank_config *g = &c->training.grow_rank;
+        ytree_node *grow = g->enabled ? add_container(&b, t, "grow_rank", YTREE_MAP) : NULL;
+        if (grow) {
+            add_int(&b, grow, "start", g->start);
+            add_int(&b, grow, "max", g->max);
+            add_int(&b, grow, "epochs", g->epochs);
+            add_float(&b, grow, "tol", g->tol);
+        }
     }
     ytree_node *diagnostics = add_container(&b, map, "diagnostics", YTREE_SEQ);
     for (int i = 0; diagnostics && i < c->n_diagnostics; i++) {

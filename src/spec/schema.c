@@ -50,6 +50,10 @@ static const spec_key keys[] = {
     {"data.seed", NULL, NULL},
     {"data.preprocess", NULL, NULL},
     {"data.bootstrap", NULL, NULL},
+    {"data.rows", "data.kind", "low_rank"},
+    {"data.cols", "data.kind", "low_rank"},
+    {"data.rank", "data.kind", "low_rank"},
+    {"data.observed", "data.kind", "low_rank"},
 
     {"model", NULL, NULL},
     {"model.type", NULL, NULL},
@@ -70,6 +74,8 @@ static const spec_key keys[] = {
     {"model.init.std", "model.init.scheme", "normal"},
     {"model.init.limit", "model.init.scheme", "uniform"},
     {"model.init.from", NULL, NULL},
+    {"model.rank", "model.type", "factorization"},
+    {"model.bias", "model.type", "mlp"},
 
     {"regularizer", NULL, NULL},
     {"regularizer.l2", NULL, NULL},
@@ -77,6 +83,7 @@ static const spec_key keys[] = {
     {"regularizer.max_norm", NULL, NULL},
     {"regularizer.input_noise", NULL, NULL},
     {"regularizer.noise_copies", NULL, NULL},
+    {"regularizer.product", NULL, NULL},
 
     {"optimizer", NULL, NULL},
     {"optimizer.type", NULL, NULL},
@@ -99,6 +106,11 @@ static const spec_key keys[] = {
     {"training.shuffle", NULL, NULL},
     {"training.eval_every", NULL, NULL},
     {"training.on_divergence", NULL, NULL},
+    {"training.grow_rank", NULL, NULL},
+    {"training.grow_rank.start", NULL, NULL},
+    {"training.grow_rank.max", NULL, NULL},
+    {"training.grow_rank.epochs", NULL, NULL},
+    {"training.grow_rank.tol", NULL, NULL},
 };
 
 #define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
@@ -152,29 +164,75 @@ bool schema_is_experiment_key(const char *key)
     return false;
 }
 
-/* ---- enum names, in the order of the C enums of spec/config.h */
+/* ---- enum names, indexed by the C enums of spec/config.h. Each list is
+   written with designated initialisers and checked at compile time to have
+   one name per enum value, so a value added to an enum without its name
+   stops the build instead of reading past the end of a list. */
 
-static const char *const data_sources[] = {"fashion-mnist", "mnist", "idx", "csv", "synthetic"};
-static const char *const synthetic_kinds[] = {"gaussian_mixture", "linear", "logistic", "teacher"};
-static const char *const preprocesses[] = {"none", "scale", "standardize", "whiten"};
-static const char *const model_types[] = {"linear", "logistic", "softmax", "mlp"};
-static const char *const activations[] = {"relu", "sigmoid", "tanh", "identity"};
-static const char *const dropout_kinds[] = {"bernoulli", "gaussian", "dropconnect"};
-static const char *const dropout_scalings[] = {"inverted", "test_time"};
-static const char *const bn_positions[] = {"before", "after"};
-static const char *const init_schemes[] = {"normal", "uniform", "xavier", "he", "zeros"};
-static const char *const losses[] = {"cross_entropy", "logistic", "mse"};
-static const char *const optimizers[] = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"};
-static const char *const references[] = {"auto", "none", "min_norm", "ridge", "lasso", "logistic",
-                                         "dropout_quadratic"};
-static const char *const uncertainty_methods[] = {"none", "ensemble", "mc_dropout"};
-static const char *const divergence_actions[] = {"stop", "continue", "fail"};
-static const char *const schedules[] = {"constant", "step", "exponential", "inverse_time", "cosine"};
-/* Diagnostics known to this version (SPEC §4); the list grows as they are
-   implemented. Empty for now: every name is reported as unknown. */
-static const char *const diagnostics[] = {"weight_norm", "grad_norm", "suboptimality", "dist_to_ref",
-                                          "condition_number", "sparsity", "act_quantiles", "mc_dropout", "calibration",
-                                          "dropout_penalty"};
+#define NAMES_OF(table, count) \
+    _Static_assert(sizeof table / sizeof *table == (count), #table " must name every value of its enum")
+
+static const char *const data_sources[] = {
+    [DATA_FASHION_MNIST] = "fashion-mnist", [DATA_MNIST] = "mnist", [DATA_IDX] = "idx", [DATA_CSV] = "csv",
+    [DATA_SYNTHETIC] = "synthetic"};
+NAMES_OF(data_sources, DATA_SOURCE_COUNT);
+static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian_mixture", [SYN_LINEAR] = "linear",
+                                              [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",
+                                              [SYN_LOW_RANK] = "low_rank"};
+NAMES_OF(synthetic_kinds, SYN_KIND_COUNT);
+static const char *const preprocesses[] = {[PRE_NONE] = "none", [PRE_SCALE] = "scale",
+                                           [PRE_STANDARDIZE] = "standardize", [PRE_WHITEN] = "whiten"};
+NAMES_OF(preprocesses, PREPROCESS_COUNT);
+static const char *const model_types[] = {[MODEL_LINEAR] = "linear", [MODEL_LOGISTIC] = "logistic",
+                                          [MODEL_SOFTMAX] = "softmax", [MODEL_MLP] = "mlp",
+                                          [MODEL_FACTORIZATION] = "factorization"};
+NAMES_OF(model_types, MODEL_TYPE_COUNT);
+static const char *const activations[] = {[ACT_RELU] = "relu", [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",
+                                          [ACT_IDENTITY] = "identity"};
+NAMES_OF(activations, ACTIVATION_COUNT);
+static const char *const dropout_kinds[] = {[DROPOUT_BERNOULLI] = "bernoulli", [DROPOUT_GAUSSIAN] = "gaussian",
+                                            [DROPOUT_DROPCONNECT] = "dropconnect"};
+NAMES_OF(dropout_kinds, DROPOUT_KIND_COUNT);
+static const char *const dropout_scalings[] = {[DROPOUT_INVERTED] = "inverted", [DROPOUT_TEST_TIME] = "test_time"};
+NAMES_OF(dropout_scalings, DROPOUT_SCALING_COUNT);
+static const char *const bn_positions[] = {[BN_BEFORE] = "before", [BN_AFTER] = "after"};
+NAMES_OF(bn_positions, BN_POSITION_COUNT);
+/* init: {from: FILE} has no name of its own (INIT_FROM_FILE follows the named schemes). */
+static const char *const init_schemes[] = {[INIT_NORMAL] = "normal", [INIT_UNIFORM] = "uniform",
+                                           [INIT_XAVIER] = "xavier", [INIT_HE] = "he", [INIT_ZEROS] = "zeros"};
+NAMES_OF(init_schemes, INIT_NAMED_COUNT);
+static const char *const losses[] = {[LOSS_CROSS_ENTROPY] = "cross_entropy", [LOSS_LOGISTIC] = "logistic",
+                                     [LOSS_MSE] = "mse"};
+NAMES_OF(losses, LOSS_COUNT);
+static const char *const optimizers[] = {[OPT_SGD] = "sgd", [OPT_MOMENTUM] = "momentum",
+                                         [OPT_NESTEROV] = "nesterov", [OPT_ADAGRAD] = "adagrad",
+                                         [OPT_RMSPROP] = "rmsprop", [OPT_ADAM] = "adam"};
+NAMES_OF(optimizers, OPT_TYPE_COUNT);
+static const char *const references[] = {[REF_AUTO] = "auto", [REF_NONE] = "none", [REF_MIN_NORM] = "min_norm",
+                                         [REF_RIDGE] = "ridge", [REF_LASSO] = "lasso", [REF_LOGISTIC] = "logistic",
+                                         [REF_DROPOUT_QUADRATIC] = "dropout_quadratic",
+                                         [REF_NUCLEAR_NORM] = "nuclear_norm"};
+NAMES_OF(references, REF_TYPE_COUNT);
+static const char *const uncertainty_methods[] = {[UNCERTAINTY_NONE] = "none", [UNCERTAINTY_ENSEMBLE] = "ensemble",
+                                                  [UNCERTAINTY_MC_DROPOUT] = "mc_dropout"};
+NAMES_OF(uncertainty_methods, UNCERTAINTY_METHOD_COUNT);
+static const char *const divergence_actions[] = {[DIVERGE_STOP] = "stop", [DIVERGE_CONTINUE] = "continue",
+                                                 [DIVERGE_FAIL] = "fail"};
+NAMES_OF(divergence_actions, DIVERGE_COUNT);
+static const char *const schedules[] = {[SCHED_CONSTANT] = "constant", [SCHED_STEP] = "step",
+                                        [SCHED_EXPONENTIAL] = "exponential", [SCHED_INVERSE_TIME] = "inverse_time",
+                                        [SCHED_COSINE] = "cosine"};
+NAMES_OF(schedules, SCHED_TYPE_COUNT);
+/* Diagnostics known to this version (SPEC §4), in the order of
+   dlx_diagnostic_kind and of the table of src/diagnostics/registry.c. */
+static const char *const diagnostics[] = {
+    [DIAGNOSTIC_WEIGHT_NORM] = "weight_norm", [DIAGNOSTIC_GRAD_NORM] = "grad_norm",
+    [DIAGNOSTIC_SUBOPTIMALITY] = "suboptimality", [DIAGNOSTIC_DIST_TO_REF] = "dist_to_ref",
+    [DIAGNOSTIC_CONDITION_NUMBER] = "condition_number", [DIAGNOSTIC_SPARSITY] = "sparsity",
+    [DIAGNOSTIC_ACT_QUANTILES] = "act_quantiles", [DIAGNOSTIC_MC_DROPOUT] = "mc_dropout",
+    [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
+    [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank"};
+NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
 static const spec_diag_param diagnostic_params[] = {

@@ -48,6 +48,8 @@ dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const
     case LOSS_MSE:
         *n_outputs = classes > 0 ? classes : ds->train.n_targets;
         break;
+    case LOSS_COUNT:
+        break;
     }
     if (cfg->model.type == MODEL_LOGISTIC && cfg->loss != LOSS_LOGISTIC) {
         diags_add(diags, source_file, 0, 0, "arm '%s': model logistic goes with loss logistic",

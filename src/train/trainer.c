@@ -38,6 +38,10 @@
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4,
        STREAM_NOISE_COPIES = 6 };
 
+/* Seconds between two epoch-end checkpoints (the last epoch, an
+   interruption and a divergence always write one). */
+#define CHECKPOINT_INTERVAL_S 2.0
+
 /* Largest batch used for evaluation: large enough for efficient GEMMs,
    small enough to keep activation buffers modest. */
 #define EVAL_BATCH 1024
@@ -429,6 +433,7 @@ struct dlx_trainer {
     dlx_rng order_rng;        /* the shuffle RNG after this epoch's shuffle */
     bool resumed;             /* begun from a checkpoint, first epoch not yet started */
     bool done;
+    double last_checkpoint;   /* monotonic time of the last epoch-end checkpoint */
 };
 
 static bool run_stopped(const dlx_trainer *t)
@@ -477,6 +482,7 @@ dlx_status trainer_create(dlx_trainer **out, const dlx_run_request *req, dlx_dia
         trainer_free(t);
         return st;
     }
+    t->last_checkpoint = now_seconds();
     *out = t;
     return DLX_OK;
 }
@@ -598,8 +604,15 @@ static dlx_status end_epoch(dlx_trainer *t, dlx_diags *diags)
     summary->epochs_done = (int)state->epoch;
     if (st == DLX_OK && going_on && grow_due && !last)
         st = grow_or_stop(t, &last, diags);
-    if (st == DLX_OK && going_on)
+    /* Epoch-end checkpoints at most every CHECKPOINT_INTERVAL_S seconds, and
+       always at the end: a resume from an older one redoes the same epochs
+       and rows (the run is deterministic), so thousands of short epochs do
+       not spend their time in fsync. */
+    double now = now_seconds();
+    if (st == DLX_OK && going_on && (last || now - t->last_checkpoint >= CHECKPOINT_INTERVAL_S)) {
         st = save_checkpoint(&t->req, &t->b, state, &t->ctx, 0, last, diags);
+        t->last_checkpoint = now;
+    }
     if (summary->status == RUN_INTERRUPTED || st != DLX_OK || last)
         t->done = true;
     return st;

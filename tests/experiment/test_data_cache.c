@@ -35,6 +35,7 @@ typedef struct {
 #define TEACH "{source: synthetic, kind: teacher, dim: 4, classes: 3, teacher_hidden: 5"
 #define IDX "{source: idx, train_images: a, train_labels: b, test_images: c, test_labels: d"
 #define CSV "{source: csv, train: a.csv, test: b.csv, target: y"
+#define LOWR "{source: synthetic, kind: low_rank, rows: 6, cols: 5, rank: 2, observed: 0.5"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -60,6 +61,10 @@ static const data_case CASES[] = {
     {"seed", GM ", seed: 1}", "{seed: 2}"},
     {"preprocess", GM ", preprocess: none}", "{preprocess: standardize}"},
     {"bootstrap", GM "}", "{bootstrap: true}"},
+    {"rows", LOWR "}", "{rows: 7}"},
+    {"cols", LOWR "}", "{cols: 6}"},
+    {"rank", LOWR "}", "{rank: 3}"},
+    {"observed", LOWR "}", "{observed: 0.6}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
@@ -81,10 +86,13 @@ static dlx_status counting_loader(dlx_dataset *ds, const dlx_data_config *cfg,
 static int loads_for(const char *base_data, const char *arm_yaml, bool *shared)
 {
     char text[2048];
+    /* a matrix goes with a factorization, everything else with an mlp */
+    const char *model = strstr(base_data, "low_rank") ? "{type: factorization, rank: 2}"
+                                                      : "{type: mlp, hidden: [4]}";
     snprintf(text, sizeof text,
-             "experiment: t\ndata: %s\nmodel: {type: mlp, hidden: [4]}\n"
+             "experiment: t\ndata: %s\nmodel: %s\n"
              "arms:\n  - name: a\n  - {name: b, %s}\n",
-             base_data, arm_yaml);
+             base_data, model, arm_yaml);
     dlx_experiment *exp = calloc(1, sizeof *exp);
     dlx_sweep sweep;
     dlx_diags diags = {0};

@@ -125,6 +125,8 @@ static double mean_loss(void *ctx)
         return logistic_loss_forward(k->z, k->labels, B, NULL) / B;
     case LOSS_MSE:
         break;
+    case LOSS_COUNT:
+        break;
     }
     return mse_forward(k->z, k->use_targets ? k->targets : NULL, k->labels, B, K, NULL) / B;
 }
@@ -142,6 +144,8 @@ static void check_gradient(loss_case *k, const char *name)
         break;
     case LOSS_MSE:
         mse_backward(dz, k->z, k->use_targets ? k->targets : NULL, k->labels, B, K);
+        break;
+    case LOSS_COUNT:
         break;
     }
     /* The losses are computed in double from float logits, so only the

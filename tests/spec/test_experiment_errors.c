@@ -189,6 +189,20 @@ static void test_noise_copies(void **state)
     loaded_free(l);
 }
 
+/* nesterov with momentum 0 passed validation and failed when the run
+   started (optimizer_create), without a place. */
+static void test_nesterov_without_momentum(void **state)
+{
+    (void)state;
+    loaded *l = load_bad(BASE "optimizer: {type: nesterov, momentum: 0}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 39, "optimizer.momentum must be > 0 for optimizer.type nesterov, got 0"));
+    assert_int_equal(l->diags.count, 1);
+    loaded_free(l);
+    l = load_text(BASE "optimizer: {type: momentum, momentum: 0}\n", NULL, 0, -1);
+    assert_int_equal(l->status, DLX_OK);
+    loaded_free(l);
+}
+
 static void test_keys_that_do_not_apply(void **state)
 {
     (void)state;
@@ -506,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_diagnostic_params),
         cmocka_unit_test(test_unknown_keys),
         cmocka_unit_test(test_noise_copies),
+        cmocka_unit_test(test_nesterov_without_momentum),
         cmocka_unit_test(test_keys_that_do_not_apply),
         cmocka_unit_test(test_required_data_keys),
         cmocka_unit_test(test_duplicate_keys),

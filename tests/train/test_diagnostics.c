@@ -12,13 +12,17 @@
 #include "diagnostics/diagnostic.h"
 #include "models/model.h"
 
-/* The names the experiment file accepts are exactly the implemented ones. */
+/* The names the experiment file accepts are exactly the implemented ones,
+   in the order of dlx_diagnostic_kind. */
 static void test_spec_names_match_table(void **state)
 {
     (void)state;
     assert_int_equal(SPEC_DIAGNOSTICS.count, diagnostic_count());
-    for (int i = 0; i < SPEC_DIAGNOSTICS.count; i++)
+    assert_int_equal(DIAGNOSTIC_COUNT, diagnostic_count());
+    for (int i = 0; i < SPEC_DIAGNOSTICS.count; i++) {
         assert_non_null(diagnostic_find(SPEC_DIAGNOSTICS.names[i]));
+        assert_string_equal(diagnostic_at(i)->name, SPEC_DIAGNOSTICS.names[i]);
+    }
 }
 
 static dlx_config mlp_config(void)
