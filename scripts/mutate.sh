@@ -100,6 +100,7 @@ while IFS=$'\t' read -r name file tests; do
         continue
     fi
     if [ -z "${baseline_done[$tests]:-}" ]; then
+        ninja -C "$scratch/build" </dev/null >"$scratch/build.log" 2>&1 || { tail -n 20 "$scratch/build.log" >&2; exit 1; }
         run_tests "$tests" || { say "error: the tests '$tests' fail without any mutation: $failed"; exit 1; }
         baseline_done[$tests]=1
     fi
