@@ -58,7 +58,7 @@ diagnostics: [weight_norm]
 arms:
   - name: plain
   - name: bn
-    model: {batch_norm: true}
+    model: {batch_norm: {momentum: 0.2}}
 YAML
 sed -e 's/^experiment: memcheck/experiment: memcheck_sweep/' -e '$a sweep:\n  optimizer.lr: [0.01, 0.1]' \
     exp.yaml >sweep.yaml

@@ -98,6 +98,18 @@ static void fixture_close(fixture *f)
     free(f->dir);
 }
 
+/* The whole run of the fixture's request, its rows file closed after. */
+static void fixture_train(fixture *f)
+{
+    dlx_run_summary summary;
+    dlx_diags d = {0};
+    assert_int_equal(train_run(&f->req, &summary, &d), DLX_OK);
+    assert_int_equal(summary.status, RUN_OK);
+    fclose(f->fp);
+    f->fp = NULL;
+    diags_free(&d);
+}
+
 /* Field `col` (0-based) of line `line` of a rows file, as a number. */
 static double field(const char *path, int line, int col)
 {
@@ -141,11 +153,7 @@ static void test_schedule_follows_epochs_completed(void **state)
     (void)state;
     fixture f;
     fixture_open(&f, "rows.csv");
-    dlx_run_summary summary;
-    dlx_diags d = {0};
-    assert_int_equal(train_run(&f.req, &summary, &d), DLX_OK);
-    fclose(f.fp);
-    f.fp = NULL;
+    fixture_train(&f);
     const double lr[EPOCHS + 1] = {0.1, 0.1, 0.05, 0.025};
     for (int e = 0; e <= EPOCHS; e++) {
         assert_true(field(f.metrics, e, 2) == e);
@@ -162,12 +170,9 @@ static void test_resume_continues_mid_epoch(void **state)
     (void)state;
     fixture ref;
     fixture_open(&ref, "ref.csv");
-    dlx_run_summary summary;
-    dlx_diags d = {0};
-    assert_int_equal(train_run(&ref.req, &summary, &d), DLX_OK);
-    fclose(ref.fp);
-    ref.fp = NULL;
+    fixture_train(&ref);
 
+    dlx_diags d = {0};
     fixture f;
     fixture_open(&f, "stopped.csv");
     fflush(NULL);
@@ -194,9 +199,7 @@ static void test_resume_continues_mid_epoch(void **state)
     assert_false(st.finished);
 
     f.req.resume = true;
-    assert_int_equal(train_run(&f.req, &summary, &d), DLX_OK);
-    fclose(f.fp);
-    f.fp = NULL;
+    fixture_train(&f);
     assert_int_equal(checkpoint_read_state(f.ckpt, &st, &d), DLX_OK);
     assert_int_equal(st.step, EPOCHS * N_TRAIN / BATCH);   /* 12, as uninterrupted */
     assert_true(st.finished);
