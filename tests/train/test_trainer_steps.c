@@ -147,7 +147,10 @@ static char *last_row_without_wall(const char *path)
     return row;
 }
 
-/* Columns: arm,seed,epoch,step,lr,... One row per epoch plus epoch 0. */
+/* The rate of epoch e's steps is schedule_lr(e − 1), the rate after e − 1 epochs completed, as
+   PyTorch's scheduler.step() once per epoch gives: a step schedule halving every epoch must show
+   lr 0.1 on the rows of epochs 0 and 1, then 0.05 and 0.025 (one epoch ahead, epoch 1 would
+   already train at 0.05). Rows: arm,seed,epoch,step,lr,...; one per epoch plus epoch 0. */
 static void test_schedule_follows_epochs_completed(void **state)
 {
     (void)state;
@@ -163,8 +166,10 @@ static void test_schedule_follows_epochs_completed(void **state)
     fixture_close(&f);
 }
 
-/* Stop after two steps (in a child: the stop flag is process-wide), then
-   resume in this process. */
+/* A run stopped after two steps of epoch 1 checkpoints position 20 (2 batches of 10), and its
+   --resume trains the remaining 20 examples of epoch 1, not the whole epoch again: 12 steps in
+   all, and the final row equal to the uninterrupted run's. The stop comes from a child process,
+   since the stop flag is process-wide; the resume runs here. */
 static void test_resume_continues_mid_epoch(void **state)
 {
     (void)state;
