@@ -2,10 +2,13 @@
 # setup.sh — make a fresh Debian 12 machine ready to build, test and run dlx, then build it.
 #
 # Usage: scripts/setup.sh [--build-dir DIR] [--jobs N] [MESON_SETUP_OPTION...]
+#        scripts/setup.sh --install-only PACKAGE...
 #   --build-dir DIR  build folder (default: build); any other folder is a separate build,
 #                    e.g. scripts/setup.sh --build-dir build-asan -Db_sanitize=address,undefined
 #   --jobs N         parallel compile jobs for ninja (default: ninja's own choice)
 #   other arguments  passed to `meson setup` as they are (e.g. -Db_sanitize=..., -Dtests=false)
+#   --install-only PACKAGE...  step 1 alone, for these Debian packages instead of the list below
+#                    (how .ci/run installs the packages only CI needs)
 #
 # Steps, each announced on stderr by one "setup: ..." line:
 #   1. install whichever of these Debian packages are missing: build-essential pkg-config
@@ -75,6 +78,7 @@ can_write() {
 # ---------------------------------------------------------------------------------------------
 # Arguments
 build_dir="$default_build_dir"
+install_only=false
 ninja_jobs=()
 meson_args=()
 while [ $# -gt 0 ]; do
@@ -83,6 +87,7 @@ while [ $# -gt 0 ]; do
         --build-dir=*) build_dir="${1#--build-dir=}"; shift ;;
         --jobs) [ $# -ge 2 ] || usage_error "--jobs needs a number"; ninja_jobs=(-j "$2"); shift 2 ;;
         --jobs=*) ninja_jobs=(-j "${1#--jobs=}"); shift ;;
+        --install-only) shift; packages=("$@"); install_only=true; break ;;
         -h|--help) usage; exit 0 ;;
         *) meson_args+=("$1"); shift ;;
     esac
@@ -128,6 +133,8 @@ else
         fi
     fi
 fi
+
+$install_only && exit 0
 
 # ---------------------------------------------------------------------------------------------
 # 2. Configure

@@ -173,6 +173,35 @@ static void test_dropped_units_are_plus_zero(void **state)
             assert_true(d_in[i] == 0.0f && !signbit(d_in[i]));
 }
 
+/* Gaussian dropout's noise is scale·(p + √(p(1−p))·ε) with p = 1 − rate and
+   ε the generator's next normal: with inverted scaling 1/p that is
+   1 + √(rate/(1−rate))·ε, the Bernoulli mask's mean and variance. Replayed
+   from a copy of the generator, by hand: rate 0.2 gives 1 + 0.5·ε
+   (√(0.2/0.8) = 0.5), rate 0.5 gives 1 + ε; test_time scaling at rate 0.2
+   gives 0.8 + 0.4·ε (√(0.8·0.2) = 0.4). The output is in·noise. */
+static void test_gaussian_noise_values(void **state)
+{
+    (void)state;
+    enum { N = 9 };
+    const struct { double rate; float scale; double mean, sd; } cases[] = {
+        {0.2, 1.0f / 0.8f, 1.0, 0.5}, {0.5, 2.0f, 1.0, 1.0}, {0.2, 1.0f, 0.8, 0.4}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        dlx_rng rng, replay;
+        rng_seed(&rng, 47, (uint64_t)c);
+        replay = rng;
+        float in[N], out[N], noise[N];
+        for (int i = 0; i < N; i++)
+            in[i] = 0.5f * (float)(i - 4);
+        dropout_gaussian_forward_train(out, noise, in, N, cases[c].rate, cases[c].scale, &rng);
+        for (int i = 0; i < N; i++) {
+            double expected = cases[c].mean + cases[c].sd * rng_normal(&replay);
+            assert_true(fabs(noise[i] - expected) < 1e-6 * (1.0 + fabs(expected)));
+            assert_true(fabs(out[i] - in[i] * noise[i]) <= 1e-6f * fabsf(in[i] * noise[i]));
+        }
+        assert_memory_equal(&rng, &replay, sizeof rng); /* one normal per unit */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +211,7 @@ int main(void)
         cmocka_unit_test(test_test_time_scaling),
         cmocka_unit_test(test_backward_with_fixed_mask),
         cmocka_unit_test(test_dropped_units_are_plus_zero),
+        cmocka_unit_test(test_gaussian_noise_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

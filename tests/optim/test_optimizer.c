@@ -274,6 +274,32 @@ static void test_lr_per_step(void **state)
     optimizer_free(opt);
 }
 
+/* Nesterov with momentum: accelerated, β_t = (t−1)/(t+2) (β_0 = β_1 = 0,
+   β_2 = 1/4, β_3 = 2/5, β_4 = 1/2): step t keeps b_t = β_{t−1}·b_{t−1} + g and
+   moves by lr·(g + β_t·b_t), the look-ahead one step ahead of the buffer.
+   One parameter from 0, gradient 1 at every step, lr 1, by hand:
+     t1: b = 1,                d = 1 + 0·1 = 1          θ = −1
+     t2: b = 0·1 + 1 = 1,      d = 1 + 1/4·1 = 1.25     θ = −2.25
+     t3: b = 1/4·1 + 1 = 1.25, d = 1 + 2/5·1.25 = 1.5   θ = −3.75
+     t4: b = 2/5·1.25 + 1 = 1.5, d = 1 + 1/2·1.5 = 1.75 θ = −5.5
+   A look-ahead using β_{t−1} would give θ2 = −2; β_t = t/(t+3) θ1 = −1.25. */
+static void test_nesterov_accelerated(void **state)
+{
+    (void)state;
+    dlx_optimizer_config cfg = {.type = OPT_NESTEROV, .lr = 1.0, .momentum_rule = MOMENTUM_ACCELERATED};
+    dlx_optimizer *opt = NULL;
+    dlx_diags d = {0};
+    assert_int_equal(optimizer_create(&opt, &cfg, 1, &d), DLX_OK);
+    const double expected[4] = {-1.0, -2.25, -3.75, -5.5}, buffer[4] = {1.0, 1.0, 1.25, 1.5};
+    float theta = 0.0f, grad = 1.0f;
+    for (int t = 0; t < 4; t++) {
+        optimizer_step(opt, &theta, &grad, 1.0);
+        assert_close(theta, expected[t], 1e-6);
+        assert_close(optimizer_state(opt, 0, NULL)[0], buffer[t], 1e-6);
+    }
+    optimizer_free(opt);
+}
+
 /* Out-of-range hyperparameters are refused with a message, nothing allocated. */
 static void test_bad_hyperparameters(void **state)
 {
@@ -307,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_sgd),
         cmocka_unit_test(test_momentum),
         cmocka_unit_test(test_nesterov),
+        cmocka_unit_test(test_nesterov_accelerated),
         cmocka_unit_test(test_adagrad),
         cmocka_unit_test(test_rmsprop),
         cmocka_unit_test(test_adam),

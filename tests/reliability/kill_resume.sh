@@ -2,6 +2,15 @@
 # kill_resume.sh — SIGKILL at random moments, resume each time, compare with an uninterrupted run
 # (docs/reliability.md). Usage: kill_resume.sh [KILLS] [JOBS] [RANDOM_SEED]
 #
+# The delays come from bash's RANDOM seeded with RANDOM_SEED, else $DLX_KILL_SEED, else the
+# process id; the seed is printed first, and each delay as it is used, so that a failure can be
+# replayed with DLX_KILL_SEED=<seed> (the delays repeat; where they land still depends on load).
+#
+# SIGKILL gives dlx no chance to write anything: every checkpoint it leaves is one written at an
+# epoch's end, so every resume here starts at an epoch boundary. The position within an epoch
+# that a mid-epoch checkpoint records (written only on SIGINT/SIGTERM) and its restoring are
+# covered by interrupt_resume.sh and tests/train/test_trainer_steps.c, not by this test.
+#
 # A reference run goes first. Then the same experiment is started in another folder and killed
 # with SIGKILL 50..400 ms after each start, each restart with --resume, until KILLS kills have hit
 # a running dlx (when an attempt finishes before its kill, that folder is finished and compared
@@ -15,7 +24,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 kills="${1:-20}"
 jobs="${2:-1}"
-RANDOM="${3:-$$}"
+seed="${3:-${DLX_KILL_SEED:-$$}}"
+[[ "$seed" =~ ^[0-9]+$ ]] || fail "the seed must be a number, not '$seed'"
+RANDOM="$seed"
+echo "kill_resume: delays seeded with $seed (replay: DLX_KILL_SEED=$seed)"
 check_outputs="$(dirname "${BASH_SOURCE[0]}")/check_outputs.py"
 
 cat >"$work/exp.yaml" <<'YAML'
@@ -65,6 +77,7 @@ while ((hits < kills)); do
         setsid "$dlx" run "$work/exp.yaml" --out "$out" --quiet --jobs "$jobs" $flag &
         pid=$!
         ms=$((50 + RANDOM % 350))
+        echo "kill $((hits + 1)): after $ms ms"
         sleep "0.$(printf '%03d' "$ms")"
         kill -KILL -- "-$pid" 2>/dev/null || true
         rc=0
@@ -80,4 +93,4 @@ while ((hits < kills)); do
     python3 "$check_outputs" "$out" "$work/ref" --final || fail "files after the final resume"
 done
 echo "$hits kills hit a running dlx, in $folders folder(s); files whole after each;" \
-    "each folder's results identical"
+    "each folder's results identical (seed $seed)"

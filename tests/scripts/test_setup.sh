@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # test_setup.sh — the shell logic of scripts/setup.sh, scripts/test.sh and .ci/run, run in a
-# scratch copy of the repository with stand-ins for dpkg-query, apt-get, sudo, id, meson and
-# ninja (first on PATH) that log their arguments: which packages get installed and how, the
-# retry after a failed install, root vs sudo, meson setup vs --reconfigure and the build type,
-# the dlx link and its idempotence, and how test.sh splits its arguments.
+# scratch copy of the repository with stand-ins for dpkg-query, apt-get, sudo, id, meson, ninja,
+# locale and locale-gen (first on PATH) that log their arguments: which packages get installed
+# and how, the retry after a failed install, root vs sudo, meson setup vs --reconfigure and the
+# build type, the dlx link and its idempotence, how test.sh splits its arguments, setup.sh
+# --install-only, and .ci/run's steps: its packages, the locale, the strict sanitizer build and
+# its environment, the memcheck suite, and failing on a skipped test with CI=true.
 # Prints "N passed, M failed"; exits non-zero when anything failed.
 set -euo pipefail
 
@@ -31,7 +33,7 @@ pass_if() {
 repo="$work/repo"
 mkdir -p "$repo/scripts" "$repo/.ci" "$work/bin" "$work/usr_local_bin"
 cp "$source_root/scripts/setup.sh" "$source_root/scripts/test.sh" "$repo/scripts/"
-cp "$source_root/.ci/run" "$repo/.ci/run"
+cp "$source_root/.ci/run" "$source_root/.ci/check_skips.py" "$repo/.ci/"
 log="$work/calls.log"
 installed="$work/installed"   # one installed package per line
 apt_failures="$work/apt_failures"   # how many more `apt-get install` calls fail
@@ -67,15 +69,35 @@ if [ "\$1" = -u ] && [ -n "\${FAKE_UID:-}" ]; then echo "\$FAKE_UID"; else exec 
 EOF
 fake meson <<EOF
 #!/usr/bin/env bash
-echo "meson \$*" >>"$log"
+echo "meson \$* [UBSAN_OPTIONS=\${UBSAN_OPTIONS:-}]" >>"$log"
 if [ "\$1" = setup ]; then
     for arg in "\${@:2}"; do case "\$arg" in -*) ;; *) dir="\$arg" ;; esac; done
     mkdir -p "\$dir/meson-private" && touch "\$dir/meson-private/coredata.dat"
     echo "The Meson build system (chatter that setup.sh hides)"
 elif [ "\$1" = test ]; then
+    # meson test -C DIR ...: the test log FAKE_TESTLOG, under each setup's name
+    mkdir -p "\$3/meson-logs"
+    for name in testlog testlog-valgrind testlog-memcheck; do
+        cp "\${FAKE_TESTLOG:-$work/ok.json}" "\$3/meson-logs/\$name.json"
+    done
     exit "\${FAKE_TEST_STATUS:-0}"
 fi
 EOF
+fake locale <<EOF
+#!/usr/bin/env bash
+printf 'C\nC.utf8\nPOSIX\n%s\n' "\${FAKE_LOCALES-de_DE.utf8}"
+EOF
+fake locale-gen <<EOF
+#!/usr/bin/env bash
+echo "locale-gen \$* [uid=\$(id -u)]" >>"$log"
+EOF
+# Test logs as meson writes them (one JSON object a line): all passed; a test skipped (exit 77);
+# a passing cmocka program with a skipped case.
+echo '{"name": "dlx:util / test_rng", "result": "OK", "stdout": "[  PASSED  ] 1 test(s)."}' >"$work/ok.json"
+echo '{"name": "dlx:io / test_csv_writer_decimal_comma", "result": "SKIP", "stdout": "skip: no locale"}' \
+    >"$work/skip.json"
+echo '{"name": "dlx:io / test_csv_writer", "result": "OK", "stdout": "[  SKIPPED ] test_x\n"}' \
+    >"$work/case_skip.json"
 fake ninja <<EOF
 #!/usr/bin/env bash
 echo "ninja \$*" >>"$log"
@@ -88,11 +110,13 @@ libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib py
 
 # run_script SCRIPT ARGS...: run a script of the scratch repo (from another folder, to check it
 # finds its root) with the stand-ins first on PATH, as root unless FAKE_UID says otherwise;
-# leaves $status, $work/stdout, $work/stderr and the calls in $log.
+# leaves $status, $work/stdout, $work/stderr and the calls in $log. Without the sanitizer
+# options of the environment (CI's sanitizer step sets them), which .ci/run's own are checked
+# against.
 run_script() {
     : >"$log"
     status=0
-    (cd "$work" && PATH="$work/bin:$PATH" DLX_BIN_DIR="$work/usr_local_bin" \
+    (unset UBSAN_OPTIONS ASAN_OPTIONS && cd "$work" && PATH="$work/bin:$PATH" DLX_BIN_DIR="$work/usr_local_bin" \
         FAKE_UID="${FAKE_UID:-0}" bash "$@" >"$work/stdout" 2>"$work/stderr") || status=$?
 }
 logged() { grep -qF -- "$1" "$log"; }
@@ -206,6 +230,57 @@ pass_if "test.sh: arguments after -- go to meson test" \
 FAKE_TEST_STATUS=1 run_script "$repo/.ci/run" --suite scripts
 pass_if ".ci/run: runs test.sh and fails with it" [ "$status" -eq 1 ]
 pass_if ".ci/run: passes its arguments on" logged "meson test -C build --print-errorlogs --suite scripts"
+
+# --- setup.sh --install-only: step 1 for the packages named, nothing else ---------------------
+run_script "$repo/scripts/setup.sh" --install-only ci-tool-a ci-tool-b
+pass_if "--install-only: exit 0" [ "$status" -eq 0 ]
+pass_if "--install-only: installs exactly those" \
+    logged "apt-get install -y --no-install-recommends ci-tool-a ci-tool-b [uid=0 DEBIAN_FRONTEND=noninteractive]"
+pass_if "--install-only: no build" not_logged "meson"
+FAKE_UID=1000 run_script "$repo/scripts/setup.sh" --install-only ci-tool-c
+pass_if "--install-only: not root: through sudo" \
+    logged "sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ci-tool-c"
+echo 1 >"$apt_failures"
+run_script "$repo/scripts/setup.sh" --install-only ci-tool-d
+pass_if "--install-only: retried once" [ "$status" -eq 0 ]
+pass_if "--install-only: two installs" [ "$(calls "apt-get install")" -eq 2 ]
+
+# --- .ci/run: every step, with an all-passed test log -----------------------------------------
+for p in slurmctld slurmd slurm-client munge parallel valgrind locales; do
+    grep -vx "$p" "$installed" >"$work/rest" || true
+    mv "$work/rest" "$installed"
+done
+run_script "$repo/.ci/run"
+pass_if ".ci/run: exit 0" [ "$status" -eq 0 ]
+pass_if ".ci/run: its packages through setup.sh" \
+    logged "apt-get install -y --no-install-recommends slurmctld slurmd slurm-client munge parallel valgrind locales [uid=0"
+pass_if ".ci/run: the locale is there: not generated" not_logged "locale-gen"
+pass_if ".ci/run: the sanitizer build stops at the first report" \
+    logged "meson setup --reconfigure build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all"
+pass_if ".ci/run: the sanitizer tests with UBSAN_OPTIONS=halt_on_error=1" \
+    logged "meson test -C build-asan --print-errorlogs [UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1]"
+pass_if ".ci/run: the whole suite without it" logged "meson test -C build --print-errorlogs [UBSAN_OPTIONS=]"
+pass_if ".ci/run: the unit suites under valgrind" logged "meson test -C build --setup valgrind"
+pass_if ".ci/run: the memcheck suite" logged "meson test -C build --setup memcheck --suite memcheck"
+
+printf '# de_DE.UTF-8 UTF-8\n# fr_FR.UTF-8 UTF-8\n' >"$work/locale.gen"
+FAKE_LOCALES="" DLX_LOCALE_GEN="$work/locale.gen" run_script "$repo/.ci/run"
+pass_if ".ci/run: no de_DE locale: exit 0" [ "$status" -eq 0 ]
+pass_if ".ci/run: no de_DE locale: enabled in locale.gen" grep -qx "de_DE.UTF-8 UTF-8" "$work/locale.gen"
+pass_if ".ci/run: ... and only that one" grep -qx "# fr_FR.UTF-8 UTF-8" "$work/locale.gen"
+pass_if ".ci/run: ... and generated" logged "locale-gen  [uid=0]"
+
+# --- .ci/run and skipped tests ------------------------------------------------------------------
+CI=true FAKE_TESTLOG="$work/skip.json" run_script "$repo/.ci/run"
+pass_if ".ci/run, CI=true: a skipped test fails the run" [ "$status" -ne 0 ]
+pass_if ".ci/run, CI=true: names it" said "test_csv_writer_decimal_comma: skipped: skip: no locale (required)"
+pass_if ".ci/run, CI=true: stops after that step" not_logged "build-asan"
+CI=true FAKE_TESTLOG="$work/case_skip.json" run_script "$repo/.ci/run"
+pass_if ".ci/run, CI=true: a skipped cmocka case fails the run" [ "$status" -ne 0 ]
+pass_if ".ci/run, CI=true: names the case" said "cases skipped: test_x"
+CI= FAKE_TESTLOG="$work/skip.json" run_script "$repo/.ci/run"
+pass_if ".ci/run outside CI: a skip is listed, not a failure" [ "$status" -eq 0 ]
+pass_if ".ci/run outside CI: listed" said "test_csv_writer_decimal_comma: skipped"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -210,3 +210,12 @@ int harness_have_fashion_mnist(void)
     snprintf(path, sizeof path, "/usr/share/datasets/%s", file);
     return stat(path, &sb) == 0;
 }
+
+void harness_require_fashion_mnist(void)
+{
+    if (harness_have_fashion_mnist())
+        return;
+    printf("skip: Fashion-MNIST is not installed ($DLX_DATA/fashion-mnist or Debian's "
+           "dataset-fashion-mnist, which scripts/setup.sh installs)\n");
+    exit(77);
+}
