@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "experiment/validate.h"
 #include "io/atomic_file.h"
 #include "spec/experiment.h"
 #include "util/shell_quote.h"
@@ -338,7 +339,7 @@ int cmd_sweep(int argc, char **argv)
     dlx_status st = parse(&a, argc, argv, &diags);
     dlx_overrides ov = {a.overrides, a.n_overrides};
     if (st == DLX_OK)
-        st = experiment_validate_all_points(a.file, &ov, &diags);
+        st = experiment_validate_file(a.file, &ov, &diags);
     dlx_experiment *exp = st == DLX_OK ? calloc(1, sizeof *exp) : NULL;
     dlx_sweep sweep = {0};
     if (st == DLX_OK && !exp)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "experiment/runner_internal.h"
+#include "experiment/validate.h"
 #include "train/run.h"
 
 /* Keep only the arms named in a comma-separated list (file order kept). */
@@ -92,6 +93,9 @@ static dlx_status load_point(runner *r, const dlx_overrides *ov, int point, poin
     }
     dlx_status st = experiment_load(ps->exp, &r->sweep, r->path, ov, point, ps->values, diags);
     if (st != DLX_OK)
+        return st;
+    /* what only fits some models (diagnostics, references, losses), located */
+    if ((st = experiment_validate_point_fits(ps->exp, &r->sweep, point, ps->values, diags)) != DLX_OK)
         return st;
     for (int k = 0; k < DLX_MAX_SWEEP_KEYS; k++)
         ps->value_ptrs[k] = ps->values[k];

@@ -100,6 +100,8 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
         st = opts->jobs > 1 ? run_parallel(&r, threads_used, diags) : run_sequential(&r, diags);
     if (st == DLX_OK && !train_stop_requested())
         st = write_uncertainty(&r, diags);
+    if (st == DLX_OK && !train_stop_requested())
+        st = write_growth(&r, diags);
     if (r.metrics && fflush(r.metrics) != 0 && st == DLX_OK) {
         diags_add(diags, r.metrics_path, 0, 0, "cannot write: %s", strerror(errno));
         st = DLX_ERR_RUNTIME;

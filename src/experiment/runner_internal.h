@@ -106,6 +106,8 @@ dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diag
 dlx_status write_summary(runner *r, dlx_diags *diags);
 /* uncertainty.csv, when some arm asks for it. */
 dlx_status write_uncertainty(runner *r, dlx_diags *diags);
+/* growth.csv, when some arm grows its rank (growth_file.c). */
+dlx_status write_growth(runner *r, dlx_diags *diags);
 
 /* ---- workers.c */
 

@@ -67,6 +67,8 @@ static void meta_build(dlx_checkpoint_meta *m, const dlx_train_state *s, long op
     meta_long(m, "epoch", s->epoch);
     meta_long(m, "step", s->step);
     meta_long(m, "optimizer_steps", optimizer_steps);
+    if (s->optimizer_start > 0)   /* absent when 0, so earlier checkpoints read the same */
+        meta_long(m, "optimizer_start", s->optimizer_start);
     format_rng(meta_add(m, "rng.shuffle"), META_VALUE_MAX, &s->shuffle_rng);
     format_rng(meta_add(m, "rng.dropout"), META_VALUE_MAX, &s->dropout_rng);
     format_rng(meta_add(m, "rng.noise"), META_VALUE_MAX, &s->noise_rng);
@@ -292,6 +294,13 @@ static dlx_status state_from_meta(const dlx_st_file *f, const char *path, dlx_tr
             return DLX_ERR_INPUT;
         }
     }
+    const char *start = safetensors_meta(f, "optimizer_start");
+    s->optimizer_start = 0;
+    if (start && (!parse_long(start, &s->optimizer_start) || s->optimizer_start < 0)) {
+        diags_add(diags, path, 0, 0, "checkpoint metadata 'optimizer_start' is not a count: '%s'",
+                  start);
+        return DLX_ERR_INPUT;
+    }
     dlx_rng *rngs[] = {&s->shuffle_rng, &s->dropout_rng, &s->noise_rng};
     const char *rng_keys[] = {"rng.shuffle", "rng.dropout", "rng.noise"};
     for (size_t i = 0; i < 3; i++) {
@@ -393,10 +402,16 @@ static dlx_status state_check(const char *path, const dlx_train_state *s, long o
                   s->summary.epochs_done, s->epoch);
         ok = false;
     }
-    if (s->step != optimizer_steps) {
-        diags_add(diags, path, 0, 0,
-                  "checkpoint metadata 'step' is %ld but 'optimizer_steps' is %ld (every step "
-                  "is one optimizer step)", s->step, optimizer_steps);
+    if (s->step != s->optimizer_start + optimizer_steps) {
+        if (s->optimizer_start > 0)
+            diags_add(diags, path, 0, 0,
+                      "checkpoint metadata 'step' is %ld but 'optimizer_start' %ld and "
+                      "'optimizer_steps' %ld make %ld (every step is one optimizer step)", s->step,
+                      s->optimizer_start, optimizer_steps, s->optimizer_start + optimizer_steps);
+        else
+            diags_add(diags, path, 0, 0,
+                      "checkpoint metadata 'step' is %ld but 'optimizer_steps' is %ld (every step "
+                      "is one optimizer step)", s->step, optimizer_steps);
         ok = false;
     }
     if (s->step < s->epoch) {
@@ -498,7 +513,11 @@ dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_t
         return DLX_ERR_INPUT; /* the other checks would only repeat it */
     }
     bool diverged = s->summary.status == RUN_DIVERGED;
-    if (s->finished && !diverged && s->epoch != epochs) {
+    /* training.grow_rank ends a run early where its certificate holds: at the
+       end of one of its phases */
+    const dlx_grow_rank_config *g = &cfg->training.grow_rank;
+    bool grown_to_the_end = g->enabled && g->epochs > 0 && s->epoch > 0 && s->epoch % g->epochs == 0;
+    if (s->finished && !diverged && s->epoch != epochs && !grown_to_the_end) {
         diags_add(diags, path, 0, 0,
                   "checkpoint status 'finished' (ok) after epoch %ld of %ld: a run that did not "
                   "diverge finishes with its last epoch", s->epoch, epochs);

@@ -31,6 +31,9 @@ typedef struct {
     dlx_rng dropout_rng;   /* dropout masks */
     dlx_rng noise_rng;     /* input noise */
     long rows;             /* metrics rows of this run written so far */
+    long optimizer_start;  /* the step at which the optimizer's state began: 0, or the
+                              step of training.grow_rank's last rank change, which starts
+                              the optimizer afresh (metadata "optimizer_start", optional) */
     bool finished;         /* the run is over (status ok or diverged): nothing to resume */
     double wall_s;         /* training seconds so far */
     double objective_sum;  /* minibatch objectives since the last evaluation row */

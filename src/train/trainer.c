@@ -553,6 +553,7 @@ static dlx_status grow_or_stop(dlx_trainer *t, bool *last, dlx_diags *diags)
         if (st == DLX_OK) {
             optimizer_free(t->b.opt);
             t->b.opt = NULL;
+            t->state.optimizer_start = t->state.step;
             st = optimizer_create(&t->b.opt, &cfg->optimizer, model_n_params(&t->b.model), diags);
         }
         if (st == DLX_OK) {
