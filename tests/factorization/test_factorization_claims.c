@@ -1,0 +1,147 @@
+/*
+ * The claims of configs/factorization_certificate.yaml and configs/grow_rank.yaml
+ * (Haeffele & Vidal 2015), run as written (they take seconds), for seeds 1..4:
+ *
+ *   certificate (both arms, full observation and completion with half the
+ *   entries): gradient descent from N(0, 0.01²) reaches the convex optimum,
+ *   f − f* < 1e-6·f*, cert_ratio ≤ 1 + 1e-5 (the certificate holds),
+ *   factor_balance < 1e-5, factor_rank = rank(X*) as resolved.yaml records it,
+ *   and zero_columns = r − rank(X*): a local minimum with an all-zero slice.
+ *
+ *   grow_rank: from r = 1 the meta-algorithm stops at the rank of X* (5, the
+ *   true rank, at this λ) for every seed; cert_ratio > 1 + tol at every smaller
+ *   r; the gap f − f* falls strictly with r; at the last rank it is < 1e-6·f*.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../support/harness.h"
+
+#define SEEDS "1,2,3,4"
+
+/* `key: value` of the n-th solutions entry of resolved.yaml, as a number. */
+static double solution_number(const char *resolved, int entry, const char *key)
+{
+    const char *p = strstr(resolved, "solutions:");
+    assert_non_null(p);
+    for (int i = 0; i <= entry; i++) {
+        p = strstr(p + 1, "- arm:");
+        assert_non_null(p);
+    }
+    char pattern[64];
+    snprintf(pattern, sizeof pattern, "    %s: ", key);
+    const char *v = strstr(p, pattern);
+    assert_non_null(v);
+    return strtod(v + strlen(pattern), NULL);
+}
+
+static char *run_config(const char *name, const char *dir)
+{
+    char *out = malloc(strlen(dir) + 32);
+    sprintf(out, "%s/%s", dir, name);
+    assert_int_equal(harness_dlx(NULL, NULL, "run '%s/configs/%s.yaml' --out '%s' --seeds " SEEDS
+                                 " --jobs 2 --quiet", harness_source_root(), name, out), 0);
+    return out;
+}
+
+static void test_certificate(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    char *out = run_config("factorization_certificate", dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/resolved.yaml", out);
+    char *resolved = harness_read(path);
+    snprintf(path, sizeof path, "%s/metrics.csv", out);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    const char *arms[] = {"full", "completion"};
+    for (int a = 0; a < 2; a++) {
+        double f_star = solution_number(resolved, a, "f_star");
+        int rank = (int)solution_number(resolved, a, "rank");
+        assert_true(rank >= 3 && rank <= 5);
+        int finals = 0;
+        for (int i = 0; i < csv.n_rows; i++) {
+            if (strcmp(harness_csv_str(&csv, i, "arm"), arms[a]) ||
+                harness_csv_num(&csv, i, "epoch") != 4000)
+                continue;
+            finals++;
+            double sub = harness_csv_num(&csv, i, "suboptimality");
+            print_message("%s seed %s: f - f* %.3g (f* %.6g), cert_ratio %.9g, balance %.3g, "
+                          "factor_rank %g (rank X* %d), zero_columns %g\n", arms[a],
+                          harness_csv_str(&csv, i, "seed"), sub, f_star,
+                          harness_csv_num(&csv, i, "cert_ratio"),
+                          harness_csv_num(&csv, i, "factor_balance"),
+                          harness_csv_num(&csv, i, "factor_rank"), rank,
+                          harness_csv_num(&csv, i, "zero_columns"));
+            assert_true(fabs(sub) < 1e-6 * f_star);
+            assert_true(harness_csv_num(&csv, i, "cert_ratio") <= 1.0 + 1e-5);
+            assert_true(harness_csv_num(&csv, i, "factor_balance") < 1e-5);
+            assert_int_equal((int)harness_csv_num(&csv, i, "factor_rank"), rank);
+            assert_int_equal((int)harness_csv_num(&csv, i, "zero_columns"), 10 - rank);
+        }
+        assert_int_equal(finals, 4);
+    }
+    harness_csv_free(&csv);
+    free(resolved);
+    harness_rmtree(dir);
+    free(dir);
+    free(out);
+}
+
+static void test_grow_rank(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    char *out = run_config("grow_rank", dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/resolved.yaml", out);
+    char *resolved = harness_read(path);
+    double f_star = solution_number(resolved, 0, "f_star");
+    int rank = (int)solution_number(resolved, 0, "rank");
+    assert_int_equal(rank, 5);
+    snprintf(path, sizeof path, "%s/growth.csv", out);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    for (int seed = 1; seed <= 4; seed++) {
+        double previous_gap = INFINITY;
+        int last_rank = 0, rows = 0;
+        for (int i = 0; i < csv.n_rows; i++) {
+            if ((int)harness_csv_num(&csv, i, "seed") != seed)
+                continue;
+            int r = (int)harness_csv_num(&csv, i, "rank");
+            double gap = harness_csv_num(&csv, i, "suboptimality");
+            double ratio = harness_csv_num(&csv, i, "cert_ratio");
+            print_message("seed %d rank %d: f - f* %.6g, cert_ratio %.9g\n", seed, r, gap, ratio);
+            assert_int_equal(r, ++rows);            /* 1, 2, 3, ... */
+            assert_true(gap < previous_gap);        /* strictly falling with r */
+            if (r < rank)
+                assert_true(ratio > 1.0 + 1e-3);     /* the certificate fails below rank X* */
+            previous_gap = gap;
+            last_rank = r;
+        }
+        assert_int_equal(last_rank, rank);          /* stops at the rank of X*, the true rank */
+        assert_true(previous_gap < 1e-6 * f_star);
+    }
+    harness_csv_free(&csv);
+    free(resolved);
+    harness_rmtree(dir);
+    free(dir);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_certificate),
+        cmocka_unit_test(test_grow_rank),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
