@@ -137,11 +137,59 @@ static void test_grow_rank(void **state)
     free(out);
 }
 
+/* The homogeneous ReLU network end to end: model.bias false, the product
+   regularizer and the polar diagnostic through `dlx run`: polar_ratio is
+   finite and positive at every row and falls from the start to the end of
+   training (the first-order gain of a new unit shrinks as the network fits),
+   and the fit check refuses polar on a network with biases. */
+static void test_relu_polar(void **state)
+{
+    (void)state;
+    static const char yaml[] =
+        "experiment: relu\n"
+        "data: {source: synthetic, kind: teacher, dim: 5, classes: 3, n_train: 200, n_test: 200,\n"
+        "       teacher_hidden: 4, seed: 3}\n"
+        "model: {type: mlp, hidden: [20], activation: relu, bias: false, init: {scheme: normal, std: 0.1}}\n"
+        "regularizer: {product: 0.01}\n"
+        "optimizer: {type: sgd, lr: 0.5}\n"
+        "training: {batch_size: full, epochs: 600, eval_every: 200}\n"
+        "diagnostics: [polar]\n";
+    char *dir = harness_tmpdir();
+    char *cfg = harness_write(dir, "relu.yaml", yaml);
+    assert_int_equal(harness_dlx(NULL, NULL, "run '%s' --out '%s/out' --seeds 1,2 --quiet", cfg, dir), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/out/metrics.csv", dir);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    assert_int_equal(csv.n_rows, 8);
+    for (int seed = 0; seed < 2; seed++) {
+        double first = harness_csv_num(&csv, 4 * seed, "polar_ratio");
+        double last = harness_csv_num(&csv, 4 * seed + 3, "polar_ratio");
+        for (int i = 4 * seed; i < 4 * seed + 4; i++) {
+            assert_true(isfinite(harness_csv_num(&csv, i, "polar_ratio")));
+            assert_true(harness_csv_num(&csv, i, "polar_ratio") > 0);
+            assert_int_equal((int)harness_csv_num(&csv, i, "active_units"), 20);
+        }
+        print_message("seed %d: polar_ratio %.6g at epoch 0, %.6g at epoch 600\n", seed + 1, first, last);
+        assert_true(last < first);
+    }
+    harness_csv_free(&csv);
+    /* with biases the network is not homogeneous: refused before any run */
+    char *err = NULL;
+    assert_int_equal(harness_dlx(NULL, &err, "validate '%s' --set model.bias=true", cfg), 2);
+    assert_non_null(strstr(err, "diagnostic polar needs model.bias: false"));
+    free(err);
+    free(cfg);
+    harness_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certificate),
         cmocka_unit_test(test_grow_rank),
+        cmocka_unit_test(test_relu_polar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
