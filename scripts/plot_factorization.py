@@ -18,7 +18,6 @@ docs/experiments/<name>.md quotes.
 """
 import argparse
 import csv
-import math
 import os
 import re
 
@@ -27,23 +26,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from plot_optimlab import num, runs  # noqa: E402  (the same reading of metrics.csv)
+
 
 def read_csv(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
-
-
-def num(row, col):
-    v = row.get(col, "")
-    return float(v) if v not in ("", None) else math.nan
-
-
-def runs(rows):
-    """(arm, seed) -> rows, in file order."""
-    out = {}
-    for r in rows:
-        out.setdefault((r["arm"], r["seed"]), []).append(r)
-    return out
 
 
 def solutions(results):
