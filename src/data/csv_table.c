@@ -403,9 +403,9 @@ static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_c
             c->target[c->n_rows] = v;
             if (why == NUM_OK && !is_class_label(v) && !c->nonlabel.text)
                 c->nonlabel = rec->items[k];
-        }
-        else
+        } else {
             row[j++] = (float)v;
+        }
     }
     return ok;
 }
