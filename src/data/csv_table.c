@@ -55,6 +55,7 @@ typedef struct {
     int n_rows, cap_rows;
     float *inputs;  /* [n_rows, n_cols - 1] */
     double *target; /* [n_rows] */
+    csv_field nonlabel; /* the first target that is not a class label (text NULL when none) */
 } csv_columns;
 
 typedef enum { REC_OK, REC_EOF, REC_BAD, REC_NOMEM } record_status;
@@ -382,6 +383,10 @@ static void report_field(csv_reader *r, const csv_columns *c, int k, const csv_f
         csv_error(r, f->line, f->col, "'%.40s' in %s is beyond the float32 range", f->text, col);
 }
 
+/* The classification rule of csv_table.h for one target: an integer in
+   [0, CSV_CLASS_LIMIT). */
+static int is_class_label(double v) { return v >= 0 && v < CSV_CLASS_LIMIT && v == floor(v); }
+
 /* Check and store one record as a row; return 0 when a field is bad. */
 static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_columns *c)
 {
@@ -394,10 +399,13 @@ static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_c
             report_field(r, c, k, &rec->items[k], why);
             ok = 0;
         }
-        if (k == target_col)
+        if (k == target_col) {
             c->target[c->n_rows] = v;
-        else
+            if (why == NUM_OK && !is_class_label(v) && !c->nonlabel.text)
+                c->nonlabel = rec->items[k];
+        } else {
             row[j++] = (float)v;
+        }
     }
     return ok;
 }
@@ -495,10 +503,21 @@ static int is_index(const char *s)
     return 1;
 }
 
-/* The 0-based column of data.target in the training file. */
-static dlx_status resolve_target(int *target_col, const char *target, const csv_columns *c,
-                                 const char *path, const char *source_file, dlx_diags *d)
+/* data.target as the experiment file gives it: the name or index, and where it is written
+   (line 0 when it is not written there). */
+typedef struct {
+    const char *name;
+    const char *source_file;
+    int line, col;
+} csv_target;
+
+/* The 0-based column of data.target in the training file; its errors are at
+   data.target's place in the experiment file. */
+static dlx_status resolve_target(int *target_col, const csv_target *t, const csv_columns *c,
+                                 const char *path, dlx_diags *d)
 {
+    const char *target = t->name, *source_file = t->source_file;
+    int line = t->line, col = t->col;
     if (!target[0]) {
         *target_col = c->n_cols - 1;
         return DLX_OK;
@@ -507,7 +526,7 @@ static dlx_status resolve_target(int *target_col, const char *target, const csv_
         errno = 0;
         long k = strtol(target, NULL, 10);
         if (errno || k >= c->n_cols) {
-            diags_add(d, source_file, 0, 0,
+            diags_add(d, source_file, line, col,
                       "data.target is column %s, but %s has %d columns (0..%d)", target, path,
                       c->n_cols, c->n_cols - 1);
             return DLX_ERR_INPUT;
@@ -516,7 +535,7 @@ static dlx_status resolve_target(int *target_col, const char *target, const csv_
         return DLX_OK;
     }
     if (!c->has_header) {
-        diags_add(d, source_file, 0, 0,
+        diags_add(d, source_file, line, col,
                   "data.target '%s' is a column name, but %s has no header row (its first row "
                   "is all numbers); give a 0-based column index instead",
                   target, path);
@@ -527,7 +546,7 @@ static dlx_status resolve_target(int *target_col, const char *target, const csv_
         if (strcmp(c->names[k], target) != 0)
             continue;
         if (found >= 0) {
-            diags_add(d, source_file, 0, 0,
+            diags_add(d, source_file, line, col,
                       "data.target '%s' is ambiguous: columns %d and %d of %s have that name",
                       target, found, k, path);
             return DLX_ERR_INPUT;
@@ -537,11 +556,11 @@ static dlx_status resolve_target(int *target_col, const char *target, const csv_
     if (found < 0) {
         const char *suggestion = closest_name(target, c);
         if (suggestion)
-            diags_add(d, source_file, 0, 0,
+            diags_add(d, source_file, line, col,
                       "data.target '%s' is not a column of %s; did you mean '%s'?", target, path,
                       suggestion);
         else
-            diags_add(d, source_file, 0, 0,
+            diags_add(d, source_file, line, col,
                       "data.target '%s' is not a column of %s (its header has %d columns)",
                       target, path, c->n_cols);
         return DLX_ERR_INPUT;
@@ -584,7 +603,7 @@ static int classes_of_targets(const csv_columns *train, const csv_columns *test)
     for (int s = 0; s < 2; s++) {
         for (int i = 0; i < both[s]->n_rows; i++) {
             double v = both[s]->target[i];
-            if (!(v >= 0 && v < CSV_CLASS_LIMIT) || v != floor(v))
+            if (!is_class_label(v))
                 return 0;
             if (v > largest)
                 largest = v;
@@ -592,6 +611,23 @@ static int classes_of_targets(const csv_columns *train, const csv_columns *test)
     }
     int classes = (int)largest + 1;
     return classes < 2 ? 2 : classes;
+}
+
+/* Note in ds why the data are regression targets: the first target of the
+   train file, else of the test file, that is not a class label. */
+static void note_regression(dlx_dataset *ds, const csv_columns *train, const char *train_path,
+                            const csv_columns *test, const char *test_path)
+{
+    const csv_field *f = train->nonlabel.text ? &train->nonlabel : &test->nonlabel;
+    if (!f->text)
+        return;
+    dlx_data_note *n = &ds->regression_note;
+    snprintf(n->file, sizeof n->file, "%s", f == &train->nonlabel ? train_path : test_path);
+    n->line = f->line;
+    n->col = f->col;
+    _Static_assert((int)CSV_CLASS_LIMIT == 1000000, "the message below writes the limit as 1e6");
+    snprintf(n->why, sizeof n->why, "target %.40s is not a class label (an integer in [0, 1e6))",
+             f->text);
 }
 
 /* Move the columns into a split: the input matrix changes hands, the
@@ -632,8 +668,7 @@ static void columns_free(csv_columns *c)
 
 /* Read the train file, resolve the target on it, then read the test file. */
 static dlx_status read_both(csv_reader *tr, csv_reader *te, csv_columns *train,
-                            csv_columns *test, csv_record *rec, const char *target,
-                            const char *source_file)
+                            csv_columns *test, csv_record *rec, const csv_target *target)
 {
     int pending = 0, target_col = 0;
     dlx_status st = read_first_row(tr, rec, train, &pending);
@@ -644,7 +679,7 @@ static dlx_status read_both(csv_reader *tr, csv_reader *te, csv_columns *train,
                   "only one column: the file needs a target and at least one input column");
         return DLX_ERR_INPUT;
     }
-    if ((st = resolve_target(&target_col, target, train, tr->path, source_file, tr->d)))
+    if ((st = resolve_target(&target_col, target, train, tr->path, tr->d)))
         return st;
     dlx_status st_train = read_rows(tr, rec, pending, target_col, train);
     if (st_train == DLX_ERR_RUNTIME)
@@ -661,6 +696,14 @@ dlx_status csv_load(dlx_dataset *ds, dlx_split_origin *origin, const char *train
                     const char *test_path, const char *target, const char *source_file,
                     dlx_diags *d)
 {
+    return csv_load_at(ds, origin, train_path, test_path, target, 0, 0, source_file, d);
+}
+
+dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
+                       const char *test_path, const char *target, int target_line,
+                       int target_col, const char *source_file, dlx_diags *d)
+{
+    const csv_target where = {target, source_file, target_line, target_col};
     *ds = (dlx_dataset){0};
     csv_reader tr, te;
     csv_columns train = {0}, test = {0};
@@ -674,9 +717,11 @@ dlx_status csv_load(dlx_dataset *ds, dlx_split_origin *origin, const char *train
     if (st == DLX_OK || (st_test != DLX_OK && st_test < st))
         st = st_test;
     if (st == DLX_OK)
-        st = read_both(&tr, &te, &train, &test, &rec, target, source_file);
+        st = read_both(&tr, &te, &train, &test, &rec, &where);
     if (st == DLX_OK) {
         ds->classes = classes_of_targets(&train, &test);
+        if (ds->classes == 0)
+            note_regression(ds, &train, train_path, &test, test_path);
         st = columns_to_split(&ds->train, &train, ds->classes, train_path, d);
         if (st == DLX_OK)
             st = columns_to_split(&ds->test, &test, ds->classes, test_path, d);

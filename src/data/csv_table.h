@@ -37,4 +37,12 @@ dlx_status csv_load(dlx_dataset *ds, dlx_split_origin *origin, const char *train
                     const char *test_path, const char *target, const char *source_file,
                     dlx_diags *d);
 
+/* csv_load, with the errors about data.target at target_line:target_col of
+   source_file (where data.target is written; 0 when it is not written there:
+   a default, a --set or a sweep). A regression's dataset keeps, in
+   regression_note, the first target of the files that is not a class label. */
+dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
+                       const char *test_path, const char *target, int target_line,
+                       int target_col, const char *source_file, dlx_diags *d);
+
 #endif

@@ -26,16 +26,19 @@ static dlx_status load_source(dlx_dataset *ds, dlx_split_origin *origin,
 {
     switch (cfg->source) {
     case DATA_FASHION_MNIST:
-        return mnist_folder_load(ds, origin, "fashion-mnist", cfg->dir, source_file, d);
+        return mnist_folder_load(ds, origin, "fashion-mnist", cfg->dir, cfg->dir_line,
+                                 cfg->dir_col, source_file, d);
     case DATA_MNIST:
-        return mnist_folder_load(ds, origin, "mnist", cfg->dir, source_file, d);
+        return mnist_folder_load(ds, origin, "mnist", cfg->dir, cfg->dir_line, cfg->dir_col,
+                                 source_file, d);
     case DATA_IDX:
         snprintf(origin->train, sizeof origin->train, "%s", cfg->train_images);
         snprintf(origin->test, sizeof origin->test, "%s", cfg->test_images);
         return idx_load_dataset(ds, cfg->train_images, cfg->train_labels, cfg->test_images,
                                 cfg->test_labels, 0, d);
     case DATA_CSV:
-        return csv_load(ds, origin, cfg->train, cfg->test, cfg->target, source_file, d);
+        return csv_load_at(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
+                           cfg->target_col, source_file, d);
     case DATA_SYNTHETIC:
         return synthetic_generate(ds, cfg, source_file, d);
     }

@@ -30,11 +30,20 @@ typedef struct {
     int rows, cols;   /* matrix entries: the matrix's size */
 } dlx_split;
 
+/* Why data are regression targets, for messages: the first target of a
+   file that is not a class label (CSV files; file "" otherwise). */
+typedef struct {
+    char file[DLX_PATH_MAX];
+    int line, col;
+    char why[160];    /* "target -1 is not a class label (an integer in [0, 1e6))" */
+} dlx_data_note;
+
 typedef struct {
     dlx_split train, test;
     int classes;      /* > 0 classification, 0 regression */
     float *true_weights; /* [dim] the known w* of synthetic linear and logistic
                             data (before preprocessing), else NULL */
+    dlx_data_note regression_note; /* file "" when there is none */
 } dlx_dataset;
 
 /* Load (or generate) the data a config describes, subsample to

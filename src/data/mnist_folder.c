@@ -78,8 +78,10 @@ static int try_folder(mnist_files *files, const char *folder, char *report)
     return 0;
 }
 
-dlx_status mnist_folder_find(mnist_files *files, const char *name, const char *dir,
-                             const char *source_file, dlx_diags *d)
+/* mnist_folder_find, with the error at dir_line:dir_col of source_file (data.dir's place; 0
+   when it is not written there) when dir is set. */
+static dlx_status find_at(mnist_files *files, const char *name, const char *dir, int dir_line,
+                          int dir_col, const char *source_file, dlx_diags *d)
 {
     char candidates[MAX_CANDIDATES][DLX_PATH_MAX];
     int n = 0;
@@ -107,13 +109,22 @@ dlx_status mnist_folder_find(mnist_files *files, const char *name, const char *d
                            ? "; set data.dir or $DLX_DATA, or install Debian's "
                              "dataset-fashion-mnist package"
                            : "; set data.dir or $DLX_DATA";
-    diags_add(d, source_file, 0, 0, "%s data not found; looked in %s%s", name, report, hint);
+    int located = dir && dir[0];
+    diags_add(d, source_file, located ? dir_line : 0, located ? dir_col : 0,
+              "%s data not found; looked in %s%s", name, report, hint);
     free(report);
     return DLX_ERR_INPUT;
 }
 
+dlx_status mnist_folder_find(mnist_files *files, const char *name, const char *dir,
+                             const char *source_file, dlx_diags *d)
+{
+    return find_at(files, name, dir, 0, 0, source_file, d);
+}
+
 dlx_status mnist_folder_load(dlx_dataset *ds, dlx_split_origin *origin, const char *name,
-                             const char *dir, const char *source_file, dlx_diags *d)
+                             const char *dir, int dir_line, int dir_col, const char *source_file,
+                             dlx_diags *d)
 {
     *ds = (dlx_dataset){0};
     mnist_files *files = malloc(sizeof *files);
@@ -121,7 +132,7 @@ dlx_status mnist_folder_load(dlx_dataset *ds, dlx_split_origin *origin, const ch
         diags_add(d, source_file, 0, 0, "out of memory");
         return DLX_ERR_RUNTIME;
     }
-    dlx_status st = mnist_folder_find(files, name, dir, source_file, d);
+    dlx_status st = find_at(files, name, dir, dir_line, dir_col, source_file, d);
     if (st == DLX_OK)
         st = idx_load_dataset(ds, files->path[0], files->path[1], files->path[2], files->path[3],
                               MNIST_CLASSES, d);

@@ -31,8 +31,11 @@ dlx_status mnist_folder_find(mnist_files *files, const char *name, const char *d
                              const char *source_file, dlx_diags *d);
 
 /* Find and load the dataset: 10 classes, labels checked < 10, raw pixels
-   0..255. origin receives the images files' paths. */
+   0..255. origin receives the images files' paths. When dir is set and the
+   files are not found, the error is at dir_line:dir_col of source_file
+   (where data.dir is written; 0 when it is not written there). */
 dlx_status mnist_folder_load(dlx_dataset *ds, dlx_split_origin *origin, const char *name,
-                             const char *dir, const char *source_file, dlx_diags *d);
+                             const char *dir, int dir_line, int dir_col, const char *source_file,
+                             dlx_diags *d);
 
 #endif

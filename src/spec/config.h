@@ -38,6 +38,9 @@ typedef struct {
     char train[DLX_PATH_MAX];          /* csv */
     char test[DLX_PATH_MAX];
     char target[DLX_NAME_MAX * 4];     /* csv: column name or 0-based index; "" = last column */
+    int target_line, target_col;       /* where data.target is written in the experiment file, */
+    int dir_line, dir_col;             /* and data.dir; 0 when not written there (a default,
+                                          --set, a sweep). For the data loaders' messages */
     dlx_synthetic_kind kind;           /* synthetic */
     int dim;                           /* synthetic: input dimension */
     int classes;                       /* synthetic classification kinds */

@@ -67,6 +67,9 @@ static void read_target(spec_ctx *ctx, const ytree_node *v, dlx_data_config *d)
 {
     if (!v)
         return;
+    dlx_source_pos at = spec_source_pos(v);
+    d->target_line = at.line;
+    d->target_col = at.col;
     ytree_value t = v->kind == YTREE_SCALAR ? ytree_resolve(v) : (ytree_value){.type = YTREE_NULL};
     if (t.type == YTREE_INT) {
         long long index;
@@ -222,8 +225,12 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
         switch (d->source) {
         case DATA_FASHION_MNIST:
         case DATA_MNIST:
-            if ((v = spec_get(node, "dir")))
+            if ((v = spec_get(node, "dir"))) {
                 spec_read_string(ctx, v, "data.dir", d->dir, sizeof d->dir);
+                dlx_source_pos at = spec_source_pos(v);
+                d->dir_line = at.line;
+                d->dir_col = at.col;
+            }
             break;
         case DATA_IDX:
             read_required_path(ctx, node, where, "train_images", source, d->train_images, sizeof d->train_images);

@@ -26,17 +26,29 @@ dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const
                              const char *arm, int *n_outputs, dlx_diags *diags)
 {
     int classes = ds->classes;
+    const dlx_data_note *note = &ds->regression_note; /* where regression data became so */
     switch (cfg->loss) {
     case LOSS_CROSS_ENTROPY:
         if (classes < 2) {
-            diags_add(diags, source_file, 0, 0,
-                      "arm '%s': loss cross_entropy needs class labels, but the data are "
-                      "regression targets (use loss: mse)", arm);
+            if (note->file[0])
+                diags_add(diags, note->file, note->line, note->col,
+                          "arm '%s': %s, so the data are regression targets; loss cross_entropy "
+                          "needs class labels (use loss: mse, or fix the label)", arm, note->why);
+            else
+                diags_add(diags, source_file, 0, 0,
+                          "arm '%s': loss cross_entropy needs class labels, but the data are "
+                          "regression targets (use loss: mse)", arm);
             return DLX_ERR_INPUT;
         }
         *n_outputs = classes;
         break;
     case LOSS_LOGISTIC:
+        if (classes == 0 && note->file[0]) {
+            diags_add(diags, note->file, note->line, note->col,
+                      "arm '%s': %s, so the data are regression targets; loss logistic needs "
+                      "two classes {0, 1} (fix the label)", arm, note->why);
+            return DLX_ERR_INPUT;
+        }
         if (classes != 2) {
             diags_add(diags, source_file, 0, 0,
                       "arm '%s': loss logistic needs two classes {0, 1}, but the data have %s",

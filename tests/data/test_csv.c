@@ -27,6 +27,19 @@ static dlx_data_config *csv_config(const char *train, const char *test, const ch
     return c;
 }
 
+/* A config on the files train and test of a new temporary folder, whose
+   path goes to *dir (temp_dir_remove it, then free it). */
+static dlx_data_config *temp_csv_config(char **dir, const char *train, const char *test,
+                                        const char *target)
+{
+    *dir = calloc(TEST_PATH_MAX, 1);
+    assert_true(temp_dir_make(*dir));
+    dlx_data_config *c = csv_config("", "", target);
+    assert_true(path_join(c->train, *dir, train));
+    assert_true(path_join(c->test, *dir, test));
+    return c;
+}
+
 /* Load and expect an input error; the diagnostics stay in d. */
 static void expect_error(dlx_data_config *c, dlx_diags *d)
 {
@@ -199,6 +212,78 @@ static void test_target_errors(void **state)
     free(c);
 }
 
+/* The errors about data.target are at data.target's place in the experiment
+   file when the config has one, and name only the file when it has none. */
+static void test_target_errors_located(void **state)
+{
+    (void)state;
+    dlx_data_config *c = csv_config("iris_train.csv", "iris_test.csv", "specis");
+    c->target_line = 5;
+    c->target_col = 11;
+    dlx_diags d = {0};
+    expect_error(c, &d);
+    expect_diag(&d, "exp.yaml", 5, 11, "did you mean 'species'?");
+    diags_free(&d);
+
+    snprintf(c->target, sizeof c->target, "99");
+    expect_error(c, &d);
+    expect_diag(&d, "exp.yaml", 5, 11, "data.target is column 99, but ");
+    diags_free(&d);
+    free(c);
+
+    c = csv_config("numbers_train.csv", "numbers_test.csv", "label");
+    c->target_line = 2;
+    c->target_col = 40;
+    expect_error(c, &d);
+    expect_diag(&d, "exp.yaml", 2, 40, "has no header row");
+    diags_free(&d);
+    free(c);
+}
+
+/* Regression data keep where the first target that is not a class label is
+   written: in the train file before the test file; none for classes. */
+static void test_regression_note(void **state)
+{
+    (void)state;
+    char *dir;
+    dlx_data_config *c = temp_csv_config(&dir, "train.csv", "test.csv", "y");
+    assert_true(write_text(c->train, "x,y\n1,0\n2,1\n\n3, -1\n4,2.5\n"));
+    assert_true(write_text(c->test, "x,y\n1,7.5\n"));
+    dlx_diags d = {0};
+    dlx_dataset ds;
+    assert_int_equal(dataset_load(&ds, c, "exp.yaml", &d), DLX_OK);
+    assert_int_equal(ds.classes, 0);
+    assert_string_equal(ds.regression_note.file, c->train);
+    assert_int_equal(ds.regression_note.line, 5);
+    assert_int_equal(ds.regression_note.col, 3); /* the field's start, as in the other messages */
+    assert_string_equal(ds.regression_note.why,
+                        "target -1 is not a class label (an integer in [0, 1e6))");
+    dataset_free(&ds);
+
+    /* Only the test file breaks the rule: the note names it. */
+    assert_true(write_text(c->train, "x,y\n1,0\n2,1\n"));
+    assert_true(write_text(c->test, "x,y\n1,1\n2,1000000\n"));
+    assert_int_equal(dataset_load(&ds, c, "exp.yaml", &d), DLX_OK);
+    assert_int_equal(ds.classes, 0);
+    assert_string_equal(ds.regression_note.file, c->test);
+    assert_int_equal(ds.regression_note.line, 3);
+    assert_int_equal(ds.regression_note.col, 3);
+    assert_string_equal(ds.regression_note.why,
+                        "target 1000000 is not a class label (an integer in [0, 1e6))");
+    dataset_free(&ds);
+
+    /* Class labels: no note. */
+    assert_true(write_text(c->test, "x,y\n1,1\n2,3\n"));
+    assert_int_equal(dataset_load(&ds, c, "exp.yaml", &d), DLX_OK);
+    assert_int_equal(ds.classes, 4);
+    assert_string_equal(ds.regression_note.file, "");
+    dataset_free(&ds);
+    assert_int_equal(d.count, 0);
+    temp_dir_remove(dir);
+    free(dir);
+    free(c);
+}
+
 static void test_test_file_must_match(void **state)
 {
     (void)state;
@@ -227,11 +312,8 @@ static void test_test_file_must_match(void **state)
 static void test_dialect_details(void **state)
 {
     (void)state;
-    char *dir = calloc(TEST_PATH_MAX, 1);
-    assert_true(temp_dir_make(dir));
-    dlx_data_config *c = csv_config("", "", "");
-    assert_true(path_join(c->train, dir, "crlf.csv"));
-    assert_true(path_join(c->test, dir, "plain.csv"));
+    char *dir;
+    dlx_data_config *c = temp_csv_config(&dir, "crlf.csv", "plain.csv", "");
     assert_true(write_text(c->train, "\xEF\xBB\xBFx,\"y\"\r\n\r\n 1.5 ,1\r\n  \r\n2e-1,\t0\r\n"));
     assert_true(write_text(c->test, "3,1\n\n"));
     dlx_diags d = {0};
@@ -333,6 +415,8 @@ int main(void)
         cmocka_unit_test(test_non_numeric_and_non_finite),
         cmocka_unit_test(test_quoted_header),
         cmocka_unit_test(test_target_errors),
+        cmocka_unit_test(test_target_errors_located),
+        cmocka_unit_test(test_regression_note),
         cmocka_unit_test(test_test_file_must_match),
         cmocka_unit_test(test_dialect_details),
         cmocka_unit_test(test_error_count_is_capped),

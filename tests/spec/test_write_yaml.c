@@ -27,14 +27,18 @@ static char *write_to_string(const dlx_experiment *e, const dlx_sweep *s, const 
 /* Load a fixture, write it, load the output, write again: same bytes and
    the same arms, seeds and configs. Returns the first output. */
 /* The places in the experiment file that configs remember for messages
-   (model.hidden's line and column, dlx_config.places) differ between a file and its resolved
+   (model.hidden's, data.target's and data.dir's line and column,
+   dlx_config.places) differ between a file and its resolved
    rewrite; everything else must be equal byte for byte. */
 static void forget_source_locations(dlx_experiment *e)
 {
     e->base.model.hidden_line = e->base.model.hidden_col = 0;
+    e->base.data.target_line = e->base.data.target_col = e->base.data.dir_line = e->base.data.dir_col = 0;
     memset(&e->base.places, 0, sizeof e->base.places);
     for (int i = 0; i < e->n_arms; i++) {
         e->arms[i].config.model.hidden_line = e->arms[i].config.model.hidden_col = 0;
+        dlx_data_config *data = &e->arms[i].config.data;
+        data->target_line = data->target_col = data->dir_line = data->dir_col = 0;
         memset(&e->arms[i].config.places, 0, sizeof e->arms[i].config.places);
     }
 }
