@@ -71,9 +71,18 @@ static double second_moment_condition(const double *h, int n, int dim, double *m
     return eig[0] > 0 ? eig[dim - 1] / eig[0] : INFINITY;
 }
 
+static bool condition_fits(const dlx_config *cfg, char *why, size_t n);
+
 static dlx_status condition_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
     const dlx_split *s = &ctx->data->train;
+    char why[256];
+    if (!condition_fits(ctx->config, why, sizeof why) || !s->x || s->dim < 1) {
+        /* checked before any run (validate.c); matrix entries have no inputs */
+        diags_add(diags, NULL, 0, 0, "%s", condition_fits(ctx->config, why, sizeof why)
+                                               ? "diagnostic condition_number needs input features" : why);
+        return DLX_ERR_INPUT;
+    }
     condition_state *c = calloc(1, sizeof *c);
     const dlx_model_config *md = &ctx->config->model;
     bool bn_after = md->batch_norm && md->bn_position == BN_AFTER;

@@ -72,7 +72,8 @@ int batcher_next(dlx_batcher *b)
     size_t dim = (size_t)s->dim, k = (size_t)s->n_targets;
     for (int i = 0; i < count; i++) {
         size_t src = (size_t)b->order[b->position + i];
-        memcpy(b->x + (size_t)i * dim, s->x + src * dim, dim * sizeof *b->x);
+        if (dim > 0)   /* matrix entries have no inputs (x NULL) */
+            memcpy(b->x + (size_t)i * dim, s->x + src * dim, dim * sizeof *b->x);
         if (b->labels)
             b->labels[i] = s->labels[src];
         else
