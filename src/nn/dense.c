@@ -5,7 +5,8 @@
  * forward product: out is first filled with b row by row and the GEMM then
  * accumulates into it (beta = 1), so out is written in one pass. Column sums
  * for db accumulate in double, a block of columns at a time, because a
- * full-batch run sums tens of thousands of rows.
+ * full-batch run sums tens of thousands of rows; the loop is compiled for
+ * AVX-512, AVX2 and SSE2 with the same operations (VECTOR_CLONES).
  */
 #include "nn/dense.h"
 
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "util/gemm.h"
+#include "util/vector_clones.h"
 
 enum { COLUMN_BLOCK = 64 };
 
@@ -29,7 +31,7 @@ void dense_forward(float *out, const float *in, const float *W, const float *b, 
 }
 
 /* sums[j] = Σ_r m[r, j] over the B rows of the [B, n] matrix m. */
-static void column_sums(float *sums, const float *m, int B, int n)
+VECTOR_CLONES static void column_sums(float *sums, const float *m, int B, int n)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = n - j0 < COLUMN_BLOCK ? n - j0 : COLUMN_BLOCK;
