@@ -14,6 +14,7 @@
 #   1. install whichever of these Debian packages are missing: build-essential pkg-config
 #      meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev libdeflate-dev
 #      libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
+#      libdnnl-dev (oneDNN, the second GEMM backend; src/util/gemm.h)
 #      (dpkg-query first; apt-get update and apt-get install only when something is missing;
 #      the install is retried once after a fresh apt-get update). apt-get runs as root,
 #      through sudo when the script is not run as root.
@@ -33,6 +34,7 @@ repo_root="$(pwd)"
 packages=(build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev
           libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib
           python3-numpy git)
+packages+=(libdnnl-dev) # oneDNN, the optional second GEMM backend (src/util/gemm.h)
 default_build_dir=build
 bin_dir="${DLX_BIN_DIR:-/usr/local/bin}"
 

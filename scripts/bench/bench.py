@@ -1,21 +1,31 @@
 #!/usr/bin/env python3
-"""bench.py: dlx against PyTorch on the CPU, side by side in one run (issue 6).
+"""bench.py: dlx against PyTorch on the CPU, side by side in one run.
 
-For each network it alternates rounds of `dlx run` and the PyTorch reference
-(torch_ref.py, run with /usr/bin/python3) on the same layer sizes, batch, data
+For each network it alternates rounds of `dlx run` (once per GEMM backend,
+--gemm openblas, onednn and auto) and the PyTorch reference (torch_ref.py,
+run with /usr/bin/python3) on the same layer sizes, batch, data
 (Fashion-MNIST from /usr/share/datasets) and threads, each round one warm-up
-epoch and then timed ones; it times OpenBLAS's cblas_sgemm alone on the exact
+epoch and then timed ones; it times each library's sgemm alone on the exact
 products of one epoch (sgemm_timer.c) in the same run, and prints a markdown
-table of medians, min-max, the dlx/PyTorch ratio and dlx's time over its GEMM
-floor. Then evaluation of the 10,000 test images, start-up, loading, peak
-memory, scaling in the number of examples and `--jobs 2` throughput.
+table of medians, min-max, the dlx/PyTorch ratio, dlx's time over its GEMM
+floor and over its own products timed in place. The table is made once with
+OpenBLAS's own choice of kernels and once with OPENBLAS_CORETYPE=Prescott,
+set by this script in the environment of its own children only (dlx, PyTorch
+and the timers alike), for the comparison with machines whose OpenBLAS does
+not know the CPU. First a probe: the FMA peak of one core (fma_peak.c) and a
+square 2048³ sgemm on each library. Then evaluation of the 10,000 test
+images, start-up, loading, peak memory, scaling in the number of examples
+and `--jobs 2` throughput.
 
 dlx's epoch time is the `wall_s` column of metrics.csv (training only,
 evaluation excluded); PyTorch's is timed the same way around its epoch loop.
-Threads: OPENBLAS_NUM_THREADS=T and OMP_WAIT_POLICY=PASSIVE for both, dlx also
-gets --threads T. OPENBLAS_CORETYPE is left as the environment sets it.
+Threads: OPENBLAS_NUM_THREADS=T, OMP_NUM_THREADS=T (oneDNN's) and
+OMP_WAIT_POLICY=PASSIVE for both, dlx also gets --threads T.
+OPENBLAS_CORETYPE is left as the environment sets it, except in the Prescott
+table (--coretypes).
 
 Usage: scripts/bench/bench.py [--dlx build/dlx] [--rounds 5] [--quick]
+  [--gemm openblas,onednn,auto] [--coretypes native,Prescott]
   --quick runs reduced sizes (a smoke test of the harness, not for the table).
 """
 import argparse
@@ -44,34 +54,50 @@ NETS = [
 ]
 
 
-def env_for(threads):
-    """The environment of both contenders: T BLAS threads, passive OpenMP waiting."""
+def env_for(threads, coretype="native"):
+    """The environment of both contenders: T BLAS threads, passive OpenMP waiting; with a
+    coretype other than "native", OPENBLAS_CORETYPE for this child only."""
     env = dict(os.environ)
     env["OPENBLAS_NUM_THREADS"] = str(threads)
     env["OMP_NUM_THREADS"] = str(threads)
     env["OMP_WAIT_POLICY"] = "PASSIVE"
+    if coretype != "native":
+        env["OPENBLAS_CORETYPE"] = coretype
     return env
 
 
-def build_timers(work):
-    """Compile sgemm_timer, gemm_shim.so and eval_timer (the latter from dlx's src/nn and
-    src/util)."""
+HAVE_DNNL = os.path.exists("/usr/include/oneapi/dnnl/dnnl.h")
+GEMM_INFO = None  # gemm_info, built by build_timers
+
+
+def build_timers(work, dlx):
+    """Compile sgemm_timer, gemm_shim.so, eval_timer (linked with the libdlxcore.a built
+    beside dlx) and gemm_info (from src/util)."""
     cc = os.environ.get("CC", "cc")
     sgemm = os.path.join(work, "sgemm_timer")
-    subprocess.run([cc, "-O2", "-o", sgemm, os.path.join(HERE, "sgemm_timer.c"), "-lopenblas"],
-                   check=True)
+    dnnl = ["-DHAVE_DNNL", "-ldnnl"] if HAVE_DNNL else []
+    subprocess.run([cc, "-O2", "-o", sgemm, os.path.join(HERE, "sgemm_timer.c"), "-lopenblas"] +
+                   dnnl, check=True)
     shim = os.path.join(work, "gemm_shim.so")
     subprocess.run([cc, "-O2", "-shared", "-fPIC", "-o", shim, os.path.join(HERE, "gemm_shim.c"),
                     "-ldl"], check=True)
     ev = os.path.join(work, "eval_timer")
-    version_dir = os.path.join(work, "inc")
-    os.makedirs(version_dir, exist_ok=True)
-    srcs = [os.path.join(ROOT, "src/nn", f) for f in sorted(os.listdir(os.path.join(ROOT, "src/nn")))
-            if f.endswith(".c")]
-    srcs += [os.path.join(ROOT, "src/util", f) for f in ("rng.c", "diag.c")]
-    subprocess.run([cc, "-O3", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
-                    "-I" + os.path.join(ROOT, "src"), "-o", ev,
-                    os.path.join(HERE, "eval_timer.c")] + srcs + ["-lopenblas", "-lm"], check=True)
+    # dlx's own code, as built beside the dlx binary under test (the network lives in
+    # src/models, which needs most of the library)
+    core = os.path.join(os.path.dirname(dlx), "libdlxcore.a")
+    subprocess.run([cc, "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+                    "-I" + os.path.join(ROOT, "src"), "-o", ev, os.path.join(HERE, "eval_timer.c"),
+                    core, "-lyaml", "-lcjson", "-lopenblas", "-lz", "-ldeflate", "-lm", "-ldl",
+                    "-lpthread"], check=True)
+    global GEMM_INFO
+    GEMM_INFO = os.path.join(work, "gemm_info")
+    subprocess.run([cc, "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+                    "-I" + os.path.join(ROOT, "src"), "-o", GEMM_INFO] +
+                   (["-DDLX_HAVE_DNNL"] if HAVE_DNNL else []) +
+                   [os.path.join(HERE, "gemm_info.c")] +
+                   [os.path.join(ROOT, "src/util", f) for f in ("diag.c", "gemm.c",
+                                                                "gemm_onednn.c")] +
+                   ["-lopenblas", "-ldl", "-lpthread"], check=True)
     return sgemm, shim, ev
 
 
@@ -93,15 +119,16 @@ def net_yaml(net, epochs, n_train, seeds=1, eval_every="epoch"):
     return "\n".join(lines) + "\n"
 
 
-def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1, shim=None):
+def run_dlx(dlx, work, net, epochs, n_train, threads, extra=(), seeds=1, shim=None,
+            coretype="native"):
     """Run dlx; returns (seconds of each training epoch of seed 1, wall seconds, peak RSS KiB).
-    With shim (gemm_shim.so), the run's training products are timed in place and
-    work/shim.txt holds "CALLS SECONDS" afterwards."""
+    With shim (gemm_shim.so), the run's training products (OpenBLAS's and oneDNN's) are
+    timed in place and work/shim.txt holds "CALLS SECONDS" afterwards."""
     cfg = os.path.join(work, "bench.yaml")
     with open(cfg, "w") as f:
         f.write(net_yaml(net, epochs, n_train, seeds))
     out = os.path.join(work, "out")
-    env = env_for(threads)
+    env = env_for(threads, coretype)
     if shim:
         _, _, _, _, _, batch, _, _, _, _ = net
         env.update(LD_PRELOAD=shim, DLX_SHIM_ROWS=str(batch),
@@ -129,7 +156,7 @@ def shim_ratio(work, epochs):
     return sum(epochs) / float(seconds)
 
 
-def run_torch(net, epochs, n_train, threads, eval_passes=0):
+def run_torch(net, epochs, n_train, threads, eval_passes=0, coretype="native"):
     """Run the PyTorch reference; returns its JSON result."""
     name, hidden, act, bn, drop, batch, opt, lr, _, _ = net
     cmd = ["/usr/bin/python3", os.path.join(HERE, "torch_ref.py"),
@@ -139,7 +166,8 @@ def run_torch(net, epochs, n_train, threads, eval_passes=0):
            "--threads", str(threads), "--data", DATA]
     if bn:
         cmd.append("--batch-norm")
-    res = subprocess.run(cmd, env=env_for(threads), check=True, capture_output=True, text=True)
+    res = subprocess.run(cmd, env=env_for(threads, coretype), check=True, capture_output=True,
+                         text=True)
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -166,10 +194,12 @@ def epoch_shapes(widths, batch, n):
     return shapes
 
 
-def gemm_floor(sgemm, widths, batch, n, threads, repeats=1):
-    """(min, median) seconds of one epoch's sgemm calls alone, replayed in step order."""
-    res = subprocess.run([sgemm, str(repeats)] + epoch_shapes(widths, batch, n),
-                         env=env_for(threads), check=True, capture_output=True, text=True)
+def gemm_floor(sgemm, widths, batch, n, threads, repeats=1, onednn=False, coretype="native"):
+    """(min, median) seconds of one epoch's sgemm calls alone, replayed in step order, on
+    OpenBLAS or (onednn) on oneDNN."""
+    res = subprocess.run([sgemm] + (["--onednn"] if onednn else []) + [str(repeats)] +
+                         epoch_shapes(widths, batch, n),
+                         env=env_for(threads, coretype), check=True, capture_output=True, text=True)
     lo, med = res.stdout.split()
     return float(lo), float(med)
 
@@ -188,17 +218,33 @@ def shim_safe(net, n_train):
     return batch not in others
 
 
-def bench_training(a, dlx, sgemm, shim, work, nets):
-    """The training table: one row per (network, threads). Each round runs dlx, PyTorch and
-    the GEMM floor back to back, so the three see the same machine; the ratios are the
-    medians of the per-round ratios (the machine's speed drifts by tens of per cent over
-    minutes, more than the margins of the targets), the times the medians of all epochs.
-    The last column divides each dlx run's training time by the time its own training
-    products took inside that same run (gemm_shim.c), which no drift can affect."""
-    print("| net | threads | examples | dlx s/epoch, median (min–max) | PyTorch s/epoch | "
-          "dlx / PyTorch | GEMM floor s, median (min–max) | dlx / GEMM floor | "
-          "dlx / its GEMMs in place |")
-    print("|---|---|---|---|---|---|---|---|---|")
+def auto_floor_backend(coretype):
+    """The library whose floor stands beside --gemm auto: the one auto sends its large
+    products to (gemm_backend_name) for this CPU and coretype."""
+    return "onednn" if "onednn" in gemm_info(coretype)[0] else "openblas"
+
+
+def bench_training(a, dlx, sgemm, shim, work, nets, coretype):
+    """The training table: one row per (network, threads, --gemm backend). Each round runs dlx
+    on every backend, PyTorch and each library's GEMM floor back to back, so they see the same
+    machine; the ratios are the medians of the per-round ratios (the machine's speed drifts by
+    tens of per cent over minutes, more than the margins of the targets), the times the
+    medians of all epochs. The last column divides each dlx run's training time by the time
+    its own training products took inside that same run (gemm_shim.c), which no drift can
+    affect. coretype "native" leaves OPENBLAS_CORETYPE alone; any other value sets it for
+    every child of this table."""
+    auto_name, _, core = gemm_info(coretype)
+    print("\n**OpenBLAS kernels: %s (%s); --gemm auto: %s**\n" %
+          ("its own choice" if coretype == "native" else "OPENBLAS_CORETYPE=" + coretype, core,
+           auto_name))
+    print("| net | threads | examples | `--gemm` | dlx s/epoch, median (min–max) | "
+          "PyTorch s/epoch | dlx / PyTorch | GEMM floor s, median (min–max) | "
+          "dlx / GEMM floor | dlx / its GEMMs in place |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    backends = a.gemm.split(",")
+    floor_of = {"openblas": "openblas", "onednn": "onednn"}
+    if "auto" in backends:
+        floor_of["auto"] = auto_floor_backend(coretype)
     for net in nets:
         name, hidden, _, _, _, batch, _, _, n_train, thread_list = net
         if a.quick:
@@ -206,25 +252,77 @@ def bench_training(a, dlx, sgemm, shim, work, nets):
         widths = [784] + hidden + [10]
         use_shim = shim if shim_safe(net, n_train) else None
         for threads in thread_list:
-            d, t, g, vs_torch, vs_floor, vs_shim = [], [], [], [], [], []
+            d = {b: [] for b in backends}
+            vs_torch = {b: [] for b in backends}
+            vs_floor = {b: [] for b in backends}
+            vs_shim = {b: [] for b in backends}
+            t, g = [], {"openblas": [], "onednn": []}
             for _ in range(a.rounds):
-                all_epochs = run_dlx(dlx, work, net, 1 + a.timed, n_train, threads,
-                                     shim=use_shim)[0]
-                dr = all_epochs[1:]
-                tr = run_torch(net, 1 + a.timed, n_train, threads)["epochs"][1:]
-                gr = gemm_floor(sgemm, widths, batch, n_train, threads)[1]
-                d, t, g = d + dr, t + tr, g + [gr]
-                vs_torch.append(statistics.median(dr) / statistics.median(tr))
-                vs_floor.append(statistics.median(dr) / gr)
-                if use_shim:
-                    vs_shim.append(shim_ratio(work, all_epochs))
-            in_place = ("%.3f (%.3f–%.3f)" % (statistics.median(vs_shim), min(vs_shim),
-                                               max(vs_shim)) if vs_shim else "n/a")
-            print("| %s | %d | %d | %s | %s | %.2f (%.2f–%.2f) | %s | %.2f (%.2f–%.2f) | %s |" %
-                  (name, threads, n_train, fmt_range(d), fmt_range(t),
-                   statistics.median(vs_torch), min(vs_torch), max(vs_torch), fmt_range(g),
-                   statistics.median(vs_floor), min(vs_floor), max(vs_floor), in_place),
-                  flush=True)
+                dr = {}
+                for b in backends:
+                    all_epochs = run_dlx(dlx, work, net, 1 + a.timed, n_train, threads,
+                                         extra=["--gemm", b], shim=use_shim, coretype=coretype)[0]
+                    dr[b] = all_epochs[1:]
+                    d[b] += dr[b]
+                    if use_shim:
+                        vs_shim[b].append(shim_ratio(work, all_epochs))
+                tr = run_torch(net, 1 + a.timed, n_train, threads, coretype=coretype)["epochs"][1:]
+                t += tr
+                gr = {}
+                for lib in set(floor_of[b] for b in backends):
+                    gr[lib] = gemm_floor(sgemm, widths, batch, n_train, threads,
+                                         onednn=lib == "onednn", coretype=coretype)[1]
+                    g[lib].append(gr[lib])
+                for b in backends:
+                    vs_torch[b].append(statistics.median(dr[b]) / statistics.median(tr))
+                    vs_floor[b].append(statistics.median(dr[b]) / gr[floor_of[b]])
+            for b in backends:
+                in_place = ("%.3f (%.3f–%.3f)" % (statistics.median(vs_shim[b]), min(vs_shim[b]),
+                                                   max(vs_shim[b])) if vs_shim[b] else "n/a")
+                print("| %s | %d | %d | %s | %s | %s | %.2f (%.2f–%.2f) | %s (%s) | "
+                      "%.2f (%.2f–%.2f) | %s |" %
+                      (name, threads, n_train, b, fmt_range(d[b]), fmt_range(t),
+                       statistics.median(vs_torch[b]), min(vs_torch[b]), max(vs_torch[b]),
+                       fmt_range(g[floor_of[b]]), floor_of[b],
+                       statistics.median(vs_floor[b]), min(vs_floor[b]), max(vs_floor[b]),
+                       in_place), flush=True)
+
+
+def gemm_info(coretype="native"):
+    """(auto's backend name, oneDNN's ISA, OpenBLAS's core) as dlx's own seam reports them
+    (gemm_info.c, built from src/util) under this coretype."""
+    out = subprocess.run([GEMM_INFO], env=env_for(1, coretype), capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    return out[0], out[1], out[2]
+
+
+def bench_probe(a, sgemm, work):
+    """The FMA peak of one core (fma_peak.c) and a square sgemm on each library, 1 thread."""
+    cc = os.environ.get("CC", "cc")
+    flags = open("/proc/cpuinfo").read()
+    isa = ["-mavx512f", "-mfma"] if " avx512f" in flags else ["-mavx2", "-mfma"]
+    probe = os.path.join(work, "fma_peak")
+    subprocess.run([cc, "-O2"] + isa + ["-o", probe, os.path.join(HERE, "fma_peak.c")], check=True)
+    peak, peak_isa = subprocess.run([probe], env=env_for(1), capture_output=True, text=True,
+                                    check=True).stdout.split()
+    peak = float(peak)
+    n = 2048 if not a.quick else 512
+    print("| probe, 1 thread | GFLOP/s, best of the runs | share of the FMA peak |")
+    print("|---|---|---|")
+    print("| FMA peak (%s, 12 independent accumulators) | %.1f | 100 %% |" % (peak_isa, peak))
+    rows = [("OpenBLAS (%s)" % gemm_info()[2], False, "native"),
+            ("OpenBLAS (OPENBLAS_CORETYPE=Prescott: %s)" % gemm_info("Prescott")[2], False,
+             "Prescott")]
+    if HAVE_DNNL:
+        rows.append(("oneDNN (%s)" % gemm_info()[1], True, "native"))
+    for label, onednn, coretype in rows:
+        res = subprocess.run([sgemm] + (["--onednn"] if onednn else []) + ["5", "n,n,%d,%d,%d,1" %
+                             (n, n, n)], env=env_for(1, coretype), check=True, capture_output=True,
+                             text=True)
+        best = float(res.stdout.split()[0])
+        gflops = 2.0 * n ** 3 / best * 1e-9
+        print("| sgemm %d³, %s | %.1f | %.0f %% |" % (n, label, gflops, 100 * gflops / peak),
+              flush=True)
 
 
 def bench_eval(a, ev, work):
@@ -363,27 +461,35 @@ def main():
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds per network")
     p.add_argument("--timed", type=int, default=1, help="timed epochs per round, after a warm-up")
     p.add_argument("--nets", default=",".join(n[0] for n in NETS))
-    p.add_argument("--skip", default="", help="comma list of: train,eval,startup,memory,jobs")
+    p.add_argument("--skip", default="",
+                   help="comma list of: probe,train,eval,startup,memory,jobs")
+    p.add_argument("--gemm", default="openblas,onednn,auto",
+                   help="dlx --gemm backends of the training table (onednn dropped when absent)")
+    p.add_argument("--coretypes", default="native,Prescott",
+                   help="training tables: native (OpenBLAS's choice) and OPENBLAS_CORETYPE values")
     p.add_argument("--quick", action="store_true")
     a = p.parse_args()
     skip = set(a.skip.split(","))
     dlx = os.path.abspath(a.dlx)
     work = tempfile.mkdtemp(prefix="dlx-bench-")
     try:
-        sgemm, shim, ev = build_timers(work)
+        sgemm, shim, ev = build_timers(work, dlx)
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
                     if l.startswith("model name")), platform.processor())
-        core = subprocess.run(["/usr/bin/python3", "-c", "import ctypes;l=ctypes.CDLL("
-                               "'libopenblas.so.0');l.openblas_get_corename.restype=ctypes.c_char_p;"
-                               "print(l.openblas_get_corename().decode())"],
-                              capture_output=True, text=True).stdout.strip()
-        print("Machine: %s, %d cores; OpenBLAS core %s; OPENBLAS_CORETYPE=%s; %s; load average "
-              "%.1f %.1f %.1f (1, 5, 15 min)\n" %
-              ((cpu, os.cpu_count(), core or "?", os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
-               time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())) + os.getloadavg()))
+        auto_name, isa, core = gemm_info()
+        print("Machine: %s, %d cores; OpenBLAS core %s; oneDNN ISA %s; OPENBLAS_CORETYPE=%s; "
+              "--gemm auto here: %s; %s; load average %.1f %.1f %.1f (1, 5, 15 min)\n" %
+              ((cpu, os.cpu_count(), core or "?", isa,
+                os.environ.get("OPENBLAS_CORETYPE", "(unset)"), auto_name,
+                time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())) + os.getloadavg()))
+        if not HAVE_DNNL:
+            a.gemm = ",".join(b for b in a.gemm.split(",") if b != "onednn")
         nets = [n for n in NETS if n[0] in a.nets.split(",")]
+        if "probe" not in skip:
+            bench_probe(a, sgemm, work)
         if "train" not in skip:
-            bench_training(a, dlx, sgemm, shim, work, nets)
+            for coretype in a.coretypes.split(","):
+                bench_training(a, dlx, sgemm, shim, work, nets, coretype)
         if "eval" not in skip:
             bench_eval(a, ev, work)
         if "startup" not in skip:

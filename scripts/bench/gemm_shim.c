@@ -1,10 +1,14 @@
 /*
- * gemm_shim.c — the time a process spends inside cblas_sgemm, measured in
- * place. Built as a shared library by bench.py and loaded with LD_PRELOAD
- * into one `dlx run`; not part of dlx.
+ * gemm_shim.c — the time a process spends inside its matrix products
+ * (cblas_sgemm and oneDNN's dnnl_sgemm), measured in place. Built as a
+ * shared library by bench.py and loaded with LD_PRELOAD into one `dlx run`;
+ * not part of dlx.
  *
  * Every call to cblas_sgemm is timed with CLOCK_MONOTONIC around the real
- * OpenBLAS function (found with dlsym(RTLD_NEXT)). Only the training
+ * OpenBLAS function (found with dlsym(RTLD_NEXT)). dlx opens oneDNN with
+ * dlopen and looks dnnl_sgemm up with dlsym on that handle, which LD_PRELOAD
+ * cannot reach; so the shim wraps dlsym itself and hands out a timed
+ * dnnl_sgemm instead of the real one. Only the training
  * products are counted: a call is counted when its M or its K is one of the
  * row counts listed in DLX_SHIM_ROWS (a comma list; bench.py gives the batch
  * size). dense.c's training products all have the batch as M (forward,
@@ -21,6 +25,7 @@
  */
 #define _GNU_SOURCE
 #include <cblas.h>
+#include <stdint.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +39,12 @@ typedef void (*sgemm_fn)(const enum CBLAS_ORDER, const enum CBLAS_TRANSPOSE,
 
 #define MAX_ROWS 8
 
+typedef int (*dnnl_sgemm_fn)(char, char, int64_t, int64_t, int64_t, float, const float *,
+                             int64_t, const float *, int64_t, float, float *, int64_t);
+typedef void *(*dlsym_fn)(void *, const char *);
+
 static sgemm_fn real_sgemm;
+static dnnl_sgemm_fn real_dnnl_sgemm;
 static int rows[MAX_ROWS], n_rows;
 static long calls;
 static double seconds;
@@ -53,6 +63,17 @@ static int counted(int m, int k)
         if (m == rows[i] || k == rows[i])
             return 1;
     return 0;
+}
+
+/* glibc's own dlsym (2.34 moved it into libc; older ones keep 2.2.5). */
+static dlsym_fn real_dlsym(void)
+{
+    static dlsym_fn f;
+    if (!f)
+        f = (dlsym_fn)dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.34");
+    if (!f)
+        f = (dlsym_fn)dlvsym(RTLD_NEXT, "dlsym", "GLIBC_2.2.5");
+    return f;
 }
 
 __attribute__((constructor)) static void shim_init(void)
@@ -92,4 +113,29 @@ void cblas_sgemm(const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
     real_sgemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     seconds += now_seconds() - t0;
     calls++;
+}
+
+/* dnnl_sgemm, timed like cblas_sgemm (dlx calls it row-major: M, N, K as for cblas). */
+static int timed_dnnl_sgemm(char ta, char tb, int64_t m, int64_t n, int64_t k, float alpha,
+                            const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
+                            float *c, int64_t ldc)
+{
+    if (!counted((int)m, (int)k))
+        return real_dnnl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    double t0 = now_seconds();
+    int status = real_dnnl_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    seconds += now_seconds() - t0;
+    calls++;
+    return status;
+}
+
+/* dlsym, except that dnnl_sgemm comes back as timed_dnnl_sgemm. */
+void *dlsym(void *handle, const char *name)
+{
+    void *p = real_dlsym()(handle, name);
+    if (p && !strcmp(name, "dnnl_sgemm")) {
+        real_dnnl_sgemm = (dnnl_sgemm_fn)p;
+        return (void *)timed_dnnl_sgemm;
+    }
+    return p;
 }

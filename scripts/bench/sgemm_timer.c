@@ -1,9 +1,12 @@
 /*
- * sgemm_timer.c — the time OpenBLAS's cblas_sgemm alone takes for a list of
- * matrix products: the floor under any trainer that calls it for the same
- * shapes. Used by scripts/bench/bench.py; not part of dlx.
+ * sgemm_timer.c — the time OpenBLAS's cblas_sgemm (or oneDNN's dnnl_sgemm)
+ * alone takes for a list of matrix products: the floor under any trainer
+ * that calls it for the same shapes. Used by scripts/bench/bench.py; not
+ * part of dlx.
  *
- * Usage: sgemm_timer REPEATS SHAPE...   SHAPE = TA,TB,M,N,K,COUNT
+ * Usage: sgemm_timer [--onednn] REPEATS SHAPE...   SHAPE = TA,TB,M,N,K,COUNT
+ *   --onednn: dnnl_sgemm instead of cblas_sgemm (built with -DHAVE_DNNL -ldnnl;
+ *   oneDNN's threads: OMP_NUM_THREADS). Both take the same row-major arguments.
  *   TA, TB: n (no transpose) or t; row-major C[M,N] = op(A)[M,K] op(B)[K,N].
  *   The list is replayed in the order a trainer calls it: step r runs, in list
  *   order, every shape whose COUNT exceeds r (bench.py lists one step's
@@ -13,7 +16,11 @@
  *   Threads: OPENBLAS_NUM_THREADS, as for dlx and PyTorch.
  */
 #include <cblas.h>
+#ifdef HAVE_DNNL
+#include <oneapi/dnnl/dnnl.h>
+#endif
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -39,16 +46,30 @@ static float *random_floats(size_t n)
     return p;
 }
 
+static int use_onednn;
+
+/* One product of the list on the chosen library. */
+static void product(const shape *p)
+{
+    int lda = p->ta ? p->m : p->k, ldb = p->tb ? p->k : p->n;
+#ifdef HAVE_DNNL
+    if (use_onednn) {
+        dnnl_sgemm(p->ta ? 'T' : 'N', p->tb ? 'T' : 'N', p->m, p->n, p->k, 1.0f, p->a, lda, p->b,
+                   ldb, 0.0f, p->c, p->n);
+        return;
+    }
+#endif
+    cblas_sgemm(CblasRowMajor, p->ta ? CblasTrans : CblasNoTrans, p->tb ? CblasTrans : CblasNoTrans,
+                p->m, p->n, p->k, 1.0f, p->a, lda, p->b, ldb, 0.0f, p->c, p->n);
+}
+
 /* Steps first..last-1 of the replay: in step r, every shape whose count exceeds r. */
 static void run_steps(shape *s, int n, long first, long last)
 {
     for (long r = first; r < last; r++)
         for (int i = 0; i < n; i++)
             if (r < s[i].count)
-                    cblas_sgemm(CblasRowMajor, s[i].ta ? CblasTrans : CblasNoTrans,
-                            s[i].tb ? CblasTrans : CblasNoTrans, s[i].m, s[i].n, s[i].k, 1.0f,
-                            s[i].a, s[i].ta ? s[i].m : s[i].k, s[i].b, s[i].tb ? s[i].k : s[i].n,
-                            0.0f, s[i].c, s[i].n);
+                product(&s[i]);
 }
 
 static int by_value(const void *x, const void *y)
@@ -59,8 +80,16 @@ static int by_value(const void *x, const void *y)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "--onednn")) {
+#ifndef HAVE_DNNL
+        fprintf(stderr, "sgemm_timer: built without oneDNN\n");
+        return 2;
+#endif
+        use_onednn = 1;
+        argv++, argc--;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: sgemm_timer REPEATS TA,TB,M,N,K,COUNT...\n");
+        fprintf(stderr, "usage: sgemm_timer [--onednn] REPEATS TA,TB,M,N,K,COUNT...\n");
         return 2;
     }
     int repeats = atoi(argv[1]), n = argc - 2;

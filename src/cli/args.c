@@ -1,5 +1,10 @@
 /*
  * args.c — parsing the command line of `dlx run` / `dlx validate`.
+ *
+ * Options are looked up in one table; apply_option stores each value.
+ * --gemm is stored and, once the whole line parsed, selected for the
+ * process (gemm_select): every product of the run goes through that seam,
+ * and selecting here keeps the choice in one place for run and its workers.
  */
 #include "cli/args.h"
 
@@ -20,7 +25,7 @@ static const option_def OPTIONS[] = {
     {"set", OPT_STRING, false},  {"out", OPT_STRING, true},   {"arms", OPT_STRING, true},
     {"seeds", OPT_STRING, true}, {"point", OPT_INT, true},     {"jobs", OPT_INT, true},
     {"threads", OPT_INT, true},  {"resume", OPT_FLAG, true},  {"force", OPT_FLAG, true},
-    {"quiet", OPT_FLAG, true},   {"progress", OPT_FLAG, true},
+    {"quiet", OPT_FLAG, true},   {"progress", OPT_FLAG, true}, {"gemm", OPT_STRING, true},
 };
 #define N_OPTIONS (int)(sizeof OPTIONS / sizeof *OPTIONS)
 
@@ -88,6 +93,10 @@ static bool apply_option(dlx_cli_args *a, const option_def *o, const char *value
         a->quiet = true;
     else if (!strcmp(n, "progress"))
         a->progress = true;
+    else if (!strcmp(n, "gemm") && !gemm_backend_parse(value, &a->gemm)) {
+        diags_add(diags, NULL, 0, 0, "--gemm expects auto, openblas or onednn, got '%s'", value);
+        return false;
+    }
     return true;
 }
 
@@ -146,6 +155,8 @@ dlx_status cli_parse_args(dlx_cli_args *a, int argc, char **argv, bool allow_run
         diags_add(diags, NULL, 0, 0, "--resume and --force cannot be used together");
         ok = false;
     }
+    if (ok && allow_run_options && gemm_select(a->gemm, diags) != DLX_OK)
+        ok = false;
     return ok ? DLX_OK : DLX_ERR_INPUT;
 }
 

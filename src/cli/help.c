@@ -26,7 +26,7 @@ static const char OVERVIEW[] =
 static const char RUN[] =
     "usage: dlx run FILE.yaml [--set KEY=VALUE]... [--out DIR] [--arms A,B] [--seeds 1,2]\n"
     "               [--point I] [--jobs N] [--threads N] [--resume | --force] [--quiet]\n"
-    "               [--progress]\n"
+    "               [--progress] [--gemm auto|openblas|onednn]\n"
     "\n"
     "Train every (arm, seed) of the experiment and write into the output folder\n"
     "(default results/<experiment>): metrics.csv, summary.csv, resolved.yaml, meta.yaml\n"
@@ -46,6 +46,8 @@ static const char RUN[] =
     "  --force          replace the results already in the output folder\n"
     "  --quiet          no progress on stderr\n"
     "  --progress       progress on stderr even when it is not a terminal\n"
+    "  --gemm B         matrix-product backend: auto (default), openblas, onednn\n"
+    "                   (when built with it); docs/performance.md\n"
     "\n"
     "exit status: 0 success (diverged runs are results), 1 runtime failure,\n"
     "2 usage, experiment-file or data error, 130/143/129/138 after\n"

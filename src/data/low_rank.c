@@ -1,15 +1,15 @@
 /*
- * low_rank.c — see low_rank.h. A·Bᵀ is one cblas_dgemm in double, then the
+ * low_rank.c — see low_rank.h. A·Bᵀ is one gemm_f64 in double, then the
  * noise is added entry by entry in row-major order.
  */
 #include "data/low_rank.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 
 #include "data/matrix_entries.h"
 #include "data/synthetic.h"
+#include "util/gemm.h"
 #include "util/rng.h"
 
 enum { MAX_MATRIX_ENTRIES = 100000000 };
@@ -65,7 +65,7 @@ dlx_status low_rank_generate(dlx_dataset *ds, const dlx_data_config *cfg, const 
         a[i] = rng_normal(&truth);
     for (size_t i = 0; i < (size_t)n * k; i++)
         b[i] = rng_normal(&truth);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0, a, k, b, k, 0.0, y, n);
+    gemm_f64(false, true, m, n, k, 1.0, a, k, b, k, 0.0, y, n);
     for (size_t i = 0; i < (size_t)m * n; i++)
         y[i] += cfg->noise * rng_normal(&noise);
     st = entries_from_dense(ds, y, m, n, cfg->observed, cfg->seed, source_file, d);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/gemm.h"
 #include "util/linalg.h"
 #include "data/split.h"
 
@@ -115,8 +116,8 @@ static void whiten_split(dlx_split *s, const double *mean, const float *w, float
         for (size_t r = 0; r < (size_t)rows; r++)
             for (size_t j = 0; j < dim; j++)
                 block[r * dim + j] = (float)(x[r * dim + j] - mean[j]);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, s->dim, s->dim, 1.0f, block,
-                    s->dim, w, s->dim, 0.0f, x, s->dim);
+        gemm_f32_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, 1.0f, block, s->dim, w,
+                    s->dim, 0.0f, x, s->dim);
     }
 }
 

@@ -3,17 +3,18 @@
  *
  * Each kind is a pair: a *_truth function draws the ground truth from the
  * truth stream, a *_split function draws one split's examples from that
- * split's stream. Products with the ground truth go through cblas_sgemm on
+ * split's stream. Products with the ground truth go through the GEMM seam (on
+ * OpenBLAS whatever --gemm chooses, so every backend sees the same data) on
  * blocks of rows, with small explicit buffers.
  */
 #include "data/synthetic.h"
 
-#include <cblas.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/gemm.h"
 #include "util/linalg.h"
 #include "data/low_rank.h"
 #include "data/split.h"
@@ -232,13 +233,13 @@ static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_da
         int rows = s->n - i0 < BLOCK_ROWS ? s->n - i0 : BLOCK_ROWS;
         float *x = s->x + (size_t)i0 * dim;
         memcpy(z, x, (size_t)rows * dim * sizeof *z);
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, s->dim, s->dim, 1.0f, z,
-                    s->dim, t->mixing, s->dim, 0.0f, x, s->dim);
+        gemm_f32_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, 1.0f, z, s->dim, t->mixing,
+                    s->dim, 0.0f, x, s->dim);
     }
     free(z);
     /* targets (noise·ε so far) += X·w*. */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->n, 1, s->dim, 1.0f, s->x, s->dim,
-                t->weights, 1, 1.0f, s->targets, 1);
+    gemm_f32_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, 1.0f, s->x, s->dim, t->weights, 1,
+                1.0f, s->targets, 1);
     return DLX_OK;
 }
 
@@ -285,8 +286,8 @@ static dlx_status logistic_split(dlx_split *s, const ground_truth *t, const dlx_
     float *logit = alloc_floats((size_t)s->n);
     if (!logit)
         return DLX_ERR_RUNTIME;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->n, 1, s->dim, 1.0f, s->x, s->dim,
-                t->weights, 1, 0.0f, logit, 1);
+    gemm_f32_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, 1.0f, s->x, s->dim, t->weights, 1,
+                0.0f, logit, 1);
     for (int i = 0; i < s->n; i++) {
         double p = 1.0 / (1.0 + exp(-(double)logit[i]));
         double u = rng_uniform(rng), flip = rng_uniform(rng);
@@ -305,14 +306,14 @@ static void teacher_scores(float *z, float *h, const float *x, int rows, const g
                            const dlx_data_config *cfg)
 {
     int hidden = cfg->teacher_hidden, classes = cfg->classes;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, hidden, cfg->dim, 1.0f, x,
-                cfg->dim, t->weights, cfg->dim, 0.0f, h, hidden);
+    gemm_f32_on(GEMM_OPENBLAS, false, true, rows, hidden, cfg->dim, 1.0f, x, cfg->dim, t->weights,
+                cfg->dim, 0.0f, h, hidden);
     for (size_t k = 0; k < (size_t)rows * (size_t)hidden; k++)
         h[k] = tanhf(h[k]);
     for (int r = 0; r < rows; r++)
         memcpy(z + (size_t)r * (size_t)classes, t->bias2, (size_t)classes * sizeof *z);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, classes, hidden, 1.0f, h, hidden,
-                t->weights2, hidden, 1.0f, z, classes);
+    gemm_f32_on(GEMM_OPENBLAS, false, true, rows, classes, hidden, 1.0f, h, hidden, t->weights2,
+                hidden, 1.0f, z, classes);
 }
 
 /* argmax_k (z[k] + shift[k]) over k < classes (shift may be NULL). */

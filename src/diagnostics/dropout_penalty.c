@@ -22,10 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <cblas.h>
 
 #include "diagnostics/convex.h"
 #include "spec/experiment.h"
+#include "util/gemm.h"
 
 typedef struct {
     float *z;   /* [n] the training logits x_i·β */
@@ -82,7 +82,7 @@ static void measure_penalty(dlx_diag_context *ctx, double *values)
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
     const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     int n = train->n, d = train->dim;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, 1, d, 1.0f, train->x, d, w->data, d, 0.0f, s->z, 1);
+    gemm_f32(false, true, n, 1, d, 1.0f, train->x, d, w->data, d, 0.0f, s->z, 1);
     double dropout_sum = 0.0, variance_sum = 0.0, norm2 = 0.0;
     for (int i = 0; i < n; i++) {
         double p = 1.0 / (1.0 + exp(-((double)s->z[i] + b->data[0]))), v = p * (1.0 - p);

@@ -19,6 +19,7 @@
 #include "experiment/solution_record.h"
 #include "experiment/uncertainty_pass.h"
 #include "io/atomic_file.h"
+#include "util/gemm.h"
 
 /* Open the output folder's file `name` for atomic replacement; path
    (DLX_PATH_MAX + 32 bytes) gets its full name. */
@@ -77,6 +78,9 @@ dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diag
     yaml_quoted(fp, openblas_get_config());
     fprintf(fp, "\nblas_core: ");
     yaml_quoted(fp, openblas_get_corename());
+    fprintf(fp, "\ngemm: ");
+    yaml_quoted(fp, gemm_backend_name());
+    fprintf(fp, "\nprecision: float32");
     fprintf(fp, "\nthreads: %d\njobs: %d\nhost: ", threads, r->opts->jobs);
     yaml_quoted(fp, host);
     fprintf(fp, "\nstart: \"%s\"\nend: %s%s%s\n", t0, end ? "\"" : "", end ? t1 : "null",

@@ -124,7 +124,7 @@ void batchnorm_update_running(float *running_mean, float *running_var, const flo
     }
 }
 
-void batchnorm_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
+VECTOR_CLONES void batchnorm_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
                             const float *running_mean, const float *running_var, int B, int n,
                             double eps)
 {

@@ -20,12 +20,16 @@
  * m.lerp_(g, 1−β1), equal up to rounding).
  *
  * State buffers are allocated once in optimizer_create; optimizer_step only
- * reads and writes them, in one loop over the parameters.
+ * reads and writes them, in one loop over the parameters. Each rule's loop
+ * is compiled for AVX-512, AVX2 and SSE2 (VECTOR_CLONES): the same
+ * operations per element in every version, so the same bits.
  */
 #include "optim/optimizer.h"
 
 #include <math.h>
 #include <stdlib.h>
+
+#include "util/vector_clones.h"
 
 #define OPTIMIZER_MAX_STATE 2
 
@@ -135,7 +139,7 @@ void optimizer_free(dlx_optimizer *opt)
 }
 
 /* Plain SGD: θ ← θ − lr·g (torch.optim.SGD, momentum 0). */
-static void sgd_step(float *params, const float *grads, size_t n, double lr)
+VECTOR_CLONES static void sgd_step(float *params, const float *grads, size_t n, double lr)
 {
     const float neg_lr = (float)-lr;
     for (size_t i = 0; i < n; i++)
@@ -147,7 +151,7 @@ static void sgd_step(float *params, const float *grads, size_t n, double lr)
    θ ← θ − lr·(g + μ'·b). PyTorch sets b = g at the first step; b starts at
    zero here, and μ·0 + g = g, so the two agree. PyTorch has μ' = μ; the
    accelerated rule passes μ = β_{t−1} and μ' = β_t (accelerated_momentum). */
-static void momentum_step(float *params, const float *grads, float *buf, size_t n, double lr,
+VECTOR_CLONES static void momentum_step(float *params, const float *grads, float *buf, size_t n, double lr,
                           double momentum, double lookahead, bool nesterov)
 {
     const float neg_lr = (float)-lr, mu = (float)momentum, mu_ahead = (float)lookahead;
@@ -163,7 +167,7 @@ static void momentum_step(float *params, const float *grads, float *buf, size_t 
 
 /* Adagrad (Duchi, Hazan & Singer 2011; torch.optim.Adagrad, lr_decay 0,
    initial accumulator 0): s ← s + g², θ ← θ − lr·g/(√s + ε). */
-static void adagrad_step(float *params, const float *grads, float *sum, size_t n, double lr,
+VECTOR_CLONES static void adagrad_step(float *params, const float *grads, float *sum, size_t n, double lr,
                          double eps)
 {
     const float neg_lr = (float)-lr, eps_f = (float)eps;
@@ -178,7 +182,7 @@ static void adagrad_step(float *params, const float *grads, float *sum, size_t n
 
 /* RMSprop (Hinton, Coursera lecture 6e; torch.optim.RMSprop, centered False,
    momentum 0): v ← α·v + (1−α)·g², θ ← θ − lr·g/(√v + ε). */
-static void rmsprop_step(float *params, const float *grads, float *square_avg, size_t n,
+VECTOR_CLONES static void rmsprop_step(float *params, const float *grads, float *square_avg, size_t n,
                          double lr, double alpha, double eps)
 {
     const float neg_lr = (float)-lr, alpha_f = (float)alpha;
@@ -196,7 +200,7 @@ static void rmsprop_step(float *params, const float *grads, float *square_avg, s
 /* Adam (Kingma & Ba 2015, Algorithm 1, with ε outside the bias correction as
    in torch.optim.Adam): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
    θ ← θ − (lr/(1−β1^t))·m / (√v/√(1−β2^t) + ε), t the step after increment. */
-static void adam_step(float *params, const float *grads, float *exp_avg, float *exp_avg_sq,
+VECTOR_CLONES static void adam_step(float *params, const float *grads, float *exp_avg, float *exp_avg_sq,
                       size_t n, double lr, double beta1, double beta2, double eps, long t)
 {
     const double bias_correction1 = 1.0 - pow(beta1, (double)t);

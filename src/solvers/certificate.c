@@ -3,12 +3,12 @@
  */
 #include "solvers/certificate.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data/matrix_entries.h"
+#include "util/gemm.h"
 
 dlx_status certificate_create(dlx_certificate_work *w, int rows, int cols, int rank,
                               dlx_diags *diags)
@@ -58,13 +58,11 @@ static double balance(dlx_certificate_work *w)
 {
     int r = w->rank;
     const double *u = w->stacked, *v = w->stacked + (size_t)w->rows * r;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, r, w->rows, 1.0, u, r, u, r, 0.0,
-                w->gram, r);
+    gemm_f64(true, false, r, r, w->rows, 1.0, u, r, u, r, 0.0, w->gram, r);
     double uu = 0.0;
     for (int i = 0; i < r * r; i++)
         uu += w->gram[i] * w->gram[i];
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, r, w->cols, -1.0, v, r, v, r, 1.0,
-                w->gram, r);
+    gemm_f64(true, false, r, r, w->cols, -1.0, v, r, v, r, 1.0, w->gram, r);
     double diff = 0.0;
     for (int i = 0; i < r * r; i++)
         diff += w->gram[i] * w->gram[i];

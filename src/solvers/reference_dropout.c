@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/gemm.h"
+
 extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b,
                    const int *ldb, int *info, size_t uplo_len);
 
@@ -107,9 +109,9 @@ static void dropout_derivatives(const dlx_reference *r, const dlx_split *s, newt
         }
     }
     /* H = Aᵀ·diag(outer)·A + Aᵀ·diag(v')R + (diag(v')R)ᵀ·A + diag. */
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, c, c, n, 1.0, w->a, c, w->scaled, c, 0.0, w->h, c);
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, c, c, n, 1.0, w->a, c, w->grad_rows, c, 1.0, w->h, c);
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, c, c, n, 1.0, w->grad_rows, c, w->a, c, 1.0, w->h, c);
+    gemm_f64(true, false, c, c, n, 1.0, w->scaled, c, w->a, c, 0.0, w->h, c);
+    gemm_f64(true, false, c, c, n, 1.0, w->grad_rows, c, w->a, c, 1.0, w->h, c);
+    gemm_f64(true, false, c, c, n, 1.0, w->a, c, w->grad_rows, c, 1.0, w->h, c);
     for (int j = 0; j < c; j++)
         w->h[(size_t)j * c + j] += w->hd[j] + (j < d ? r->l2 : 0.0);
     for (int j = 0; j < d; j++)

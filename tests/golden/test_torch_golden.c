@@ -9,6 +9,10 @@
  * L2 on weights only, ReLU with Adam, sigmoid with Nesterov: 6 epochs of 8
  * steps each. Float32 sums in a different order drift by a few ulps per
  * step; measured agreement is about 1e-7 relative, the tolerance 1e-4.
+ *
+ * The trajectories are checked once per GEMM backend (dlx run --gemm):
+ * openblas, onednn (skipped with a message when this build has none) and
+ * auto, the default.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,16 +27,17 @@
 
 #include "../support/harness.h"
 
-static void test_trajectories_match_pytorch(void **state)
+/* Train the golden arms with `dlx run ... --gemm BACKEND` and compare with PyTorch. */
+static void check_trajectories(const char *backend)
 {
-    (void)state;
     const char *root = getenv("DLX_SOURCE_ROOT");
     assert_non_null(root);
     assert_int_equal(chdir(root), 0); /* the experiment's paths are relative to the root */
     char *dir = harness_tmpdir();
     char *err = NULL;
-    int code = harness_dlx(NULL, &err, "run tests/golden/golden.yaml --out '%s/g' --quiet --threads 1",
-                           dir);
+    int code = harness_dlx(NULL, &err,
+                           "run tests/golden/golden.yaml --out '%s/g' --quiet --threads 1 --gemm %s",
+                           dir, backend);
     if (code != 0)
         fail_msg("dlx failed: %s", err);
     free(err);
@@ -61,15 +66,40 @@ static void test_trajectories_match_pytorch(void **state)
         }
         assert_true(fabs(harness_csv_num(&ours, r, "test_acc") - harness_csv_num(&ref, r, "test_acc")) < 1e-9);
     }
-    print_message("largest relative difference from PyTorch: %.3g\n", worst);
+    print_message("--gemm %s: largest relative difference from PyTorch: %.3g\n", backend, worst);
     harness_csv_free(&ours);
     harness_csv_free(&ref);
     harness_rmtree(dir);
     free(dir);
 }
 
+static void test_openblas_matches_pytorch(void **state)
+{
+    (void)state;
+    check_trajectories("openblas");
+}
+
+static void test_onednn_matches_pytorch(void **state)
+{
+    (void)state;
+#ifdef DLX_HAVE_DNNL
+    check_trajectories("onednn");
+#else
+    print_message("--gemm onednn: SKIPPED, this build has no oneDNN\n");
+    skip();
+#endif
+}
+
+static void test_auto_matches_pytorch(void **state)
+{
+    (void)state;
+    check_trajectories("auto");
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_trajectories_match_pytorch)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_openblas_matches_pytorch),
+                                       cmocka_unit_test(test_onednn_matches_pytorch),
+                                       cmocka_unit_test(test_auto_matches_pytorch)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,7 +106,8 @@ touch "\$2/dlx"
 EOF
 
 all_packages="build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev
-libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git"
+libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
+libdnnl-dev"
 
 # run_script SCRIPT ARGS...: run a script of the scratch repo (from another folder, to check it
 # finds its root) with the stand-ins first on PATH, as root unless FAKE_UID says otherwise;
@@ -130,7 +131,7 @@ tr ' ' '\n' <<<"$all_packages" | tr -s '\n' >"$installed"
 echo 0 >"$apt_failures"
 run_script "$repo/scripts/setup.sh"
 pass_if "all installed: exit 0" [ "$status" -eq 0 ]
-pass_if "all installed: says so" said "setup: packages: all 15 installed"
+pass_if "all installed: says so" said "setup: packages: all 16 installed"
 pass_if "all installed: no apt-get" not_logged "apt-get"
 pass_if "fresh build folder: meson setup build --buildtype=release" \
     logged "meson setup build --buildtype=release"
