@@ -239,7 +239,9 @@ static void build_header(text_buffer *b, const dlx_tensor *tensors, int n_tensor
         offset = end;
     }
     text_puts(b, "}");
-    while (b->len % 8 != 0)
+    /* pad to 8 bytes; after an allocation failure text_puts no longer grows
+       the buffer, and the caller reports it */
+    while (b->len % 8 != 0 && !b->out_of_memory)
         text_puts(b, " ");
 }
 

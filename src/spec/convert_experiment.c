@@ -140,8 +140,10 @@ static dlx_status convert_arms(spec_ctx *ctx, const ytree_node *root, const ytre
                 }
         }
         ytree_node *tree = merge_arm_tree(root, arm);
-        if (!tree)
+        if (!tree) {
+            spec_error(ctx, arm, "out of memory merging arm '%s' over the base", out->name);
             return DLX_ERR_RUNTIME;
+        }
         spec_ctx arm_ctx = {ctx->diags, out->name, 0};
         convert_config(&arm_ctx, tree, &out->config);
         ctx->errors += arm_ctx.errors;
