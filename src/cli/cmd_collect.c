@@ -23,8 +23,10 @@ typedef struct {
 static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, dlx_diags *diags)
 {
     *a = (collect_args){.dirs = calloc((size_t)argc + 1, sizeof(char *))};
-    if (!a->dirs)
+    if (!a->dirs) {
+        diags_add(diags, NULL, 0, 0, "out of memory reading the command line");
         return DLX_ERR_RUNTIME;
+    }
     dlx_status st = DLX_OK;
     for (int i = 0; i < argc; i++) {
         const char *w = argv[i];

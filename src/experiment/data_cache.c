@@ -51,9 +51,13 @@ dlx_status data_cache_key(const dlx_config *config, char **key, dlx_diags *diags
     }
     scratch->base = *config;
     dlx_status st = experiment_write_yaml(scratch, NULL, NULL, mem, diags);
-    fclose(mem);
+    bool closed = fclose(mem) == 0;   /* the memory stream grows its buffer as it goes */
     free(scratch);
-    if (st == DLX_OK && (!text || !keep_data_section(text))) {
+    if (st == DLX_OK && (!closed || !text)) {
+        diags_add(diags, NULL, 0, 0, "out of memory");
+        st = DLX_ERR_RUNTIME;
+    }
+    if (st == DLX_OK && !keep_data_section(text)) {
         diags_add(diags, NULL, 0, 0, "internal error: the resolved experiment has no data section");
         st = DLX_ERR_RUNTIME;
     }

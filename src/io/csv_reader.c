@@ -96,8 +96,9 @@ dlx_status csv_read_table(const char *path, dlx_text_table *t, dlx_diags *diags)
     size_t len;
     char *text = read_all(path, &len);
     if (!text) {
-        diags_add(diags, path, 0, 0, "cannot read: %s", strerror(errno));
-        return DLX_ERR_INPUT;
+        int err = errno;
+        diags_add(diags, path, 0, 0, "cannot read: %s", strerror(err));
+        return err == ENOMEM ? DLX_ERR_RUNTIME : DLX_ERR_INPUT;   /* a missing file is the caller's call */
     }
     enum { MAX_FIELDS = 4096 };
     char **fields = malloc(MAX_FIELDS * sizeof *fields);

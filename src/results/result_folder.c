@@ -168,13 +168,22 @@ static void read_meta(dlx_result_folder *f)
     free(text);
 }
 
-static void read_optional_csv(const char *dir, const char *name, dlx_text_table *t)
+/* The folder's file `name` into t, empty when it is missing or not a table;
+   running out of memory is an error (DLX_ERR_RUNTIME, with its message),
+   never an empty table. */
+static dlx_status read_optional_csv(const char *dir, const char *name, dlx_text_table *t,
+                                    dlx_diags *diags)
 {
     char path[DLX_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    dlx_diags ignored = {0};
-    csv_read_table(path, t, &ignored);
-    diags_free(&ignored);
+    dlx_diags own = {0};
+    dlx_status st = csv_read_table(path, t, &own);
+    if (st == DLX_ERR_RUNTIME)
+        for (int i = 0; i < own.count; i++)
+            diags_add(diags, own.items[i].file, own.items[i].line, own.items[i].col, "%s",
+                      own.items[i].message);
+    diags_free(&own);
+    return st == DLX_ERR_RUNTIME ? st : DLX_OK;
 }
 
 dlx_status result_folder_load(const char *dir, dlx_result_folder *f, dlx_diags *diags)
@@ -212,9 +221,12 @@ dlx_status result_folder_load(const char *dir, dlx_result_folder *f, dlx_diags *
         return st;
     }
     read_meta(f);
-    read_optional_csv(dir, "metrics.csv", &f->metrics);
-    read_optional_csv(dir, "summary.csv", &f->summary);
-    return DLX_OK;
+    st = read_optional_csv(dir, "metrics.csv", &f->metrics, diags);
+    if (st == DLX_OK)
+        st = read_optional_csv(dir, "summary.csv", &f->summary, diags);
+    if (st != DLX_OK)
+        result_folder_free(f);
+    return st;
 }
 
 void result_folder_free(dlx_result_folder *f)

@@ -430,19 +430,20 @@ static bool write_block(FILE *out, const ytree_node *map, int indent)
     return true;
 }
 
-static void write_scalar_line(FILE *out, const char *key, const char *value, bool as_string)
+static bool write_scalar_line(FILE *out, const char *key, const char *value, bool as_string)
 {
     if (!as_string) {
         fprintf(out, "%s: %s\n", key, value);
-        return;
+        return true;
     }
     int need = ytree_format_string(value, strlen(value), NULL, 0);
     char *text = malloc((size_t)need + 1);
     if (!text)
-        return;
+        return false;   /* out of memory: the caller refuses the whole file */
     ytree_format_string(value, strlen(value), text, (size_t)need + 1);
     fprintf(out, "%s: %s\n", key, text);
     free(text);
+    return true;
 }
 
 static bool write_arms(FILE *out, const dlx_experiment *exp, const ytree_node *base_tree)
@@ -460,8 +461,7 @@ static bool write_arms(FILE *out, const dlx_experiment *exp, const ytree_node *b
         fputs("arms:\n", out);
         for (int a = 0; ok && a < exp->n_arms; a++) {
             fputs("  - ", out);
-            write_scalar_line(out, "name", exp->arms[a].name, true);
-            ok = write_block(out, diffs[a], 4);
+            ok = write_scalar_line(out, "name", exp->arms[a].name, true) && write_block(out, diffs[a], 4);
         }
     }
     for (int a = 0; diffs && a < exp->n_arms; a++)
@@ -473,17 +473,16 @@ static bool write_arms(FILE *out, const dlx_experiment *exp, const ytree_node *b
 dlx_status experiment_write_yaml(const dlx_experiment *exp, const dlx_sweep *sweep, const char *version, FILE *out,
                                  dlx_diags *diags)
 {
-    if (version)
-        write_scalar_line(out, "dlx_version", version, true);
-    write_scalar_line(out, "experiment", exp->experiment, true);
-    write_scalar_line(out, "description", exp->description, true);
+    bool ok = !version || write_scalar_line(out, "dlx_version", version, true);
+    ok = ok && write_scalar_line(out, "experiment", exp->experiment, true);
+    ok = ok && write_scalar_line(out, "description", exp->description, true);
     fputs("seeds: [", out);
     for (int i = 0; i < exp->n_seeds; i++)
         fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)exp->seeds[i]);
     fputs("]\n", out);
-    write_scalar_line(out, "output", exp->output, true);
-    ytree_node *base = config_tree(&exp->base);
-    bool ok = base && write_block(out, base, 0) && write_arms(out, exp, base);
+    ok = ok && write_scalar_line(out, "output", exp->output, true);
+    ytree_node *base = ok ? config_tree(&exp->base) : NULL;
+    ok = ok && base && write_block(out, base, 0) && write_arms(out, exp, base);
     ytree_free(base);
     if (ok && sweep && sweep->n_keys > 0) {
         fputs("sweep:\n", out);
@@ -491,7 +490,7 @@ dlx_status experiment_write_yaml(const dlx_experiment *exp, const dlx_sweep *swe
             if (sweep->zipped[k] && (k == 0 || !sweep->zipped[k - 1]))
                 fputs("  zip:\n", out);
             fputs(sweep->zipped[k] ? "    " : "  ", out);
-            write_scalar_line(out, sweep->keys[k], sweep->lists[k], false);
+            ok = write_scalar_line(out, sweep->keys[k], sweep->lists[k], false) && ok;
         }
     }
     if (!ok) {

@@ -69,9 +69,7 @@ point() {
     124) bad "still running after 30 s (a loop that does not end)"; return ;;
     *) bad "not an exit status dlx gives (a signal or crash)"; return ;;
     esac
-    # Known: dlx collect says nothing when its first allocation (its argument list,
-    # src/cli/cmd_collect.c parse) fails; exempt until that is fixed.
-    if ((rc != 0)) && [[ -s "$dir/stderr" || "$phase $n" != "collect 1" ]]; then
+    if ((rc != 0)); then
         grep -Eqv '^[^ :][^:]*(:[0-9]+:[0-9]+)?: error: .' "$dir/stderr" &&
             { bad "a message not in compiler form"; return; }
         [[ -s "$dir/stderr" ]] || { bad "no message"; return; }
