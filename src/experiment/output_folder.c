@@ -160,6 +160,10 @@ dlx_status output_prepare_resume(runner *r, dlx_diags *diags)
         const run_slot *s = &r->runs[i];
         char ckpt[DLX_PATH_MAX + 32], metrics[DLX_PATH_MAX + 32];
         run_files(s, ckpt, metrics);
+        if (io_refuse_links_below(r->out, s->dir, diags) != DLX_OK) {
+            st = DLX_ERR_INPUT;   /* a run folder (or runs/) that leads outside OUT */
+            break;                /* one message: the other runs share that folder */
+        }
         if (!path_exists(ckpt))
             continue; /* never reached its first checkpoint: starts again */
         dlx_status c = checkpoint_read_state(ckpt, &states[i], diags);

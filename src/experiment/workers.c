@@ -80,7 +80,9 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
 {
     point_state *ps = slot_point(r, s);
     const dlx_arm *arm = &ps->exp->arms[s->arm];
-    dlx_status st = make_dirs(s->dir, diags);
+    dlx_status st = io_refuse_links_below(r->out, s->dir, diags);   /* runs/ inside OUT only */
+    if (st == DLX_OK)
+        st = make_dirs(s->dir, diags);
     if (st != DLX_OK)
         return st;
     char own_path[DLX_PATH_MAX + 32], ckpt_path[DLX_PATH_MAX + 32];

@@ -79,6 +79,26 @@ dlx_status io_refuse_link(int dirfd, const char *name, const char *path, dlx_dia
     return DLX_OK;
 }
 
+dlx_status io_refuse_links_below(const char *root, const char *path, dlx_diags *diags)
+{
+    size_t start = strlen(root), len = strlen(path);
+    char prefix[4096];
+    if (strncmp(path, root, start) != 0 || len >= sizeof prefix)
+        return DLX_OK;
+    memcpy(prefix, path, len + 1);
+    for (size_t i = start + 1; i <= len; i++) {
+        if (i < len && prefix[i] != '/')
+            continue;
+        char saved = prefix[i];
+        prefix[i] = '\0';
+        dlx_status st = io_refuse_link(AT_FDCWD, prefix, prefix, diags);
+        prefix[i] = saved;
+        if (st != DLX_OK)
+            return st;
+    }
+    return DLX_OK;
+}
+
 dlx_status io_refuse_output_links(const char *dir, dlx_diags *diags)
 {
     dlx_status st = DLX_OK;

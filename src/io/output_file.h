@@ -47,4 +47,10 @@ dlx_status io_refuse_output_links(const char *dir, dlx_diags *diags);
    otherwise, also when it does not exist. */
 dlx_status io_refuse_link(int dirfd, const char *name, const char *path, dlx_diags *diags);
 
+/* DLX_ERR_INPUT (the message above, naming the link) when a folder of `path`
+   below `root` (path starts with root: OUT/runs/a/seed-1 below OUT) is a
+   symbolic link, so that nothing dlx writes in a run's folder lands outside
+   the output folder; DLX_OK otherwise, also for parts that do not exist. */
+dlx_status io_refuse_links_below(const char *root, const char *path, dlx_diags *diags);
+
 #endif

@@ -6,8 +6,8 @@
 #     tensor, and every file of the folder byte-unchanged;
 #   - init: {from: FILE} with a NaN weight is refused with the tensor's name;
 #   - a dangling OUT/metrics.csv link, a linked summary.csv, a linked run metrics.csv or
-#     checkpoint before --resume: exit 2 with a message naming the link, nothing outside the
-#     folder created or changed.
+#     checkpoint, or a runs/ folder that is a link, before --resume: exit 2 with a message
+#     naming the link, nothing outside the folder created or changed.
 # Prints "N passed"; exits non-zero on the first failure.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -112,5 +112,17 @@ link_before_resume() {
 link_before_resume summary summary.csv
 link_before_resume run_metrics runs/main/seed-1/metrics.csv
 link_before_resume checkpoint "$ckpt"
+
+# The runs/ folder itself a link to a folder outside, with a run left to continue: refused
+# before anything is read or written through it.
+out="$work/runs_link"
+fresh "$out"
+rm "$out/$ckpt"
+mv "$out/runs" "$work/outside/runs"
+ln -s "$work/outside/runs" "$out/runs"
+outside_before="$(snapshot "$work/outside")"
+expect_refused runs_link "$out/runs: error: is a symbolic link" run "$work/exp.yaml" --out "$out" --resume
+outside_same runs_link
+ok
 
 echo "$passed passed"
