@@ -745,3 +745,138 @@ dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *tr
     }
     return st;
 }
+
+/* ---- a file as rows of numbers (the matrix formats of csv_matrix.c) ---- */
+
+/* Append one value with its place to cells (growing the arrays by doubling). */
+static bool push_cell(dlx_csv_cells *c, size_t *cap, size_t n, double v, int line, int col)
+{
+    if (n == *cap) {
+        size_t grown = *cap ? 2 * *cap : 1024;
+        double *values = realloc(c->values, grown * sizeof *values);
+        if (values)
+            c->values = values;
+        int *lines = realloc(c->line, grown * sizeof *lines);
+        if (lines)
+            c->line = lines;
+        int *cols = realloc(c->col, grown * sizeof *cols);
+        if (cols)
+            c->col = cols;
+        if (!values || !lines || !cols)
+            return false;
+        *cap = grown;
+    }
+    c->values[n] = v;
+    c->line[n] = line;
+    c->col[n] = col;
+    return true;
+}
+
+/* Append a row's start and length. */
+static bool push_row(dlx_csv_cells *c, int *cap, int start, int length)
+{
+    if (c->n_rows == *cap) {
+        int grown = *cap ? 2 * *cap : 256;
+        int *starts = realloc(c->row_start, (size_t)grown * sizeof *starts);
+        if (starts)
+            c->row_start = starts;
+        int *lengths = realloc(c->row_length, (size_t)grown * sizeof *lengths);
+        if (lengths)
+            c->row_length = lengths;
+        if (!starts || !lengths)
+            return false;
+        *cap = grown;
+    }
+    c->row_start[c->n_rows] = start;
+    c->row_length[c->n_rows++] = length;
+    return true;
+}
+
+/* True when some non-empty field of rec is not a number (a header row). */
+static bool is_header(const csv_record *rec)
+{
+    for (int k = 0; k < rec->count; k++) {
+        double v;
+        number_status s = parse_number(rec->items[k].text, &v);
+        if (s != NUM_OK && s != NUM_EMPTY)
+            return true;
+    }
+    return false;
+}
+
+dlx_status csv_read_cells(const char *path, bool allow_empty, dlx_csv_cells *cells, dlx_diags *d)
+{
+    *cells = (dlx_csv_cells){0};
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t previous = c_locale ? uselocale(c_locale) : (locale_t)0;
+    csv_reader r;
+    csv_record rec = {0};
+    dlx_status st = csv_open(&r, path, d);
+    size_t n = 0, cap = 0;
+    int row_cap = 0;
+    bool first = true;
+    while (st == DLX_OK) {
+        record_status rs = next_record(&r, &rec);
+        if (rs == REC_EOF)
+            break;
+        if (rs == REC_NOMEM) {
+            st = DLX_ERR_RUNTIME;
+            break;
+        }
+        if (rs == REC_BAD)
+            continue;
+        if (first && is_header(&rec)) {
+            cells->header_line = rec.line;
+            first = false;
+            continue;
+        }
+        first = false;
+        int start = (int)n;
+        for (int k = 0; st == DLX_OK && k < rec.count; k++) {
+            const csv_field *f = &rec.items[k];
+            double v = NAN;
+            number_status why = parse_number(f->text, &v);
+            if (why == NUM_EMPTY && allow_empty)
+                v = NAN;
+            else if (why == NUM_EMPTY)
+                csv_error(&r, f->line, f->col, "empty field");
+            else if (why == NUM_NOT_A_NUMBER)
+                csv_error(&r, f->line, f->col, "'%.40s' is not a number", f->text);
+            else if (why == NUM_NOT_FINITE)
+                csv_error(&r, f->line, f->col, "'%.40s' is not a finite number", f->text);
+            else if (why == NUM_TOO_LARGE)
+                csv_error(&r, f->line, f->col, "'%.40s' is beyond the float32 range", f->text);
+            if (!push_cell(cells, &cap, n++, v, f->line, f->col))
+                st = DLX_ERR_RUNTIME;
+        }
+        if (st == DLX_OK && !push_row(cells, &row_cap, start, rec.count))
+            st = DLX_ERR_RUNTIME;
+    }
+    if (st == DLX_ERR_RUNTIME && r.text)
+        diags_add(d, path, 0, 0, "out of memory reading the file");
+    if (st == DLX_OK && r.errors > 0)
+        st = DLX_ERR_INPUT;
+    if (st == DLX_OK && cells->n_rows == 0) {
+        diags_add(d, path, 0, 0, "no rows of numbers in the file");
+        st = DLX_ERR_INPUT;
+    }
+    free(rec.items);
+    free(r.text);
+    if (c_locale) {
+        uselocale(previous);
+        freelocale(c_locale);
+    }
+    if (st != DLX_OK)
+        csv_cells_free(cells);
+    return st;
+}
+
+void csv_cells_free(dlx_csv_cells *cells)
+{
+    free(cells->row_length);
+    free(cells->row_start);
+    free(cells->values);
+    free(cells->line);
+    free(cells->col);
+    *cells = (dlx_csv_cells){0};
+}

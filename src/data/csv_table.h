@@ -23,6 +23,8 @@
 #ifndef DLX_DATA_CSV_TABLE_H
 #define DLX_DATA_CSV_TABLE_H
 
+#include <stdbool.h>
+
 #include "data/dataset.h"
 #include "data/split.h"
 #include "util/diag.h"
@@ -44,5 +46,23 @@ dlx_status csv_load(dlx_dataset *ds, dlx_split_origin *origin, const char *train
 dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
                        const char *test_path, const char *target, int target_line,
                        int target_col, const char *source_file, dlx_diags *d);
+
+/* A CSV file as rows of numbers, for the matrix formats (csv_matrix.c): the
+   same reading rules as above (a header when the first row is not numeric,
+   blank lines skipped, '.' decimals), every field a finite float or, when
+   allow_empty, empty (NAN). Each value keeps its line and column for
+   messages. Malformed fields are reported as FILE:LINE:COL, up to
+   CSV_MAX_ERRORS. */
+typedef struct {
+    int n_rows;
+    int *row_length;   /* [n_rows] fields of each row */
+    int *row_start;    /* [n_rows] index of its first value */
+    double *values;    /* [total fields] */
+    int *line, *col;   /* [total fields] */
+    int header_line;   /* 1 when the first row was a header, else 0 */
+} dlx_csv_cells;
+
+dlx_status csv_read_cells(const char *path, bool allow_empty, dlx_csv_cells *cells, dlx_diags *d);
+void csv_cells_free(dlx_csv_cells *cells);
 
 #endif

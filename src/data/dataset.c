@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "data/csv_matrix.h"
 #include "data/csv_table.h"
 #include "data/idx.h"
 #include "data/mnist_folder.h"
@@ -37,6 +38,8 @@ static dlx_status load_source(dlx_dataset *ds, dlx_split_origin *origin,
         return idx_load_dataset(ds, cfg->train_images, cfg->train_labels, cfg->test_images,
                                 cfg->test_labels, 0, d);
     case DATA_CSV:
+        if (cfg->format != CSV_TABLE)
+            return csv_matrix_load(ds, origin, cfg, d);
         return csv_load_at(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
                            cfg->target_col, source_file, d);
     case DATA_SYNTHETIC:

@@ -26,6 +26,9 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
                SYN_KIND_COUNT } dlx_synthetic_kind;
+/* How a csv file holds its data (SPEC §7): a table of examples, or a matrix
+   as row,col,value entries or as dense rows. */
+typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE, CSV_FORMAT_COUNT } dlx_csv_format;
 typedef enum { PRE_NONE, PRE_SCALE, PRE_STANDARDIZE, PRE_WHITEN, PREPROCESS_COUNT } dlx_preprocess;
 
 typedef struct {
@@ -55,6 +58,7 @@ typedef struct {
     uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
     dlx_preprocess preprocess;
     bool bootstrap;                    /* each run trains on a resample of the training split from its seed */
+    dlx_csv_format format;             /* csv: table (default), entries or dense */
     int rows, cols, rank;              /* synthetic low_rank: Y = A·Bᵀ + noise, A rows×rank, B cols×rank */
     double observed;                   /* low_rank: fraction of entries in the training set */
 } dlx_data_config;

@@ -126,6 +126,20 @@ static void read_low_rank(spec_ctx *ctx, const ytree_node *map, const ytree_node
                                "observed", unused[i]);
 }
 
+/* data.format: table (the default), entries or dense (SPEC §7); a matrix
+   format has no target column. */
+static void read_csv_format(spec_ctx *ctx, const ytree_node *map, dlx_data_config *d)
+{
+    const ytree_node *v = spec_get(map, "format");
+    int f;
+    if (v && spec_read_enum(ctx, v, "data.format", &SPEC_CSV_FORMATS, &f))
+        d->format = (dlx_csv_format)f;
+    const ytree_node *target = spec_get(map, "target");
+    if (d->format != CSV_TABLE && target && !spec_inherited(target))
+        spec_error(ctx, target, "data.target does not apply to data.format %s: every field is an "
+                   "entry of the matrix", spec_enum_name(&SPEC_CSV_FORMATS, (int)d->format));
+}
+
 /* The generator keys of data.source synthetic. */
 static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d,
                            bool kind_ok)
@@ -242,6 +256,7 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
             read_required_path(ctx, node, where, "train", source, d->train, sizeof d->train);
             read_required_path(ctx, node, where, "test", source, d->test, sizeof d->test);
             read_target(ctx, spec_get(node, "target"), d);
+            read_csv_format(ctx, node, d);
             break;
         case DATA_SYNTHETIC: read_synthetic(ctx, node, where, d, kind_ok); break;
         }
@@ -263,10 +278,11 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
     bool images = d->source == DATA_FASHION_MNIST || d->source == DATA_MNIST || d->source == DATA_IDX;
     d->preprocess = images ? PRE_SCALE : PRE_NONE;
     int p;
+    bool no_features = matrix || (d->source == DATA_CSV && d->format != CSV_TABLE);
     if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p)) {
-        if (matrix && p != PRE_NONE)
-            spec_error(ctx, v, "data.preprocess must be none for a matrix (data.kind low_rank): there are "
-                               "no input features to scale");
+        if (no_features && p != PRE_NONE)
+            spec_error(ctx, v, "data.preprocess must be none for a matrix (data.kind low_rank, or "
+                               "data.format entries or dense): there are no input features to scale");
         else
             d->preprocess = (dlx_preprocess)p;
     }

@@ -420,14 +420,18 @@ static const ytree_node *place_of(const ytree_node *map, const char *section, co
 static void check_factorization(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     bool factorization = cfg->model.type == MODEL_FACTORIZATION;
-    bool matrix = cfg->data.source == DATA_SYNTHETIC && cfg->data.kind == SYN_LOW_RANK;
+    bool matrix = (cfg->data.source == DATA_SYNTHETIC && cfg->data.kind == SYN_LOW_RANK) ||
+                  (cfg->data.source == DATA_CSV && cfg->data.format != CSV_TABLE);
     const dlx_regularizer_config *r = &cfg->regularizer;
     if (factorization && !matrix)
         spec_error(ctx, place_of(map, "model", "type"), "model.type factorization needs a matrix: "
-                   "data.source synthetic with data.kind low_rank");
+                   "data.kind low_rank, or data.source csv with data.format entries or dense");
     if (matrix && !factorization)
-        spec_error(ctx, place_of(map, "data", "kind"), "data.kind low_rank is a matrix of entries without "
-                   "input features: it needs model.type factorization, here %s", model_type_name(cfg->model.type));
+        spec_error(ctx, place_of(map, "data", cfg->data.source == DATA_CSV ? "format" : "kind"),
+                   "a matrix of entries (data.%s %s) has no input features: it needs model.type "
+                   "factorization, here %s", cfg->data.source == DATA_CSV ? "format" : "kind",
+                   cfg->data.source == DATA_CSV ? spec_enum_name(&SPEC_CSV_FORMATS, (int)cfg->data.format)
+                                                : "low_rank", model_type_name(cfg->model.type));
     if (factorization && cfg->loss != LOSS_MSE)
         spec_error(ctx, place_of(map, "loss", NULL), "model.type factorization is fitted by squared error: "
                    "loss must be mse, here %s", loss_name(cfg->loss));

@@ -105,6 +105,10 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
     case DATA_CSV:
         add_string(b, m, "train", d->train);
         add_string(b, m, "test", d->test);
+        if (d->format != CSV_TABLE) {   /* a matrix: no target column */
+            add_string(b, m, "format", spec_enum_name(&SPEC_CSV_FORMATS, (int)d->format));
+            break;
+        }
         if (d->target[0] == '\0')
             add_int(b, m, "target", -1);
         else if (strspn(d->target, "0123456789") == strlen(d->target) && strlen(d->target) < 10)

@@ -36,6 +36,7 @@ static const spec_key keys[] = {
     {"data.train", "data.source", "csv"},
     {"data.test", "data.source", "csv"},
     {"data.target", "data.source", "csv"},
+    {"data.format", "data.source", "csv"},
     {"data.kind", "data.source", "synthetic"},
     {"data.dim", "data.source", "synthetic"},
     {"data.classes", "data.kind", "gaussian_mixture,logistic,teacher"},
@@ -180,6 +181,9 @@ static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian
                                               [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",
                                               [SYN_LOW_RANK] = "low_rank"};
 NAMES_OF(synthetic_kinds, SYN_KIND_COUNT);
+static const char *const csv_formats[] = {[CSV_TABLE] = "table", [CSV_ENTRIES] = "entries",
+                                          [CSV_DENSE] = "dense"};
+NAMES_OF(csv_formats, CSV_FORMAT_COUNT);
 static const char *const preprocesses[] = {[PRE_NONE] = "none", [PRE_SCALE] = "scale",
                                            [PRE_STANDARDIZE] = "standardize", [PRE_WHITEN] = "whiten"};
 NAMES_OF(preprocesses, PREPROCESS_COUNT);
@@ -254,6 +258,7 @@ const spec_diag_param *schema_diagnostic_param(const char *diagnostic)
 const spec_enum SPEC_DATA_SOURCES = ENUM("data source", data_sources);
 const spec_enum SPEC_SYNTHETIC_KINDS = ENUM("synthetic data kind", synthetic_kinds);
 const spec_enum SPEC_PREPROCESS = ENUM("preprocessing", preprocesses);
+const spec_enum SPEC_CSV_FORMATS = ENUM("csv format", csv_formats);
 const spec_enum SPEC_MODEL_TYPES = ENUM("model type", model_types);
 const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
 const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
