@@ -4,6 +4,7 @@
 Usage:
     /usr/bin/python3 scripts/plot_factorization.py certificate RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py grow_rank RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_factorization.py rank_needed RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (and growth.csv, resolved.yaml's solutions) written by
 configs/factorization_certificate.yaml or configs/grow_rank.yaml, writes OUT_PREFIX.png and
@@ -15,6 +16,9 @@ docs/experiments/<name>.md quotes.
                factor_balance, factor_rank, zero_columns, and rank(X*) from resolved.yaml.
   grow_rank    (a) f − f* and (b) cert_ratio at the end of each rank tried (growth.csv), one
                line per seed; prints growth.csv's rows.
+  rank_needed  the fraction of seeds that end within 1e-6·f* of the optimum against the rank r,
+               one line per observed fraction (the sweep of configs/rank_needed.yaml), with
+               rank(X*) of each marked; prints the table of successes per (observed, r).
 """
 import argparse
 import csv
@@ -106,15 +110,50 @@ def plot_grow_rank(results, prefix):
     save(fig, prefix)
 
 
+def plot_rank_needed(results, prefix):
+    rows = read_csv(os.path.join(results, "metrics.csv"))
+    text = open(os.path.join(results, "resolved.yaml")).read()
+    # rank(X*) per sweep point: the solutions entries in point order
+    ranks = [int(x) for x in re.findall(r"\n    rank: (\d+)", text.split("solutions:", 1)[1])]
+    f_stars = [float(x) for x in re.findall(r"\n    f_star: ([^\n]+)", text.split("solutions:", 1)[1])]
+    last = {}
+    for r in rows:
+        last[(r["data.observed"], int(r["model.rank"]), r["seed"])] = r
+    observed = sorted({k[0] for k in last}, key=float)
+    rs = sorted({k[1] for k in last})
+    fig, ax = plt.subplots(figsize=(6, 4))
+    print("| observed | rank(X*) | " + " | ".join(f"r = {r}" for r in rs) + " |")
+    print("| --- | --- | " + " | ".join("---" for _ in rs) + " |")
+    for oi, obs in enumerate(observed):
+        point0 = oi * len(rs)                 # the last sweep key (model.rank) varies fastest
+        star, f_star = ranks[point0], f_stars[point0]
+        cells, fractions = [], []
+        for r in rs:
+            seeds = [v for k, v in last.items() if k[0] == obs and k[1] == r]
+            ok = sum(1 for v in seeds if num(v, "suboptimality") < 1e-6 * f_star)
+            cells.append(f"{ok}/{len(seeds)}")
+            fractions.append(ok / len(seeds))
+        line, = ax.plot(rs, fractions, "o-", label=f"observed {obs} (rank X* = {star})")
+        ax.axvline(star, color=line.get_color(), ls=":", lw=1)
+        print(f"| {obs} | {star} | " + " | ".join(cells) + " |")
+    ax.set_xlabel("rank r of the factorization")
+    ax.set_ylabel("fraction of seeds within 1e-6·f* of f*")
+    ax.set_title("plain descent from a random start")
+    ax.legend(fontsize=8)
+    save(fig, prefix)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("figure", choices=["certificate", "grow_rank"])
+    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
     args = p.parse_args()
-    name = {"certificate": "factorization_certificate", "grow_rank": "grow_rank"}[args.figure]
+    name = {"certificate": "factorization_certificate", "grow_rank": "grow_rank",
+            "rank_needed": "rank_needed"}[args.figure]
     prefix = args.out or os.path.join(args.results, name)
-    (plot_certificate if args.figure == "certificate" else plot_grow_rank)(args.results, prefix)
+    plot = {"certificate": plot_certificate, "grow_rank": plot_grow_rank, "rank_needed": plot_rank_needed}
+    plot[args.figure](args.results, prefix)
 
 
 if __name__ == "__main__":

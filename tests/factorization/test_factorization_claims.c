@@ -11,6 +11,10 @@
  *   grow_rank: from r = 1 the meta-algorithm stops at the rank of X* (5, the
  *   true rank, at this λ) for every seed; cert_ratio > 1 + tol at every smaller
  *   r; the gap f − f* falls strictly with r; at the last rank it is < 1e-6·f*.
+ *
+ *   rank_needed (reduced: observed 0.5 and 1.0, r = 3..6, seeds 1..3): plain
+ *   descent ends within 1e-6·f* of the optimum exactly when r >= rank(X*), for
+ *   every seed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -184,12 +188,48 @@ static void test_relu_polar(void **state)
     free(dir);
 }
 
+static void test_rank_needed(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    assert_int_equal(harness_dlx(NULL, NULL, "run '%s/configs/rank_needed.yaml' --out '%s/rn' --seeds 1,2,3"
+                                 " --set 'sweep.data.observed=[0.5, 1.0]' --set 'sweep.model.rank=[3, 4, 5, 6]'"
+                                 " --jobs 2 --quiet", harness_source_root(), dir), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rn/resolved.yaml", dir);
+    char *resolved = harness_read(path);
+    snprintf(path, sizeof path, "%s/rn/metrics.csv", dir);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    int checked = 0;
+    for (int i = 0; i < csv.n_rows; i++) {
+        if (harness_csv_num(&csv, i, "epoch") != 3000)
+            continue;
+        int r = (int)harness_csv_num(&csv, i, "model.rank");
+        int point = (harness_csv_num(&csv, i, "data.observed") == 1.0 ? 4 : 0) + (r - 3);
+        int rank = (int)solution_number(resolved, point, "rank");
+        double f_star = solution_number(resolved, point, "f_star");
+        double gap = harness_csv_num(&csv, i, "suboptimality");
+        print_message("observed %s r %d (rank X* %d) seed %s: f - f* %.3g\n",
+                      harness_csv_str(&csv, i, "data.observed"), r, rank,
+                      harness_csv_str(&csv, i, "seed"), gap);
+        assert_true((gap < 1e-6 * f_star) == (r >= rank));
+        checked++;
+    }
+    assert_int_equal(checked, 2 * 4 * 3);
+    harness_csv_free(&csv);
+    free(resolved);
+    harness_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_certificate),
         cmocka_unit_test(test_grow_rank),
         cmocka_unit_test(test_relu_polar),
+        cmocka_unit_test(test_rank_needed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
