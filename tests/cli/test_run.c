@@ -159,6 +159,30 @@ static void test_determinism_and_jobs(void **state)
         free(texts[i]);
 }
 
+/* SPEC §1: every command takes -h/--help, anywhere among its arguments: its
+   usage on stdout, nothing on stderr, exit 0; the value of an option that
+   takes one (`--set -h`) is not a request for help. */
+static void test_help_for_every_command(void **state)
+{
+    (void)state;
+    static const char *const commands[] = {"run", "validate", "sweep", "collect", "summarize"};
+    for (int i = 0; i < 5; i++) {
+        for (int form = 0; form < 2; form++) {
+            char *out = NULL, *err = NULL;
+            assert_int_equal(harness_dlx(&out, &err, form ? "%s some.yaml -h" : "%s --help", commands[i]), 0);
+            char usage[64];
+            snprintf(usage, sizeof usage, "usage: dlx %s", commands[i]);
+            assert_non_null(strstr(out, usage));
+            assert_string_equal(err, "");
+            free(out);
+            free(err);
+        }
+    }
+    char *err = NULL;
+    assert_int_equal(harness_dlx(NULL, &err, "validate some.yaml --set -h"), 2);
+    free(err);
+}
+
 /* An output folder with results is refused without --force (exit 2); --force
    removes all of the old results. */
 static void test_output_guard(void **state)
@@ -284,6 +308,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_files_and_columns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_determinism_and_jobs, setup, teardown),
+        cmocka_unit_test(test_help_for_every_command),
         cmocka_unit_test_setup_teardown(test_output_guard, setup, teardown),
         cmocka_unit_test_setup_teardown(test_arms_and_seeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_divergence_is_a_result, setup, teardown),
