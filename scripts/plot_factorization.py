@@ -5,6 +5,7 @@ Usage:
     /usr/bin/python3 scripts/plot_factorization.py certificate RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py grow_rank RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py rank_needed RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_factorization.py identity RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (and growth.csv, resolved.yaml's solutions) written by
 configs/factorization_certificate.yaml or configs/grow_rank.yaml, writes OUT_PREFIX.png and
@@ -19,6 +20,9 @@ docs/experiments/<name>.md quotes.
   rank_needed  the fraction of seeds that end within 1e-6·f* of the optimum against the rank r,
                one line per observed fraction (the sweep of configs/rank_needed.yaml), with
                rank(X*) of each marked; prints the table of successes per (observed, r).
+  identity     ½(‖U‖² + ‖V‖²) − ‖X*‖_* (from the weight_norm columns and resolved.yaml's
+               nuclear_norm) against factor_balance over training, one line per (arm, seed)
+               of configs/nuclear_norm_identity.yaml; prints each run's final values.
 """
 import argparse
 import csv
@@ -143,16 +147,41 @@ def plot_rank_needed(results, prefix):
     save(fig, prefix)
 
 
+def plot_identity(results, prefix):
+    rows = read_csv(os.path.join(results, "metrics.csv"))
+    text = open(os.path.join(results, "resolved.yaml")).read()
+    nuclear = float(re.search(r"\n    nuclear_norm: ([^\n]+)", text).group(1))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    colours = {"l2": "tab:blue", "product": "tab:orange"}
+    print(f"‖X*‖_* = {nuclear:.9g}\n")
+    print("| arm | seed | ½(‖U‖² + ‖V‖²) | − ‖X*‖_* | factor_balance | ‖UVᵀ − X*‖/‖X*‖ | f − f* |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for (arm, seed), rs in runs(rows).items():
+        half = [0.5 * (num(r, "weight_norm.U") ** 2 + num(r, "weight_norm.V") ** 2) for r in rs]
+        ax.loglog([max(num(r, "factor_balance"), 1e-12) for r in rs[1:]],
+                  [max(h - nuclear, 1e-12) for h in half[1:]], "o-", color=colours.get(arm, "grey"),
+                  label=arm if seed == "1" else None)
+        last = rs[-1]
+        print(f"| {arm} | {seed} | {half[-1]:.9g} | {half[-1] - nuclear:.3g} | {num(last, 'factor_balance'):.3g} | "
+              f"{num(last, 'dist_to_ref'):.3g} | {num(last, 'suboptimality'):.3g} |")
+    ax.set_xlabel("factor_balance ‖UᵀU − VᵀV‖_F / ‖UᵀU‖_F")
+    ax.set_ylabel("½(‖U‖² + ‖V‖²) − ‖X*‖_*")
+    ax.set_title("the variational form is tight only at balanced factors")
+    ax.legend()
+    save(fig, prefix)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed"])
+    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed", "identity"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
     args = p.parse_args()
     name = {"certificate": "factorization_certificate", "grow_rank": "grow_rank",
-            "rank_needed": "rank_needed"}[args.figure]
+            "rank_needed": "rank_needed", "identity": "nuclear_norm_identity"}[args.figure]
     prefix = args.out or os.path.join(args.results, name)
-    plot = {"certificate": plot_certificate, "grow_rank": plot_grow_rank, "rank_needed": plot_rank_needed}
+    plot = {"certificate": plot_certificate, "grow_rank": plot_grow_rank, "rank_needed": plot_rank_needed,
+            "identity": plot_identity}
     plot[args.figure](args.results, prefix)
 
 

@@ -12,12 +12,17 @@
  *   true rank, at this λ) for every seed; cert_ratio > 1 + tol at every smaller
  *   r; the gap f − f* falls strictly with r; at the last rank it is < 1e-6·f*.
  *
+ *   nuclear_norm_identity (as written, seeds 1..4): both regularizer forms reach
+ *   X*; with l2 the factors end balanced and ½(‖U‖² + ‖V‖²) = ‖X*‖_*, with the
+ *   product form they stay unbalanced and ½(‖U‖² + ‖V‖²) > ‖X*‖_*.
+ *
  *   rank_needed (reduced: observed 0.5 and 1.0, r = 3..6, seeds 1..3): plain
  *   descent ends within 1e-6·f* of the optimum exactly when r >= rank(X*), for
  *   every seed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
@@ -188,6 +193,47 @@ static void test_relu_polar(void **state)
     free(dir);
 }
 
+static void test_nuclear_norm_identity(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    char *out = run_config("nuclear_norm_identity", dir);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/resolved.yaml", out);
+    char *resolved = harness_read(path);
+    double nuclear = solution_number(resolved, 0, "nuclear_norm");
+    assert_true(fabs(solution_number(resolved, 1, "nuclear_norm") - nuclear) < 1e-9 * nuclear);
+    snprintf(path, sizeof path, "%s/metrics.csv", out);
+    harness_csv csv;
+    assert_int_equal(harness_csv_read(&csv, path), 0);
+    int finals = 0;
+    for (int i = 0; i < csv.n_rows; i++) {
+        if (harness_csv_num(&csv, i, "epoch") != 8000)
+            continue;
+        finals++;
+        bool l2 = !strcmp(harness_csv_str(&csv, i, "arm"), "l2");
+        double u = harness_csv_num(&csv, i, "weight_norm.U"), v = harness_csv_num(&csv, i, "weight_norm.V");
+        double half = 0.5 * (u * u + v * v), balance = harness_csv_num(&csv, i, "factor_balance");
+        print_message("%s seed %s: half %.9g, |X*|_* %.9g, balance %.3g, dist %.3g\n",
+                      harness_csv_str(&csv, i, "arm"), harness_csv_str(&csv, i, "seed"), half, nuclear,
+                      balance, harness_csv_num(&csv, i, "dist_to_ref"));
+        assert_true(harness_csv_num(&csv, i, "dist_to_ref") < 1e-6);
+        if (l2) {
+            assert_true(fabs(half - nuclear) < 1e-6 * nuclear);
+            assert_true(balance < 1e-5);
+        } else {
+            assert_true(half > nuclear * (1 + 1e-4));
+            assert_true(balance > 1e-2);
+        }
+    }
+    assert_int_equal(finals, 8);   /* 2 arms x seeds 1..4 */
+    harness_csv_free(&csv);
+    free(resolved);
+    harness_rmtree(dir);
+    free(dir);
+    free(out);
+}
+
 static void test_rank_needed(void **state)
 {
     (void)state;
@@ -229,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_certificate),
         cmocka_unit_test(test_grow_rank),
         cmocka_unit_test(test_relu_polar),
+        cmocka_unit_test(test_nuclear_norm_identity),
         cmocka_unit_test(test_rank_needed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
