@@ -6,6 +6,7 @@ Usage:
     /usr/bin/python3 scripts/plot_factorization.py grow_rank RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py rank_needed RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py identity RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_factorization.py relu RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (and growth.csv, resolved.yaml's solutions) written by
 configs/factorization_certificate.yaml or configs/grow_rank.yaml, writes OUT_PREFIX.png and
@@ -23,6 +24,9 @@ docs/experiments/<name>.md quotes.
   identity     ½(‖U‖² + ‖V‖²) − ‖X*‖_* (from the weight_norm columns and resolved.yaml's
                nuclear_norm) against factor_balance over training, one line per (arm, seed)
                of configs/nuclear_norm_identity.yaml; prints each run's final values.
+  relu         polar_ratio against the step for each width (the sweep of
+               configs/relu_certificate.yaml), one line per (width, seed); prints each run's
+               final objective, polar_ratio and active units.
 """
 import argparse
 import csv
@@ -171,17 +175,45 @@ def plot_identity(results, prefix):
     save(fig, prefix)
 
 
+def plot_relu(results, prefix):
+    rows = read_csv(os.path.join(results, "metrics.csv"))
+    by_run = {}
+    for r in rows:
+        by_run.setdefault((r["model.hidden"], r["seed"]), []).append(r)
+    widths = sorted({k[0] for k in by_run}, key=lambda w: int(w.strip("[]")))
+    cmap = plt.get_cmap("viridis")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    print("| width r | seed | objective | train_loss | polar_ratio | active_units |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for wi, w in enumerate(widths):
+        for (width, seed), rs in sorted(by_run.items()):
+            if width != w:
+                continue
+            ax.semilogy([num(r, "step") for r in rs], [num(r, "polar_ratio") for r in rs],
+                        color=cmap(wi / max(1, len(widths) - 1)), label=f"r = {w.strip('[]')}" if seed == "1" else None)
+            last = rs[-1]
+            print(f"| {w.strip('[]')} | {seed} | {num(last, 'objective'):.6g} | {num(last, 'train_loss'):.6g} | "
+                  f"{num(last, 'polar_ratio'):.6g} | {int(num(last, 'active_units'))} |")
+    ax.axhline(1.0, color="black", lw=0.8, ls="--")
+    ax.set_xlabel("step (full batch)")
+    ax.set_ylabel("polar_ratio (≤ 1: certified global)")
+    ax.set_title("the polar certificate as the network widens")
+    ax.legend(fontsize=8)
+    save(fig, prefix)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed", "identity"])
+    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed", "identity", "relu"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
     args = p.parse_args()
     name = {"certificate": "factorization_certificate", "grow_rank": "grow_rank",
-            "rank_needed": "rank_needed", "identity": "nuclear_norm_identity"}[args.figure]
+            "rank_needed": "rank_needed", "identity": "nuclear_norm_identity",
+            "relu": "relu_certificate"}[args.figure]
     prefix = args.out or os.path.join(args.results, name)
     plot = {"certificate": plot_certificate, "grow_rank": plot_grow_rank, "rank_needed": plot_rank_needed,
-            "identity": plot_identity}
+            "identity": plot_identity, "relu": plot_relu}
     plot[args.figure](args.results, prefix)
 
 
