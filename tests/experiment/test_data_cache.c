@@ -11,6 +11,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -36,6 +37,7 @@ typedef struct {
 #define IDX "{source: idx, train_images: a, train_labels: b, test_images: c, test_labels: d"
 #define CSV "{source: csv, train: a.csv, test: b.csv, target: y"
 #define LOWR "{source: synthetic, kind: low_rank, rows: 6, cols: 5, rank: 2, observed: 0.5"
+#define CSVM "{source: csv, train: a.csv, test: b.csv, format: entries"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -65,6 +67,7 @@ static const data_case CASES[] = {
     {"cols", LOWR "}", "{cols: 6}"},
     {"rank", LOWR "}", "{rank: 3}"},
     {"observed", LOWR "}", "{observed: 0.6}"},
+    {"format", CSVM "}", "{format: dense}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
@@ -87,8 +90,8 @@ static int loads_for(const char *base_data, const char *arm_yaml, bool *shared)
 {
     char text[2048];
     /* a matrix goes with a factorization, everything else with an mlp */
-    const char *model = strstr(base_data, "low_rank") ? "{type: factorization, rank: 2}"
-                                                      : "{type: mlp, hidden: [4]}";
+    bool matrix = strstr(base_data, "low_rank") || strstr(base_data, "format:");
+    const char *model = matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
     snprintf(text, sizeof text,
              "experiment: t\ndata: %s\nmodel: %s\n"
              "arms:\n  - name: a\n  - {name: b, %s}\n",
