@@ -257,6 +257,10 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
             }
             if (pid == 0) {
                 close(pipefd[0]);
+                /* the parent's bookkeeping is not the worker's (and would leak at its _exit) */
+                free(pids);
+                free(slots);
+                free(fds);
                 worker_main(r, &r->runs[next], threads, pipefd[1], parent);
             }
             close(pipefd[1]);
