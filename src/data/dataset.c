@@ -21,30 +21,69 @@
 #include "data/subsample.h"
 #include "data/synthetic.h"
 
+/* One loader per data source, each with the signature of the table below. */
+typedef dlx_status (*source_loader)(dlx_dataset *ds, dlx_split_origin *origin,
+                                    const dlx_data_config *cfg, const char *source_file, dlx_diags *d);
+
+static dlx_status load_fashion_mnist(dlx_dataset *ds, dlx_split_origin *origin,
+                                     const dlx_data_config *cfg, const char *source_file, dlx_diags *d)
+{
+    return mnist_folder_load(ds, origin, "fashion-mnist", cfg->dir, cfg->dir_line, cfg->dir_col,
+                             source_file, d);
+}
+
+static dlx_status load_mnist(dlx_dataset *ds, dlx_split_origin *origin, const dlx_data_config *cfg,
+                             const char *source_file, dlx_diags *d)
+{
+    return mnist_folder_load(ds, origin, "mnist", cfg->dir, cfg->dir_line, cfg->dir_col,
+                             source_file, d);
+}
+
+static dlx_status load_idx(dlx_dataset *ds, dlx_split_origin *origin, const dlx_data_config *cfg,
+                           const char *source_file, dlx_diags *d)
+{
+    (void)source_file;
+    snprintf(origin->train, sizeof origin->train, "%s", cfg->train_images);
+    snprintf(origin->test, sizeof origin->test, "%s", cfg->test_images);
+    return idx_load_dataset(ds, cfg->train_images, cfg->train_labels, cfg->test_images,
+                            cfg->test_labels, 0, d);
+}
+
+/* A table of examples, or a matrix (data.format entries | dense). */
+static dlx_status load_csv(dlx_dataset *ds, dlx_split_origin *origin, const dlx_data_config *cfg,
+                           const char *source_file, dlx_diags *d)
+{
+    if (cfg->format != CSV_TABLE)
+        return csv_matrix_load(ds, origin, cfg, d);
+    return csv_load_at(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
+                       cfg->target_col, source_file, d);
+}
+
+static dlx_status load_synthetic(dlx_dataset *ds, dlx_split_origin *origin,
+                                 const dlx_data_config *cfg, const char *source_file, dlx_diags *d)
+{
+    (void)origin;
+    return synthetic_generate(ds, cfg, source_file, d);
+}
+
+/* The data sources, indexed by dlx_data_source (names as SPEC_DATA_SOURCES);
+   the length is checked when building. */
+static const source_loader SOURCES[] = {
+    [DATA_FASHION_MNIST] = load_fashion_mnist,
+    [DATA_MNIST] = load_mnist,
+    [DATA_IDX] = load_idx,
+    [DATA_CSV] = load_csv,
+    [DATA_SYNTHETIC] = load_synthetic,
+};
+_Static_assert(sizeof SOURCES / sizeof *SOURCES == DATA_SOURCE_COUNT, "one loader per data source");
+
 /* Load the source's files (no subsampling yet); origin names them. */
 static dlx_status load_source(dlx_dataset *ds, dlx_split_origin *origin,
                               const dlx_data_config *cfg, const char *source_file, dlx_diags *d)
 {
-    switch (cfg->source) {
-    case DATA_FASHION_MNIST:
-        return mnist_folder_load(ds, origin, "fashion-mnist", cfg->dir, cfg->dir_line,
-                                 cfg->dir_col, source_file, d);
-    case DATA_MNIST:
-        return mnist_folder_load(ds, origin, "mnist", cfg->dir, cfg->dir_line, cfg->dir_col,
-                                 source_file, d);
-    case DATA_IDX:
-        snprintf(origin->train, sizeof origin->train, "%s", cfg->train_images);
-        snprintf(origin->test, sizeof origin->test, "%s", cfg->test_images);
-        return idx_load_dataset(ds, cfg->train_images, cfg->train_labels, cfg->test_images,
-                                cfg->test_labels, 0, d);
-    case DATA_CSV:
-        if (cfg->format != CSV_TABLE)
-            return csv_matrix_load(ds, origin, cfg, d);
-        return csv_load_at(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
-                           cfg->target_col, source_file, d);
-    case DATA_SYNTHETIC:
-        return synthetic_generate(ds, cfg, source_file, d);
-    }
+    unsigned source = (unsigned)cfg->source;
+    if (source < DATA_SOURCE_COUNT && SOURCES[source])
+        return SOURCES[source](ds, origin, cfg, source_file, d);
     diags_add(d, source_file, 0, 0, "unknown data.source (%d)", (int)cfg->source);
     return DLX_ERR_INPUT;
 }
