@@ -69,7 +69,7 @@ else:
 mutations() { python3 -c "$mutations_py" "$list" "$@"; }
 records="$(mutations records)"
 
-scratch="$(mktemp -d "${TMPDIR:-/tmp}/dlx-mutate.XXXXXX")"
+scratch="$(mktemp -d)"   # the scratch copy of the tree (mktemp honours TMPDIR)
 if $keep; then say "scratch copy: $scratch"; else trap 'rm -rf "$scratch"' EXIT; fi
 git ls-files -z -co --exclude-standard | tar --null -T - -cf - | tar -xf - -C "$scratch"
 say "building the unmutated copy in $scratch/build"

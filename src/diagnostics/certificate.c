@@ -144,7 +144,8 @@ const dlx_diagnostic DIAG_RANK = {
     .fits = rank_fits,
 };
 
-dlx_status factorization_reference_create(dlx_diag_context *ctx, dlx_diags *diags)
+dlx_status factorization_reference_create(const dlx_diag_context *ctx, void **reference,
+                                          dlx_diags *diags)
 {
     dlx_nuclear_reference *r = malloc(sizeof *r);
     if (!r) {
@@ -156,20 +157,20 @@ dlx_status factorization_reference_create(dlx_diag_context *ctx, dlx_diags *diag
         free(r);
         return st;
     }
-    ctx->state = r;
+    *reference = r;
     return DLX_OK;
 }
 
-void factorization_reference_destroy(void *state)
+void factorization_reference_destroy(void *reference)
 {
-    if (state)
-        nuclear_norm_free(state);
-    free(state);
+    if (reference)
+        nuclear_norm_free(reference);
+    free(reference);
 }
 
-void factorization_dist_measure(dlx_diag_context *ctx, double *values)
+void factorization_dist_measure(const dlx_diag_context *ctx, const void *reference, double *values)
 {
-    const dlx_nuclear_reference *r = ctx->state;
+    const dlx_nuclear_reference *r = reference;
     const dlx_tensor *u = model_find_tensor(ctx->model, "U");
     const float *U = u->data, *V = model_find_tensor(ctx->model, "V")->data;
     int k = u->shape[1];
@@ -186,9 +187,10 @@ void factorization_dist_measure(dlx_diag_context *ctx, double *values)
     values[0] = norm > 0 ? sqrt(diff / norm) : sqrt(diff);
 }
 
-void factorization_suboptimality_measure(dlx_diag_context *ctx, double *values)
+void factorization_suboptimality_measure(const dlx_diag_context *ctx, const void *reference,
+                                         double *values)
 {
-    const dlx_nuclear_reference *r = ctx->state;
+    const dlx_nuclear_reference *r = reference;
     const dlx_tensor *u = model_find_tensor(ctx->model, "U");
     const float *V = model_find_tensor(ctx->model, "V")->data;
     values[0] = factored_objective(&ctx->data->train, u->data, V, u->shape[1], r->lambda,

@@ -26,9 +26,11 @@ double optimality_lambda(const dlx_config *cfg);
 /* suboptimality and dist_to_ref of a factorization: X* computed at create
    (the nuclear-norm reference), then f(U, V) − f* and ‖UVᵀ − X*‖_F/‖X*‖_F
    at each measure. */
-dlx_status factorization_reference_create(dlx_diag_context *ctx, dlx_diags *diags);
-void factorization_reference_destroy(void *state);
-void factorization_suboptimality_measure(dlx_diag_context *ctx, double *values);
-void factorization_dist_measure(dlx_diag_context *ctx, double *values);
+dlx_status factorization_reference_create(const dlx_diag_context *ctx, void **reference,
+                                          dlx_diags *diags);
+void factorization_reference_destroy(void *reference);
+void factorization_suboptimality_measure(const dlx_diag_context *ctx, const void *reference,
+                                         double *values);
+void factorization_dist_measure(const dlx_diag_context *ctx, const void *reference, double *values);
 
 #endif

@@ -116,12 +116,8 @@ static void polar_measure(dlx_diag_context *ctx, double *values)
     int width = w->shape[0], d = w->shape[1];
     double largest = 0.0, *products = s->products;
     for (int i = 0; i < width; i++) {
-        double nw = 0.0, na = 0.0;
-        for (int j = 0; j < d; j++)
-            nw += (double)w->data[(size_t)i * d + j] * w->data[(size_t)i * d + j];
-        for (int c = 0; c < k; c++)
-            na += (double)a->data[(size_t)c * width + i] * a->data[(size_t)c * width + i];
-        products[i] = sqrt(nw * na);
+        products[i] = strided_norm(w->data + (size_t)i * d, (size_t)d, 1) *
+                      strided_norm(a->data + i, (size_t)k, (size_t)width);
         largest = products[i] > largest ? products[i] : largest;
     }
     int active = 0;

@@ -53,15 +53,12 @@ static dlx_status reference_create(dlx_diag_context *ctx, dlx_diags *diags)
         return DLX_ERR_RUNTIME;
     }
     dlx_status st;
-    if (ctx->config->model.type == MODEL_FACTORIZATION) {
-        st = factorization_reference_create(ctx, diags);
-        s->matrix = ctx->state;
-    } else {
+    if (ctx->config->model.type == MODEL_FACTORIZATION)
+        st = factorization_reference_create(ctx, &s->matrix, diags);
+    else
         st = reference_compute(&s->ref, ctx->config, ctx->data, diags);
-    }
     if (st != DLX_OK) {
         free(s);
-        ctx->state = NULL;
         return st;
     }
     ctx->state = s;
@@ -96,9 +93,7 @@ static void measure_suboptimality(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
     if (s->matrix) {
-        dlx_diag_context own = *ctx;
-        own.state = s->matrix;
-        factorization_suboptimality_measure(&own, values);
+        factorization_suboptimality_measure(ctx, s->matrix, values);
         return;
     }
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
@@ -110,9 +105,7 @@ static void measure_dist(dlx_diag_context *ctx, double *values)
 {
     reference_state *s = ctx->state;
     if (s->matrix) {
-        dlx_diag_context own = *ctx;
-        own.state = s->matrix;
-        factorization_dist_measure(&own, values);
+        factorization_dist_measure(ctx, s->matrix, values);
         return;
     }
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");

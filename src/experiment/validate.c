@@ -65,22 +65,6 @@ static void config_problems(const dlx_config *cfg, const char *file, dlx_diags *
         add(out, file, cfg->places.loss, why);
 }
 
-/* The same message at the same place. */
-static bool same_diag(const dlx_diag *a, const dlx_diag *b)
-{
-    return a->line == b->line && a->col == b->col && strcmp(a->message, b->message) == 0 &&
-           strcmp(a->file ? a->file : "", b->file ? b->file : "") == 0;
-}
-
-/* Whether list holds g. */
-static bool list_has(const dlx_diags *list, const dlx_diag *g)
-{
-    for (int i = 0; i < list->count; i++)
-        if (same_diag(&list->items[i], g))
-            return true;
-    return false;
-}
-
 /* Copy g into to, its message prefixed "CONTEXT: " when context is set. */
 static void copy_diag(dlx_diags *to, const dlx_diag *g, const char *context)
 {
@@ -100,7 +84,7 @@ static void report_variants(const dlx_diags *lists, const char *const *names, in
             const dlx_diag *g = &lists[v].items[i];
             bool everywhere = true;
             for (int w = 0; w < n && everywhere; w++)
-                everywhere = list_has(&lists[w], g);
+                everywhere = diags_contains(&lists[w], g);
             if (!(everywhere && v > 0)) /* a problem of every variant: reported with the first */
                 copy_diag(out, g, everywhere ? NULL : names[v]);
         }

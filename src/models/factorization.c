@@ -205,15 +205,6 @@ static void factorization_predict(void *impl, const float *x, int B, dlx_rng *rn
         out[i] = NAN;
 }
 
-/* ‖column k‖₂ of a row-major n×r matrix. */
-static double column_norm(const float *a, int n, int r, int k)
-{
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += (double)a[(size_t)i * r + k] * a[(size_t)i * r + k];
-    return sqrt(s);
-}
-
 /* λ·Σ_k ‖U_k‖‖V_k‖; with add_gradient, λ‖V_k‖U_k/‖U_k‖ into dU_k and
    λ‖U_k‖V_k/‖V_k‖ into dV_k, 0 for a pair with a zero column. */
 static double factorization_product_penalty(void *impl, double lambda, bool add_gradient)
@@ -221,8 +212,8 @@ static double factorization_product_penalty(void *impl, double lambda, bool add_
     factorization *f = impl;
     double theta = 0.0;
     for (int k = 0; k < f->rank; k++) {
-        double nu = column_norm(f->U, f->rows, f->rank, k);
-        double nv = column_norm(f->V, f->cols, f->rank, k);
+        double nu = strided_norm(f->U + k, (size_t)f->rows, (size_t)f->rank);
+        double nv = strided_norm(f->V + k, (size_t)f->cols, (size_t)f->rank);
         theta += nu * nv;
         if (!add_gradient || nu == 0.0 || nv == 0.0)
             continue;

@@ -837,13 +837,8 @@ static double mlp_product_penalty(void *impl, double lambda, bool add_gradient)
     int width = fc->n_out, n_in = fc->n_in, n_out = out->n_out;
     double theta = 0.0;
     for (int i = 0; i < width; i++) {
-        double nw = 0.0, na = 0.0;
-        for (int j = 0; j < n_in; j++)
-            nw += (double)fc->W[(size_t)i * n_in + j] * fc->W[(size_t)i * n_in + j];
-        for (int k = 0; k < n_out; k++)
-            na += (double)out->W[(size_t)k * width + i] * out->W[(size_t)k * width + i];
-        nw = sqrt(nw);
-        na = sqrt(na);
+        double nw = strided_norm(fc->W + (size_t)i * n_in, (size_t)n_in, 1);
+        double na = strided_norm(out->W + i, (size_t)n_out, (size_t)width);
         theta += nw * na;
         if (!add_gradient || nw == 0.0 || na == 0.0)
             continue;

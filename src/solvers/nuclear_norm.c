@@ -9,6 +9,7 @@
 
 #include "data/matrix_entries.h"
 #include "util/svd.h"
+#include "util/tensor.h"
 
 /* Work buffers of the iteration, sized once. */
 typedef struct {
@@ -173,14 +174,9 @@ double factored_objective(const dlx_split *train, const float *U, const float *V
     }
     double theta = 0.0;
     if (product) {
-        for (int k = 0; k < r; k++) {
-            double nu = 0.0, nv = 0.0;
-            for (int i = 0; i < train->rows; i++)
-                nu += (double)U[(size_t)i * r + k] * U[(size_t)i * r + k];
-            for (int j = 0; j < train->cols; j++)
-                nv += (double)V[(size_t)j * r + k] * V[(size_t)j * r + k];
-            theta += sqrt(nu) * sqrt(nv);
-        }
+        for (int k = 0; k < r; k++)
+            theta += strided_norm(U + k, (size_t)train->rows, (size_t)r) *
+                     strided_norm(V + k, (size_t)train->cols, (size_t)r);
     } else {
         for (size_t i = 0; i < (size_t)train->rows * r; i++)
             theta += 0.5 * (double)U[i] * U[i];

@@ -181,20 +181,6 @@ dlx_status experiment_load(dlx_experiment *exp, dlx_sweep *sweep, const char *pa
 
 /* ------------------------------------------------- every sweep point */
 
-static bool same_diag(const dlx_diag *a, const dlx_diag *b)
-{
-    return a->line == b->line && a->col == b->col && strcmp(a->message, b->message) == 0 &&
-           strcmp(a->file ? a->file : "", b->file ? b->file : "") == 0;
-}
-
-static bool list_has(const dlx_diags *list, const dlx_diag *g)
-{
-    for (int i = 0; i < list->count; i++)
-        if (same_diag(&list->items[i], g))
-            return true;
-    return false;
-}
-
 static void copy_diag(dlx_diags *to, const dlx_diag *g, const char *prefix)
 {
     if (prefix && strncmp(g->message, "in sweep point ", 15) != 0)
@@ -231,11 +217,11 @@ dlx_status experiment_validate_all_points_string(const char *text, size_t len, c
     for (int p = 0; p < n_points && st != DLX_ERR_RUNTIME; p++) {
         for (int i = 0; i < points[p].count; i++) {
             const dlx_diag *g = &points[p].items[i];
-            if (list_has(&base, g))
+            if (diags_contains(&base, g))
                 continue;
             bool everywhere = true;
             for (int q = 0; q < n_points && everywhere; q++)
-                everywhere = list_has(&points[q], g);
+                everywhere = diags_contains(&points[q], g);
             if (everywhere && p > 0)
                 continue; /* reported with point 0 */
             copy_diag(diags, g, everywhere ? NULL : contexts[p]);

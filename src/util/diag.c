@@ -219,3 +219,14 @@ void diags_free(dlx_diags *d)
     free(d->index);
     *d = (dlx_diags){0};
 }
+
+bool diags_contains(const dlx_diags *d, const dlx_diag *g)
+{
+    for (int i = 0; i < d->count; i++) {
+        const dlx_diag *h = &d->items[i];
+        if (h->line == g->line && h->col == g->col && strcmp(h->message, g->message) == 0 &&
+            strcmp(h->file ? h->file : "", g->file ? g->file : "") == 0)
+            return true;
+    }
+    return false;
+}

@@ -67,6 +67,9 @@ bool diags_seen(dlx_diags *d, const char *file, int line, int col, const char *m
    two totals, not counts, to see whether a stage reported anything. */
 int diags_total(const dlx_diags *d);
 
+/* Whether d holds a diagnostic with g's file, place and message. */
+bool diags_contains(const dlx_diags *d, const dlx_diag *g);
+
 /* Print every diagnostic, one per line, sorted by (file, line, col) and
    stable among equal locations; then, when some were only counted,
    "dlx: error: ... and N more errors". */

@@ -15,7 +15,8 @@
  *
  * oneDNN's thread count is the calling thread's OpenMP setting; it is set
  * to the count the caller gives (OpenBLAS's) whenever that changes — a plain
- * call, no allocation. Compiled to stubs without DLX_HAVE_DNNL.
+ * call, no allocation. Built without DLX_HAVE_DNNL, each function reports
+ * that oneDNN is not in this build.
  */
 #include "util/gemm_onednn.h"
 #include "util/gemm.h"

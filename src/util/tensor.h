@@ -10,6 +10,7 @@
 #ifndef DLX_UTIL_TENSOR_H
 #define DLX_UTIL_TENSOR_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,6 +24,16 @@ typedef struct {
     float *grad;                    /* NULL for non-trainable buffers */
     bool is_weight;                 /* a dense weight matrix: l2, l1 and max_norm apply */
 } dlx_tensor;
+
+/* ‖(x[0], x[stride], …, x[(n−1)·stride])‖₂ accumulated in double: a row
+   (stride 1) or a column (stride = the row length) of a row-major matrix. */
+static inline double strided_norm(const float *x, size_t n, size_t stride)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)x[i * stride] * x[i * stride];
+    return sqrt(s);
+}
 
 /* Number of floats in t. */
 static inline size_t tensor_numel(const dlx_tensor *t)

@@ -4,6 +4,7 @@
    writes in a folder given to make_dirs are refused (DLX_ERR_INPUT, the
    message naming the link), and the file the link points at is neither
    created nor changed. */
+#define _XOPEN_SOURCE 700   /* nftw, through io_test_files.h */
 #include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,22 +19,22 @@
 
 #include "io/atomic_file.h"
 #include "io/output_file.h"
+#include "io_test_files.h"
 
-static char dir[64];
+static char *dir;   /* a scratch folder per test (io_test_files.h) */
 
 static int setup(void **unused)
 {
     (void)unused;
-    snprintf(dir, sizeof dir, "/tmp/dlx-output-file-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    dir = scratch_make();
+    return dir ? 0 : -1;
 }
 
 static int teardown(void **unused)
 {
     (void)unused;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    scratch_remove(dir);
+    return 0;
 }
 
 static bool exists(const char *path)

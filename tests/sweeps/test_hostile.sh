@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # dlx sweep with hostile values: in the experiment file name, `output:`, --set, --out, --dlx,
 # every Slurm option and the working folder. --emit commands is run by bash, sh (dash),
-# `xargs -d '\n' sh -c` and GNU parallel (when installed), with --dlx pointing to a stub that
+# `xargs -d '\n' sh -c` and GNU parallel (when installed), with --dlx pointing to a recorder that
 # records its argv; --emit slurm goes through `bash -n`, its #SBATCH lines through a model of
 # sbatch's parser (sbatch_args.py) and, when installed, the real sbatch (its -vv option dump),
-# and its exec line through bash with the stub. No injected
+# and its exec line through bash with the recorder. No injected
 # command may run (no PWNED* file), every value must arrive intact, and what cannot be written
 # safely (a newline; in #SBATCH lines any control character) is refused with exit 2 and a
 # message naming the option or FILE:LINE:COL.
@@ -16,12 +16,12 @@ export LC_ALL=C
 evil="a b;touch PWNED1 #x\$(touch PWNED2)\`touch PWNED3\`'; touch PWNED4; '\"\\ *?[ab]{c,d}~ %j=1"
 safe_dir="d;\$(touch PWNED5)\`touch PWNED6\`'x'\" *?{a,b} #"   # no / and no \ (Slurm patterns)
 
-# The stub: records its arguments, NUL-separated, in $STUB_LOG/call-pI (I from the last one).
-stub_dir="$work/stub $safe_dir"
-mkdir -p "$stub_dir" calls
-printf '#!/bin/bash\nlast="${@: -1}"\nprintf "%%s\\0" "$@" > "$STUB_LOG/call-${last##*/}"\n' > "$stub_dir/dlx"
-chmod +x "$stub_dir/dlx"
-export STUB_LOG="$work/calls"
+# The recorder: records its arguments, NUL-separated, in $RECORDER_LOG/call-pI (I from the last one).
+recorder_dir="$work/recorder $safe_dir"
+mkdir -p "$recorder_dir" calls
+printf '#!/bin/bash\nlast="${@: -1}"\nprintf "%%s\\0" "$@" > "$RECORDER_LOG/call-${last##*/}"\n' > "$recorder_dir/dlx"
+chmod +x "$recorder_dir/dlx"
+export RECORDER_LOG="$work/calls"
 
 file="g r;i\$(touch PWNED7)'d'.yaml"
 cp grid.yaml "$file"
@@ -44,7 +44,7 @@ no_injection() {
 }
 
 # --emit commands: one line per point, each the same argv in every shell and runner.
-"$DLX_BIN" sweep "$file" --emit commands --out "$out" --dlx "$stub_dir/dlx" --set "$set_arg" \
+"$DLX_BIN" sweep "$file" --emit commands --out "$out" --dlx "$recorder_dir/dlx" --set "$set_arg" \
     --threads 1 > cmds.txt
 [ "$(wc -l < cmds.txt)" -eq 4 ] || fail "expected 4 lines: $(cat cmds.txt)"
 runners=("bash cmds.txt" "sh cmds.txt" "xargs -d '\n' -I{} sh -c {} < cmds.txt")
@@ -57,7 +57,7 @@ done
 
 # The experiment's own output: from the file, then from --set output=.
 sed "s|^experiment: lr_dropout|&\noutput: '$(printf '%s' "$out" | sed "s/'/''/g")'|" grid.yaml > out.yaml
-"$DLX_BIN" sweep out.yaml --emit commands --dlx "$stub_dir/dlx" --threads 1 > cmds2.txt
+"$DLX_BIN" sweep out.yaml --emit commands --dlx "$recorder_dir/dlx" --threads 1 > cmds2.txt
 bash cmds2.txt
 cmp -s calls/call-p3 <(printf '%s\0' run out.yaml --threads 1 --point 3 --out "$out/p3") ||
     fail "output from the file: $(tr '\0' '|' < calls/call-p3)"
@@ -67,7 +67,7 @@ no_injection "output from the file"
 # --emit slurm from a hostile working folder.
 cwd="$work/c w$safe_dir"
 mkdir -p "$cwd"
-(cd "$cwd" && "$DLX_BIN" sweep "$work/$file" --emit slurm --out "$work/$out" --dlx "$stub_dir/dlx" \
+(cd "$cwd" && "$DLX_BIN" sweep "$work/$file" --emit slurm --out "$work/$out" --dlx "$recorder_dir/dlx" \
     --set "$set_arg" --threads 1 --job-name "$evil" --partition "$evil" --time "$evil" --mem "$evil" \
     --sbatch "--comment=$evil" --sbatch "--account=$evil") > job.sh
 bash -n job.sh || fail "bash -n: $(cat job.sh)"
