@@ -55,6 +55,8 @@ typedef struct {
     int n_rows, cap_rows;
     float *inputs;  /* [n_rows, n_cols - 1] */
     double *target; /* [n_rows] */
+    int weight_col;  /* data.weight's column, -1 when none: not an input */
+    double *weight;  /* [n_rows] that column's values, when weight_col >= 0 */
     csv_field nonlabel; /* the first target that is not a class label (text NULL when none) */
 } csv_columns;
 
@@ -339,12 +341,18 @@ static dlx_status read_first_row(csv_reader *r, csv_record *rec, csv_columns *c,
     return DLX_OK;
 }
 
+/* The input columns of a row: all but the target and the weight column. */
+static size_t input_columns(const csv_columns *c)
+{
+    return (size_t)c->n_cols - 1 - (c->weight_col >= 0);
+}
+
 /* Make room for one more row, doubling the arrays up to the size limit. */
 static dlx_status grow_rows(csv_reader *r, csv_columns *c)
 {
     if (c->n_rows < c->cap_rows)
         return DLX_OK;
-    size_t inputs = (size_t)c->n_cols - 1;
+    size_t inputs = input_columns(c);
     size_t max_rows = DLX_SPLIT_MAX_VALUES / inputs;
     if (max_rows > INT_MAX)
         max_rows = INT_MAX;
@@ -359,7 +367,10 @@ static dlx_status grow_rows(csv_reader *r, csv_columns *c)
     double *t = realloc(c->target, cap * sizeof *t);
     if (t)
         c->target = t;
-    if (!x || !t) {
+    double *w = c->weight_col >= 0 ? realloc(c->weight, cap * sizeof *w) : NULL;
+    if (w)
+        c->weight = w;
+    if (!x || !t || (c->weight_col >= 0 && !w)) {
         diags_add(r->d, r->path, 0, 0, "out of memory after %d rows", c->n_rows);
         return DLX_ERR_RUNTIME;
     }
@@ -391,7 +402,7 @@ static int is_class_label(double v) { return v >= 0 && v < CSV_CLASS_LIMIT && v 
 static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_columns *c)
 {
     int ok = 1;
-    float *row = c->inputs + (size_t)c->n_rows * ((size_t)c->n_cols - 1);
+    float *row = c->inputs + (size_t)c->n_rows * input_columns(c);
     for (int k = 0, j = 0; k < rec->count; k++) {
         double v = 0;
         number_status why = parse_number(rec->items[k].text, &v);
@@ -403,6 +414,13 @@ static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_c
             c->target[c->n_rows] = v;
             if (why == NUM_OK && !is_class_label(v) && !c->nonlabel.text)
                 c->nonlabel = rec->items[k];
+        } else if (k == c->weight_col) {
+            c->weight[c->n_rows] = v;
+            if (why == NUM_OK && !(v >= 0)) {
+                csv_error(r, rec->items[k].line, rec->items[k].col,
+                          "the loss weight (data.weight) must be >= 0, got %.40s", rec->items[k].text);
+                ok = 0;
+            }
         } else {
             row[j++] = (float)v;
         }
@@ -635,7 +653,7 @@ static void note_regression(dlx_dataset *ds, const csv_columns *train, const cha
 static dlx_status columns_to_split(dlx_split *s, csv_columns *c, int classes, const char *path,
                                    dlx_diags *d)
 {
-    *s = (dlx_split){.n = c->n_rows, .dim = c->n_cols - 1, .n_targets = classes ? 0 : 1};
+    *s = (dlx_split){.n = c->n_rows, .dim = (int)input_columns(c), .n_targets = classes ? 0 : 1};
     size_t values = (size_t)c->n_rows * (size_t)s->dim;
     float *x = realloc(c->inputs, values * sizeof *x);
     s->x = x ? x : c->inputs;
@@ -657,18 +675,66 @@ static dlx_status columns_to_split(dlx_split *s, csv_columns *c, int classes, co
     return DLX_OK;
 }
 
+/* The training split's loss weights from its weight column, as they are:
+   the file's weights define the objective Σ w_i ℓ_i / n. */
+static dlx_status weights_to_split(dlx_split *s, const csv_columns *c, const char *path, dlx_diags *d)
+{
+    s->weights = malloc((size_t)(c->n_rows > 0 ? c->n_rows : 1) * sizeof *s->weights);
+    if (!s->weights) {
+        diags_add(d, path, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    for (int i = 0; i < c->n_rows; i++)
+        s->weights[i] = (float)c->weight[i];
+    return DLX_OK;
+}
+
+/* The 0-based column of data.weight (a header name) in the training file,
+   not the target's; -1 when data.weight is empty. */
+static dlx_status resolve_weight(int *weight_col, const char *weight, int target_col,
+                                 const csv_columns *c, const char *path, const char *source_file,
+                                 dlx_diags *d)
+{
+    *weight_col = -1;
+    if (!weight || !weight[0])
+        return DLX_OK;
+    if (!c->has_header) {
+        diags_add(d, source_file, 0, 0, "data.weight '%s' is a column name, but %s has no header row",
+                  weight, path);
+        return DLX_ERR_INPUT;
+    }
+    for (int k = 0; k < c->n_cols; k++)
+        if (strcmp(c->names[k], weight) == 0 && *weight_col < 0)
+            *weight_col = k;
+    if (*weight_col < 0) {
+        const char *suggestion = closest_name(weight, c);
+        diags_add(d, source_file, 0, 0, "data.weight '%s' is not a column of %s%s%s%s", weight, path,
+                  suggestion ? "; did you mean '" : "", suggestion ? suggestion : "",
+                  suggestion ? "'?" : "");
+        return DLX_ERR_INPUT;
+    }
+    if (*weight_col == target_col || c->n_cols < 3) {
+        diags_add(d, source_file, 0, 0, "data.weight '%s' must be a column of its own beside the "
+                  "target and at least one input", weight);
+        return DLX_ERR_INPUT;
+    }
+    return DLX_OK;
+}
+
 /* Free what the columns still own and zero them. */
 static void columns_free(csv_columns *c)
 {
     free(c->names);
     free(c->inputs);
     free(c->target);
-    *c = (csv_columns){0};
+    free(c->weight);
+    *c = (csv_columns){.weight_col = -1};
 }
 
 /* Read the train file, resolve the target on it, then read the test file. */
 static dlx_status read_both(csv_reader *tr, csv_reader *te, csv_columns *train,
-                            csv_columns *test, csv_record *rec, const csv_target *target)
+                            csv_columns *test, csv_record *rec, const csv_target *target,
+                            const char *weight)
 {
     int pending = 0, target_col = 0;
     dlx_status st = read_first_row(tr, rec, train, &pending);
@@ -681,6 +747,10 @@ static dlx_status read_both(csv_reader *tr, csv_reader *te, csv_columns *train,
     }
     if ((st = resolve_target(&target_col, target, train, tr->path, tr->d)))
         return st;
+    if ((st = resolve_weight(&train->weight_col, weight, target_col, train, tr->path,
+                             target->source_file, tr->d)))
+        return st;
+    test->weight_col = train->weight_col;   /* the test file's is read and ignored */
     dlx_status st_train = read_rows(tr, rec, pending, target_col, train);
     if (st_train == DLX_ERR_RUNTIME)
         return st_train;
@@ -703,10 +773,19 @@ dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *tr
                        const char *test_path, const char *target, int target_line,
                        int target_col, const char *source_file, dlx_diags *d)
 {
+    return csv_load_weighted(ds, origin, train_path, test_path, target, target_line, target_col,
+                             "", source_file, d);
+}
+
+dlx_status csv_load_weighted(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
+                             const char *test_path, const char *target, int target_line,
+                             int target_col, const char *weight, const char *source_file,
+                             dlx_diags *d)
+{
     const csv_target where = {target, source_file, target_line, target_col};
     *ds = (dlx_dataset){0};
     csv_reader tr, te;
-    csv_columns train = {0}, test = {0};
+    csv_columns train = {.weight_col = -1}, test = {.weight_col = -1};
     csv_record rec = {0};
     /* strtod reads the decimal point of the current locale: use "C" while parsing. */
     locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -717,12 +796,14 @@ dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *tr
     if (st == DLX_OK || (st_test != DLX_OK && st_test < st))
         st = st_test;
     if (st == DLX_OK)
-        st = read_both(&tr, &te, &train, &test, &rec, &where);
+        st = read_both(&tr, &te, &train, &test, &rec, &where, weight);
     if (st == DLX_OK) {
         ds->classes = classes_of_targets(&train, &test);
         if (ds->classes == 0)
             note_regression(ds, &train, train_path, &test, test_path);
         st = columns_to_split(&ds->train, &train, ds->classes, train_path, d);
+        if (st == DLX_OK && train.weight_col >= 0)
+            st = weights_to_split(&ds->train, &train, train_path, d);
         if (st == DLX_OK)
             st = columns_to_split(&ds->test, &test, ds->classes, test_path, d);
     }

@@ -47,6 +47,15 @@ dlx_status csv_load_at(dlx_dataset *ds, dlx_split_origin *origin, const char *tr
                        const char *test_path, const char *target, int target_line,
                        int target_col, const char *source_file, dlx_diags *d);
 
+/* csv_load_at with per-example loss weights (SPEC §9): the column of the
+   header named weight ("" = none) is not an input; the training file's gives
+   ds->train.weights (each >= 0), the test file's (it has the same columns)
+   is ignored, so the test split stays unweighted. */
+dlx_status csv_load_weighted(dlx_dataset *ds, dlx_split_origin *origin, const char *train_path,
+                             const char *test_path, const char *target, int target_line,
+                             int target_col, const char *weight, const char *source_file,
+                             dlx_diags *d);
+
 /* A CSV file as rows of numbers, for the matrix formats (csv_matrix.c): the
    same reading rules as above (a header when the first row is not numeric,
    blank lines skipped, '.' decimals), every field a finite float or, when

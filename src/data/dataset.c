@@ -15,6 +15,7 @@
 #include "data/csv_matrix.h"
 #include "data/csv_table.h"
 #include "data/idx.h"
+#include "data/importance.h"
 #include "data/mnist_folder.h"
 #include "data/preprocess.h"
 #include "data/split.h"
@@ -55,8 +56,8 @@ static dlx_status load_csv(dlx_dataset *ds, dlx_split_origin *origin, const dlx_
 {
     if (cfg->format != CSV_TABLE)
         return csv_matrix_load(ds, origin, cfg, d);
-    return csv_load_at(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
-                       cfg->target_col, source_file, d);
+    return csv_load_weighted(ds, origin, cfg->train, cfg->test, cfg->target, cfg->target_line,
+                             cfg->target_col, cfg->weight_column, source_file, d);
 }
 
 static dlx_status load_synthetic(dlx_dataset *ds, dlx_split_origin *origin,
@@ -96,6 +97,8 @@ dlx_status dataset_load(dlx_dataset *ds, const dlx_data_config *cfg, const char 
     dlx_status st = load_source(ds, &origin, cfg, source_file, diags);
     if (st == DLX_OK && cfg->source != DATA_SYNTHETIC)
         st = subsample_dataset(ds, cfg, &origin, source_file, diags);
+    if (st == DLX_OK)   /* on the inputs as drawn or read: the exact densities are of those */
+        st = importance_apply(ds, cfg, source_file, diags);
     if (st == DLX_OK)
         st = preprocess_dataset(ds, cfg->preprocess, source_file, diags);
     if (st != DLX_OK)

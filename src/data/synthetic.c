@@ -17,6 +17,7 @@
 #include "util/gemm.h"
 #include "util/linalg.h"
 #include "data/low_rank.h"
+#include "data/shifted_regression.h"
 #include "data/split.h"
 #include "spec/schema.h"
 #include "util/rng.h"
@@ -464,6 +465,7 @@ static const generator GENERATORS[] = {
     [SYN_LOGISTIC] = {logistic_truth, logistic_split},
     [SYN_TEACHER] = {teacher_truth, teacher_split},
     [SYN_LOW_RANK] = {NULL, NULL},
+    [SYN_SHIFTED_REGRESSION] = {NULL, NULL},   /* two densities: shifted_regression.c */
 };
 _Static_assert(sizeof GENERATORS / sizeof *GENERATORS == SYN_KIND_COUNT,
                "one generator per dlx_synthetic_kind");
@@ -495,6 +497,8 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
 {
     if (cfg->kind == SYN_LOW_RANK)
         return low_rank_generate(ds, cfg, source_file, d);
+    if (cfg->kind == SYN_SHIFTED_REGRESSION)
+        return shifted_regression_generate(ds, cfg, source_file, d);
     *ds = (dlx_dataset){0};
     dlx_status st = check_parameters(cfg, source_file, d);
     if (st != DLX_OK)

@@ -146,7 +146,8 @@ static double entry_prediction(const factorization *f, int i, int j)
     return dot;
 }
 
-/* ℓ_B = (n/|B|)·½ Σ_B r_e², keeping r_e for backward. */
+/* ℓ_B = (n/|B|)·½ Σ_B w_e·r_e² (w_e = 1 without example weights), keeping
+   r_e for backward. */
 static double factorization_forward_train(void *impl, const dlx_batch *b, dlx_rng *rng)
 {
     (void)rng;
@@ -155,21 +156,21 @@ static double factorization_forward_train(void *impl, const dlx_batch *b, dlx_rn
     for (int e = 0; e < b->size; e++) {
         double r = (double)b->targets[e] - entry_prediction(f, b->row[e], b->col[e]);
         f->residual[e] = (float)r;
-        sum += r * r;
+        sum += b->weights ? b->weights[e] * r * r : r * r;
     }
     f->last = b;
     f->scale = b->size > 0 ? (double)(f->n_train > 0 ? f->n_train : b->size) / b->size : 0.0;
     return 0.5 * f->scale * sum;
 }
 
-/* ∂ℓ/∂U_i = −s Σ r_e V_j, ∂ℓ/∂V_j = −s Σ r_e U_i over the last batch. */
+/* ∂ℓ/∂U_i = −s Σ w_e r_e V_j, ∂ℓ/∂V_j = −s Σ w_e r_e U_i over the last batch. */
 static void factorization_backward(void *impl)
 {
     factorization *f = impl;
     const dlx_batch *b = f->last;
     memset(f->grads, 0, factorization_n_params(f) * sizeof *f->grads);
     for (int e = 0; e < b->size; e++) {
-        float g = (float)(-f->scale * f->residual[e]);
+        float g = (float)(-f->scale * f->residual[e] * (b->weights ? b->weights[e] : 1.0f));
         const float *u = f->U + (size_t)b->row[e] * f->rank, *v = f->V + (size_t)b->col[e] * f->rank;
         float *du = f->dU + (size_t)b->row[e] * f->rank, *dv = f->dV + (size_t)b->col[e] * f->rank;
         for (int k = 0; k < f->rank; k++) {
@@ -179,7 +180,7 @@ static void factorization_backward(void *impl)
     }
 }
 
-/* Σ_B (Y_e − Ŷ_e)²: the squared error of each entry. */
+/* Σ_B w_e·(Y_e − Ŷ_e)²: the (weighted) squared error of each entry. */
 static double factorization_evaluate(void *impl, const dlx_batch *b, long *correct)
 {
     factorization *f = impl;
@@ -188,7 +189,7 @@ static double factorization_evaluate(void *impl, const dlx_batch *b, long *corre
     double sum = 0.0;
     for (int e = 0; e < b->size; e++) {
         double r = (double)b->targets[e] - entry_prediction(f, b->row[e], b->col[e]);
-        sum += r * r;
+        sum += b->weights ? b->weights[e] * r * r : r * r;
     }
     return sum;
 }

@@ -469,6 +469,28 @@ static double loss_sum(const dlx_network *net, const float *logits, const int *l
     return mse_forward(logits, targets, targets ? NULL : labels, B, net->n_outputs, correct);
 }
 
+/* Σ_b w_b·loss_b of logits[B, n_outputs] (loss_sum when weights is NULL,
+   so unweighted runs compute exactly what they did); correct still counts
+   examples, unweighted. */
+static double weighted_loss_sum(const dlx_network *net, const float *logits, const int *labels,
+                                const float *targets, const float *weights, int B, long *correct)
+{
+    if (!weights)
+        return loss_sum(net, logits, labels, targets, B, correct);
+    int K = net->n_outputs;
+    double sum = 0.0;
+    long hits = 0;
+    for (int b = 0; b < B; b++) {
+        long hit = 0;
+        sum += weights[b] * loss_sum(net, logits + (size_t)b * K, labels ? labels + b : NULL,
+                                     targets ? targets + (size_t)b * K : NULL, 1, &hit);
+        hits += hit;
+    }
+    if (correct)
+        *correct = hits;
+    return sum;
+}
+
 /* d(mean loss)/d(logits) into d_logits[B, n_outputs]. */
 static void loss_gradient(const dlx_network *net, float *d_logits, const float *logits,
                           const int *labels, const float *targets, int B)
@@ -555,6 +577,13 @@ static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h
 double network_forward_train(dlx_network *net, const float *x, const int *labels,
                              const float *targets, int B, dlx_rng *rng)
 {
+    return network_forward_train_weighted(net, x, labels, targets, NULL, B, rng);
+}
+
+double network_forward_train_weighted(dlx_network *net, const float *x, const int *labels,
+                                      const float *targets, const float *weights, int B,
+                                      dlx_rng *rng)
+{
     const dlx_model_config *m = &net->model;
     net->saved_batch = 0;
     if (B < 1 || B > net->max_batch)
@@ -573,8 +602,10 @@ double network_forward_train(dlx_network *net, const float *x, const int *labels
                   net->n_outputs);
 
     loss_gradient(net, net->d_logits, net->logits, labels, targets, B);
+    if (weights)
+        loss_weight_gradient(net->d_logits, weights, B, net->n_outputs);
     net->saved_batch = B;
-    return loss_sum(net, net->logits, labels, targets, B, NULL) / B;
+    return weighted_loss_sum(net, net->logits, labels, targets, weights, B, NULL) / B;
 }
 
 /* The input that dense layer l (l = n_hidden: the output layer) read in the
@@ -716,6 +747,12 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
 double network_evaluate(dlx_network *net, const float *x, const int *labels, const float *targets,
                         int B, long *correct)
 {
+    return network_evaluate_weighted(net, x, labels, targets, NULL, B, correct);
+}
+
+double network_evaluate_weighted(dlx_network *net, const float *x, const int *labels,
+                                 const float *targets, const float *weights, int B, long *correct)
+{
     long hits = 0;
     if (correct)
         *correct = 0;
@@ -727,8 +764,9 @@ double network_evaluate(dlx_network *net, const float *x, const int *labels, con
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
         forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, NULL);
         long chunk_hits = 0;
-        sum += loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
-                        targets ? targets + (size_t)start * net->n_outputs : NULL, C, &chunk_hits);
+        sum += weighted_loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
+                                 targets ? targets + (size_t)start * net->n_outputs : NULL,
+                                 weights ? weights + start : NULL, C, &chunk_hits);
         hits += chunk_hits;
     }
     if (correct)
@@ -797,14 +835,14 @@ static int mlp_max_batch(const void *impl) { return network_max_batch(impl); }
 
 static double mlp_forward_train(void *impl, const dlx_batch *b, dlx_rng *rng)
 {
-    return network_forward_train(impl, b->x, b->labels, b->targets, b->size, rng);
+    return network_forward_train_weighted(impl, b->x, b->labels, b->targets, b->weights, b->size, rng);
 }
 
 static void mlp_backward(void *impl) { network_backward(impl); }
 
 static double mlp_evaluate(void *impl, const dlx_batch *b, long *correct)
 {
-    return network_evaluate(impl, b->x, b->labels, b->targets, b->size, correct);
+    return network_evaluate_weighted(impl, b->x, b->labels, b->targets, b->weights, b->size, correct);
 }
 
 static void mlp_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)

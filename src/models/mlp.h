@@ -59,6 +59,11 @@ size_t network_n_params(const dlx_network *net);
    over the batch. The activations are kept for network_backward. */
 double network_forward_train(dlx_network *net, const float *x, const int *labels,
                              const float *targets, int B, dlx_rng *rng);
+/* The same with per-example loss weights w [B] (NULL: uniform): the mean
+   (1/B)·Σ_b w_b·loss_b, and network_backward then differentiates it. */
+double network_forward_train_weighted(dlx_network *net, const float *x, const int *labels,
+                                      const float *targets, const float *weights, int B,
+                                      dlx_rng *rng);
 
 /* Backward pass of the last network_forward_train: overwrites the gradient
    block with d(mean batch loss)/d(parameters). */
@@ -70,6 +75,9 @@ void network_backward(dlx_network *net);
    number of correct predictions (0 for regression). */
 double network_evaluate(dlx_network *net, const float *x, const int *labels,
                         const float *targets, int B, long *correct);
+/* The same with per-example loss weights w [B] (NULL: uniform): Σ_b w_b·loss_b. */
+double network_evaluate_weighted(dlx_network *net, const float *x, const int *labels,
+                                 const float *targets, const float *weights, int B, long *correct);
 
 /* Inference mode on B examples x[B, n_inputs] (any B >= 0: it runs in
    chunks), writing into pre[l] [B, width of hidden layer l] the input of

@@ -132,3 +132,10 @@ void mse_backward(float *d_outputs, const float *outputs, const float *targets, 
             d_outputs[at] = (float)(scale * (outputs[at] - target_value(targets, labels, b, k, K)));
         }
 }
+
+void loss_weight_gradient(float *d, const float *weights, int B, int K)
+{
+    for (int b = 0; b < B; b++)
+        for (int k = 0; k < K; k++)
+            d[(size_t)b * K + k] *= weights[b];
+}

@@ -41,4 +41,9 @@ double mse_forward(const float *outputs, const float *targets, const int *labels
 void mse_backward(float *d_outputs, const float *outputs, const float *targets, const int *labels,
                   int B, int K);
 
+/* Per-example loss weights w[B] (SPEC §9): row b of the gradient d[B, K] of
+   the mean loss is multiplied by w_b, which makes it the gradient of the
+   weighted mean (1/B)·Σ_b w_b·loss_b. */
+void loss_weight_gradient(float *d, const float *weights, int B, int K);
+
 #endif

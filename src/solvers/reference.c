@@ -22,6 +22,11 @@
  *             Algorithm 9.5) from θ = 0: ∇f = (1/n)Aᵀ(p − y) + λ₂(w, 0),
  *             ∇²f = (1/n)AᵀSA + λ₂·diag(1, …, 1, 0), S = diag(p(1 − p)),
  *             A = [X 1], solved by Cholesky (dposv), until ||∇f|| < 1e-10.
+ *   Example weights w_i (SPEC §9: data.importance, data.weight): every
+ *             objective's data term becomes Σ_i w_i·ℓ_i / n, solved as the
+ *             unweighted problem on rows scaled by √w_i (least squares, with
+ *             weighted means for the centring) or with w_i in the gradient
+ *             and Hessian (logistic); all factors are 1.0 without weights.
  *   dropout_quadratic
  *             logistic loss + Wager et al.'s quadratic dropout penalty,
  *             by damped Newton steps in reference_dropout.c.
@@ -61,25 +66,48 @@ static double target(const dlx_split *s, int i, int o, int k)
     return s->targets ? (double)s->targets[(size_t)i * k + o] : (double)s->labels[i];
 }
 
+/* The loss weight of example i (SPEC §9): 1 without example weights, so an
+   unweighted objective is computed exactly as before (every factor 1.0). */
+static double weight_of(const dlx_split *s, int i)
+{
+    return s->weights ? (double)s->weights[i] : 1.0;
+}
+
+/* Σ_i w_i over the split: n without example weights. */
+static double weight_sum(const dlx_split *s)
+{
+    double sum = 0.0;
+    for (int i = 0; i < s->n; i++)
+        sum += weight_of(s, i);
+    return sum;
+}
+
 /* log(1 + e^z) without overflow. */
 static double softplus(double z)
 {
     return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
-/* Centre the columns of x [n, d] (row-major, double) into xc, return the means. */
-static void centre(double *xc, double *mean, const float *x, int n, int d)
+/* Centre the columns of the split's x [n, d] at their weighted means
+   x̄ = Σ w_i x_i / Σ w_i and scale row i by √w_i into xc (double), return
+   the means. With weights the centred, scaled problem is the unweighted
+   one whose least-squares solution is the weighted one's, the intercept
+   being ȳ − W·x̄ with weighted means. */
+static void centre(double *xc, double *mean, const dlx_split *s, int d)
 {
+    int n = s->n;
+    const float *x = s->x;
+    double wsum = weight_sum(s);
     for (int j = 0; j < d; j++)
         mean[j] = 0.0;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < d; j++)
-            mean[j] += x[(size_t)i * d + j];
+            mean[j] += weight_of(s, i) * x[(size_t)i * d + j];
     for (int j = 0; j < d; j++)
-        mean[j] /= n;
+        mean[j] /= wsum;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < d; j++)
-            xc[(size_t)i * d + j] = x[(size_t)i * d + j] - mean[j];
+            xc[(size_t)i * d + j] = (x[(size_t)i * d + j] - mean[j]) * sqrt(weight_of(s, i));
 }
 
 /* Pseudo-inverse solution of [X 1]θ ≈ Y by SVD (dgelsd). */
@@ -92,12 +120,13 @@ static dlx_status solve_min_norm(dlx_reference *r, const dlx_split *s)
     double *sv = malloc(sizeof(double) * (size_t)(n < cols ? n : cols));
     if (!a || !b || !sv)
         goto fail;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* rows scaled by √w_i: weighted least squares */
+        double sw = sqrt(weight_of(s, i));
         for (int j = 0; j < d; j++)
-            a[i + (size_t)j * n] = s->x[(size_t)i * d + j];
-        a[i + (size_t)d * n] = 1.0;
+            a[i + (size_t)j * n] = s->x[(size_t)i * d + j] * sw;
+        a[i + (size_t)d * n] = sw;
         for (int o = 0; o < k; o++)
-            b[i + (size_t)o * ldb] = target(s, i, o, k);
+            b[i + (size_t)o * ldb] = target(s, i, o, k) * sw;
     }
     dgelsd_(&n, &cols, &k, a, &n, b, &ldb, sv, &rcond, &rank, &work_query, &lwork, &iwork_query, &info);
     lwork = (int)work_query;
@@ -131,7 +160,8 @@ static dlx_status solve_ridge(dlx_reference *r, const dlx_split *s)
     double *ymean = calloc((size_t)k, sizeof(double)), work_query = 0.0, *work = NULL;
     if (!xc || !mean || !a || !b || !ymean)
         goto fail;
-    centre(xc, mean, s->x, n, d);
+    centre(xc, mean, s, d);
+    double wsum = weight_sum(s);
     double shift = sqrt(n * (double)k * r->l2 / 2.0);
     for (int j = 0; j < d; j++) {
         for (int i = 0; i < n; i++)
@@ -140,9 +170,9 @@ static dlx_status solve_ridge(dlx_reference *r, const dlx_split *s)
     }
     for (int o = 0; o < k; o++) {
         for (int i = 0; i < n; i++)
-            ymean[o] += target(s, i, o, k) / n;
+            ymean[o] += weight_of(s, i) * target(s, i, o, k) / wsum;
         for (int i = 0; i < n; i++)
-            b[i + (size_t)o * m] = target(s, i, o, k) - ymean[o];
+            b[i + (size_t)o * m] = (target(s, i, o, k) - ymean[o]) * sqrt(weight_of(s, i));
     }
     dgels_("N", &m, &d, &k, a, &m, b, &m, &work_query, &lwork, &info, 1);
     lwork = (int)work_query;
@@ -178,7 +208,8 @@ static dlx_status solve_lasso(dlx_reference *r, const dlx_split *s)
         free(xc), free(mean), free(xt), free(res), free(sq), free(w);
         return DLX_ERR_RUNTIME;
     }
-    centre(xc, mean, s->x, n, d);
+    centre(xc, mean, s, d);
+    double wsum = weight_sum(s);
     for (int j = 0; j < d; j++) { /* column j contiguous */
         sq[j] = 0.0;
         for (int i = 0; i < n; i++) {
@@ -191,9 +222,9 @@ static dlx_status solve_lasso(dlx_reference *r, const dlx_split *s)
     for (int o = 0; o < k; o++) {
         double ymean = 0.0;
         for (int i = 0; i < n; i++)
-            ymean += target(s, i, o, k) / n;
+            ymean += weight_of(s, i) * target(s, i, o, k) / wsum;
         for (int i = 0; i < n; i++)
-            res[i] = target(s, i, o, k) - ymean;
+            res[i] = (target(s, i, o, k) - ymean) * sqrt(weight_of(s, i));
         memset(w, 0, sizeof(double) * (size_t)d);
         long sweep = 0;
         for (; sweep < CD_MAX_SWEEPS; sweep++) {
@@ -239,7 +270,7 @@ static double logistic_value(const dlx_reference *r, const double *a, const dlx_
     cblas_dgemv(CblasRowMajor, CblasNoTrans, n, c, 1.0, a, c, theta, 1, 0.0, z, 1);
     double f = 0.0;
     for (int i = 0; i < n; i++)
-        f += softplus(z[i]) - s->labels[i] * z[i];
+        f += weight_of(s, i) * (softplus(z[i]) - s->labels[i] * z[i]);
     f /= n;
     return f + 0.5 * r->l2 * cblas_ddot(r->dim, theta, 1, theta, 1);
 }
@@ -264,8 +295,8 @@ static dlx_status solve_logistic(dlx_reference *r, const dlx_split *s, dlx_diags
     double f = logistic_value(r, a, s, theta, z);
     for (r->iterations = 0; r->iterations <= NEWTON_MAX; r->iterations++) {
         for (int i = 0; i < n; i++) {
-            double p = 1.0 / (1.0 + exp(-z[i])), sw = sqrt(p * (1.0 - p) / n);
-            resid[i] = (p - s->labels[i]) / n;
+            double p = 1.0 / (1.0 + exp(-z[i])), sw = sqrt(weight_of(s, i) * p * (1.0 - p) / n);
+            resid[i] = weight_of(s, i) * (p - s->labels[i]) / n;
             for (int j = 0; j < c; j++)
                 as[(size_t)i * c + j] = sw * a[(size_t)i * c + j];
         }
@@ -321,10 +352,10 @@ static double objective_at(dlx_reference *r, const dlx_split *s, const double *t
         for (int i = 0; i < n; i++) {
             double z = r->z[i] + b[o];
             if (r->loss == LOSS_LOGISTIC) {
-                data += softplus(z) - s->labels[i] * z;
+                data += weight_of(s, i) * (softplus(z) - s->labels[i] * z);
             } else {
                 double e = z - target(s, i, o, k);
-                data += e * e;
+                data += weight_of(s, i) * e * e;
             }
         }
     }
@@ -426,6 +457,12 @@ bool reference_fits(const dlx_config *cfg, char *why, size_t n)
     bool factorization = cfg->model.type == MODEL_FACTORIZATION;
     bool fits = k->fit == FITS_ANY || (k->fit == FITS_LINEAR_MSE && linear) ||
                 (k->fit == FITS_LOGISTIC && logistic) || (k->fit == FITS_FACTORIZATION && factorization);
+    bool weighted = cfg->data.importance != IMPORTANCE_NONE || cfg->data.weight_column[0];
+    if (fits && weighted && cfg->reference == REF_DROPOUT_QUADRATIC) {
+        snprintf(why, n, "reference 'dropout_quadratic' is not defined for weighted training examples "
+                 "(data.importance, data.weight)");
+        return false;
+    }
     if (fits && k->fit == FITS_FACTORIZATION && !(cfg->regularizer.l2 > 0 || cfg->regularizer.product > 0)) {
         snprintf(why, n, "reference 'nuclear_norm' needs a regularizer weight λ > 0 (regularizer.l2 or "
                  "regularizer.product)");

@@ -16,6 +16,9 @@
  *            (+ R^q(w, b), Wager et al.'s quadratic dropout and noise
  *            penalty, for dropout_quadratic; see reference_dropout.c)
  *
+ * With example weights w_i on the training split (SPEC §9) each data term is
+ * weighted: (1/(n·k))·Σ_i w_i·||W·x_i + b − y_i||², (1/n)·Σ_i w_i·[...].
+ *
  * θ is ordered as the network's parameter block: out.weight ([k, d]
  * row-major), then out.bias ([k]).
  */

@@ -32,10 +32,11 @@ dlx_status curvature_compute(dlx_curvature *c, const dlx_config *cfg, const dlx_
     double *eig = malloc(sizeof(double) * (size_t)cols);
     dlx_status st = a && h && eig ? DLX_OK : DLX_ERR_RUNTIME;
     if (st == DLX_OK) {
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) { /* example weights (SPEC §9): rows scaled by √w_i */
+            double sw = s->weights ? sqrt((double)s->weights[i]) : 1.0;
             for (int j = 0; j < d; j++)
-                a[(size_t)i * cols + j] = s->x[(size_t)i * d + j];
-            a[(size_t)i * cols + d] = 1.0;
+                a[(size_t)i * cols + j] = s->x[(size_t)i * d + j] * sw;
+            a[(size_t)i * cols + d] = sw;
         }
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, cols, n, 2.0 / ((double)n * k), a, cols, 0.0, h,
                     cols);

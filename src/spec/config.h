@@ -25,7 +25,11 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
    one past the last source. */
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
-               SYN_KIND_COUNT } dlx_synthetic_kind;
+               SYN_SHIFTED_REGRESSION, SYN_KIND_COUNT } dlx_synthetic_kind;
+/* shifted_regression (SPEC §9): the regression function of the targets. */
+typedef enum { TRUTH_CUBIC, TRUTH_LINEAR, TRUTH_COUNT } dlx_shift_truth;
+/* data.importance.weights (SPEC §9): how w(x) = q₁(x)/q₀(x) is known. */
+typedef enum { IMPORTANCE_NONE, IMPORTANCE_EXACT, IMPORTANCE_CLASSIFIER, IMPORTANCE_COUNT } dlx_importance;
 /* How a csv file holds its data (SPEC §7): a table of examples, or a matrix
    as row,col,value entries or as dense rows. */
 typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE, CSV_FORMAT_COUNT } dlx_csv_format;
@@ -61,6 +65,13 @@ typedef struct {
     dlx_csv_format format;             /* csv: table (default), entries or dense */
     int rows, cols, rank;              /* synthetic low_rank: Y = A·Bᵀ + noise, A rows×rank, B cols×rank */
     double observed;                   /* low_rank: fraction of entries in the training set */
+    /* shifted_regression (SPEC §9): x ~ N(mean, std²) per split */
+    double train_mean, train_std, test_mean, test_std;
+    dlx_shift_truth truth;
+    /* data.importance (SPEC §9): each training loss weighted by w(x)^power, mean 1 */
+    dlx_importance importance;
+    double importance_power;
+    char weight_column[DLX_NAME_MAX * 4]; /* csv table: data.weight, "" = none */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
@@ -193,7 +204,7 @@ typedef enum {
     DIAGNOSTIC_WEIGHT_NORM, DIAGNOSTIC_GRAD_NORM, DIAGNOSTIC_SUBOPTIMALITY, DIAGNOSTIC_DIST_TO_REF,
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
-    DIAGNOSTIC_RANK, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Where a value is written in the experiment file, for messages of checks

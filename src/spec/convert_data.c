@@ -140,6 +140,93 @@ static void read_csv_format(spec_ctx *ctx, const ytree_node *map, dlx_data_confi
                    "entry of the matrix", spec_enum_name(&SPEC_CSV_FORMATS, (int)d->format));
 }
 
+/* data.train_input / data.test_input of shifted_regression: {mean, std},
+   both required, std > 0. */
+static void read_input_density(spec_ctx *ctx, const ytree_node *map, const ytree_node *where,
+                               const char *key, double *mean, double *std)
+{
+    char path[64];
+    snprintf(path, sizeof path, "data.%s", key);
+    const ytree_node *v = spec_get(map, key), *x;
+    if (!v) {
+        spec_error(ctx, where, "%s: {mean, std} is required for data.kind shifted_regression", path);
+        return;
+    }
+    if (!spec_expect_kind(ctx, v, path, YTREE_MAP))
+        return;
+    spec_check_keys(ctx, v, path, NULL, 0);
+    char sub[80];
+    double d;
+    snprintf(sub, sizeof sub, "%s.mean", path);
+    if (!(x = spec_get(v, "mean")))
+        spec_error(ctx, v, "%s is required", sub);
+    else if (spec_read_number(ctx, x, sub, &d))
+        *mean = d;
+    snprintf(sub, sizeof sub, "%s.std", path);
+    if (!(x = spec_get(v, "std")))
+        spec_error(ctx, v, "%s is required", sub);
+    else if (spec_read_number(ctx, x, sub, &d) && spec_check_positive(ctx, x, sub, d))
+        *std = d;
+}
+
+/* The keys of data.kind shifted_regression (SPEC §9): one input, x ~
+   N(mean, std²) per split, y = truth(x) + noise·N(0, 1). */
+static void read_shifted_regression(spec_ctx *ctx, const ytree_node *map, const ytree_node *where,
+                                    dlx_data_config *d)
+{
+    const ytree_node *v;
+    long long n;
+    double x;
+    d->dim = 1;
+    d->classes = 0;
+    d->train_std = d->test_std = 1.0;
+    if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n) && n != 1)
+        spec_error(ctx, v, "data.dim must be 1 for data.kind shifted_regression (one input x), got %s",
+                   v->text);
+    if ((v = spec_get(map, "classes")) && !spec_inherited(v))
+        spec_error(ctx, v, "data.classes does not apply to data.kind shifted_regression: the targets "
+                           "are real numbers");
+    read_input_density(ctx, map, where, "train_input", &d->train_mean, &d->train_std);
+    read_input_density(ctx, map, where, "test_input", &d->test_mean, &d->test_std);
+    int t;
+    if ((v = spec_get(map, "truth")) && spec_read_enum(ctx, v, "data.truth", &SPEC_SHIFT_TRUTHS, &t))
+        d->truth = (dlx_shift_truth)t;
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x))
+        d->noise = x;
+}
+
+/* data.importance: {weights: exact | classifier | none, power: λ} (SPEC §9);
+   exact needs the known densities of shifted_regression, and neither goes
+   with a matrix or with a weight column. */
+static void read_importance(spec_ctx *ctx, const ytree_node *map, dlx_data_config *d)
+{
+    const ytree_node *v = spec_get(map, "importance"), *x;
+    d->importance_power = 1.0;
+    if (!v || !spec_expect_kind(ctx, v, "data.importance", YTREE_MAP))
+        return;
+    spec_check_keys(ctx, v, "data.importance", NULL, 0);
+    int w;
+    if ((x = spec_get(v, "weights")) && spec_read_enum(ctx, x, "data.importance.weights", &SPEC_IMPORTANCE, &w))
+        d->importance = (dlx_importance)w;
+    double p;
+    if ((x = spec_get(v, "power")) && spec_read_number(ctx, x, "data.importance.power", &p) &&
+        spec_check_nonnegative(ctx, x, "data.importance.power", p))
+        d->importance_power = p;
+    bool shifted = d->source == DATA_SYNTHETIC && d->kind == SYN_SHIFTED_REGRESSION;
+    bool matrix = (d->source == DATA_SYNTHETIC && d->kind == SYN_LOW_RANK) ||
+                  (d->source == DATA_CSV && d->format != CSV_TABLE);
+    if (d->importance == IMPORTANCE_EXACT && !shifted)
+        spec_error(ctx, spec_get(v, "weights"), "data.importance.weights exact needs the known input "
+                   "densities of data.kind shifted_regression; use classifier for other data");
+    if (d->importance != IMPORTANCE_NONE && matrix)
+        spec_error(ctx, spec_get(v, "weights"), "data.importance does not apply to a matrix: its "
+                   "examples are entries, not inputs");
+    if (d->importance != IMPORTANCE_NONE && d->weight_column[0])
+        spec_error(ctx, spec_get(v, "weights"), "data.importance and data.weight both give the "
+                   "training weights: use one");
+}
+
 /* The generator keys of data.source synthetic. */
 static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d,
                            bool kind_ok)
@@ -149,9 +236,14 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     double x;
     if (!spec_get(map, "kind"))
         spec_error(ctx, where, "data.kind is required for data.source synthetic "
-                               "(gaussian_mixture, linear, logistic, teacher or low_rank)");
+                               "(gaussian_mixture, linear, logistic, teacher, low_rank or "
+                               "shifted_regression)");
     if (kind_ok && d->kind == SYN_LOW_RANK) {
         read_low_rank(ctx, map, where, d);
+        return;
+    }
+    if (kind_ok && d->kind == SYN_SHIFTED_REGRESSION) {
+        read_shifted_regression(ctx, map, where, d);
         return;
     }
     if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n))
@@ -257,6 +349,14 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
             read_required_path(ctx, node, where, "test", source, d->test, sizeof d->test);
             read_target(ctx, spec_get(node, "target"), d);
             read_csv_format(ctx, node, d);
+            if ((v = spec_get(node, "weight")) &&
+                spec_read_string(ctx, v, "data.weight", d->weight_column, sizeof d->weight_column)) {
+                if (d->weight_column[0] == '\0')
+                    spec_error(ctx, v, "data.weight must name a column, not be empty");
+                else if (d->format != CSV_TABLE)
+                    spec_error(ctx, v, "data.weight does not apply to data.format %s: every field is an "
+                               "entry of the matrix", spec_enum_name(&SPEC_CSV_FORMATS, (int)d->format));
+            }
             break;
         case DATA_SYNTHETIC: read_synthetic(ctx, node, where, d, kind_ok); break;
         }
@@ -288,4 +388,5 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
     }
     if ((v = spec_get(node, "bootstrap")))
         spec_read_bool(ctx, v, "data.bootstrap", &d->bootstrap);
+    read_importance(ctx, node, d);
 }

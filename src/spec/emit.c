@@ -115,6 +115,8 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_int(b, m, "target", atoll(d->target));
         else
             add_string(b, m, "target", d->target);
+        if (d->weight_column[0])
+            add_string(b, m, "weight", d->weight_column);
         break;
     case DATA_SYNTHETIC:
         add_string(b, m, "kind", spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind));
@@ -128,6 +130,20 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_string(b, m, "preprocess", preprocess_name(d->preprocess));
             add_bool(b, m, "bootstrap", d->bootstrap);
             return;
+        }
+        if (d->kind == SYN_SHIFTED_REGRESSION) {   /* one input; the two densities */
+            static const char *const names[] = {"train_input", "test_input"};
+            const double mean[] = {d->train_mean, d->test_mean}, std[] = {d->train_std, d->test_std};
+            for (int i = 0; i < 2; i++) {
+                ytree_node *in = add_container(b, m, names[i], YTREE_MAP);
+                if (in) {
+                    add_float(b, in, "mean", mean[i]);
+                    add_float(b, in, "std", std[i]);
+                }
+            }
+            add_string(b, m, "truth", spec_enum_name(&SPEC_SHIFT_TRUTHS, (int)d->truth));
+            add_float(b, m, "noise", d->noise);
+            break;
         }
         add_int(b, m, "dim", d->dim);
         if (d->kind != SYN_LINEAR)
@@ -156,6 +172,13 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
     add_int(b, m, "seed", (long long)d->seed);
     add_string(b, m, "preprocess", preprocess_name(d->preprocess));
     add_bool(b, m, "bootstrap", d->bootstrap);
+    if (d->importance != IMPORTANCE_NONE) {   /* written only when set: other files stay as they were */
+        ytree_node *iw = add_container(b, m, "importance", YTREE_MAP);
+        if (iw) {
+            add_string(b, iw, "weights", spec_enum_name(&SPEC_IMPORTANCE, (int)d->importance));
+            add_float(b, iw, "power", d->importance_power);
+        }
+    }
 }
 
 /* model.dropout as its full mapping. */

@@ -55,6 +55,17 @@ static const spec_key keys[] = {
     {"data.cols", "data.kind", "low_rank"},
     {"data.rank", "data.kind", "low_rank"},
     {"data.observed", "data.kind", "low_rank"},
+    {"data.train_input", "data.kind", "shifted_regression"},
+    {"data.train_input.mean", NULL, NULL},
+    {"data.train_input.std", NULL, NULL},
+    {"data.test_input", "data.kind", "shifted_regression"},
+    {"data.test_input.mean", NULL, NULL},
+    {"data.test_input.std", NULL, NULL},
+    {"data.truth", "data.kind", "shifted_regression"},
+    {"data.importance", NULL, NULL},
+    {"data.importance.weights", NULL, NULL},
+    {"data.importance.power", NULL, NULL},
+    {"data.weight", "data.source", "csv"},
 
     {"model", NULL, NULL},
     {"model.type", NULL, NULL},
@@ -179,8 +190,14 @@ static const char *const data_sources[] = {
 NAMES_OF(data_sources, DATA_SOURCE_COUNT);
 static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian_mixture", [SYN_LINEAR] = "linear",
                                               [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",
-                                              [SYN_LOW_RANK] = "low_rank"};
+                                              [SYN_LOW_RANK] = "low_rank",
+                                              [SYN_SHIFTED_REGRESSION] = "shifted_regression"};
 NAMES_OF(synthetic_kinds, SYN_KIND_COUNT);
+static const char *const shift_truths[] = {[TRUTH_CUBIC] = "cubic", [TRUTH_LINEAR] = "linear"};
+NAMES_OF(shift_truths, TRUTH_COUNT);
+static const char *const importances[] = {[IMPORTANCE_NONE] = "none", [IMPORTANCE_EXACT] = "exact",
+                                          [IMPORTANCE_CLASSIFIER] = "classifier"};
+NAMES_OF(importances, IMPORTANCE_COUNT);
 static const char *const csv_formats[] = {[CSV_TABLE] = "table", [CSV_ENTRIES] = "entries",
                                           [CSV_DENSE] = "dense"};
 NAMES_OF(csv_formats, CSV_FORMAT_COUNT);
@@ -235,7 +252,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_CONDITION_NUMBER] = "condition_number", [DIAGNOSTIC_SPARSITY] = "sparsity",
     [DIAGNOSTIC_ACT_QUANTILES] = "act_quantiles", [DIAGNOSTIC_MC_DROPOUT] = "mc_dropout",
     [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
-    [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank"};
+    [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
+    [DIAGNOSTIC_IMPORTANCE] = "importance"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
@@ -259,6 +277,8 @@ const spec_enum SPEC_DATA_SOURCES = ENUM("data source", data_sources);
 const spec_enum SPEC_SYNTHETIC_KINDS = ENUM("synthetic data kind", synthetic_kinds);
 const spec_enum SPEC_PREPROCESS = ENUM("preprocessing", preprocesses);
 const spec_enum SPEC_CSV_FORMATS = ENUM("csv format", csv_formats);
+const spec_enum SPEC_SHIFT_TRUTHS = ENUM("regression truth", shift_truths);
+const spec_enum SPEC_IMPORTANCE = ENUM("importance weighting", importances);
 const spec_enum SPEC_MODEL_TYPES = ENUM("model type", model_types);
 const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
 const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);

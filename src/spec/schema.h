@@ -40,6 +40,8 @@ extern const spec_enum SPEC_DATA_SOURCES, SPEC_SYNTHETIC_KINDS, SPEC_PREPROCESS,
     SPEC_ACTIVATIONS, SPEC_DROPOUT_KINDS, SPEC_DROPOUT_SCALINGS, SPEC_INIT_SCHEMES, SPEC_LOSSES,
     SPEC_OPTIMIZERS, SPEC_DIAGNOSTICS, SPEC_SCHEDULES, SPEC_REFERENCES, SPEC_DIVERGENCE,
     SPEC_UNCERTAINTY_METHODS, SPEC_BN_POSITIONS;
+/* shifted_regression's data.truth and data.importance.weights (SPEC §9). */
+extern const spec_enum SPEC_SHIFT_TRUTHS, SPEC_IMPORTANCE;
 
 /* The parameter a diagnostic takes as a one-key map item, `{mc_dropout: 20}`
    (docs/config.md, "diagnostics"). Diagnostics absent from the table take
