@@ -38,6 +38,8 @@ typedef struct {
 #define CSV "{source: csv, train: a.csv, test: b.csv, target: y"
 #define LOWR "{source: synthetic, kind: low_rank, rows: 6, cols: 5, rank: 2, observed: 0.5"
 #define CSVM "{source: csv, train: a.csv, test: b.csv, format: entries"
+#define SHIFT "{source: synthetic, kind: shifted_regression, n_train: 40, n_test: 10, " \
+              "train_input: {mean: 0.5, std: 0.5}, test_input: {mean: 0, std: 0.3}"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -68,6 +70,11 @@ static const data_case CASES[] = {
     {"rank", LOWR "}", "{rank: 3}"},
     {"observed", LOWR "}", "{observed: 0.6}"},
     {"format", CSVM "}", "{format: dense}"},
+    {"train_input", SHIFT "}", "{train_input: {mean: 0.4, std: 0.5}}"},
+    {"test_input", SHIFT "}", "{test_input: {mean: 0, std: 0.4}}"},
+    {"truth", SHIFT "}", "{truth: linear}"},
+    {"importance", SHIFT "}", "{importance: {weights: exact, power: 0.5}}"},
+    {"weight", CSV "}", "{weight: w}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
