@@ -15,7 +15,9 @@
  *     training inputs;
  *   - iw_ess = (Σw)²/(n·Σw²);
  *   - a CSV weight column becomes the training weights and not an input,
- *     and the test split stays unweighted; a missing column is refused.
+ *     and the test split stays unweighted; a missing column is refused;
+ *   - `dlx validate` refuses, at FILE:LINE:COL with exit 2, each misuse of
+ *     the new keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -364,6 +366,50 @@ static void test_csv_weight_column(void **state)
     free(train), free(test), free(bad), free(dir);
 }
 
+/* dlx validate on a file whose data section is `data` (and extra top-level
+   lines): exit 2 and a message containing want, located in the file. */
+static void expect_invalid(const char *data, const char *extra, const char *want)
+{
+    char *dir = harness_tmpdir(), text[2048];
+    /* extra may bring its own model and loss */
+    snprintf(text, sizeof text, "experiment: t\ndata: %s\n%s%s", data,
+             strstr(extra, "model:") ? "" : "model: {type: linear}\nloss: mse\n", extra);
+    char *path = harness_write(dir, "t.yaml", text), *err = NULL;
+    assert_int_equal(harness_dlx(NULL, &err, "validate '%s'", path), 2);
+    if (!strstr(err, want) || !strstr(err, "t.yaml:"))
+        fail_msg("expected '%s' in:\n%s", want, err);
+    harness_rmtree(dir);
+    free(err), free(path), free(dir);
+}
+
+static void test_invalid_configs(void **state)
+{
+    (void)state;
+    const char *shift = "{source: synthetic, kind: shifted_regression, train_input: {mean: 0.5, std: 0.5}, "
+                        "test_input: {mean: 0, std: 0.3}";
+    char data[512];
+    expect_invalid("{source: synthetic, kind: gaussian_mixture, importance: {weights: exact}}", "",
+                   "needs the known input densities");
+    expect_invalid("{source: synthetic, kind: shifted_regression, test_input: {mean: 0, std: 0.3}}", "",
+                   "data.train_input: {mean, std} is required");
+    expect_invalid("{source: synthetic, kind: shifted_regression, train_input: {mean: 0, std: 0}, "
+                   "test_input: {mean: 0, std: 0.3}}", "", "data.train_input.std");
+    snprintf(data, sizeof data, "%s, dim: 2}", shift);
+    expect_invalid(data, "", "data.dim must be 1");
+    snprintf(data, sizeof data, "%s, truth: quartic}", shift);
+    expect_invalid(data, "", "data.truth");
+    snprintf(data, sizeof data, "%s, importance: {weights: exact, power: -1}}", shift);
+    expect_invalid(data, "", "data.importance.power");
+    snprintf(data, sizeof data, "%s, importance: {weights: exact, lambda: 1}}", shift);
+    expect_invalid(data, "", "lambda");
+    expect_invalid("{source: csv, train: a.csv, test: b.csv, weight: w, importance: {weights: classifier}}", "",
+                   "data.importance and data.weight both give the training weights");
+    expect_invalid("{source: synthetic, kind: low_rank, rows: 5, cols: 4, rank: 2, importance: {weights: classifier}}",
+                   "", "does not apply to a matrix");
+    expect_invalid("{source: synthetic, kind: logistic, dim: 3, importance: {weights: classifier}}",
+                   "model: {type: logistic}\nreference: dropout_quadratic\n", "not defined for weighted training examples");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_exact_weights),
         cmocka_unit_test(test_classifier_weights),
         cmocka_unit_test(test_csv_weight_column),
+        cmocka_unit_test(test_invalid_configs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
