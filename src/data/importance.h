@@ -5,7 +5,7 @@
  * With training inputs from q₀ and test inputs from q₁, the importance
  * weight of a training example is w(x) = q₁(x)/q₀(x); weighting each
  * training loss by w(x)^λ interpolates between ordinary fitting (λ = 0) and
- * the importance-weighted fit (λ = 1) that Shimodaira (2000, §3-4) shows to
+ * the importance-weighted fit (λ = 1) that Shimodaira (2000) shows to
  * be asymptotically optimal when the model is misspecified. The weights are
  * normalized to mean 1 over the training split, so the weighted objective
  * has the scale of the unweighted one; the test split stays unweighted.
@@ -17,7 +17,8 @@
  *               log(n₀q₁/(n₁q₀)) of two normal densities with diagonal
  *               covariances is exactly of that form, and log w(x) is the
  *               fitted log-odds up to a constant, which the normalization
- *               removes (Bickel, Brückner & Scheffer 2009, §2).
+ *               removes (Bickel, Brückner & Scheffer 2009, "Discriminative
+ *               learning under covariate shift", JMLR 10).
  */
 #ifndef DLX_DATA_IMPORTANCE_H
 #define DLX_DATA_IMPORTANCE_H

@@ -6,7 +6,7 @@
  * densities, q₀ = N(train_input.mean, train_input.std²) and
  * q₁ = N(test_input.mean, test_input.std²), and the targets from the same
  * regression function:
- *     cubic   y = −x + x³ + noise·ε       (Shimodaira 2000, §5, eq. 5.1)
+ *     cubic   y = −x + x³ + noise·ε       (the toy example of Shimodaira 2000)
  *     linear  y = 1 − 2x + noise·ε        ε ~ N(0, 1)
  * so a linear model is misspecified for `cubic` and right for `linear`.
  */

@@ -4,9 +4,9 @@
  *
  *   iw_ess = (Σ_i w_i)² / (n · Σ_i w_i²)   ∈ (0, 1]
  *
- * (Kish 1965, "Survey Sampling", §11.7; the usual diagnostic of importance
+ * (Kish 1965, "Survey Sampling"; the usual diagnostic of importance
  * weighting, e.g. Sugiyama & Kawanabe 2012, "Machine Learning in
- * Non-Stationary Environments", §2.1). It is 1 for uniform weights and
+ * Non-Stationary Environments"). It is 1 for uniform weights and
  * falls towards 1/n as one example takes all the weight: how many examples
  * the weighted fit effectively rests on. The weights do not change during a
  * run, so every row shows the same value.

@@ -80,13 +80,15 @@ struct dlx_model_kind {
     size_t (*n_params)(const void *impl);
     int (*n_outputs)(const void *impl);
     int (*max_batch)(const void *impl);
-    /* Training-mode forward pass: the mean data loss of the batch; keeps what
-       backward needs. rng draws the training noise (dropout masks). */
+    /* Training-mode forward pass: the mean data loss of the batch, with
+       example weights the weighted mean (1/B)·Σ_b w_b·ℓ_b (SPEC §9); keeps
+       what backward needs. rng draws the training noise (dropout masks). */
     double (*forward_train)(void *impl, const dlx_batch *batch, dlx_rng *rng);
     /* Overwrite the gradient block with d(mean batch loss)/d(params) of the
        last forward_train. */
     void (*backward)(void *impl);
-    /* Inference mode: the SUM of per-example losses of the batch; *correct
+    /* Inference mode: the SUM of per-example losses of the batch (Σ_b w_b·ℓ_b
+       with example weights; correct counts examples, unweighted); *correct
        gets the number of correct predictions (0 for regression). */
     double (*evaluate)(void *impl, const dlx_batch *batch, long *correct);
     /* Outputs [B, n_outputs] of B examples x (any B >= 0). rng NULL:
