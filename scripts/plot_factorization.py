@@ -7,6 +7,7 @@ Usage:
     /usr/bin/python3 scripts/plot_factorization.py rank_needed RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py identity RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_factorization.py relu RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_factorization.py homogeneity RESULTS_DIR [-o OUT_PREFIX] [--tol TOL]
 
 Reads RESULTS_DIR/metrics.csv (and growth.csv, resolved.yaml's solutions) written by
 configs/factorization_certificate.yaml or configs/grow_rank.yaml, writes OUT_PREFIX.png and
@@ -27,11 +28,17 @@ docs/experiments/<name>.md quotes.
   relu         polar_ratio against the step for each width (the sweep of
                configs/relu_certificate.yaml), one line per (width, seed); prints each run's
                final objective, polar_ratio and active units.
+  homogeneity  (a) |polar_ratio − 1| against the step (log scale), one line per (arm, seed) of
+               configs/homogeneity.yaml, with TOL marked (default 0.01); (b) each seed's
+               final objective per arm; prints each run's final objective, train_loss,
+               polar_ratio and active units, then per arm the fraction of seeds with
+               polar_ratio ≤ 1 + TOL and the objective's max − min and sample sd over seeds.
 """
 import argparse
 import csv
 import os
 import re
+import statistics
 
 import matplotlib
 
@@ -202,19 +209,62 @@ def plot_relu(results, prefix):
     save(fig, prefix)
 
 
+def plot_homogeneity(results, prefix, tol):
+    by_run = runs(read_csv(os.path.join(results, "metrics.csv")))
+    arms = list(dict.fromkeys(arm for arm, _ in by_run))
+    colours = dict(zip(arms, ["tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple"]))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(11, 4))
+    print("| arm | seed | objective | train_loss | polar_ratio | active_units |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    finals = {arm: [] for arm in arms}
+    for (arm, seed), rs in by_run.items():
+        rs = [r for r in rs if num(r, "step") > 0]
+        ax.semilogy([num(r, "step") for r in rs], [max(abs(num(r, "polar_ratio") - 1), 1e-6) for r in rs], color=colours[arm],
+                    lw=0.9, label=arm if seed == "1" else None)
+        last = rs[-1]
+        finals[arm].append((num(last, "objective"), num(last, "polar_ratio")))
+        print(f"| {arm} | {seed} | {num(last, 'objective'):.6g} | {num(last, 'train_loss'):.6g} | "
+              f"{num(last, 'polar_ratio'):.6g} | {int(num(last, 'active_units'))} |")
+    print()
+    print(f"| arm | seeds | polar_ratio ≤ 1 + {tol:g} | objective mean | max − min | sd |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for ai, arm in enumerate(arms):
+        objectives = [o for o, _ in finals[arm]]
+        passed = sum(1 for _, q in finals[arm] if q <= 1 + tol)
+        sd = statistics.stdev(objectives) if len(objectives) > 1 else 0.0
+        print(f"| {arm} | {len(objectives)} | {passed}/{len(objectives)} | {statistics.mean(objectives):.6g} | "
+              f"{max(objectives) - min(objectives):.3g} | {sd:.3g} |")
+        bx.scatter([ai] * len(objectives), objectives, color=colours[arm], alpha=0.7)
+    ax.axhline(tol, color="black", lw=0.8, ls="--", label=f"tol = {tol:g}")
+    ax.set_xlabel("step (full batch)")
+    ax.set_ylabel("|polar_ratio − 1|")
+    ax.set_title("(a) the polar test per seed")
+    ax.legend(fontsize=8)
+    bx.set_xticks(range(len(arms)))
+    bx.set_xticklabels(arms)
+    bx.set_ylabel("final objective (each arm its own)")
+    bx.set_title("(b) the objective reached, one point per seed")
+    save(fig, prefix)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed", "identity", "relu"])
+    p.add_argument("figure", choices=["certificate", "grow_rank", "rank_needed", "identity", "relu",
+                                      "homogeneity"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
+    p.add_argument("--tol", type=float, default=0.01, help="homogeneity: the certificate's tolerance")
     args = p.parse_args()
     name = {"certificate": "factorization_certificate", "grow_rank": "grow_rank",
             "rank_needed": "rank_needed", "identity": "nuclear_norm_identity",
-            "relu": "relu_certificate"}[args.figure]
+            "relu": "relu_certificate", "homogeneity": "homogeneity"}[args.figure]
     prefix = args.out or os.path.join(args.results, name)
     plot = {"certificate": plot_certificate, "grow_rank": plot_grow_rank, "rank_needed": plot_rank_needed,
             "identity": plot_identity, "relu": plot_relu}
-    plot[args.figure](args.results, prefix)
+    if args.figure == "homogeneity":
+        plot_homogeneity(args.results, prefix, args.tol)
+    else:
+        plot[args.figure](args.results, prefix)
 
 
 if __name__ == "__main__":

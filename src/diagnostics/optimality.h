@@ -3,8 +3,10 @@
  * homogeneous models of SPEC §7 (Haeffele & Vidal 2015):
  *   certificate  cert_ratio, factor_rank, factor_balance, zero_columns of a
  *                factorization (certificate.c, over solvers/certificate.h)
- *   polar        polar_ratio and active_units of a one-hidden-layer ReLU
- *                network without biases (polar.c, over solvers/polar.h)
+ *   polar        polar_ratio and active_units of a ReLU network without
+ *                biases: Haeffele & Vidal's certificate with one hidden layer,
+ *                the last hidden layer's necessary condition with more
+ *                (polar.c, over solvers/polar.h)
  * and the factorization's suboptimality f(U, V) − f* against the nuclear-norm
  * reference (certificate.c), which the `suboptimality` diagnostic uses for
  * factorizations.

@@ -1,11 +1,20 @@
 /*
- * polar.c — the `polar` diagnostic of a one-hidden-layer ReLU network
- * without biases (SPEC §7; see solvers/polar.h for the polar problem):
+ * polar.c — the `polar` diagnostic of a ReLU network without biases
+ * (SPEC §7; see solvers/polar.h for the polar problem):
  *
- *   polar_ratio  = max_{‖w‖=‖a‖=1} ⟨−∇_Ŷ ℓ, relu(Xw)·aᵀ⟩ / λ over the training
- *                  inputs, estimated by projected ascent (a lower bound; ≤ 1
- *                  at a stationary point certifies global optimality)
- *   active_units = units with ‖w_i‖‖a_i‖ > 10⁻⁶ of the largest
+ *   polar_ratio  = max_{‖w‖=‖a‖=1} ⟨−∇_Ŷ ℓ, relu(Hw)·aᵀ⟩ / λ, estimated by
+ *                  projected ascent (a lower bound)
+ *   active_units = units of the last hidden layer with ‖w_i‖‖a_i‖ > 10⁻⁶ of
+ *                  the largest
+ *
+ * H is the input of the last hidden layer on the training inputs: X itself
+ * for one hidden layer (Haeffele & Vidal's certificate: ≤ 1 at a stationary
+ * point certifies global optimality), relu(... relu(X W₁ᵀ) ...) for a deeper
+ * network, whose earlier layers are then held fixed. For a deeper network the
+ * ratio is the first-order gain of one unit added to the last hidden layer
+ * alone: above 1 the point is not a local minimum, but ≤ 1 is only a
+ * necessary condition of optimality, not a certificate (the earlier layers
+ * could still move to a better point).
  *
  * ∇_Ŷ ℓ is the gradient of the training loss as dlx defines it: for mse,
  * ℓ = (1/(nK)) Σ (y − ŷ)², so −∇ = (2/(nK))(y − ŷ); for cross_entropy,
@@ -24,6 +33,9 @@ enum { POLAR_STREAM = 41 };
 
 typedef struct {
     dlx_polar_work work;
+    int n_hidden;
+    float *pre[DLX_MAX_HIDDEN]; /* [n × width_l] pre-activations (deeper networks only) */
+    char last_weight[32];       /* "fcL.weight" of the last hidden layer L */
     float *outputs;     /* [n·K] the network's outputs on the training inputs */
     double *g;          /* [n·K] −∇_Ŷ ℓ */
     double *products;   /* [width] ‖w_i‖‖a_i‖ */
@@ -42,6 +54,8 @@ static void polar_destroy(void *state)
     if (!s)
         return;
     polar_free(&s->work);
+    for (int l = 0; l < DLX_MAX_HIDDEN; l++)
+        free(s->pre[l]);
     free(s->outputs);
     free(s->g);
     free(s->products);
@@ -49,6 +63,16 @@ static void polar_destroy(void *state)
 }
 
 static bool polar_fits(const dlx_config *cfg, char *why, size_t n);
+
+/* The λ the ratio is taken against: `product`, else `l2`, else `l1`. With l1
+   (degree 1 against a degree-2 unit) no unit can lower the objective to
+   first order at any point, so there is no certificate; the ratio is then
+   the degree-2 test of the same point at weight λ (docs/diagnostics.md). */
+static double polar_lambda(const dlx_config *cfg)
+{
+    double lambda = optimality_lambda(cfg);
+    return lambda > 0 ? lambda : cfg->regularizer.l1;
+}
 
 static dlx_status polar_diag_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
@@ -60,14 +84,24 @@ static dlx_status polar_diag_create(dlx_diag_context *ctx, dlx_diags *diags)
     const dlx_split *train = &ctx->data->train;
     int k = model_n_outputs(ctx->model);
     polar_state *s = calloc(1, sizeof *s);
+    bool pre_ok = true;
+    int d = train->dim;
     if (s) {
+        s->n_hidden = model_n_probes(ctx->model);
+        snprintf(s->last_weight, sizeof s->last_weight, "fc%d.weight", s->n_hidden);
+        for (int l = 0; s->n_hidden > 1 && l < s->n_hidden; l++) {
+            s->pre[l] = malloc(((size_t)train->n * model_probe_width(ctx->model, l) + 1) * sizeof *s->pre[l]);
+            pre_ok &= s->pre[l] != NULL;
+        }
+        if (s->n_hidden > 1)
+            d = model_probe_width(ctx->model, s->n_hidden - 2);
         s->outputs = malloc(((size_t)train->n * k + 1) * sizeof *s->outputs);
         s->g = malloc(((size_t)train->n * k + 1) * sizeof *s->g);
-        const dlx_tensor *w = model_find_tensor(ctx->model, "fc1.weight");
+        const dlx_tensor *w = model_find_tensor(ctx->model, s->last_weight);
         s->products = w ? malloc((size_t)w->shape[0] * sizeof *s->products) : NULL;
     }
-    if (!s || !s->outputs || !s->g || !s->products ||
-        polar_create(&s->work, train->n, train->dim, k, diags) != DLX_OK) {
+    if (!s || !pre_ok || !s->outputs || !s->g || !s->products ||
+        polar_create(&s->work, train->n, d, k, diags) != DLX_OK) {
         polar_destroy(s);
         diags_add(diags, NULL, 0, 0, "out of memory for diagnostic polar");
         return DLX_ERR_RUNTIME;
@@ -100,19 +134,35 @@ static void negative_output_gradient(polar_state *s, const dlx_split *train, int
     }
 }
 
+/* The last hidden layer's input H on the training inputs: X for one hidden
+   layer, else relu of the next-to-last layer's pre-activations (computed in
+   place in s->pre[L−2]). */
+static const float *last_layer_input(polar_state *s, dlx_diag_context *ctx)
+{
+    const dlx_split *train = &ctx->data->train;
+    if (s->n_hidden < 2)
+        return train->x;
+    model_probe(ctx->model, train->x, train->n, s->pre);
+    float *h = s->pre[s->n_hidden - 2];
+    size_t numel = (size_t)train->n * model_probe_width(ctx->model, s->n_hidden - 2);
+    for (size_t i = 0; i < numel; i++)
+        h[i] = h[i] > 0 ? h[i] : 0.0f;
+    return h;
+}
+
 static void polar_measure(dlx_diag_context *ctx, double *values)
 {
     polar_state *s = ctx->state;
     const dlx_split *train = &ctx->data->train;
     int k = model_n_outputs(ctx->model);
+    const float *h = last_layer_input(s, ctx);
     model_predict(ctx->model, train->x, train->n, NULL, s->outputs);
     negative_output_gradient(s, train, k, ctx->config->loss);
-    const dlx_tensor *w = model_find_tensor(ctx->model, "fc1.weight");
+    const dlx_tensor *w = model_find_tensor(ctx->model, s->last_weight);
     const dlx_tensor *a = model_find_tensor(ctx->model, "out.weight");
     dlx_rng rng;
     rng_seed(&rng, ctx->seed, POLAR_STREAM);
-    values[0] = polar_ratio(&s->work, train->x, s->g, optimality_lambda(ctx->config), w->data,
-                            w->shape[0], &rng);
+    values[0] = polar_ratio(&s->work, h, s->g, polar_lambda(ctx->config), w->data, w->shape[0], &rng);
     int width = w->shape[0], d = w->shape[1];
     double largest = 0.0, *products = s->products;
     for (int i = 0; i < width; i++) {
@@ -126,15 +176,15 @@ static void polar_measure(dlx_diag_context *ctx, double *values)
     values[1] = active;
 }
 
-/* The polar problem is the one of a network Ŷ = Σ_i a_i relu(X w_i)ᵀ: one
-   hidden relu layer, no biases, no batch norm or dropout, a loss whose
-   output gradient this file computes, and λ > 0. */
+/* The polar problem is the one of a network Ŷ = Σ_i a_i relu(H w_i)ᵀ: relu
+   hidden layers, no biases, no batch norm or dropout, a loss whose output
+   gradient this file computes, and λ > 0. */
 static bool polar_fits(const dlx_config *cfg, char *why, size_t n)
 {
     const dlx_model_config *m = &cfg->model;
     const char *need = NULL;
-    if (m->type != MODEL_MLP || m->n_hidden != 1)
-        need = "model.type mlp with one hidden layer";
+    if (m->type != MODEL_MLP || m->n_hidden < 1)
+        need = "model.type mlp with at least one hidden layer";
     else if (m->activation != ACT_RELU)
         need = "model.activation relu";
     else if (!m->without_bias)
@@ -143,8 +193,8 @@ static bool polar_fits(const dlx_config *cfg, char *why, size_t n)
         need = "a network without batch norm or dropout";
     else if (cfg->loss != LOSS_MSE && cfg->loss != LOSS_CROSS_ENTROPY)
         need = "loss mse or cross_entropy";
-    else if (!(optimality_lambda(cfg) > 0))
-        need = "a regularizer weight λ > 0 (regularizer.product or regularizer.l2)";
+    else if (!(polar_lambda(cfg) > 0))
+        need = "a regularizer weight λ > 0 (regularizer.product, regularizer.l2 or regularizer.l1)";
     if (!need)
         return true;
     snprintf(why, n, "diagnostic polar needs %s (the positively homogeneous network of Haeffele & "

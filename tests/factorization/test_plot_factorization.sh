@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_plot_factorization.sh — scripts/plot_factorization.py on the folders that
-# configs/factorization_certificate.yaml and configs/grow_rank.yaml write (reduced: seeds 1–2,
-# fewer epochs): both figures are written (PNG magic bytes, SVG with its axis labels) and the
+# configs/factorization_certificate.yaml, configs/grow_rank.yaml and configs/homogeneity.yaml write
+# (reduced: seeds 1–2, fewer epochs): each figure is written (PNG magic bytes, SVG with its axis labels) and the
 # printed tables have one row per run, or per rank tried, with the values of the CSV files.
 # Prints "N passed, M failed"; exits non-zero when anything failed.
 set -euo pipefail
@@ -35,6 +35,20 @@ check "grow_rank png" bash -c "head -c 8 '$work/gr_fig.png' | od -An -c | grep -
 check "grow_rank svg labels" grep -q 'rank r' "$work/gr_fig.svg"
 check "grow_rank one row per rank tried" \
     test "$(grep -c '^| [12] |' "$work/gr.md")" -eq "$(($(wc -l <"$work/gr/growth.csv") - 1))"
+
+"$dlx" run "$source_root/configs/homogeneity.yaml" --out "$work/ho" --seeds 1,2 \
+    --set training.epochs=2000 --set training.eval_every=1000 --quiet
+/usr/bin/python3 "$source_root/scripts/plot_factorization.py" homogeneity "$work/ho" -o "$work/ho_fig" \
+    >"$work/ho.md"
+check "homogeneity png" bash -c "head -c 8 '$work/ho_fig.png' | od -An -c | grep -q 'P   N   G'"
+check "homogeneity svg labels" grep -q 'polar_ratio' "$work/ho_fig.svg"
+check "homogeneity one row per run" test "$(grep -c '^| \(matched\|l1\|deep_l2\) | [12] | [0-9.e+-]* |' "$work/ho.md")" -eq 6
+check "homogeneity one summary row per arm" \
+    test "$(grep -c '^| \(matched\|l1\|deep_l2\) | 2 | [0-2]/2 |' "$work/ho.md")" -eq 3
+final_ratio="$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+                         $1 == "deep_l2" && $2 == 2 && $3 == 2000 { printf "%.6g", $c["polar_ratio"] }' \
+               "$work/ho/metrics.csv")"
+check "homogeneity value quoted" grep -q "^| deep_l2 | 2 | .* | $final_ratio | " "$work/ho.md"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

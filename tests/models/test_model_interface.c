@@ -345,12 +345,55 @@ static void test_homogeneous_network(void **state)
     dataset_free(&ds);
 }
 
+/* The three-layer homogeneous network (relu, no biases, hidden [6, 5]): no
+   bias tensors, the gradient by finite differences, and degree-3 positive
+   homogeneity: every weight times c multiplies the outputs by c³. */
+static void test_deep_homogeneous_network(void **state)
+{
+    (void)state;
+    dlx_dataset ds;
+    make_data(&ds);
+    dlx_batch batch = model_batch_of_split(&ds.train, 0, 16);
+    dlx_diags d = {0};
+    dlx_config cfg = regression_config(1, 0.1);
+    cfg.model = (dlx_model_config){.type = MODEL_MLP, .n_hidden = 2, .hidden = {6, 5},
+                                   .activation = ACT_RELU, .init = INIT_NORMAL, .init_std = 0.7,
+                                   .without_bias = true};
+    dlx_model_shape shape = {.n_inputs = DIM, .n_outputs = K, .max_batch = 16};
+    dlx_model model = {0};
+    assert_int_equal(model_create(&model, &cfg, &shape, &d), DLX_OK);
+    assert_int_equal(model_n_tensors(&model), 3);
+    assert_null(model_find_tensor(&model, "fc2.bias"));
+    assert_int_equal(model_n_params(&model), 6 * DIM + 5 * 6 + K * 5);
+    dlx_rng rng;
+    rng_seed(&rng, 6, 1);
+    model_init(&model, &rng);
+    /* floor 1e-2: float32 central differences at h = 1e-3 are good to ~1e-4 absolute */
+    gradcheck_result r = model_gradcheck(&model, &batch, &rng, 1e-3f, 1e-2);
+    print_message("deep homogeneous network: max rel error %.3g at %zu (%g vs %g)\n", r.max_rel_error,
+                  r.worst, r.analytic, r.numeric);
+    assert_true(r.max_rel_error < 2e-2);
+
+    float before[16 * K], after[16 * K];
+    model_predict(&model, batch.x, 16, NULL, before);
+    float *p = model_params(&model);
+    for (size_t i = 0; i < model_n_params(&model); i++)
+        p[i] *= 2.0f;
+    model_predict(&model, batch.x, 16, NULL, after);
+    for (int i = 0; i < 16 * K; i++)
+        assert_true(fabs(after[i] - 8.0 * before[i]) <= 1e-5 * (fabs(8.0 * before[i]) + 1.0));
+    model_free(&model);
+    diags_free(&d);
+    dataset_free(&ds);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unknown_kind_trains_through_the_loop),
         cmocka_unit_test(test_gradients_through_the_interface),
         cmocka_unit_test(test_homogeneous_network),
+        cmocka_unit_test(test_deep_homogeneous_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
