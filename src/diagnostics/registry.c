@@ -15,6 +15,7 @@
 #include "diagnostics/act_quantiles.h"
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
+#include "diagnostics/stability.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -30,6 +31,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_CERTIFICATE] = &DIAG_CERTIFICATE,
     [DIAGNOSTIC_POLAR] = &DIAG_POLAR,
     [DIAGNOSTIC_RANK] = &DIAG_RANK,
+    [DIAGNOSTIC_STABILITY] = &DIAG_STABILITY,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

@@ -58,6 +58,12 @@ typedef struct {
                                        stopped run of the same config) */
     const struct dlx_model_kind *model_kind; /* NULL: the kind of config->model.type
                                        (models/registry); else this kind */
+    bool twin;                      /* a twin run of the stability diagnostic
+                                       (train/twins.c): no rows, no evaluation, no
+                                       checkpoint; its order, dropout and noise
+                                       streams from twin_order_seed, its weights
+                                       from seed */
+    uint64_t twin_order_seed;
 } dlx_run_request;
 
 /* Train and evaluate one run, writing its metrics rows as they are
