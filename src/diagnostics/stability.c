@@ -118,8 +118,28 @@ static double bound_lipschitz(const dlx_config *cfg, const dlx_dataset *ds)
     return L;
 }
 
+/* Twin runs need a second training set: an example to put in place of one
+   (dense inputs; matrix entries have none). */
+static bool stability_fits(const dlx_config *cfg, char *why, size_t n)
+{
+    if (cfg->model.type == MODEL_FACTORIZATION) {
+        snprintf(why, n, "needs dense inputs, here model.type factorization");
+        return false;
+    }
+    if (cfg->data.source == DATA_SYNTHETIC && cfg->data.kind == SYN_LOW_RANK) {
+        snprintf(why, n, "needs dense inputs, here data.kind low_rank");
+        return false;
+    }
+    return true;
+}
+
 static dlx_status stability_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
+    char why[160];
+    if (!stability_fits(ctx->config, why, sizeof why)) {   /* validate.c reports it first */
+        diags_add(diags, NULL, 0, 0, "diagnostic stability %s", why);
+        return DLX_ERR_INPUT;
+    }
     stability_state *s = calloc(1, sizeof *s);
     int k = model_n_outputs(ctx->model);
     int chunk = model_max_batch(ctx->model);
@@ -224,21 +244,6 @@ static void stability_measure(dlx_diag_context *ctx, double *values)
     if (isfinite(st->lipschitz))
         values[2] = 2.0 * st->lipschitz / ctx->data->train.n *
                     sum_of_rates(ctx->config, ctx->data->train.n, ctx->step);
-}
-
-/* Twin runs need a second training set: an example to put in place of one
-   (dense inputs; matrix entries have none). */
-static bool stability_fits(const dlx_config *cfg, char *why, size_t n)
-{
-    if (cfg->model.type == MODEL_FACTORIZATION) {
-        snprintf(why, n, "needs dense inputs, here model.type factorization");
-        return false;
-    }
-    if (cfg->data.source == DATA_SYNTHETIC && cfg->data.kind == SYN_LOW_RANK) {
-        snprintf(why, n, "needs dense inputs, here data.kind low_rank");
-        return false;
-    }
-    return true;
 }
 
 const dlx_diagnostic DIAG_STABILITY = {"stability", stability_columns, stability_create,

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""plot_stability.py — figures and measured numbers of the stability reproductions.
+
+Usage:
+    /usr/bin/python3 scripts/plot_stability.py stability_sgd_convex RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_stability.py stability_ridge_m RESULTS_DIR [-o OUT_PREFIX]
+
+Reads RESULTS_DIR/metrics.csv (SPEC §3) with the columns of the stability diagnostic
+(stab_param_dist, stab_loss_sens, stab_bound: each already the mean over the run's twin
+pairs), writes OUT_PREFIX.png and .svg (default RESULTS_DIR/<name>) and prints the numbers
+that docs/experiments/<name>.md quotes.
+
+  stability_sgd_convex  (a) stab_param_dist against the epoch, per arm the mean over seeds
+                with the min–max band over seeds, and the Hardt–Recht–Singer bound
+                (2L/n)Σα, log y; (b) stab_loss_sens and gen_gap against the epoch.
+                Prints per arm and seed the distance and the bound at epochs 1, 5, 10, 20, and
+                the ratio of epoch 20 to epoch 10.
+  stability_ridge_m     stab_loss_sens at the last evaluation against m = data.n_train on log-log
+                axes, per arm (λ) each data seed a dot and the geometric mean a line, with the
+                Bousquet–Elisseeff bound σ²κ²/(λm) (see the page for σ); the slope of
+                log sens against log m fitted by least squares over every (m, seed).
+                Prints the table and the slopes.
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+from collections import defaultdict
+
+import matplotlib
+import numpy as np
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def read_rows(results):
+    with open(os.path.join(results, "metrics.csv"), newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def num(row, key):
+    v = row.get(key, "")
+    return float(v) if v not in ("", None) else math.nan
+
+
+def save(fig, prefix):
+    fig.tight_layout()
+    fig.savefig(prefix + ".png", dpi=120)
+    fig.savefig(prefix + ".svg")
+    print(f"wrote {prefix}.png and {prefix}.svg", file=sys.stderr)
+
+
+def sgd_convex(rows, prefix):
+    runs = defaultdict(list)   # (arm, seed) -> rows in order
+    for r in rows:
+        runs[(r["arm"], int(r["seed"]))].append(r)
+    arms = sorted({a for a, _ in runs}, key=lambda a: (a != "convex", a))
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red"]
+    print("| arm | seed | epoch 1: dist / bound | epoch 5 | epoch 10 | epoch 20 | dist(20)/dist(10) |")
+    print("|---|---|---|---|---|---|---|")
+    for i, arm in enumerate(arms):
+        seeds = sorted(s for a, s in runs if a == arm)
+        epochs = np.array([num(r, "epoch") for r in runs[(arm, seeds[0])]])
+        dist = np.array([[num(r, "stab_param_dist") for r in runs[(arm, s)]] for s in seeds])
+        sens = np.array([[num(r, "stab_loss_sens") for r in runs[(arm, s)]] for s in seeds])
+        gap = np.array([[num(r, "gen_gap") for r in runs[(arm, s)]] for s in seeds])
+        bound = np.array([num(r, "stab_bound") for r in runs[(arm, seeds[0])]])
+        c = colors[i % len(colors)]
+        ax[0].plot(epochs[1:], dist.mean(0)[1:], color=c, label=f"{arm}: mean ‖θ−θ′‖ over pairs")
+        ax[0].fill_between(epochs[1:], dist.min(0)[1:], dist.max(0)[1:], color=c, alpha=0.25)
+        if i == 0:
+            ax[0].plot(epochs[1:], bound[1:], "k--", label="HRS bound (2L/n)Σα")
+        ax[1].plot(epochs, sens.mean(0), color=c, label=f"{arm}: stab_loss_sens")
+        ax[1].fill_between(epochs, sens.min(0), sens.max(0), color=c, alpha=0.25)
+        ax[1].plot(epochs, gap.mean(0), color=c, ls=":", label=f"{arm}: gen_gap")
+        for k, s in enumerate(seeds):
+            at = {int(e): j for j, e in enumerate(epochs) if e == int(e)}
+            cells = [f"{dist[k][at[e]]:.4f} / {bound[at[e]]:.3g}" for e in (1, 5, 10, 20)]
+            print(f"| {arm} | {s} | " + " | ".join(cells) +
+                  f" | {dist[k][at[20]] / dist[k][at[10]]:.3f} |")
+    ax[0].set_yscale("log")
+    ax[0].set_xlabel("epoch")
+    ax[0].set_ylabel("‖θ_t − θ′_t‖ (mean over 400 pairs)")
+    ax[0].set_title("(a) parameter distance against the HRS bound")
+    ax[0].legend(fontsize=8)
+    ax[1].set_xlabel("epoch")
+    ax[1].set_ylabel("loss")
+    ax[1].set_title("(b) max test-loss sensitivity and generalization gap")
+    ax[1].legend(fontsize=8)
+    save(fig, prefix)
+
+
+def ridge_m(rows, prefix, swept_m="data.n_train", swept_seed="data.seed"):
+    last = {}
+    for r in rows:   # the last row of each (point, arm, seed) run
+        last[(r["arm"], r[swept_m], r[swept_seed], r["seed"])] = r
+    by_arm = defaultdict(lambda: defaultdict(list))   # arm -> m -> [(sens, bound)]
+    for (arm, m, _, _), r in last.items():
+        by_arm[arm][int(m)].append((num(r, "stab_loss_sens"), num(r, "bound_be")))
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    colors = ["tab:blue", "tab:orange"]
+    slopes = {}
+    for i, arm in enumerate(sorted(by_arm)):
+        ms = sorted(by_arm[arm])
+        xs, ys = [], []
+        for m in ms:
+            for sens, _ in by_arm[arm][m]:
+                xs.append(math.log(m))
+                ys.append(math.log(sens))
+        slopes[arm] = np.polyfit(xs, ys, 1)[0]
+        gm = [math.exp(np.mean([math.log(s) for s, _ in by_arm[arm][m]])) for m in ms]
+        c = colors[i % 2]
+        for m in ms:
+            ax.plot([m] * len(by_arm[arm][m]), [s for s, _ in by_arm[arm][m]], "o", color=c, ms=3)
+        ax.plot(ms, gm, color=c, label=f"{arm}: measured (slope {slopes[arm]:.3f})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("m = n_train")
+    ax.set_ylabel("max_z |ℓ(θ_S; z) − ℓ(θ_S′; z)|")
+    ax.legend(fontsize=8)
+    save(fig, prefix)
+    return by_arm, slopes
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("name", choices=["stability_sgd_convex", "stability_ridge_m"])
+    p.add_argument("results")
+    p.add_argument("-o", "--out")
+    a = p.parse_args()
+    rows = read_rows(a.results)
+    prefix = a.out or os.path.join(a.results, a.name)
+    if a.name == "stability_sgd_convex":
+        sgd_convex(rows, prefix)
+    else:
+        ridge_m(rows, prefix)
+
+
+if __name__ == "__main__":
+    main()
