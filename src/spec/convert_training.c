@@ -319,8 +319,8 @@ static void read_diagnostic_param(spec_ctx *ctx, const ytree_node *item, const y
 
 /* The stability diagnostic's map {pairs: R, replace: I, flip_label: B}
    (SPEC §8; each key optional: 10 pairs, example 0, no flip), or null for
-   the defaults. R in [1, 10000]; I is checked against the data when they
-   are loaded (train/twins.c). */
+   the defaults. R in [1, 10000]; I is checked against the data when each
+   run starts (train/twins.c). */
 static void convert_stability(spec_ctx *ctx, const ytree_node *value, dlx_stability_config *s)
 {
     *s = (dlx_stability_config){.pairs = 10, .replace = 0, .flip_label = false};
