@@ -16,10 +16,11 @@ that docs/experiments/<name>.md quotes.
                 Prints per arm and seed the distance and the bound at epochs 1, 5, 10, 20, and
                 the ratio of epoch 20 to epoch 10.
   stability_ridge_m     stab_loss_sens at the last evaluation against m = data.n_train on log-log
-                axes, per arm (λ) each data seed a dot and the geometric mean a line, with the
-                Bousquet–Elisseeff bound σ²κ²/(λm) (see the page for σ); the slope of
-                log sens against log m fitted by least squares over every (m, seed).
-                Prints the table and the slopes.
+                axes, per λ (arms l2_<λ>_r<I>: the largest over the replaced examples I) each
+                data seed a dot and the geometric mean a line, with the Bousquet–Elisseeff bound σ²κ²/(λm), σ = 2B(1 + κ√(2/λ)),
+                B = κ = 1 (be_bound); the slope of log sens against log m fitted by least
+                squares over every (m, data seed) and per data seed. Prints the table and
+                the slopes.
 """
 import argparse
 import csv
@@ -92,36 +93,67 @@ def sgd_convex(rows, prefix):
     save(fig, prefix)
 
 
+def be_bound(lam, m, B=1.0, kappa=1.0):
+    """Bousquet & Elisseeff (2002) Theorem 22 for ridge: β ≤ σ²κ²/(2λ'm) with dlx's (λ/2)‖w‖²,
+    so λ' = λ/2 and β ≤ σ²κ²/(λm); square loss with |y| ≤ B and ‖w‖ ≤ B/√λ' is σ-admissible
+    with σ = 2B(1 + κ/√λ') = 2B(1 + κ√(2/λ))."""
+    sigma = 2.0 * B * (1.0 + kappa * math.sqrt(2.0 / lam))
+    return sigma * sigma * kappa * kappa / (lam * m)
+
+
 def ridge_m(rows, prefix, swept_m="data.n_train", swept_seed="data.seed"):
-    last = {}
+    final = {}
     for r in rows:   # the last row of each (point, arm, seed) run
-        last[(r["arm"], r[swept_m], r[swept_seed], r["seed"])] = r
-    by_arm = defaultdict(lambda: defaultdict(list))   # arm -> m -> [(sens, bound)]
-    for (arm, m, _, _), r in last.items():
-        by_arm[arm][int(m)].append((num(r, "stab_loss_sens"), num(r, "bound_be")))
-    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+        final[(r["arm"], int(r[swept_m]), int(r[swept_seed]))] = r
+    # arms l2_<λ>_r<I>: the largest sensitivity over the replaced examples I of each λ
+    last = {}
+    for (arm, m, d), r in final.items():
+        lam_arm = "l2_" + arm.split("_")[1]
+        if (lam_arm, m, d) not in last or num(r, "stab_loss_sens") > num(last[(lam_arm, m, d)],
+                                                                         "stab_loss_sens"):
+            last[(lam_arm, m, d)] = r
+    arms = sorted({a for a, _, _ in last}, key=lambda a: -float(a.split("_", 1)[1]))
+    ms = sorted({m for _, m, _ in last})
+    dseeds = sorted({d for _, _, d in last})
+    fig, ax = plt.subplots(figsize=(7, 4.8))
     colors = ["tab:blue", "tab:orange"]
+    print("| λ | m | max over I of stab_loss_sens, data seeds " + ", ".join(map(str, dseeds)) +
+          " | geometric mean | B&E bound σ²κ²/(λm) | bound / measured |")
+    print("|---|---|---|---|---|---|")
     slopes = {}
-    for i, arm in enumerate(sorted(by_arm)):
-        ms = sorted(by_arm[arm])
-        xs, ys = [], []
-        for m in ms:
-            for sens, _ in by_arm[arm][m]:
-                xs.append(math.log(m))
-                ys.append(math.log(sens))
-        slopes[arm] = np.polyfit(xs, ys, 1)[0]
-        gm = [math.exp(np.mean([math.log(s) for s, _ in by_arm[arm][m]])) for m in ms]
+    for i, arm in enumerate(arms):
+        lam = float(arm.split("_", 1)[1])
+        sens = {(m, d): num(last[(arm, m, d)], "stab_loss_sens") for m in ms for d in dseeds}
+        gm = [math.exp(np.mean([math.log(sens[(m, d)]) for d in dseeds])) for m in ms]
+        xs = [math.log(m) for m in ms for d in dseeds]
+        ys = [math.log(sens[(m, d)]) for m in ms for d in dseeds]
+        slopes[arm] = (np.polyfit(xs, ys, 1)[0],
+                       [np.polyfit([math.log(m) for m in ms],
+                                   [math.log(sens[(m, d)]) for m in ms], 1)[0] for d in dseeds])
         c = colors[i % 2]
         for m in ms:
-            ax.plot([m] * len(by_arm[arm][m]), [s for s, _ in by_arm[arm][m]], "o", color=c, ms=3)
-        ax.plot(ms, gm, color=c, label=f"{arm}: measured (slope {slopes[arm]:.3f})")
+            ax.plot([m] * len(dseeds), [sens[(m, d)] for d in dseeds], "o", color=c, ms=3)
+            b = be_bound(lam, m)
+            print(f"| {lam:g} | {m} | " + ", ".join(f"{sens[(m, d)]:.3g}" for d in dseeds) +
+                  f" | {gm[ms.index(m)]:.3g} | {b:.3g} | {b / max(sens[(m, d)] for d in dseeds):.3g} |")
+        ax.plot(ms, gm, color=c, label=f"λ = {lam:g}: measured (slope {slopes[arm][0]:.3f})")
+        ax.plot(ms, [be_bound(lam, m) for m in ms], color=c, ls="--",
+                label=f"λ = {lam:g}: Bousquet–Elisseeff bound")
+    ref = gm[0] * ms[0]
+    ax.plot(ms, [ref / m for m in ms], "k:", label="∝ 1/m")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("m = n_train")
-    ax.set_ylabel("max_z |ℓ(θ_S; z) − ℓ(θ_S′; z)|")
-    ax.legend(fontsize=8)
+    ax.set_ylabel("max over test z of |ℓ(θ_S; z) − ℓ(θ_S′; z)|")
+    ax.set_title("replace-one loss sensitivity of ridge regression")
+    ax.legend(fontsize=7)
     save(fig, prefix)
-    return by_arm, slopes
+    print()
+    print("| λ | slope over every (m, data seed) | slope per data seed |")
+    print("|---|---|---|")
+    for arm in arms:
+        all_slope, per = slopes[arm]
+        print(f"| {arm.split('_', 1)[1]} | {all_slope:.3f} | " + ", ".join(f"{v:.3f}" for v in per) + " |")
 
 
 def main():
