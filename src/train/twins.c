@@ -23,6 +23,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "data/split.h"
@@ -90,6 +91,31 @@ dlx_status twins_neighbour_dataset(dlx_dataset *out, const dlx_dataset *ds, int 
             *y = -*y;
         }
     return DLX_OK;
+}
+
+dlx_status twins_check(const dlx_config *cfg, const dlx_dataset *ds, const char *source_file,
+                       const char *arm, dlx_diags *diags)
+{
+    if (cfg->stability.pairs <= 0)
+        return DLX_OK;
+    dlx_source_pos at = {0, 0};
+    for (int k = 0; k < cfg->n_diagnostics; k++)
+        if (!strcmp(cfg->diagnostics[k], "stability"))
+            at = cfg->places.diagnostics[k];
+    const char *problem = NULL;
+    char text[200];
+    if (ds->spare.n < 1)
+        problem = "needs an example to put in the training set: synthetic data, or data.n_train "
+                  "below the number of training examples in the files";
+    else if (cfg->stability.replace >= ds->train.n) {
+        snprintf(text, sizeof text, "replace is %d but the training split has %d examples (0 to %d)",
+                 cfg->stability.replace, ds->train.n, ds->train.n - 1);
+        problem = text;
+    }
+    if (!problem)
+        return DLX_OK;
+    diags_add(diags, source_file, at.line, at.col, "arm '%s': diagnostic stability %s", arm, problem);
+    return DLX_ERR_INPUT;
 }
 
 dlx_status twins_create(dlx_twins **out, const dlx_run_request *req, const dlx_config *resolved,

@@ -32,6 +32,12 @@ typedef struct dlx_twins dlx_twins;
 dlx_status twins_neighbour_dataset(dlx_dataset *out, const dlx_dataset *ds, int replace,
                                    bool flip_label, const char *source_file, dlx_diags *diags);
 
+/* Before anything runs (train_check_model): when cfg lists stability, ds
+   has a spare example and `replace` is inside its training split; errors at
+   the diagnostic's item in the experiment file, with the arm. */
+dlx_status twins_check(const dlx_config *cfg, const dlx_dataset *ds, const char *source_file,
+                       const char *arm, dlx_diags *diags);
+
 /* The 2R twin trainers of req's run (R = config->stability.pairs), from the
    run's config with lr/momentum: theory already resolved (so both twins use
    the run's steps), without diagnostics of their own. */
