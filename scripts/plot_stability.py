@@ -4,6 +4,7 @@
 Usage:
     /usr/bin/python3 scripts/plot_stability.py stability_sgd_convex RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_stability.py stability_ridge_m RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_stability.py gap_vs_passes RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (SPEC §3) with the columns of the stability diagnostic
 (stab_param_dist, stab_loss_sens, stab_bound: each already the mean over the run's twin
@@ -21,6 +22,9 @@ that docs/experiments/<name>.md quotes.
                 B = κ = 1 (be_bound); the slope of log sens against log m fitted by least
                 squares over every (m, data seed) and per data seed. Prints the table and
                 the slopes.
+  gap_vs_passes (a) gen_gap and (b) stab_param_dist against the epoch, mean over seeds with
+                the min–max band. Prints both (and stab_loss_sens) per seed at epochs 1, 5, 10,
+                20, 30, 40, and per seed the correlation of the two over the epochs.
 """
 import argparse
 import csv
@@ -156,9 +160,43 @@ def ridge_m(rows, prefix, swept_m="data.n_train", swept_seed="data.seed"):
         print(f"| {arm.split('_', 1)[1]} | {all_slope:.3f} | " + ", ".join(f"{v:.3f}" for v in per) + " |")
 
 
+def gap_vs_passes(rows, prefix):
+    runs = defaultdict(list)
+    for r in rows:
+        runs[int(r["seed"])].append(r)
+    seeds = sorted(runs)
+    epochs = np.array([num(r, "epoch") for r in runs[seeds[0]]])
+    gap = np.array([[num(r, "gen_gap") for r in runs[s]] for s in seeds])
+    dist = np.array([[num(r, "stab_param_dist") for r in runs[s]] for s in seeds])
+    sens = np.array([[num(r, "stab_loss_sens") for r in runs[s]] for s in seeds])
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
+    for k, (y, label) in enumerate([(gap, "gen_gap = test_loss − train_loss"),
+                                    (dist, "stab_param_dist (mean over pairs)")]):
+        ax[k].plot(epochs, y.mean(0), color="tab:blue", label=label + ", mean over seeds")
+        ax[k].fill_between(epochs, y.min(0), y.max(0), color="tab:blue", alpha=0.25,
+                           label="min–max over seeds")
+        ax[k].set_xlabel("epoch (passes over the 500 training images)")
+        ax[k].legend(fontsize=8)
+    ax[0].set_title("(a) generalization gap")
+    ax[1].set_title("(b) ‖θ_t − θ′_t‖ of the twin runs")
+    save(fig, prefix)
+    marks = [e for e in (1, 5, 10, 20, 30, 40) if e in set(epochs.astype(int))]
+    at = {int(e): j for j, e in enumerate(epochs) if e == int(e)}
+    print("| seed | quantity | " + " | ".join(f"epoch {e}" for e in marks) + " |")
+    print("|---|---|" + "---|" * len(marks))
+    for k, s in enumerate(seeds):
+        for name, y in (("gen_gap", gap), ("stab_param_dist", dist), ("stab_loss_sens", sens)):
+            print(f"| {s} | {name} | " + " | ".join(f"{y[k][at[e]]:.4g}" for e in marks) + " |")
+    print()
+    print("| seed | Pearson r(gen_gap, stab_param_dist) over epochs ≥ 1 |")
+    print("|---|---|")
+    for k, s in enumerate(seeds):
+        print(f"| {s} | {np.corrcoef(gap[k][1:], dist[k][1:])[0, 1]:.3f} |")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("name", choices=["stability_sgd_convex", "stability_ridge_m"])
+    p.add_argument("name", choices=["stability_sgd_convex", "stability_ridge_m", "gap_vs_passes"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
     a = p.parse_args()
@@ -166,6 +204,8 @@ def main():
     prefix = a.out or os.path.join(a.results, a.name)
     if a.name == "stability_sgd_convex":
         sgd_convex(rows, prefix)
+    elif a.name == "gap_vs_passes":
+        gap_vs_passes(rows, prefix)
     else:
         ridge_m(rows, prefix)
 
