@@ -5,6 +5,7 @@ Usage:
     /usr/bin/python3 scripts/plot_stability.py stability_sgd_convex RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_stability.py stability_ridge_m RESULTS_DIR [-o OUT_PREFIX]
     /usr/bin/python3 scripts/plot_stability.py gap_vs_passes RESULTS_DIR [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_stability.py stability_bn_dropout RESULTS_DIR [-o OUT_PREFIX]
 
 Reads RESULTS_DIR/metrics.csv (SPEC §3) with the columns of the stability diagnostic
 (stab_param_dist, stab_loss_sens, stab_bound: each already the mean over the run's twin
@@ -25,6 +26,9 @@ that docs/experiments/<name>.md quotes.
   gap_vs_passes (a) gen_gap and (b) stab_param_dist against the epoch, mean over seeds with
                 the min–max band. Prints both (and stab_loss_sens) per seed at epochs 1, 5, 10,
                 20, 30, 40, and per seed the correlation of the two over the epochs.
+  stability_bn_dropout  gen_gap at the last epoch against (a) stab_param_dist and (b)
+                stab_loss_sens, each run a dot coloured by arm. Prints every run's values and
+                the Pearson and Spearman correlations of each measure with the gap over all runs.
 """
 import argparse
 import csv
@@ -194,9 +198,59 @@ def gap_vs_passes(rows, prefix):
         print(f"| {s} | {np.corrcoef(gap[k][1:], dist[k][1:])[0, 1]:.3f} |")
 
 
+def ranks(v):
+    order = np.argsort(v)
+    r = np.empty(len(v))
+    r[order] = np.arange(len(v))
+    return r
+
+
+def bn_dropout(rows, prefix):
+    final = {}
+    for r in rows:   # the last row of each (arm, seed)
+        final[(r["arm"], int(r["seed"]))] = r
+    arms = []
+    for r in rows:
+        if r["arm"] not in arms:
+            arms.append(r["arm"])
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.2))
+    colors = ["tab:blue", "tab:orange", "tab:green", "tab:red"]
+    print("| arm | seed | test_acc | gen_gap | stab_param_dist | stab_loss_sens |")
+    print("|---|---|---|---|---|---|")
+    gaps, dists, senses = [], [], []
+    for i, arm in enumerate(arms):
+        keys = sorted(k for k in final if k[0] == arm)
+        g = [num(final[k], "gen_gap") for k in keys]
+        d = [num(final[k], "stab_param_dist") for k in keys]
+        z = [num(final[k], "stab_loss_sens") for k in keys]
+        gaps += g
+        dists += d
+        senses += z
+        ax[0].plot(d, g, "o", color=colors[i % 4], label=arm)
+        ax[1].plot(z, g, "o", color=colors[i % 4], label=arm)
+        for k, gg, dd, zz in zip(keys, g, d, z):
+            print(f"| {arm} | {k[1]} | {num(final[k], 'test_acc'):.3f} | {gg:.4f} | {dd:.4f} | {zz:.4f} |")
+    ax[0].set_xlabel("stab_param_dist at the last epoch")
+    ax[1].set_xlabel("stab_loss_sens at the last epoch")
+    for a in ax:
+        a.set_ylabel("gen_gap at the last epoch")
+        a.legend(fontsize=8)
+    ax[0].set_title("(a) gap against ‖θ − θ′‖ (each dot a seed)")
+    ax[1].set_title("(b) gap against the test-loss sensitivity")
+    save(fig, prefix)
+    print()
+    print("| over all runs | Pearson r with gen_gap | Spearman ρ with gen_gap |")
+    print("|---|---|---|")
+    for name, v in (("stab_param_dist", dists), ("stab_loss_sens", senses)):
+        pr = np.corrcoef(v, gaps)[0, 1]
+        sr = np.corrcoef(ranks(np.array(v)), ranks(np.array(gaps)))[0, 1]
+        print(f"| {name} | {pr:.3f} | {sr:.3f} |")
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("name", choices=["stability_sgd_convex", "stability_ridge_m", "gap_vs_passes"])
+    p.add_argument("name", choices=["stability_sgd_convex", "stability_ridge_m", "gap_vs_passes",
+                                      "stability_bn_dropout"])
     p.add_argument("results")
     p.add_argument("-o", "--out")
     a = p.parse_args()
@@ -204,6 +258,8 @@ def main():
     prefix = a.out or os.path.join(a.results, a.name)
     if a.name == "stability_sgd_convex":
         sgd_convex(rows, prefix)
+    elif a.name == "stability_bn_dropout":
+        bn_dropout(rows, prefix)
     elif a.name == "gap_vs_passes":
         gap_vs_passes(rows, prefix)
     else:
