@@ -110,6 +110,7 @@ void dataset_free(dlx_dataset *ds)
 {
     split_free(&ds->train);
     split_free(&ds->test);
+    split_free(&ds->spare);
     free(ds->true_weights);
     ds->true_weights = NULL;
     ds->classes = 0;

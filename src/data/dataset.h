@@ -44,6 +44,10 @@ typedef struct {
     float *true_weights; /* [dim] the known w* of synthetic linear and logistic
                             data (before preprocessing), else NULL */
     dlx_data_note regression_note; /* file "" when there is none */
+    dlx_split spare;  /* one example outside the training split, the replacement of
+                         the stability diagnostic's twin runs (SPEC §8): a fresh draw
+                         of a synthetic generator, or the first training example that
+                         data.n_train left out; n == 0 when there is none */
 } dlx_dataset;
 
 /* Load (or generate) the data a config describes, subsample to

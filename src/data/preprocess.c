@@ -72,6 +72,8 @@ static dlx_status standardize(dlx_dataset *ds)
     feature_moments(mean, inv_std, &ds->train);
     standardize_split(&ds->train, mean, inv_std);
     standardize_split(&ds->test, mean, inv_std);
+    if (ds->spare.n > 0)
+        standardize_split(&ds->spare, mean, inv_std);
     free(mean);
     free(inv_std);
     return DLX_OK;
@@ -154,6 +156,8 @@ static dlx_status whiten(dlx_dataset *ds, const char *source_file, dlx_diags *d)
     } else {
         whiten_split(&ds->train, mean, w, block);
         whiten_split(&ds->test, mean, w, block);
+        if (ds->spare.n > 0)
+            whiten_split(&ds->spare, mean, w, block);
     }
     free(mean);
     free(cov);
@@ -174,6 +178,8 @@ dlx_status preprocess_dataset(dlx_dataset *ds, dlx_preprocess mode, const char *
     case PRE_SCALE:
         scale_split(&ds->train);
         scale_split(&ds->test);
+        if (ds->spare.n > 0)
+            scale_split(&ds->spare);
         return DLX_OK;
     case PRE_STANDARDIZE:
         if (standardize(ds) == DLX_OK)

@@ -506,19 +506,24 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
     int regression = cfg->kind == SYN_LINEAR;
     ds->classes = regression ? 0 : cfg->kind == SYN_LOGISTIC ? 2 : cfg->classes;
     ground_truth truth = {0};
-    dlx_rng truth_rng, train_rng, test_rng;
+    dlx_rng truth_rng, train_rng, test_rng, spare_rng;
+    rng_seed(&spare_rng, cfg->seed, SYNTHETIC_STREAM_SPARE);
     rng_seed(&truth_rng, cfg->seed, SYNTHETIC_STREAM_TRUTH);
     rng_seed(&train_rng, cfg->seed, SYNTHETIC_STREAM_TRAIN);
     rng_seed(&test_rng, cfg->seed, SYNTHETIC_STREAM_TEST);
     st = split_alloc(&ds->train, (int)cfg->n_train, cfg->dim, regression, source_file, d);
     if (st == DLX_OK)
         st = split_alloc(&ds->test, (int)cfg->n_test, cfg->dim, regression, source_file, d);
+    if (st == DLX_OK)
+        st = split_alloc(&ds->spare, 1, cfg->dim, regression, source_file, d);
     if (st == DLX_OK) {
         st = make_truth(&truth, cfg, &truth_rng);
         if (st == DLX_OK)
             st = make_split(&ds->train, &truth, cfg, &train_rng);
         if (st == DLX_OK)
             st = make_split(&ds->test, &truth, cfg, &test_rng);
+        if (st == DLX_OK)   /* a fresh draw from its own stream: the other splits do not change */
+            st = make_split(&ds->spare, &truth, cfg, &spare_rng);
         if (st == DLX_OK && (cfg->kind == SYN_LINEAR || cfg->kind == SYN_LOGISTIC)) {
             ds->true_weights = truth.weights; /* kept for support recovery (diag_sparsity.c) */
             truth.weights = NULL;
@@ -532,6 +537,7 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
     if (st != DLX_OK) {
         split_free(&ds->train);
         split_free(&ds->test);
+        split_free(&ds->spare);
         ds->classes = 0;
         free(ds->true_weights);
         ds->true_weights = NULL;

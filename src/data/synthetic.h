@@ -30,6 +30,7 @@ enum {
     SYNTHETIC_STREAM_TRUTH = 101,
     SYNTHETIC_STREAM_TRAIN = 102,
     SYNTHETIC_STREAM_TEST = 103,
+    SYNTHETIC_STREAM_SPARE = 104,  /* the one spare example (dlx_dataset.spare) */
 };
 
 /* Generate cfg->n_train training and cfg->n_test test examples of kind

@@ -41,6 +41,9 @@ typedef struct {
     uint64_t seed;      /* the run's seed (for a diagnostic's own random stream) */
     double param;       /* its parameter, `{name: param}` in the list; NAN when absent */
     void *state;        /* the diagnostic's own buffers, from create */
+    dlx_model *const *twins; /* stability: the models of the twin pairs, pair k
+                                is twins[2k] (on S) and twins[2k+1] (on S') */
+    int n_twin_pairs;   /* 0 when the run has no twins */
 } dlx_diag_context;
 
 typedef struct {

@@ -16,6 +16,7 @@
 #include "diagnostics/importance.h"
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
+#include "diagnostics/stability.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -32,6 +33,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_POLAR] = &DIAG_POLAR,
     [DIAGNOSTIC_RANK] = &DIAG_RANK,
     [DIAGNOSTIC_IMPORTANCE] = &DIAG_IMPORTANCE,
+    [DIAGNOSTIC_STABILITY] = &DIAG_STABILITY,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

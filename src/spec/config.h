@@ -204,8 +204,17 @@ typedef enum {
     DIAGNOSTIC_WEIGHT_NORM, DIAGNOSTIC_GRAD_NORM, DIAGNOSTIC_SUBOPTIMALITY, DIAGNOSTIC_DIST_TO_REF,
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
-    DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
+
+/* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):
+   R twin pairs trained beside the run on S and on S' = S with example I
+   replaced (and its label changed with flip_label). pairs 0: not listed. */
+typedef struct {
+    int pairs;
+    int replace;
+    bool flip_label;
+} dlx_stability_config;
 
 /* Where a value is written in the experiment file, for messages of checks
    made after conversion (src/experiment/validate.c); line 0 when it is not
@@ -231,6 +240,7 @@ typedef struct {
     int n_diagnostics;
     char diagnostics[DLX_MAX_DIAGNOSTICS][DLX_NAME_MAX];
     double diagnostic_param[DLX_MAX_DIAGNOSTICS];   /* `{name: value}`; NAN when absent */
+    dlx_stability_config stability;    /* the stability diagnostic's map, when listed */
     dlx_reference_type reference;      /* never REF_AUTO after conversion */
     dlx_uncertainty_config uncertainty;
     dlx_config_places places;          /* for messages only; not part of the experiment */

@@ -317,10 +317,33 @@ static void read_diagnostic_param(spec_ctx *ctx, const ytree_node *item, const y
         *param = x;
 }
 
+/* The stability diagnostic's map {pairs: R, replace: I, flip_label: B}
+   (SPEC §8; each key optional: 10 pairs, example 0, no flip), or null for
+   the defaults. R in [1, 10000]; I is checked against the data when each
+   run starts (train/twins.c). */
+static void convert_stability(spec_ctx *ctx, const ytree_node *value, dlx_stability_config *s)
+{
+    *s = (dlx_stability_config){.pairs = 10, .replace = 0, .flip_label = false};
+    if (!value || !spec_expect_kind(ctx, value, "diagnostics.stability", YTREE_MAP))
+        return;
+    spec_check_keys(ctx, value, "diagnostics.stability", NULL, 0);
+    const ytree_node *v;
+    long long n;
+    if ((v = spec_get(value, "pairs")) &&
+        spec_read_int(ctx, v, "diagnostics.stability.pairs", 1, 10000, &n))
+        s->pairs = (int)n;
+    if ((v = spec_get(value, "replace")) &&
+        spec_read_int(ctx, v, "diagnostics.stability.replace", 0, INT_MAX - 1, &n))
+        s->replace = (int)n;
+    if ((v = spec_get(value, "flip_label")))
+        spec_read_bool(ctx, v, "diagnostics.stability.flip_label", &s->flip_label);
+}
+
 /* Each item is a diagnostic's name or a one-key map {name: parameter}. */
 void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
 {
     cfg->n_diagnostics = 0;
+    cfg->stability = (dlx_stability_config){0};
     if (!node || !spec_expect_kind(ctx, node, "diagnostics", YTREE_SEQ))
         return;
     if (node->count > DLX_MAX_DIAGNOSTICS) {
@@ -353,8 +376,11 @@ void convert_diagnostics(spec_ctx *ctx, const ytree_node *node, dlx_config *cfg)
             spec_error(ctx, name_node, "diagnostic '%s' is listed twice", name);
             continue;
         }
-        double param;
-        read_diagnostic_param(ctx, name_node, value, name, &param);
+        double param = NAN;
+        if (e == DIAGNOSTIC_STABILITY)
+            convert_stability(ctx, value, &cfg->stability);
+        else
+            read_diagnostic_param(ctx, name_node, value, name, &param);
         cfg->diagnostic_param[cfg->n_diagnostics] = param;
         cfg->places.diagnostics[cfg->n_diagnostics] = spec_source_pos(name_node);
         snprintf(cfg->diagnostics[cfg->n_diagnostics++], DLX_NAME_MAX, "%s", name);

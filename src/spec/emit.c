@@ -334,7 +334,15 @@ static ytree_node *config_tree(const dlx_config *c)
     ytree_node *diagnostics = add_container(&b, map, "diagnostics", YTREE_SEQ);
     for (int i = 0; diagnostics && i < c->n_diagnostics; i++) {
         ytree_node *item;
-        if (isnan(c->diagnostic_param[i])) {
+        if (!strcmp(c->diagnostics[i], "stability")) {   /* {stability: {pairs, replace, flip_label}} */
+            item = ytree_new_container(YTREE_MAP, 0, 0, NULL);
+            ytree_node *s = item ? add_container(&b, item, "stability", YTREE_MAP) : NULL;
+            if (s) {
+                add_int(&b, s, "pairs", c->stability.pairs);
+                add_int(&b, s, "replace", c->stability.replace);
+                add_bool(&b, s, "flip_label", c->stability.flip_label);
+            }
+        } else if (isnan(c->diagnostic_param[i])) {
             item = ytree_new_scalar(c->diagnostics[i], true, 0, 0, NULL);
         } else {   /* {name: parameter} */
             item = ytree_new_container(YTREE_MAP, 0, 0, NULL);

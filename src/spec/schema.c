@@ -123,6 +123,9 @@ static const spec_key keys[] = {
     {"training.grow_rank.max", NULL, NULL},
     {"training.grow_rank.epochs", NULL, NULL},
     {"training.grow_rank.tol", NULL, NULL},
+    {"diagnostics.stability.pairs", NULL, NULL},
+    {"diagnostics.stability.replace", NULL, NULL},
+    {"diagnostics.stability.flip_label", NULL, NULL},
 };
 
 #define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
@@ -253,7 +256,7 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_ACT_QUANTILES] = "act_quantiles", [DIAGNOSTIC_MC_DROPOUT] = "mc_dropout",
     [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
     [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
-    [DIAGNOSTIC_IMPORTANCE] = "importance"};
+    [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */

@@ -14,6 +14,7 @@
 #include "data/bootstrap.h"
 #include "data/split.h"
 #include "train/trainer.h"
+#include "train/twins.h"
 
 enum { STREAM_BOOTSTRAP = 5 }; /* the other streams are the trainer's (trainer.c) */
 
@@ -80,6 +81,8 @@ dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
     int batch;
     dlx_status st = trainer_build_model(cfg, ds, ds->train.n, &req, &model, &batch, diags);
     model_free(&model);
+    if (st == DLX_OK)
+        st = twins_check(cfg, ds, source_file, arm, diags);
     return st;
 }
 

@@ -58,6 +58,12 @@ typedef struct {
                                        stopped run of the same config) */
     const struct dlx_model_kind *model_kind; /* NULL: the kind of config->model.type
                                        (models/registry); else this kind */
+    bool twin;                      /* a twin run of the stability diagnostic
+                                       (train/twins.c): no rows, no evaluation, no
+                                       checkpoint; its order, dropout and noise
+                                       streams from twin_order_seed, its weights
+                                       from seed */
+    uint64_t twin_order_seed;
 } dlx_run_request;
 
 /* Train and evaluate one run, writing its metrics rows as they are
@@ -72,8 +78,8 @@ dlx_status train_output_size(const dlx_config *cfg, const dlx_dataset *ds, const
                              const char *arm, int *n_outputs, dlx_diags *diags);
 
 /* Check before anything runs that the arm's model fits its data: output
-   size, the network's sizes and memory, and init: {from: FILE} (shapes and
-   names). Builds the network once and frees it. */
+   size, the network's sizes and memory, init: {from: FILE} (shapes and
+   names), and the stability diagnostic's replaced example. Builds the network once and frees it. */
 dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
                              const char *source_file, const char *arm, dlx_diags *diags);
 

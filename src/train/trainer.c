@@ -34,6 +34,7 @@
 #include "train/evaluate.h"
 #include "train/grow_rank.h"
 #include "train/metrics.h"
+#include "train/twins.h"
 
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4,
        STREAM_NOISE_COPIES = 6 };
@@ -88,6 +89,8 @@ typedef struct {
     int n_diagnostics;
     active_diagnostic *diagnostics;
     double *diag_row;       /* [diag_columns->count] values of one row */
+    dlx_model *const *twins; /* the stability diagnostic's twin models, or NULL */
+    int n_twin_pairs;
 } run_context;
 
 /* Measure every diagnostic into ctx->diag_row (NAN for columns of other runs). */
@@ -140,7 +143,8 @@ static dlx_status diagnostics_setup(run_context *c, dlx_diags *diags)
         active_diagnostic *d = &c->diagnostics[c->n_diagnostics++];
         d->kind = kind;
         d->ctx = (dlx_diag_context){.config = cfg, .model = c->model, .data = c->req->data,
-                                     .seed = c->req->seed, .param = cfg->diagnostic_param[k]};
+                                     .seed = c->req->seed, .param = cfg->diagnostic_param[k],
+                                     .twins = c->twins, .n_twin_pairs = c->n_twin_pairs};
         own->count = 0;
         kind->columns(cfg, own);
         d->n_columns = own->count;
@@ -171,6 +175,8 @@ out_of_memory:
 static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_diags *diags)
 {
     const dlx_run_request *req = c->req;
+    if (req->twin)
+        return DLX_OK;   /* a twin is measured by its run's stability diagnostic */
     dlx_eval_result train = evaluate_split(c->model, &req->data->train, c->classes);
     dlx_eval_result test = evaluate_split(c->model, &req->data->test, c->classes);
     double epoch = (double)step / c->steps_per_epoch;
@@ -434,6 +440,7 @@ struct dlx_trainer {
     bool resumed;             /* begun from a checkpoint, first epoch not yet started */
     bool done;
     double last_checkpoint;   /* monotonic time of the last epoch-end checkpoint */
+    dlx_twins *twins;         /* diagnostic stability: the twin pairs, or NULL */
 };
 
 static bool run_stopped(const dlx_trainer *t)
@@ -468,15 +475,25 @@ dlx_status trainer_create(dlx_trainer **out, const dlx_run_request *req, dlx_dia
         return st;
     }
     const dlx_config *cfg = &t->config;
-    rng_seed(&t->state.shuffle_rng, req->seed, STREAM_SHUFFLE);
-    rng_seed(&t->state.dropout_rng, req->seed, STREAM_DROPOUT);
-    rng_seed(&t->state.noise_rng, req->seed, STREAM_NOISE);
+    /* A twin draws its order and training noise from its pair's seed. */
+    uint64_t order_seed = req->twin ? req->twin_order_seed : req->seed;
+    rng_seed(&t->state.shuffle_rng, order_seed, STREAM_SHUFFLE);
+    rng_seed(&t->state.dropout_rng, order_seed, STREAM_DROPOUT);
+    rng_seed(&t->state.noise_rng, order_seed, STREAM_NOISE);
     t->tensors = model_tensors(&t->b.model, &t->n_tensors);
     t->lr = schedule_lr(&cfg->optimizer, 0, cfg->training.epochs);
     t->stop_on_divergence = cfg->training.on_divergence != DIVERGE_CONTINUE;
     t->ctx = (run_context){.req = &t->req, .model = &t->b.model, .classes = req->data->classes,
                            .steps_per_epoch = batcher_steps_per_epoch(&t->b.batcher),
                            .summary = &t->summary};
+    if (!req->twin && cfg->stability.pairs > 0) {
+        st = twins_create(&t->twins, &t->req, cfg, diags);
+        if (st != DLX_OK) {
+            trainer_free(t);
+            return st;
+        }
+        t->ctx.twins = twins_models(t->twins, &t->ctx.n_twin_pairs);
+    }
     st = diagnostics_setup(&t->ctx, diags);
     if (st != DLX_OK) {
         trainer_free(t);
@@ -493,6 +510,8 @@ dlx_status trainer_begin(dlx_trainer *t, dlx_diags *diags)
     if (t->req.resume) {
         st = resume_from_checkpoint(&t->req, &t->b, &t->state, &t->ctx, diags);
         t->resumed = st == DLX_OK;
+        if (st == DLX_OK && t->twins)
+            st = twins_catch_up(t->twins, t->state.step, diags);
     } else {
         st = evaluate_and_record(&t->ctx, 0, t->lr, diags);
     }
@@ -566,6 +585,25 @@ static dlx_status grow_or_stop(dlx_trainer *t, bool *last, dlx_diags *diags)
     return st;
 }
 
+/* What the twin runs cost, written beside the checkpoint (twins.yaml) and,
+   with progress, on stderr. */
+static dlx_status report_twins(const dlx_trainer *t, dlx_diags *diags)
+{
+    const dlx_run_request *req = &t->req;
+    if (req->progress)
+        fprintf(stderr, "[%s seed %llu] stability: %d twin pairs, %.1f MiB, %.2f s (the run: %.2f s)\n",
+                req->arm, (unsigned long long)req->seed, t->config.stability.pairs,
+                (double)twins_bytes(t->twins) / (1024.0 * 1024.0), twins_seconds(t->twins),
+                t->ctx.wall_s);
+    if (!req->checkpoint_path)
+        return DLX_OK;
+    char path[DLX_PATH_MAX + 16];
+    const char *slash = strrchr(req->checkpoint_path, '/');
+    int dir = slash ? (int)(slash - req->checkpoint_path) : 0;
+    snprintf(path, sizeof path, "%.*s%stwins.yaml", dir, req->checkpoint_path, slash ? "/" : "");
+    return twins_report(t->twins, path, t->ctx.wall_s, diags);
+}
+
 /* The end of the epoch in progress: its evaluation row (unless the last step
    wrote one), the epoch count and the checkpoint; the run is done when it
    stopped or this was the last epoch. */
@@ -614,6 +652,8 @@ static dlx_status end_epoch(dlx_trainer *t, dlx_diags *diags)
         st = save_checkpoint(&t->req, &t->b, state, &t->ctx, 0, last, diags);
         t->last_checkpoint = now;
     }
+    if (st == DLX_OK && last && t->twins)
+        st = report_twins(t, diags);
     if (summary->status == RUN_INTERRUPTED || st != DLX_OK || last)
         t->done = true;
     return st;
@@ -637,6 +677,13 @@ dlx_status trainer_advance(dlx_trainer *t, dlx_diags *diags)
     ctx->wall_s += now_seconds() - t0;
     ctx->objective_sum += objective;
     ctx->objective_count++;
+    if (t->twins) {   /* the twins take the same step before anything is measured */
+        dlx_status st = twins_step(t->twins, diags);
+        if (st != DLX_OK) {
+            t->done = true;
+            return st;
+        }
+    }
     if (!isfinite(objective)) {
         t->summary.status = RUN_DIVERGED;
         if (t->stop_on_divergence)
@@ -671,6 +718,8 @@ dlx_status trainer_advance(dlx_trainer *t, dlx_diags *diags)
 
 bool trainer_done(const dlx_trainer *t) { return t->done; }
 
+long trainer_steps(const dlx_trainer *t) { return t->state.step; }
+
 dlx_model *trainer_model(dlx_trainer *t) { return &t->b.model; }
 
 const dlx_run_summary *trainer_summary(const dlx_trainer *t) { return &t->summary; }
@@ -687,6 +736,7 @@ void trainer_free(dlx_trainer *t)
     if (!t)
         return;
     diagnostics_free(&t->ctx);
+    twins_free(t->twins);
     run_buffers_free(&t->b);
     free(t);
 }

@@ -40,6 +40,9 @@ dlx_status trainer_advance(dlx_trainer *t, dlx_diags *diags);
 /* True when the run has nothing left to do (finished, stopped, or failed). */
 bool trainer_done(const dlx_trainer *t);
 
+/* Optimizer steps taken so far. */
+long trainer_steps(const dlx_trainer *t);
+
 /* The run's model, for a caller that measures it between steps. */
 dlx_model *trainer_model(dlx_trainer *t);
 
