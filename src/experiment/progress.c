@@ -77,10 +77,11 @@ void progress_assign(progress_display *p, int k, int run)
 void progress_on_eval(void *ctx, double epoch, double test_loss, double test_acc)
 {
     progress_display *p = ctx;
+    bool first = !isfinite(p->workers[0].epoch); /* the run's epoch 0: shown at once */
     p->workers[0].epoch = epoch;
     p->workers[0].test_loss = test_loss;
     p->workers[0].test_acc = test_acc;
-    progress_draw(p, false);
+    progress_draw(p, first);
 }
 
 /* Split the first n fields of a CSV line (quotes allowed) into f[]. */

@@ -25,7 +25,7 @@ import time
 DLX = os.environ["DLX_BIN"]
 CLASSIFY = """experiment: progress
 seeds: [1, 2, 3]
-data: {source: synthetic, kind: gaussian_mixture, n_train: 3000, n_test: 600, dim: 8,
+data: {source: synthetic, kind: gaussian_mixture, n_train: 8000, n_test: 600, dim: 8,
        classes: 3, separation: 2.0, seed: 5}
 model: {type: mlp, hidden: [32], activation: tanh}
 optimizer: {type: momentum, lr: 0.05}
