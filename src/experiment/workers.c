@@ -20,6 +20,7 @@
  */
 #include <cblas.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,9 +157,14 @@ static void report_finished(runner *r, const run_slot *s, int finished)
     int n = snprintf(line, sizeof line, "[%d/%d] %s seed %llu: %s", finished, r->n_runs,
                      ps->exp->arms[s->arm].name, (unsigned long long)s->seed,
                      s->failed ? "failed" : run_status_name(s->summary.status));
+    char loss[32];   /* "nan" as in metrics.csv, not printf's "-nan" */
+    if (isnan(s->summary.final_test_loss))
+        snprintf(loss, sizeof loss, "nan");
+    else
+        snprintf(loss, sizeof loss, "%.4g", s->summary.final_test_loss);
     if (!s->failed && n > 0 && (size_t)n < sizeof line)
-        snprintf(line + n, sizeof line - (size_t)n, ", test_loss %.4g, %.1f s",
-                 s->summary.final_test_loss, s->summary.wall_s);
+        snprintf(line + n, sizeof line - (size_t)n, ", test_loss %s, %.1f s", loss,
+                 s->summary.wall_s);
     if (r->live)
         progress_note(r->live, line);
     else

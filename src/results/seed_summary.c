@@ -223,7 +223,7 @@ void seed_summary_print(const dlx_text_table *stats, FILE *fp)
     fprintf(fp, "(mean ± half-width of the 95%% Student-t interval over seeds; n: runs with status ok;\n"
                 " diverged runs are counted apart and left out of the means)\n");
     if (any_few)
-        fprintf(fp, "* fewer than %d seeds: the interval is very wide (n = 2) or cannot be given (n = 1)\n",
+        fprintf(fp, "* fewer than %d seeds: the interval is very wide (n = 2) or cannot be given (n <= 1)\n",
                 SEED_SUMMARY_FEW);
 }
 
@@ -255,11 +255,15 @@ void seed_summary_warnings(const dlx_text_table *runs, const dlx_text_table *sta
     char name[512];
     for (int r = 0; r < stats->n_rows; r++) {
         seed_summary_group_name(stats, r, name, sizeof name);
-        if (seed_summary_few_seeds(stats, r))
+        const char *n = stats->rows[r][csv_table_column(stats, "n")];
+        if (!strcmp(n, "0"))
+            diags_add(warnings, NULL, 0, 0, "%s: no run with status ok; no statistics (marked *)",
+                      name);
+        else if (seed_summary_few_seeds(stats, r))
             diags_add(warnings, NULL, 0, 0,
-                      "%s: only %s runs with status ok; statistics over fewer than %d seeds are "
+                      "%s: only %s run%s with status ok; statistics over fewer than %d seeds are "
                       "unreliable (marked * in the table)",
-                      name, stats->rows[r][csv_table_column(stats, "n")], SEED_SUMMARY_FEW);
+                      name, n, strcmp(n, "1") ? "s" : "", SEED_SUMMARY_FEW);
     }
     int c_status = csv_table_column(runs, "status"), c_seed = csv_table_column(runs, "seed");
     for (int q = 0; c_status >= 0 && q < runs->n_rows; q++) {

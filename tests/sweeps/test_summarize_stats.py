@@ -159,7 +159,7 @@ def main():
                 check(close(got["min"], min(xs)) and close(got["max"], max(xs)), "%s %s min/max" % (arm, metric))
 
         # Warnings: tiny has 1 seed; the diverged seeds named.
-        check("arm tiny: only 1 runs with status ok" in err, "few-seeds warning for tiny: %s" % err)
+        check("arm tiny: only 1 run with status ok" in err, "few-seeds warning for tiny: %s" % err)
         check("arm wide: only" not in err and "arm base: only" not in err, "no few-seeds warning for 3+ seeds")
         for arm, seed in (("wide", 3), ("tiny", 2), ("tiny", 4)):
             check("arm %s: seed %d diverged" % (arm, seed) in err, "diverged %s seed %d named" % (arm, seed))
