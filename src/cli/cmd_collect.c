@@ -1,7 +1,7 @@
 /*
  * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]`
- * and `dlx summarize DIR... [-o FILE] [--csv] [--allow-mixed]` (SPEC §6,
- * docs/sweeps.md).
+ * and `dlx summarize DIR... [-o FILE] [--format table|csv|json] [--csv]
+ * [--paired A B [--metric M]] [--allow-mixed]` (SPEC §6, docs/sweeps.md).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +10,18 @@
 #include "cli/commands.h"
 #include "io/atomic_file.h"
 #include "results/collect.h"
+#include "results/paired.h"
 #include "results/seed_summary.h"
+#include "results/summary_json.h"
 
 typedef struct {
     char **dirs;
     int n_dirs;
     const char *out;
     bool csv;
+    bool json;                 /* --format json */
+    const char *paired[2];     /* --paired A B */
+    const char *metric;        /* --metric M (with --paired) */
     dlx_collect_options opts;
 } collect_args;
 
@@ -45,6 +50,32 @@ static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, 
             a->opts.runs = true;
         } else if (!strcmp(w, "--csv") && summarize) {
             a->csv = true;
+        } else if ((!strcmp(w, "--format") || !strncmp(w, "--format=", 9)) && summarize) {
+            const char *f = w[8] == '=' ? w + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (f && (!strcmp(f, "table") || !strcmp(f, "csv") || !strcmp(f, "json"))) {
+                a->csv = !strcmp(f, "csv");
+                a->json = !strcmp(f, "json");
+            } else {
+                diags_add(diags, NULL, 0, 0, "--format expects table, csv or json, got '%s'",
+                          f ? f : "nothing");
+                st = DLX_ERR_INPUT;
+            }
+        } else if (!strcmp(w, "--paired") && summarize) {
+            if (i + 2 >= argc) {
+                diags_add(diags, NULL, 0, 0, "--paired needs two arms (--paired A B)");
+                st = DLX_ERR_INPUT;
+                i = argc;
+            } else {
+                a->paired[0] = argv[++i];
+                a->paired[1] = argv[++i];
+            }
+        } else if ((!strcmp(w, "--metric") || !strncmp(w, "--metric=", 9)) && summarize) {
+            const char *m = w[8] == '=' ? w + 9 : i + 1 < argc ? argv[++i] : NULL;
+            if (!m) {
+                diags_add(diags, NULL, 0, 0, "option '--metric' needs a value");
+                st = DLX_ERR_INPUT;
+            }
+            a->metric = m;
         } else if (w[0] == '-' && w[1]) {
             diags_add(diags, NULL, 0, 0, "unknown option '%s' (see dlx help %s)", w,
                       summarize ? "summarize" : "collect");
@@ -53,7 +84,16 @@ static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, 
             a->dirs[a->n_dirs++] = argv[i];
         }
     }
-    if (a->n_dirs == 0) {
+    if (a->metric && !a->paired[0]) {
+        diags_add(diags, NULL, 0, 0, "--metric chooses the metric of --paired, which is not given");
+        st = DLX_ERR_INPUT;
+    }
+    if (a->paired[0] && a->csv) {
+        diags_add(diags, NULL, 0, 0,
+                  "--paired is shown in the table and JSON forms, not in the CSV (--format csv)");
+        st = DLX_ERR_INPUT;
+    }
+    if (a->n_dirs == 0 && st == DLX_OK) {
         diags_add(diags, NULL, 0, 0, "no folder given (usage: dlx %s DIR... [-o FILE])",
                   summarize ? "summarize" : "collect");
         st = DLX_ERR_INPUT;
@@ -86,17 +126,29 @@ static int collect_or_summarize(int argc, char **argv, bool summarize)
     if (summarize)
         a.opts.runs = true;
     dlx_text_table merged = {0}, stats = {0};
+    dlx_paired paired = {0};
     if (st == DLX_OK)
         st = collect_merge(a.dirs, a.n_dirs, &a.opts, &merged, &diags, &warnings);
     if (st == DLX_OK && summarize)
         st = seed_summary_compute(&merged, &stats, &diags);
+    if (st == DLX_OK && summarize && a.paired[0])
+        st = paired_compare(&merged, a.paired[0], a.paired[1], a.metric, &paired, &diags);
     if (st == DLX_OK && summarize) {
+        seed_summary_warnings(&merged, &stats, &warnings);
+        if (a.paired[0])
+            paired_warnings(&paired, &warnings);
         if (a.out)
             st = write_table(&stats, a.out, &diags);
         if (st == DLX_OK && a.csv)
             st = write_table(&stats, NULL, &diags);
-        else if (st == DLX_OK)
+        else if (st == DLX_OK && a.json)
+            st = summary_json_write(&merged, &stats, a.paired[0] ? &paired : NULL, stdout,
+                                    "<stdout>", &diags);
+        else if (st == DLX_OK) {
             seed_summary_print(&stats, stdout);
+            if (a.paired[0])
+                paired_print(&paired, stdout);
+        }
     } else if (st == DLX_OK) {
         st = write_table(&merged, a.out, &diags);
     }
@@ -110,6 +162,7 @@ static int collect_or_summarize(int argc, char **argv, bool summarize)
     diags_free(&warnings);
     csv_table_free(&merged);
     csv_table_free(&stats);
+    paired_free(&paired);
     free(a.dirs);
     return (int)st;
 }

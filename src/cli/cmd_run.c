@@ -62,6 +62,7 @@ int cmd_run(int argc, char **argv)
             .jobs = args.jobs, .threads = args.threads, .force = args.force,
             .resume = args.resume,
             .progress = !args.quiet && (args.progress || isatty(STDERR_FILENO)),
+            .progress_live = isatty(STDERR_FILENO),
             .command_line = command_line,
         };
         dlx_overrides ov = {args.overrides, args.n_overrides};

@@ -44,8 +44,9 @@ static const char RUN[] =
     "  --resume         continue every unfinished run from its last checkpoint (refused\n"
     "                   when the experiment or --set changed; docs/reliability.md)\n"
     "  --force          replace the results already in the output folder\n"
-    "  --quiet          no progress on stderr\n"
-    "  --progress       progress on stderr even when it is not a terminal\n"
+    "  --quiet          no progress and no closing table on stderr\n"
+    "  --progress       progress on stderr even when it is not a terminal: plain lines\n"
+    "                   (on a terminal: a block redrawn in place, with an ETA)\n"
     "  --gemm B         matrix-product backend: auto (default), openblas, onednn\n"
     "                   (when built with it); docs/performance.md\n"
     "\n"
@@ -91,11 +92,23 @@ static const char COLLECT[] =
     "Unfinished runs and sweep points without a folder are named on stderr.\n";
 
 static const char SUMMARIZE[] =
-    "usage: dlx summarize DIR... [-o FILE] [--csv] [--allow-mixed]\n"
+    "usage: dlx summarize DIR... [-o FILE] [--format table|csv|json] [--csv]\n"
+    "                     [--paired A B [--metric M]] [--allow-mixed]\n"
     "\n"
-    "Per arm and sweep point, over seeds: n, then mean, sd, min, max and the 95%\n"
-    "Student-t interval of the final and best metrics of summary.csv. Prints a\n"
-    "readable table (--csv: the CSV) on stdout; -o FILE also writes the CSV.\n";
+    "Per arm and sweep point, over the seeds whose runs ended ok: n, then mean, sd,\n"
+    "min, max and the 95% Student-t interval of the final and best metrics of\n"
+    "summary.csv. Diverged runs (a non-finite loss) are counted apart and kept out\n"
+    "of the statistics; groups of fewer than 3 seeds are marked * and warned about\n"
+    "on stderr.\n"
+    "\n"
+    "  --format F      on stdout: table (default, readable), csv, or json (docs/sweeps.md)\n"
+    "  --csv           the same as --format csv\n"
+    "  -o FILE         also write the CSV to FILE\n"
+    "  --paired A B    arm A minus arm B over the seeds both have: mean difference,\n"
+    "                  its sd and 95% paired t interval, n (table and json forms)\n"
+    "  --metric M      the metric --paired compares (default: final_test_acc, or\n"
+    "                  final_test_loss for models without accuracy)\n"
+    "  --allow-mixed   merge folders of different experiments\n";
 
 void print_usage(const char *command, FILE *fp)
 {

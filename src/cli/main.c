@@ -17,12 +17,16 @@ static bool wants_help(int argc, char **argv)
     static const char *const takes_value[] = {
         "--set", "--out", "--arms", "--seeds", "--point", "--jobs", "--threads", "--gemm", "--emit",
         "--dlx", "--partition", "--time", "--mem", "--sbatch", "--job-name", "--throttle", "-o",
-        "--output", NULL};
+        "--output", "--format", "--metric", "--paired", NULL};
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--"))
             return false;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
             return true;
+        if (!strcmp(argv[i], "--paired")) {   /* summarize --paired A B: two values */
+            i += 2;
+            continue;
+        }
         for (int k = 0; takes_value[k]; k++)
             if (!strcmp(argv[i], takes_value[k])) {
                 i++;   /* its value, whatever it looks like */

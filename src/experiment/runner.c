@@ -17,7 +17,8 @@
  *      appending their rows to metrics.csv in run order and rewriting
  *      summary.csv as each run ends.
  *   6. After the runs: uncertainty.csv (unless a signal stopped the runs),
- *      meta.yaml again with its end time, and the report for the exit status.
+ *      meta.yaml again with its end time, the closing table on stderr
+ *      (run_table.c, unless --quiet) and the report for the exit status.
  * A stop signal (SIGINT, SIGTERM, SIGHUP, SIGUSR1) only sets a flag; the runs
  * finish their step, checkpoint, and the files are completed as above.
  */
@@ -112,6 +113,8 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
             st = m;
     }
     fill_report(&r, report);
+    if (opts->progress && r.runs && r.n_runs > 0)
+        run_table_print(&r, stderr);
     plan_free(&r);
     folder_lock_release(r.lock_fd);
     return st;

@@ -26,7 +26,8 @@ typedef struct {
     int threads;                /* BLAS threads per run; 0: default (SPEC §1) */
     bool force;
     bool resume;                /* continue unfinished runs (docs/reliability.md) */
-    bool progress;              /* progress lines on stderr */
+    bool progress;              /* progress on stderr, and the closing table */
+    bool progress_live;         /* as a block redrawn in place (stderr is a terminal) */
     const char *command_line;   /* for meta.yaml */
 } dlx_run_options;
 

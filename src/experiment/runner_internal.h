@@ -49,6 +49,9 @@ typedef struct {
     dlx_dataset *data[DLX_MAX_ARMS];    /* per arm, owned by the runner's data cache */
 } point_state;
 
+/* The live progress display (progress.h). */
+typedef struct progress_display progress_display;
+
 typedef struct {
     const char *path;
     const dlx_run_options *opts;
@@ -65,6 +68,7 @@ typedef struct {
     FILE *metrics;
     dlx_data_cache data;                /* data sets shared between arms and points */
     int lock_fd;                        /* OUT/.dlx.lock, -1 before it is taken */
+    progress_display *live;             /* while the live display is drawn, else NULL */
 } runner;
 
 /* ---- plan.c */
@@ -108,6 +112,12 @@ dlx_status write_summary(runner *r, dlx_diags *diags);
 dlx_status write_uncertainty(runner *r, dlx_diags *diags);
 /* growth.csv, when some arm grows its rank (growth_file.c). */
 dlx_status write_growth(runner *r, dlx_diags *diags);
+
+/* ---- run_table.c */
+
+/* The closing table of `dlx run`: per (point,) arm, n and mean ± sd over
+   seeds of the final test accuracy, test loss and generalization gap. */
+void run_table_print(const runner *r, FILE *fp);
 
 /* ---- workers.c */
 

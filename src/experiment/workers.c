@@ -12,9 +12,15 @@
  * with its parent (PR_SET_PDEATHSIG) and inherits its lock on the folder
  * (folder_lock.h). A worker killed by a signal is named with the signal, and
  * its run recorded as interrupted from its last checkpoint.
+ *
+ * Progress (progress.h): with --jobs 1 on a terminal the trainer's evaluation
+ * callback redraws the block; with --jobs N the parent, instead of blocking
+ * in waitpid, polls every 0.1 s, reads each running worker's latest
+ * metrics.csv row and redraws; the workers themselves print nothing.
  */
 #include <cblas.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +29,10 @@
 #include <sys/prctl.h>
 #endif
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "experiment/progress.h"
 #include "experiment/runner_internal.h"
 #include "io/atomic_file.h"
 #include "io/csv_writer.h"
@@ -103,7 +111,9 @@ static dlx_status execute_run(runner *r, run_slot *s, FILE *main_metrics, dlx_di
         .n_sinks = main_metrics ? 2 : 1,
         .diag_columns = r->diag_columns,
         .n_extra = r->n_extra, .extra_values = ps->value_ptrs,
-        .progress = r->opts->progress && r->opts->jobs == 1,
+        .progress = r->opts->progress && r->opts->jobs == 1 && !r->live,
+        .on_eval = main_metrics && r->live ? progress_on_eval : NULL,
+        .on_eval_ctx = r->live,
         .resume = s->resume,
     };
     if (st == DLX_OK)
@@ -143,11 +153,22 @@ static void report_finished(runner *r, const run_slot *s, int finished)
     if (!r->opts->progress || r->opts->jobs == 1)
         return;
     const point_state *ps = slot_point(r, s);
-    fprintf(stderr, "[%d/%d] %s seed %llu: %s", finished, r->n_runs, ps->exp->arms[s->arm].name,
-            (unsigned long long)s->seed, s->failed ? "failed" : run_status_name(s->summary.status));
-    if (!s->failed)
-        fprintf(stderr, ", test_loss %.4g, %.1f s", s->summary.final_test_loss, s->summary.wall_s);
-    fputc('\n', stderr);
+    char line[512];
+    int n = snprintf(line, sizeof line, "[%d/%d] %s seed %llu: %s", finished, r->n_runs,
+                     ps->exp->arms[s->arm].name, (unsigned long long)s->seed,
+                     s->failed ? "failed" : run_status_name(s->summary.status));
+    char loss[32];   /* "nan" as in metrics.csv, not printf's "-nan" */
+    if (isnan(s->summary.final_test_loss))
+        snprintf(loss, sizeof loss, "nan");
+    else
+        snprintf(loss, sizeof loss, "%.4g", s->summary.final_test_loss);
+    if (!s->failed && n > 0 && (size_t)n < sizeof line)
+        snprintf(line + n, sizeof line - (size_t)n, ", test_loss %s, %.1f s", loss,
+                 s->summary.wall_s);
+    if (r->live)
+        progress_note(r->live, line);
+    else
+        fprintf(stderr, "%s\n", line);
 }
 
 /* training.on_divergence: fail — a diverged run stops the experiment
@@ -165,7 +186,22 @@ static dlx_status check_divergence(runner *r, const run_slot *s, dlx_diags *diag
     return DLX_ERR_RUNTIME;
 }
 
+/* The live display of --jobs 1 around run_sequential_runs. */
+static dlx_status run_sequential_runs(runner *r, dlx_diags *diags);
+
 dlx_status run_sequential(runner *r, dlx_diags *diags)
+{
+    progress_display live;
+    if (r->opts->progress && r->opts->progress_live && progress_begin(&live, r, 1, stderr))
+        r->live = &live;
+    dlx_status st = run_sequential_runs(r, diags);
+    if (r->live)
+        progress_end(r->live);
+    r->live = NULL;
+    return st;
+}
+
+static dlx_status run_sequential_runs(runner *r, dlx_diags *diags)
 {
     for (int i = 0; i < r->n_runs; i++) {
         if (train_stop_requested())
@@ -181,6 +217,10 @@ dlx_status run_sequential(runner *r, dlx_diags *diags)
             if (st != DLX_OK)
                 return st;
             continue;
+        }
+        if (r->live) {
+            progress_assign(r->live, 0, i);
+            progress_draw(r->live, true);
         }
         dlx_status st = execute_run(r, s, r->metrics, diags);
         s->done = true;
@@ -220,6 +260,30 @@ static void worker_main(runner *r, run_slot *s, int threads, int fd, pid_t paren
     _exit(w == (ssize_t)sizeof s->summary ? (int)st : DLX_ERR_RUNTIME);
 }
 
+/* waitpid(-1) for the next worker to end. With the live display, polls
+   instead: every 0.1 s, the workers' latest rows are read and the block
+   redrawn. A stop signal makes it return -1 with errno EINTR (once per
+   signal seen), as a blocking waitpid interrupted by it would. */
+static pid_t wait_for_worker(runner *r, int *wstatus, bool *stop_forwarded)
+{
+    if (!r->live)
+        return waitpid(-1, wstatus, 0);
+    for (;;) {
+        pid_t pid = waitpid(-1, wstatus, WNOHANG);
+        if (pid != 0)
+            return pid;
+        if (train_stop_requested() && !*stop_forwarded) {
+            *stop_forwarded = true;
+            errno = EINTR;
+            return -1;
+        }
+        progress_poll_files(r->live);
+        progress_draw(r->live, false);
+        struct timespec tick = {0, 100 * 1000 * 1000};
+        nanosleep(&tick, NULL);
+    }
+}
+
 dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
 {
     int jobs = r->opts->jobs;
@@ -231,6 +295,10 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
         diags_add(diags, NULL, 0, 0, "out of memory");
         return DLX_ERR_RUNTIME;
     }
+    progress_display live;
+    if (r->opts->progress && r->opts->progress_live && progress_begin(&live, r, jobs, stderr))
+        r->live = &live;
+    bool stop_forwarded = false;
     fflush(NULL); /* nothing buffered may be written twice by the children */
     pid_t parent = getpid();
     dlx_status st = append_finished(r, diags); /* runs finished before --resume */
@@ -261,6 +329,10 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
                 free(pids);
                 free(slots);
                 free(fds);
+                if (r->live) {
+                    free(r->live->workers);
+                    r->live = NULL;
+                }
                 worker_main(r, &r->runs[next], threads, pipefd[1], parent);
             }
             close(pipefd[1]);
@@ -268,6 +340,8 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
             while (pids[k])
                 k++;
             pids[k] = pid, slots[k] = next, fds[k] = pipefd[0];
+            if (r->live)
+                progress_assign(r->live, k, next);
             running++, next++;
             while (next < r->n_runs && r->runs[next].done)
                 next++;
@@ -275,7 +349,7 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
         if (running == 0)
             break;
         int wstatus;
-        pid_t pid = waitpid(-1, &wstatus, 0);
+        pid_t pid = wait_for_worker(r, &wstatus, &stop_forwarded);
         if (pid < 0) {
             if (errno == EINTR) {
                 for (int k = 0; k < jobs; k++)
@@ -297,6 +371,8 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
         close(fds[k]);
         pids[k] = 0, running--;
         s->done = true;
+        if (r->live)
+            progress_assign(r->live, k, -1);
         int code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : DLX_ERR_RUNTIME;
         if (WIFSIGNALED(wstatus)) {
             /* Killed (SIGKILL, the OOM killer, a crash): nothing of the run
@@ -329,6 +405,9 @@ dlx_status run_parallel(runner *r, int threads, dlx_diags *diags)
         if (a != DLX_OK && st == DLX_OK)
             st = a;
     }
+    if (r->live)
+        progress_end(r->live);
+    r->live = NULL;
     free(pids), free(slots), free(fds);
     return st;
 }

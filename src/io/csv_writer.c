@@ -136,9 +136,16 @@ dlx_status csv_append_whole(FILE *fp, const char *text, size_t n, dlx_diags *dia
         diags_add(diags, path, 0, 0, "cannot write: %s", strerror(errno ? errno : EIO));
         return DLX_ERR_RUNTIME;
     }
-    off_t start = fflush(fp) == 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (fflush(fp) != 0) {
+        diags_add(diags, path, 0, 0, "cannot write: %s", strerror(errno ? errno : EIO));
+        return DLX_ERR_RUNTIME;
+    }
+    /* -1 on a pipe or a terminal (`dlx collect DIR | ...`): written all the
+       same, with no partial row to cut back */
+    off_t start = lseek(fd, 0, SEEK_END);
+    errno = 0;
     size_t done = 0;
-    while (start >= 0 && done < n) {
+    while (done < n) {
         ssize_t w = write(fd, text + done, n - done);
         if (w < 0 && errno == EINTR)
             continue;

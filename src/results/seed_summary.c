@@ -1,6 +1,8 @@
 /*
  * seed_summary.c — mean, sd, min, max and Student-t interval over seeds
- * (see seed_summary.h).
+ * (see seed_summary.h). The statistics themselves are util/sample_stats.c;
+ * this file groups the runs, keeps diverged and interrupted runs out, and
+ * prints the readable table, marking the groups of fewer than 3 seeds.
  */
 #include "results/seed_summary.h"
 
@@ -9,7 +11,7 @@
 #include <string.h>
 
 #include "io/csv_writer.h"
-#include "util/student_t.h"
+#include "util/sample_stats.h"
 
 static const char *const METRICS[] = {"final_train_loss", "final_test_loss", "final_gen_gap",
                                       "final_train_acc",  "final_test_acc",  "best_test_acc"};
@@ -29,28 +31,12 @@ static bool is_run_column(const char *name)
     return false;
 }
 
-/* stats[0..5] of the finite values x[0..n): see seed_summary.h. */
+/* stats[0..5] (STATS order) of the finite values x[0..n): see seed_summary.h. */
 static void describe(const double *x, int n, double stats[N_STATS])
 {
-    for (int s = 0; s < N_STATS; s++)
-        stats[s] = NAN;
-    if (n == 0)
-        return;
-    double sum = 0, lo = x[0], hi = x[0];
-    for (int i = 0; i < n; i++) {
-        sum += x[i];
-        lo = fmin(lo, x[i]);
-        hi = fmax(hi, x[i]);
-    }
-    double mean = sum / n, ss = 0;
-    for (int i = 0; i < n; i++)
-        ss += (x[i] - mean) * (x[i] - mean);
-    stats[0] = mean, stats[2] = lo, stats[3] = hi;
-    if (n >= 2) {
-        double sd = sqrt(ss / (n - 1));
-        double half = student_t_quantile(0.975, n - 1) * sd / sqrt((double)n);
-        stats[1] = sd, stats[4] = mean - half, stats[5] = mean + half;
-    }
+    dlx_sample_stats d = sample_stats(x, n);
+    stats[0] = d.mean, stats[1] = d.sd, stats[2] = d.min, stats[3] = d.max;
+    stats[4] = d.ci95_low, stats[5] = d.ci95_high;
 }
 
 static bool same_group(const dlx_text_table *t, int a, int b, const int *group_cols, int n_group)
@@ -74,7 +60,7 @@ static char **group_row(const dlx_text_table *t, int first, const int *group_col
         if (!same_group(t, r, first, group_cols, n_group))
             continue;
         const char *status = c_status >= 0 ? t->rows[r][c_status] : "ok";
-        n_runs += strcmp(status, "interrupted") != 0;
+        n_runs += strcmp(status, "ok") == 0;
         n_diverged += strcmp(status, "diverged") == 0;
     }
     char num[DLX_CSV_NUMBER_MAX];
@@ -89,8 +75,8 @@ static char **group_row(const dlx_text_table *t, int first, const int *group_col
         int col = csv_table_column(t, METRICS[m]), n = 0;
         for (int r = 0; col >= 0 && r < t->n_rows; r++) {
             if (!same_group(t, r, first, group_cols, n_group) ||
-                (c_status >= 0 && !strcmp(t->rows[r][c_status], "interrupted")))
-                continue;
+                (c_status >= 0 && strcmp(t->rows[r][c_status], "ok")))
+                continue;   /* diverged and interrupted runs are not in the statistics */
             char *end;
             double v = strtod(t->rows[r][col], &end);
             if (end != t->rows[r][col] && isfinite(v))
@@ -204,8 +190,9 @@ void seed_summary_print(const dlx_text_table *stats, FILE *fp)
 {
     static const char *const shown[] = {"final_test_loss", "final_test_acc", "best_test_acc"};
     enum { N_SHOWN = 3 };
-    int n_group = csv_table_column(stats, "n");
-    int n_cols = n_group + 1 + N_SHOWN;
+    int n_group = csv_table_column(stats, "n");   /* n, then diverged */
+    int n_cols = n_group + 2 + N_SHOWN;
+    bool any_few = false;
     int width[64] = {0};
     if (n_cols > 64)
         n_cols = 64;
@@ -215,11 +202,14 @@ void seed_summary_print(const dlx_text_table *stats, FILE *fp)
         for (int r = -1; r < stats->n_rows; r++) {
             for (int c = 0; c < n_cols; c++) {
                 if (r < 0)
-                    snprintf(cell, sizeof cell, "%s", c <= n_group ? stats->header[c] : shown[c - n_group - 1]);
-                else if (c <= n_group)
+                    snprintf(cell, sizeof cell, "%s", c <= n_group + 1 ? stats->header[c] : shown[c - n_group - 2]);
+                else if (c == n_group && seed_summary_few_seeds(stats, r)) {
+                    snprintf(cell, sizeof cell, "%s*", stats->rows[r][c]);
+                    any_few = true;
+                } else if (c <= n_group + 1)
                     snprintf(cell, sizeof cell, "%s", stats->rows[r][c]);
                 else
-                    mean_ci_text(stats, r, shown[c - n_group - 1], cell, sizeof cell);
+                    mean_ci_text(stats, r, shown[c - n_group - 2], cell, sizeof cell);
                 int w = text_width(cell);
                 if (pass == 0 && w > width[c])
                     width[c] = w;
@@ -230,5 +220,76 @@ void seed_summary_print(const dlx_text_table *stats, FILE *fp)
                 fputc('\n', fp);
         }
     }
-    fprintf(fp, "(mean ± half-width of the 95%% Student-t interval over seeds; n: finished runs)\n");
+    fprintf(fp, "(mean ± half-width of the 95%% Student-t interval over seeds; n: runs with status ok;\n"
+                " diverged runs are counted apart and left out of the means)\n");
+    if (any_few)
+        fprintf(fp, "* fewer than %d seeds: the interval is very wide (n = 2) or cannot be given (n <= 1)\n",
+                SEED_SUMMARY_FEW);
+}
+
+bool seed_summary_few_seeds(const dlx_text_table *stats, int row)
+{
+    int c = csv_table_column(stats, "n");
+    return c >= 0 && atoi(stats->rows[row][c]) < SEED_SUMMARY_FEW;
+}
+
+/* "arm plain, model.dropout=0.5" for group row r of the statistics. */
+void seed_summary_group_name(const dlx_text_table *stats, int r, char *buf, size_t size)
+{
+    int n_group = csv_table_column(stats, "n");
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int c = 0; c < n_group && used < size; c++) {
+        int k = snprintf(buf + used, size - used, "%s%s%s%s", c ? ", " : "",
+                         strcmp(stats->header[c], "arm") ? stats->header[c] : "arm ",
+                         strcmp(stats->header[c], "arm") ? "=" : "", stats->rows[r][c]);
+        if (k < 0)
+            break;
+        used += (size_t)k;
+    }
+}
+
+void seed_summary_warnings(const dlx_text_table *runs, const dlx_text_table *stats,
+                           dlx_diags *warnings)
+{
+    char name[512];
+    for (int r = 0; r < stats->n_rows; r++) {
+        seed_summary_group_name(stats, r, name, sizeof name);
+        const char *n = stats->rows[r][csv_table_column(stats, "n")];
+        if (!strcmp(n, "0"))
+            diags_add(warnings, NULL, 0, 0, "%s: no run with status ok; no statistics (marked *)",
+                      name);
+        else if (seed_summary_few_seeds(stats, r))
+            diags_add(warnings, NULL, 0, 0,
+                      "%s: only %s run%s with status ok; statistics over fewer than %d seeds are "
+                      "unreliable (marked * in the table)",
+                      name, n, strcmp(n, "1") ? "s" : "", SEED_SUMMARY_FEW);
+    }
+    int c_status = csv_table_column(runs, "status"), c_seed = csv_table_column(runs, "seed");
+    for (int q = 0; c_status >= 0 && q < runs->n_rows; q++) {
+        if (strcmp(runs->rows[q][c_status], "diverged"))
+            continue;
+        int g = seed_summary_group_of(runs, q, stats);
+        if (g < 0)
+            continue;
+        seed_summary_group_name(stats, g, name, sizeof name);
+        diags_add(warnings, NULL, 0, 0,
+                  "%s: seed %s diverged (a non-finite loss); left out of the statistics", name,
+                  c_seed >= 0 ? runs->rows[q][c_seed] : "?");
+    }
+}
+
+int seed_summary_group_of(const dlx_text_table *runs, int run_row, const dlx_text_table *stats)
+{
+    int n_group = csv_table_column(stats, "n");
+    for (int g = 0; g < stats->n_rows; g++) {
+        bool same = true;
+        for (int c = 0; c < n_group && same; c++) {
+            int rc = csv_table_column(runs, stats->header[c]);
+            same = rc >= 0 && !strcmp(runs->rows[run_row][rc], stats->rows[g][c]);
+        }
+        if (same)
+            return g;
+    }
+    return -1;
 }

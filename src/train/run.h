@@ -54,6 +54,10 @@ typedef struct {
     int n_extra;                    /* swept-key columns appended to each row */
     const char *const *extra_values;
     bool progress;                  /* one line per evaluation on stderr */
+    /* Called after each evaluation row (not in the training loop), when set:
+       the live progress display of `dlx run` (experiment/progress.c). */
+    void (*on_eval)(void *ctx, double epoch, double test_loss, double test_acc);
+    void *on_eval_ctx;
     bool resume;                    /* continue from checkpoint_path (written by a
                                        stopped run of the same config) */
     const struct dlx_model_kind *model_kind; /* NULL: the kind of config->model.type

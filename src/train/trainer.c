@@ -230,6 +230,8 @@ static dlx_status evaluate_and_record(run_context *c, long step, double lr, dlx_
                     req->arm, (unsigned long long)req->seed, epoch, train.loss, test.loss,
                     c->wall_s);
     }
+    if (req->on_eval)
+        req->on_eval(req->on_eval_ctx, epoch, test.loss, test.accuracy);
     return DLX_OK;
 }
 

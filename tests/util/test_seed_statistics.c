@@ -108,16 +108,40 @@ static void test_two_values(void **state)
 {
     (void)state;
     const char *const values[3] = {"0.80", "0.5", "0.82"};
-    const char *const status[3] = {"ok", "interrupted", "diverged"};
+    const char *const status[3] = {"ok", "interrupted", "ok"};
     dlx_text_table runs, s;
     make_runs(&runs, values, status);
     dlx_diags d = {0};
     assert_int_equal(seed_summary_compute(&runs, &s, &d), DLX_OK);
     assert_close(stat(&s, "n"), 2, 1e-12);
-    assert_close(stat(&s, "diverged"), 1, 1e-12);
+    assert_close(stat(&s, "diverged"), 0, 1e-12);
     assert_close(stat(&s, "final_test_acc_mean"), 0.81, 1e-9);
     assert_close(stat(&s, "final_test_acc_sd"), 0.0141421356237, 1e-9);
     assert_close(stat(&s, "final_test_acc_ci95_high") - 0.81, 0.127062047362, 1e-8);
+    csv_table_free(&s);
+    csv_table_free(&runs);
+}
+
+/* A diverged run is counted in `diverged` and kept out of n and every
+   statistic, even with a finite accuracy (0.33, a broken model's): one ok
+   value 0.80 remains, so mean = min = max = 0.80 and sd, interval empty. */
+static void test_diverged_left_out(void **state)
+{
+    (void)state;
+    const char *const values[3] = {"0.80", "0.33", "0.5"};
+    const char *const status[3] = {"ok", "diverged", "interrupted"};
+    dlx_text_table runs, s;
+    make_runs(&runs, values, status);
+    dlx_diags d = {0};
+    assert_int_equal(seed_summary_compute(&runs, &s, &d), DLX_OK);
+    assert_close(stat(&s, "n"), 1, 1e-12);
+    assert_close(stat(&s, "diverged"), 1, 1e-12);
+    assert_close(stat(&s, "final_test_acc_mean"), 0.80, 1e-12);
+    assert_close(stat(&s, "final_test_acc_min"), 0.80, 1e-12);
+    assert_close(stat(&s, "final_test_acc_max"), 0.80, 1e-12);
+    assert_string_equal(s.rows[0][csv_table_column(&s, "final_test_acc_sd")], "");
+    assert_string_equal(s.rows[0][csv_table_column(&s, "final_test_acc_ci95_low")], "");
+    assert_true(seed_summary_few_seeds(&s, 0));
     csv_table_free(&s);
     csv_table_free(&runs);
 }
@@ -128,6 +152,7 @@ int main(void)
         cmocka_unit_test(test_quantile_closed_forms),
         cmocka_unit_test(test_sd_and_interval),
         cmocka_unit_test(test_two_values),
+        cmocka_unit_test(test_diverged_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
