@@ -49,6 +49,8 @@ typedef struct {
     int classes;                       /* synthetic classification kinds */
     double noise;                      /* synthetic: label/target noise (see docs/config.md) */
     double condition;                  /* synthetic linear: condition number of the design covariance */
+    bool rotate;                       /* synthetic linear: Σ = Q·diag(λ)·Qᵀ with random Q (true) or diag(λ) */
+    bool exact_covariance;             /* synthetic linear: each split's sample mean 0, covariance Σ exactly */
     double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
     int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */

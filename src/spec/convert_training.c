@@ -201,7 +201,14 @@ void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_conf
     }
     if (opt->type == OPT_RMSPROP)
         read_rate(ctx, spec_get(node, "alpha"), "optimizer.alpha", &opt->alpha);
-    if (opt->type == OPT_ADAGRAD || opt->type == OPT_RMSPROP || opt->type == OPT_ADAM) {
+    /* ε = 0 is safe only for Adagrad, whose zero accumulator implies a zero
+       gradient (its update is then defined as 0, optim/optimizer.c); RMSprop's
+       and Adam's running averages can reach 0 under a nonzero gradient. */
+    if (opt->type == OPT_ADAGRAD) {
+        if ((v = spec_get(node, "eps")) && spec_read_number(ctx, v, "optimizer.eps", &x) &&
+            spec_check_nonnegative(ctx, v, "optimizer.eps", x))
+            opt->eps = x;
+    } else if (opt->type == OPT_RMSPROP || opt->type == OPT_ADAM) {
         if ((v = spec_get(node, "eps")) && spec_read_number(ctx, v, "optimizer.eps", &x) &&
             spec_check_positive(ctx, v, "optimizer.eps", x))
             opt->eps = x;

@@ -135,6 +135,10 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
         add_float(b, m, "noise", d->noise);
         if (d->kind == SYN_LINEAR)
             add_float(b, m, "condition", d->condition);
+        if (d->kind == SYN_LINEAR && !d->rotate)
+            add_bool(b, m, "rotate", d->rotate);
+        if (d->kind == SYN_LINEAR && d->exact_covariance)
+            add_bool(b, m, "exact_covariance", d->exact_covariance);
         if (d->kind == SYN_GAUSSIAN_MIXTURE)
             add_float(b, m, "separation", d->separation);
         if (d->kind == SYN_TEACHER)

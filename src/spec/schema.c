@@ -42,6 +42,8 @@ static const spec_key keys[] = {
     {"data.classes", "data.kind", "gaussian_mixture,logistic,teacher"},
     {"data.noise", "data.source", "synthetic"},
     {"data.condition", "data.kind", "linear"},
+    {"data.rotate", "data.kind", "linear"},
+    {"data.exact_covariance", "data.kind", "linear"},
     {"data.separation", "data.kind", "gaussian_mixture"},
     {"data.teacher_hidden", "data.kind", "teacher"},
     {"data.sparsity", "data.kind", "linear,logistic"},
