@@ -93,6 +93,9 @@ typedef struct {
     double dropout_input;
     dlx_dropout_kind dropout_kind;
     dlx_dropout_scaling dropout_scaling;
+    bool dropout_input_in_data;        /* not a key: set by the trainer when the training
+                                          inputs are already masked (regularizer.dropout_copies),
+                                          so training applies no input dropout of its own */
     dlx_init_scheme init;
     double init_std;                   /* normal: std (default 0.01) */
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
@@ -110,6 +113,9 @@ typedef struct {
     int noise_copies;                  /* J > 0: input noise drawn once, J copies of the
                                           training split (data/noise_copies.h); 0 = fresh
                                           noise at every step */
+    int dropout_copies;                /* J > 0: input dropout masks drawn once, J masked
+                                          copies of the training split (data/dropout_copies.h);
+                                          0 = fresh masks at every step */
 } dlx_regularizer_config;
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM, OPT_TYPE_COUNT } dlx_optimizer_type;
@@ -173,7 +179,7 @@ typedef struct {
    (src/solvers/reference.c); `auto` is resolved by the spec layer. */
 typedef enum {
     REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC,
-    REF_NUCLEAR_NORM, REF_TYPE_COUNT
+    REF_NUCLEAR_NORM, REF_DROPOUT_RIDGE, REF_TYPE_COUNT
 } dlx_reference_type;
 
 /* uncertainty: how the runner measures predictive uncertainty after the

@@ -65,6 +65,25 @@ void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_
             *fields[i] = x;
     }
     read_noise_copies(ctx, spec_get(node, "noise_copies"), reg);
+    const ytree_node *v = spec_get(node, "dropout_copies");
+    long long copies;
+    if (v && spec_read_int(ctx, v, "regularizer.dropout_copies", 0, MAX_NOISE_COPIES, &copies))
+        reg->dropout_copies = (int)copies;
+}
+
+/* regularizer.dropout_copies masks the inputs: it needs Bernoulli input
+   dropout to draw (model.dropout.input > 0, kind bernoulli), and it replaces
+   per-step noise copies rather than combining with them. */
+static void check_dropout_copies(spec_ctx *ctx, const ytree_node *map, const dlx_config *cfg)
+{
+    if (cfg->regularizer.dropout_copies == 0)
+        return;
+    const ytree_node *where = spec_get(spec_get(map, "regularizer"), "dropout_copies");
+    if (!(cfg->model.dropout_input > 0) || cfg->model.dropout_kind != DROPOUT_BERNOULLI)
+        spec_error(ctx, where, "regularizer.dropout_copies draws input dropout masks: it needs "
+                   "model.dropout.input > 0 with kind bernoulli");
+    else if (cfg->regularizer.noise_copies > 0 || cfg->regularizer.input_noise > 0)
+        spec_error(ctx, where, "regularizer.dropout_copies cannot be combined with input_noise");
 }
 
 /* A decay rate or momentum in [0, 1). */
@@ -478,6 +497,7 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
     cfg->places.loss = spec_source_pos(spec_get(map, "loss"));
     convert_regularizer(ctx, spec_get(map, "regularizer"), &cfg->regularizer);
+    check_dropout_copies(ctx, map, cfg);
     convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
     convert_diagnostics(ctx, spec_get(map, "diagnostics"), cfg);

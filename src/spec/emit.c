@@ -285,6 +285,8 @@ static ytree_node *config_tree(const dlx_config *c)
         add_float(&b, reg, "input_noise", c->regularizer.input_noise);
         if (c->regularizer.noise_copies > 0)
             add_int(&b, reg, "noise_copies", c->regularizer.noise_copies);
+        if (c->regularizer.dropout_copies > 0)
+            add_int(&b, reg, "dropout_copies", c->regularizer.dropout_copies);
         if (c->regularizer.product > 0)
             add_float(&b, reg, "product", c->regularizer.product);
     }

@@ -86,6 +86,7 @@ static const spec_key keys[] = {
     {"regularizer.max_norm", NULL, NULL},
     {"regularizer.input_noise", NULL, NULL},
     {"regularizer.noise_copies", NULL, NULL},
+    {"regularizer.dropout_copies", NULL, NULL},
     {"regularizer.product", NULL, NULL},
 
     {"optimizer", NULL, NULL},
@@ -217,7 +218,8 @@ NAMES_OF(optimizers, OPT_TYPE_COUNT);
 static const char *const references[] = {[REF_AUTO] = "auto", [REF_NONE] = "none", [REF_MIN_NORM] = "min_norm",
                                          [REF_RIDGE] = "ridge", [REF_LASSO] = "lasso", [REF_LOGISTIC] = "logistic",
                                          [REF_DROPOUT_QUADRATIC] = "dropout_quadratic",
-                                         [REF_NUCLEAR_NORM] = "nuclear_norm"};
+                                         [REF_NUCLEAR_NORM] = "nuclear_norm",
+                                         [REF_DROPOUT_RIDGE] = "dropout_ridge"};
 NAMES_OF(references, REF_TYPE_COUNT);
 static const char *const uncertainty_methods[] = {[UNCERTAINTY_NONE] = "none", [UNCERTAINTY_ENSEMBLE] = "ensemble",
                                                   [UNCERTAINTY_MC_DROPOUT] = "mc_dropout"};
