@@ -13,6 +13,7 @@
 #include "diagnostics/convex.h"
 #include "diagnostics/norms.h"
 #include "diagnostics/act_quantiles.h"
+#include "diagnostics/mean_network.h"
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
 
@@ -30,6 +31,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_CERTIFICATE] = &DIAG_CERTIFICATE,
     [DIAGNOSTIC_POLAR] = &DIAG_POLAR,
     [DIAGNOSTIC_RANK] = &DIAG_RANK,
+    [DIAGNOSTIC_MEAN_NETWORK] = &DIAG_MEAN_NETWORK,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

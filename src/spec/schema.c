@@ -239,7 +239,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_CONDITION_NUMBER] = "condition_number", [DIAGNOSTIC_SPARSITY] = "sparsity",
     [DIAGNOSTIC_ACT_QUANTILES] = "act_quantiles", [DIAGNOSTIC_MC_DROPOUT] = "mc_dropout",
     [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
-    [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank"};
+    [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
+    [DIAGNOSTIC_MEAN_NETWORK] = "mean_network"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
