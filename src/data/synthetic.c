@@ -112,6 +112,13 @@ static dlx_status check_parameters(const dlx_data_config *cfg, const char *file,
         if (split_check_size((size_t)cfg->dim, (size_t)cfg->dim, "rows of the rotation", file,
                              d) != DLX_OK)
             st = DLX_ERR_INPUT;
+        if (cfg->exact_covariance && (cfg->n_train <= cfg->dim || cfg->n_test <= cfg->dim)) {
+            diags_add(d, file, 0, 0,
+                      "data.exact_covariance needs more examples than data.dim (%d) in each "
+                      "split, got n_train %ld and n_test %ld",
+                      cfg->dim, cfg->n_train, cfg->n_test);
+            st = DLX_ERR_INPUT;
+        }
     }
     if (cfg->kind == SYN_TEACHER) {
         if (cfg->teacher_hidden < 1) {
@@ -194,7 +201,9 @@ static dlx_status sparsify(float *w, int dim, int k, double amplitude, dlx_rng *
    λ_i = condition^(−i/(dim−1)), i = 0..dim−1: geometrically spaced from 1
    down to 1/condition, so cond(Σ) = condition exactly. Stored as the mixing
    matrix A = diag(√λ)·Qᵀ (x = z·A with z ~ N(0, I) has covariance
-   Aᵀ·A = Σ). True weights w* ~ N(0, I/dim), so Var(x·w*) ≈ tr(Σ)/dim. */
+   Aᵀ·A = Σ). True weights w* ~ N(0, I/dim), so Var(x·w*) ≈ tr(Σ)/dim.
+   With data.rotate false, Q = I (an axis-aligned design, Σ = diag(λ)); Q is
+   still drawn, so w* is the same draw as with a rotation. */
 static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_rng *rng)
 {
     int dim = cfg->dim;
@@ -203,6 +212,9 @@ static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_
     t->mixing = alloc_floats(width * width);
     t->weights = alloc_floats(width);
     dlx_status st = q && t->mixing && t->weights ? random_orthogonal(q, dim, rng) : DLX_ERR_RUNTIME;
+    if (st == DLX_OK && !cfg->rotate)
+        for (size_t i = 0; i < width * width; i++)
+            q[i] = i % (width + 1) == 0 ? 1.0 : 0.0;
     if (st == DLX_OK) {
         for (size_t i = 0; i < width; i++) {
             double lambda = dim > 1 ? pow(cfg->condition, -(double)i / (dim - 1)) : 1.0;
@@ -217,8 +229,57 @@ static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_
     return st;
 }
 
+/* Make the rows of z [n, dim] have sample mean 0 and population covariance
+   (1/n)·zᵀz = I, up to float rounding: z ← (z − z̄)·V·Λ^(−1/2)·Vᵀ with
+   C = VΛVᵀ the sample covariance (ZCA whitening, in double). Needs n > dim
+   (checked with the parameters); a singular sample is a runtime error. */
+static dlx_status whiten_sample(float *z, int n, int dim)
+{
+    size_t width = (size_t)dim;
+    double *mean = malloc(width * sizeof *mean), *cov = malloc(width * width * sizeof *cov);
+    double *lambda = malloc(width * sizeof *lambda), *map = malloc(width * width * sizeof *map);
+    double *row = malloc(width * sizeof *row);
+    dlx_status st = mean && cov && lambda && map && row ? mean_covariance(mean, cov, z, n, dim)
+                                                         : DLX_ERR_RUNTIME;
+    if (st == DLX_OK)
+        st = symmetric_eigen(cov, lambda, dim);
+    if (st == DLX_OK && !(lambda[0] > 0))
+        st = DLX_ERR_RUNTIME;
+    if (st == DLX_OK) {
+        /* map[j][k] = Σ_e v_e[j]·v_e[k]/√λ_e (row e of cov is eigenvector e). */
+        for (size_t j = 0; j < width; j++)
+            for (size_t k = 0; k < width; k++) {
+                double s = 0.0;
+                for (size_t e = 0; e < width; e++)
+                    s += cov[e * width + j] * cov[e * width + k] / sqrt(lambda[e]);
+                map[j * width + k] = s;
+            }
+        for (int i = 0; i < n; i++) {
+            float *x = z + (size_t)i * width;
+            for (size_t k = 0; k < width; k++) {
+                double s = 0.0;
+                for (size_t j = 0; j < width; j++)
+                    s += (x[j] - mean[j]) * map[j * width + k];
+                row[k] = s;
+            }
+            for (size_t k = 0; k < width; k++)
+                x[k] = (float)row[k];
+        }
+    }
+    free(mean);
+    free(cov);
+    free(lambda);
+    free(map);
+    free(row);
+    return st;
+}
+
 /* x = z·A with z ~ N(0, I) (so x ~ N(0, Σ)); y = x·w* + noise·ε with
-   ε ~ N(0, 1). Each example draws its dim values of z, then its ε. */
+   ε ~ N(0, 1). Each example draws its dim values of z, then its ε. With
+   data.exact_covariance the split's z is whitened first (whiten_sample), so
+   its inputs have sample mean 0 and (1/n)·XᵀX = Σ exactly (up to float
+   rounding): with data.rotate false the training mse is then a separable
+   quadratic, Σ_j λ_j·(w_j − w*_j)² + (b − ȳ)² + const. */
 static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_data_config *cfg,
                                dlx_rng *rng)
 {
@@ -226,6 +287,11 @@ static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_da
     for (int i = 0; i < s->n; i++) {
         fill_normal(s->x + (size_t)i * dim, dim, 1.0, rng);
         s->targets[i] = (float)(cfg->noise * rng_normal(rng));
+    }
+    if (cfg->exact_covariance) {
+        dlx_status st = whiten_sample(s->x, s->n, s->dim);
+        if (st != DLX_OK)
+            return st;
     }
     float *z = alloc_floats(BLOCK_ROWS * dim);
     if (!z)

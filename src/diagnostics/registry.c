@@ -14,6 +14,7 @@
 #include "diagnostics/norms.h"
 #include "diagnostics/act_quantiles.h"
 #include "diagnostics/importance.h"
+#include "diagnostics/mean_network.h"
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
 #include "diagnostics/stability.h"
@@ -34,6 +35,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_RANK] = &DIAG_RANK,
     [DIAGNOSTIC_IMPORTANCE] = &DIAG_IMPORTANCE,
     [DIAGNOSTIC_STABILITY] = &DIAG_STABILITY,
+    [DIAGNOSTIC_MEAN_NETWORK] = &DIAG_MEAN_NETWORK,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

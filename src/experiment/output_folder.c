@@ -171,6 +171,8 @@ dlx_status output_prepare_resume(runner *r, dlx_diags *diags)
         long n_train = slot_point(r, s)->data[s->arm]->train.n;
         if (cfg->regularizer.noise_copies > 0)
             n_train *= cfg->regularizer.noise_copies;
+        if (cfg->regularizer.dropout_copies > 0)
+            n_train *= cfg->regularizer.dropout_copies;
         if (c == DLX_OK)
             c = checkpoint_validate(ckpt, cfg, n_train, &states[i], diags);
         if (c == DLX_OK)

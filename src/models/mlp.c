@@ -589,10 +589,10 @@ double network_forward_train_weighted(dlx_network *net, const float *x, const in
     if (B < 1 || B > net->max_batch)
         return NAN;
     size_t n_x = (size_t)B * net->n_inputs;
-    if (net->input_mask || net->input_noise)
+    if ((net->input_mask || net->input_noise) && !m->dropout_input_in_data)
         unit_dropout_train(m, net->input, net->input_mask, net->input_noise, x, n_x,
                            m->dropout_input, rng);
-    else
+    else /* no input dropout, or the inputs were masked once (regularizer.dropout_copies) */
         memcpy(net->input, x, n_x * sizeof *x);
 
     const float *h = net->input;

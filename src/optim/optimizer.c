@@ -166,7 +166,15 @@ VECTOR_CLONES static void momentum_step(float *params, const float *grads, float
 }
 
 /* Adagrad (Duchi, Hazan & Singer 2011; torch.optim.Adagrad, lr_decay 0,
-   initial accumulator 0): s ← s + g², θ ← θ − lr·g/(√s + ε). */
+   initial accumulator 0): s ← s + g², θ ← θ − lr·g/(√s + ε). With ε = 0 a
+   coordinate whose accumulator is still 0 (every gradient so far 0, or too
+   small for g² to be a float) takes no step instead of 0/0: the update is
+   defined as 0 where √s + ε = 0. For ε > 0 the denominator is never 0, so
+   the rule is PyTorch's unchanged. With ε = 0 the step lr·g_t/√(Σ_τ g_τ²) of
+   each coordinate is unchanged when that coordinate's gradients are all
+   multiplied by a constant: on a separable objective Σ_j c_j·f_j(θ_j) the
+   trajectory does not depend on the c_j (the diagonal preconditioner of
+   Duchi et al., §1, undoes any per-axis curvature). */
 VECTOR_CLONES static void adagrad_step(float *params, const float *grads, float *sum, size_t n, double lr,
                          double eps)
 {
@@ -176,7 +184,8 @@ VECTOR_CLONES static void adagrad_step(float *params, const float *grads, float 
         float s = sum[i] + (1.0f * g) * g;
         sum[i] = s;
         float std = sqrtf(s) + eps_f;
-        params[i] = params[i] + (neg_lr * g) / std;
+        float step = std > 0.0f ? (neg_lr * g) / std : 0.0f;
+        params[i] = params[i] + step;
     }
 }
 

@@ -30,6 +30,12 @@
  *   dropout_quadratic
  *             logistic loss + Wager et al.'s quadratic dropout penalty,
  *             by damped Newton steps in reference_dropout.c.
+ *   dropout_ridge
+ *             the expected mse under input dropout, a ridge penalty weighted
+ *             by each feature's second moment (Srivastava et al. 2014, §9.1):
+ *             for inverted dropout w* = (XᵀX + ((1−p)/p)·diag(XᵀX))⁻¹Xᵀy with
+ *             the bias in the augmented normal equations (Cholesky, dposv);
+ *             with test-time scaling the trained weights are w* divided by p.
  *
  * One table (KINDS, indexed by dlx_reference_type) names each reference,
  * the models whose objective it is, and its solver; reference_fits is the
@@ -197,6 +203,48 @@ fail:
     return DLX_ERR_RUNTIME;
 }
 
+/* dropout_ridge: per output o, the normal equations of f in the inverted
+   parametrization, [XᵀX + c·diag(XᵀX), Xᵀ1; 1ᵀX, n]·[w; b] = [Xᵀy; 1ᵀy],
+   c = (1−p)/p, by Cholesky (dposv); weights divided by p when the run uses
+   test-time scaling (r->input_scale = p). diag(XᵀX) is the uncentred second
+   moment: the masks multiply x itself, not x − x̄. */
+static dlx_status solve_dropout_ridge(dlx_reference *r, const dlx_split *s, double keep)
+{
+    int n = s->n, d = r->dim, k = r->outputs, m = d + 1, info = 0;
+    double c = (1.0 - keep) / keep;
+    double *a = calloc((size_t)m * m, sizeof(double)), *rhs = calloc((size_t)m * k, sizeof(double));
+    if (!a || !rhs) {
+        free(a), free(rhs);
+        return DLX_ERR_RUNTIME;
+    }
+    for (int i = 0; i < n; i++) {
+        const float *x = s->x + (size_t)i * d;
+        for (int j = 0; j < d; j++) {
+            for (int l = 0; l < d; l++)
+                a[j + (size_t)l * m] += (double)x[j] * x[l];
+            a[j + (size_t)d * m] += x[j];
+            for (int o = 0; o < k; o++)
+                rhs[j + (size_t)o * m] += x[j] * target(s, i, o, k);
+        }
+        for (int o = 0; o < k; o++)
+            rhs[d + (size_t)o * m] += target(s, i, o, k);
+    }
+    for (int j = 0; j < d; j++) {
+        a[j + (size_t)j * m] *= 1.0 + c;
+        a[d + (size_t)j * m] = a[j + (size_t)d * m];
+    }
+    a[d + (size_t)d * m] = n;
+    dposv_("L", &m, &k, a, &m, rhs, &m, &info, 1);
+    if (info == 0)
+        for (int o = 0; o < k; o++) {
+            for (int j = 0; j < d; j++)
+                r->theta[(size_t)o * d + j] = rhs[j + (size_t)o * m] / r->input_scale;
+            r->theta[(size_t)k * d + o] = rhs[d + (size_t)o * m];
+        }
+    free(a), free(rhs);
+    return info == 0 ? DLX_OK : DLX_ERR_RUNTIME;
+}
+
 /* Lasso (elastic net when l2 > 0) by cyclic coordinate descent. */
 static dlx_status solve_lasso(dlx_reference *r, const dlx_split *s)
 {
@@ -348,7 +396,8 @@ static double objective_at(dlx_reference *r, const dlx_split *s, const double *t
     const double *W = theta, *b = theta + (size_t)k * d;
     double data = 0.0;
     for (int o = 0; o < k; o++) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, n, d, 1.0, r->x, d, W + (size_t)o * d, 1, 0.0, r->z, 1);
+        cblas_dgemv(CblasRowMajor, CblasNoTrans, n, d, r->input_scale, r->x, d, W + (size_t)o * d, 1, 0.0,
+                    r->z, 1);
         for (int i = 0; i < n; i++) {
             double z = r->z[i] + b[o];
             if (r->loss == LOSS_LOGISTIC) {
@@ -358,6 +407,12 @@ static double objective_at(dlx_reference *r, const dlx_split *s, const double *t
                 data += weight_of(s, i) * e * e;
             }
         }
+        if (r->feature_ridge > 0) /* dropout_ridge: c·Σ_j W_oj²·Σ_i x_ij² */
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++) {
+                    double xw = r->x[(size_t)i * d + j] * W[(size_t)o * d + j];
+                    data += r->feature_ridge * xw * xw;
+                }
     }
     data /= (double)n * k;
     double sq = 0.0, abs_sum = 0.0;
@@ -401,6 +456,17 @@ static dlx_status run_dropout(dlx_reference *r, const dlx_split *s, const dlx_co
     return reference_dropout_solve(r, s, diags);
 }
 
+static dlx_status run_dropout_ridge(dlx_reference *r, const dlx_split *s, const dlx_config *cfg,
+                                    dlx_diags *diags)
+{
+    (void)diags;
+    double keep = 1.0 - cfg->model.dropout_input;
+    bool test_time = cfg->model.dropout_scaling == DROPOUT_TEST_TIME;
+    r->input_scale = test_time ? keep : 1.0;
+    r->feature_ridge = test_time ? keep * (1.0 - keep) : (1.0 - keep) / keep;
+    return solve_dropout_ridge(r, s, keep);
+}
+
 /* Which models a reference's objective is the training objective of. */
 typedef enum { FITS_ANY, FITS_LINEAR_MSE, FITS_LOGISTIC, FITS_FACTORIZATION } reference_fit;
 
@@ -428,6 +494,10 @@ static const reference_kind KINDS[] = {
                                "damped Newton on the logistic loss + quadratic dropout penalty to a gradient "
                                "norm below 1e-10 (LAPACK dposv)",
                                run_dropout},
+    [REF_DROPOUT_RIDGE] = {"dropout_ridge", FITS_LINEAR_MSE,
+                           "Cholesky of the augmented normal equations with the dropout-weighted "
+                           "diagonal (LAPACK dposv)",
+                           run_dropout_ridge},
     /* a matrix X*, not a θ* of this struct: solvers/nuclear_norm.c computes it */
     [REF_NUCLEAR_NORM] = {"nuclear_norm", FITS_FACTORIZATION,
                           "singular-value soft-thresholding of Y (LAPACK dgesvd), or FISTA soft-impute to a "
@@ -468,6 +538,13 @@ bool reference_fits(const dlx_config *cfg, char *why, size_t n)
                  "regularizer.product)");
         return false;
     }
+    if (fits && cfg->reference == REF_DROPOUT_RIDGE &&
+        (!(cfg->model.dropout_input > 0) || cfg->model.dropout_kind != DROPOUT_BERNOULLI ||
+         cfg->regularizer.l2 > 0 || cfg->regularizer.l1 > 0 || cfg->regularizer.input_noise > 0)) {
+        snprintf(why, n, "reference 'dropout_ridge' is the expected mse under Bernoulli input dropout: it "
+                 "needs model.dropout.input > 0 with kind bernoulli and no l2, l1 or input_noise");
+        return false;
+    }
     if (fits)
         return true;
     snprintf(why, n, "reference '%s' needs %s, here model is %s with loss %s", k->name,
@@ -486,7 +563,7 @@ bool reference_solves(dlx_reference_type type)
 dlx_status reference_compute(dlx_reference *ref, const dlx_config *cfg, const dlx_dataset *ds,
                              dlx_diags *diags)
 {
-    *ref = (dlx_reference){.type = cfg->reference};
+    *ref = (dlx_reference){.type = cfg->reference, .input_scale = 1.0};
     const dlx_split *s = &ds->train;
     const reference_kind *kind = kind_of(cfg->reference);
     if (!kind || !kind->solve) {

@@ -12,6 +12,12 @@
  *            with λ₂ = l2 + 2σ²/k for input_noise σ (E over the noise of the
  *            mse adds (σ²/k)||W||²; Bishop 1995, "Training with noise is
  *            equivalent to Tikhonov regularization"; k = 1 for regression data)
+ *   dropout_ridge (linear, input dropout of keep probability p = 1 − rate)
+ *            f(W, b) = (1/(n·k))·[||s·X·Wᵀ + 1·bᵀ − Y||² + c·Σ_{o,j} W_oj²·Σ_i x_ij²],
+ *            the expectation of the mse over the input masks (Srivastava et
+ *            al. 2014, §9.1): s = 1, c = (1−p)/p for inverted dropout; s = p,
+ *            c = p(1−p) with test-time scaling (the weights the run trains are
+ *            then 1/p times the inverted ones)
  *   logistic f(w, b) = (1/n)·Σ_i [log(1 + e^{z_i}) − y_i·z_i] + (λ₂/2)||w||²
  *            (+ R^q(w, b), Wager et al.'s quadratic dropout and noise
  *            penalty, for dropout_quadratic; see reference_dropout.c)
@@ -47,6 +53,8 @@ typedef struct {
     double *theta_t;
     double dropout_rate;    /* dropout_quadratic: δ = model.dropout.input */
     double noise_std;       /* dropout_quadratic: σ = regularizer.input_noise */
+    double input_scale;     /* dropout_ridge: s of f (1 for the others) */
+    double feature_ridge;   /* dropout_ridge: c of f (0 for the others) */
 } dlx_reference;
 
 /* The name of a reference type in the table (those of SPEC_REFERENCES, in

@@ -53,6 +53,8 @@ typedef struct {
     int classes;                       /* synthetic classification kinds */
     double noise;                      /* synthetic: label/target noise (see docs/config.md) */
     double condition;                  /* synthetic linear: condition number of the design covariance */
+    bool rotate;                       /* synthetic linear: Σ = Q·diag(λ)·Qᵀ with random Q (true) or diag(λ) */
+    bool exact_covariance;             /* synthetic linear: each split's sample mean 0, covariance Σ exactly */
     double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
     int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */
@@ -102,6 +104,9 @@ typedef struct {
     double dropout_input;
     dlx_dropout_kind dropout_kind;
     dlx_dropout_scaling dropout_scaling;
+    bool dropout_input_in_data;        /* not a key: set by the trainer when the training
+                                          inputs are already masked (regularizer.dropout_copies),
+                                          so training applies no input dropout of its own */
     dlx_init_scheme init;
     double init_std;                   /* normal: std (default 0.01) */
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
@@ -119,6 +124,9 @@ typedef struct {
     int noise_copies;                  /* J > 0: input noise drawn once, J copies of the
                                           training split (data/noise_copies.h); 0 = fresh
                                           noise at every step */
+    int dropout_copies;                /* J > 0: input dropout masks drawn once, J masked
+                                          copies of the training split (data/dropout_copies.h);
+                                          0 = fresh masks at every step */
 } dlx_regularizer_config;
 
 typedef enum { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAGRAD, OPT_RMSPROP, OPT_ADAM, OPT_TYPE_COUNT } dlx_optimizer_type;
@@ -182,7 +190,7 @@ typedef struct {
    (src/solvers/reference.c); `auto` is resolved by the spec layer. */
 typedef enum {
     REF_AUTO, REF_NONE, REF_MIN_NORM, REF_RIDGE, REF_LASSO, REF_LOGISTIC, REF_DROPOUT_QUADRATIC,
-    REF_NUCLEAR_NORM, REF_TYPE_COUNT
+    REF_NUCLEAR_NORM, REF_DROPOUT_RIDGE, REF_TYPE_COUNT
 } dlx_reference_type;
 
 /* uncertainty: how the runner measures predictive uncertainty after the
@@ -204,7 +212,8 @@ typedef enum {
     DIAGNOSTIC_WEIGHT_NORM, DIAGNOSTIC_GRAD_NORM, DIAGNOSTIC_SUBOPTIMALITY, DIAGNOSTIC_DIST_TO_REF,
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
-    DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_MEAN_NETWORK,
+    DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):

@@ -24,6 +24,7 @@ static void set_defaults(dlx_data_config *d)
     d->classes = 2;
     d->noise = 0.0;
     d->condition = 1.0;
+    d->rotate = true;
     d->separation = 3.0;
     d->teacher_hidden = 32;
     d->scale_ratio = 1.0;
@@ -273,6 +274,10 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
         else
             d->condition = x;
     }
+    if (d->kind == SYN_LINEAR && (v = spec_get(map, "rotate")))
+        spec_read_bool(ctx, v, "data.rotate", &d->rotate);
+    if (d->kind == SYN_LINEAR && (v = spec_get(map, "exact_covariance")))
+        spec_read_bool(ctx, v, "data.exact_covariance", &d->exact_covariance);
     if (d->kind == SYN_GAUSSIAN_MIXTURE && (v = spec_get(map, "separation")) &&
         spec_read_number(ctx, v, "data.separation", &x) && spec_check_positive(ctx, v, "data.separation", x))
         d->separation = x;

@@ -65,6 +65,25 @@ void convert_regularizer(spec_ctx *ctx, const ytree_node *node, dlx_regularizer_
             *fields[i] = x;
     }
     read_noise_copies(ctx, spec_get(node, "noise_copies"), reg);
+    const ytree_node *v = spec_get(node, "dropout_copies");
+    long long copies;
+    if (v && spec_read_int(ctx, v, "regularizer.dropout_copies", 0, MAX_NOISE_COPIES, &copies))
+        reg->dropout_copies = (int)copies;
+}
+
+/* regularizer.dropout_copies masks the inputs: it needs Bernoulli input
+   dropout to draw (model.dropout.input > 0, kind bernoulli), and it replaces
+   per-step noise copies rather than combining with them. */
+static void check_dropout_copies(spec_ctx *ctx, const ytree_node *map, const dlx_config *cfg)
+{
+    if (cfg->regularizer.dropout_copies == 0)
+        return;
+    const ytree_node *where = spec_get(spec_get(map, "regularizer"), "dropout_copies");
+    if (!(cfg->model.dropout_input > 0) || cfg->model.dropout_kind != DROPOUT_BERNOULLI)
+        spec_error(ctx, where, "regularizer.dropout_copies draws input dropout masks: it needs "
+                   "model.dropout.input > 0 with kind bernoulli");
+    else if (cfg->regularizer.noise_copies > 0 || cfg->regularizer.input_noise > 0)
+        spec_error(ctx, where, "regularizer.dropout_copies cannot be combined with input_noise");
 }
 
 /* A decay rate or momentum in [0, 1). */
@@ -201,7 +220,14 @@ void convert_optimizer(spec_ctx *ctx, const ytree_node *node, dlx_optimizer_conf
     }
     if (opt->type == OPT_RMSPROP)
         read_rate(ctx, spec_get(node, "alpha"), "optimizer.alpha", &opt->alpha);
-    if (opt->type == OPT_ADAGRAD || opt->type == OPT_RMSPROP || opt->type == OPT_ADAM) {
+    /* ε = 0 is safe only for Adagrad, whose zero accumulator implies a zero
+       gradient (its update is then defined as 0, optim/optimizer.c); RMSprop's
+       and Adam's running averages can reach 0 under a nonzero gradient. */
+    if (opt->type == OPT_ADAGRAD) {
+        if ((v = spec_get(node, "eps")) && spec_read_number(ctx, v, "optimizer.eps", &x) &&
+            spec_check_nonnegative(ctx, v, "optimizer.eps", x))
+            opt->eps = x;
+    } else if (opt->type == OPT_RMSPROP || opt->type == OPT_ADAM) {
         if ((v = spec_get(node, "eps")) && spec_read_number(ctx, v, "optimizer.eps", &x) &&
             spec_check_positive(ctx, v, "optimizer.eps", x))
             opt->eps = x;
@@ -497,6 +523,7 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
     cfg->places.loss = spec_source_pos(spec_get(map, "loss"));
     convert_regularizer(ctx, spec_get(map, "regularizer"), &cfg->regularizer);
+    check_dropout_copies(ctx, map, cfg);
     convert_optimizer(ctx, spec_get(map, "optimizer"), &cfg->optimizer);
     convert_training(ctx, spec_get(map, "training"), &cfg->training);
     convert_diagnostics(ctx, spec_get(map, "diagnostics"), cfg);

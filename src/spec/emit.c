@@ -151,6 +151,10 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
         add_float(b, m, "noise", d->noise);
         if (d->kind == SYN_LINEAR)
             add_float(b, m, "condition", d->condition);
+        if (d->kind == SYN_LINEAR && !d->rotate)
+            add_bool(b, m, "rotate", d->rotate);
+        if (d->kind == SYN_LINEAR && d->exact_covariance)
+            add_bool(b, m, "exact_covariance", d->exact_covariance);
         if (d->kind == SYN_GAUSSIAN_MIXTURE)
             add_float(b, m, "separation", d->separation);
         if (d->kind == SYN_TEACHER)
@@ -304,6 +308,8 @@ static ytree_node *config_tree(const dlx_config *c)
         add_float(&b, reg, "input_noise", c->regularizer.input_noise);
         if (c->regularizer.noise_copies > 0)
             add_int(&b, reg, "noise_copies", c->regularizer.noise_copies);
+        if (c->regularizer.dropout_copies > 0)
+            add_int(&b, reg, "dropout_copies", c->regularizer.dropout_copies);
         if (c->regularizer.product > 0)
             add_float(&b, reg, "product", c->regularizer.product);
     }

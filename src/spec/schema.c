@@ -42,6 +42,8 @@ static const spec_key keys[] = {
     {"data.classes", "data.kind", "gaussian_mixture,logistic,teacher"},
     {"data.noise", "data.source", "synthetic"},
     {"data.condition", "data.kind", "linear"},
+    {"data.rotate", "data.kind", "linear"},
+    {"data.exact_covariance", "data.kind", "linear"},
     {"data.separation", "data.kind", "gaussian_mixture"},
     {"data.teacher_hidden", "data.kind", "teacher"},
     {"data.sparsity", "data.kind", "linear,logistic"},
@@ -95,6 +97,7 @@ static const spec_key keys[] = {
     {"regularizer.max_norm", NULL, NULL},
     {"regularizer.input_noise", NULL, NULL},
     {"regularizer.noise_copies", NULL, NULL},
+    {"regularizer.dropout_copies", NULL, NULL},
     {"regularizer.product", NULL, NULL},
 
     {"optimizer", NULL, NULL},
@@ -235,7 +238,8 @@ NAMES_OF(optimizers, OPT_TYPE_COUNT);
 static const char *const references[] = {[REF_AUTO] = "auto", [REF_NONE] = "none", [REF_MIN_NORM] = "min_norm",
                                          [REF_RIDGE] = "ridge", [REF_LASSO] = "lasso", [REF_LOGISTIC] = "logistic",
                                          [REF_DROPOUT_QUADRATIC] = "dropout_quadratic",
-                                         [REF_NUCLEAR_NORM] = "nuclear_norm"};
+                                         [REF_NUCLEAR_NORM] = "nuclear_norm",
+                                         [REF_DROPOUT_RIDGE] = "dropout_ridge"};
 NAMES_OF(references, REF_TYPE_COUNT);
 static const char *const uncertainty_methods[] = {[UNCERTAINTY_NONE] = "none", [UNCERTAINTY_ENSEMBLE] = "ensemble",
                                                   [UNCERTAINTY_MC_DROPOUT] = "mc_dropout"};
@@ -256,7 +260,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_ACT_QUANTILES] = "act_quantiles", [DIAGNOSTIC_MC_DROPOUT] = "mc_dropout",
     [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
     [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
-    [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability"};
+    [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability",
+    [DIAGNOSTIC_MEAN_NETWORK] = "mean_network"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "data/dropout_copies.h"
 #include "data/noise_copies.h"
 #include "data/split.h"
 #include "optim/optimizer.h"
@@ -37,7 +38,7 @@
 #include "train/twins.h"
 
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4,
-       STREAM_NOISE_COPIES = 6 };
+       STREAM_NOISE_COPIES = 6, STREAM_DROPOUT_COPIES = 7 };
 
 /* Seconds between two epoch-end checkpoints (the last epoch, an
    interruption and a divergence always write one). */
@@ -240,7 +241,7 @@ typedef struct {
     dlx_model model;
     dlx_optimizer *opt;
     dlx_batcher batcher;
-    dlx_split noisy_train;  /* regularizer.noise_copies: what the batcher draws from */
+    dlx_split noisy_train;  /* regularizer.noise_copies or dropout_copies: what the batcher draws from */
 } run_buffers;
 
 static void run_buffers_free(run_buffers *b)
@@ -313,6 +314,24 @@ static dlx_status run_setup(const dlx_run_request *req, run_buffers *b, dlx_diag
         if (st != DLX_OK)
             return st;
         train = &b->noisy_train;
+    }
+    /* regularizer.dropout_copies J: the batcher draws from J masked copies
+       (stream STREAM_DROPOUT_COPIES), and the model, told that its inputs
+       are masked already, draws no input mask of its own in training; its
+       evaluation (test-time scaling included) is unchanged. */
+    dlx_config masked_inputs;
+    if (cfg->regularizer.dropout_copies > 0) {
+        dlx_rng rng;
+        rng_seed(&rng, req->seed, STREAM_DROPOUT_COPIES);
+        dlx_status st = dropout_copies_split(&b->noisy_train, train, cfg->regularizer.dropout_copies,
+                                             cfg->model.dropout_input, cfg->model.dropout_scaling,
+                                             &rng, diags);
+        if (st != DLX_OK)
+            return st;
+        train = &b->noisy_train;
+        masked_inputs = *cfg;
+        masked_inputs.model.dropout_input_in_data = true;
+        cfg = &masked_inputs;
     }
     int batch = 0;
     dlx_status st = trainer_build_model(cfg, ds, train->n, req, &b->model, &batch, diags);

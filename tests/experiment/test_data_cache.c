@@ -56,6 +56,8 @@ static const data_case CASES[] = {
     {"classes", GM "}", "{classes: 4}"},
     {"noise", GM ", noise: 0.1}", "{noise: 0.2}"},
     {"condition", LIN ", condition: 2}", "{condition: 10}"},
+    {"rotate", LIN "}", "{rotate: false}"},
+    {"exact_covariance", LIN "}", "{exact_covariance: true}"},
     {"separation", GM ", separation: 2}", "{separation: 3}"},
     {"teacher_hidden", TEACH "}", "{teacher_hidden: 6}"},
     {"sparsity", LIN "}", "{sparsity: 3}"},
