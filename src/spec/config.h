@@ -25,7 +25,8 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
    one past the last source. */
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
-               SYN_KIND_COUNT } dlx_synthetic_kind;
+               SYN_CP_TENSOR, SYN_HT_TENSOR, SYN_KIND_COUNT } dlx_synthetic_kind;
+#define DLX_MAX_TENSOR_ORDER 16      /* modes of a cp_tensor or ht_tensor */
 /* How a csv file holds its data (SPEC §7): a table of examples, or a matrix
    as row,col,value entries or as dense rows. */
 typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE, CSV_FORMAT_COUNT } dlx_csv_format;
@@ -61,10 +62,12 @@ typedef struct {
     dlx_csv_format format;             /* csv: table (default), entries or dense */
     int rows, cols, rank;              /* synthetic low_rank: Y = A·Bᵀ + noise, A rows×rank, B cols×rank */
     double observed;                   /* low_rank: fraction of entries in the training set */
+    int tensor_order;                  /* cp_tensor, ht_tensor: modes N (rank is data.rank) */
+    int tensor_shape[DLX_MAX_TENSOR_ORDER]; /* cp_tensor, ht_tensor: size of each mode */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
-               MODEL_TYPE_COUNT } dlx_model_type;
+               MODEL_CP, MODEL_HT, MODEL_TYPE_COUNT } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY, ACTIVATION_COUNT } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT, DROPOUT_KIND_COUNT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME, DROPOUT_SCALING_COUNT } dlx_dropout_scaling;
@@ -95,7 +98,8 @@ typedef struct {
     double init_std;                   /* normal: std (default 0.01) */
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
     char init_from[DLX_PATH_MAX];      /* init: {from: FILE.safetensors} */
-    int rank;                          /* factorization: columns r of U and V */
+    int rank;                          /* factorization: columns r of U and V; cp: terms Z;
+                                          ht: rank r of every level */
     bool without_bias;                 /* model.bias: false (mlp): dense layers have no bias
                                           (the positively homogeneous network of SPEC §7) */
 } dlx_model_config;
@@ -193,7 +197,7 @@ typedef enum {
     DIAGNOSTIC_WEIGHT_NORM, DIAGNOSTIC_GRAD_NORM, DIAGNOSTIC_SUBOPTIMALITY, DIAGNOSTIC_DIST_TO_REF,
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
-    DIAGNOSTIC_RANK, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_RANK, DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK, DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Where a value is written in the experiment file, for messages of checks

@@ -38,6 +38,7 @@ typedef struct {
 #define CSV "{source: csv, train: a.csv, test: b.csv, target: y"
 #define LOWR "{source: synthetic, kind: low_rank, rows: 6, cols: 5, rank: 2, observed: 0.5"
 #define CSVM "{source: csv, train: a.csv, test: b.csv, format: entries"
+#define TENS "{source: synthetic, kind: cp_tensor, shape: [2, 2, 2], rank: 2"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -68,6 +69,7 @@ static const data_case CASES[] = {
     {"rank", LOWR "}", "{rank: 3}"},
     {"observed", LOWR "}", "{observed: 0.6}"},
     {"format", CSVM "}", "{format: dense}"},
+    {"shape", TENS "}", "{shape: [2, 3, 2]}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
@@ -91,7 +93,9 @@ static int loads_for(const char *base_data, const char *arm_yaml, bool *shared)
     char text[2048];
     /* a matrix goes with a factorization, everything else with an mlp */
     bool matrix = strstr(base_data, "low_rank") || strstr(base_data, "format:");
-    const char *model = matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
+    bool tensor = strstr(base_data, "_tensor") != NULL;   /* a tensor goes with a cp model */
+    const char *model = tensor   ? "{type: cp, rank: 2}"
+                        : matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
     snprintf(text, sizeof text,
              "experiment: t\ndata: %s\nmodel: %s\n"
              "arms:\n  - name: a\n  - {name: b, %s}\n",
