@@ -22,23 +22,23 @@
 
 #define MATRICIZATION_TOL 1e-9
 
-/* Both need a cp or ht model. */
-static bool tensor_fits(const dlx_config *cfg, char *why, size_t n, const char *name)
+/* Both need a cp or ht model; why gets the reason after the name. */
+static bool tensor_fits(const dlx_config *cfg, char *why, size_t n)
 {
     if (cfg->model.type == MODEL_CP || cfg->model.type == MODEL_HT)
         return true;
-    snprintf(why, n, "diagnostic %s needs model.type cp or ht, here %s", name, model_type_name(cfg->model.type));
+    snprintf(why, n, "needs model.type cp or ht, here %s", model_type_name(cfg->model.type));
     return false;
 }
 
 static bool fit_fits(const dlx_config *cfg, char *why, size_t n)
 {
-    return tensor_fits(cfg, why, n, "fit_rel_error");
+    return tensor_fits(cfg, why, n);
 }
 
 static bool rank_fits(const dlx_config *cfg, char *why, size_t n)
 {
-    return tensor_fits(cfg, why, n, "matricization_rank");
+    return tensor_fits(cfg, why, n);
 }
 
 static void fit_columns(const dlx_config *cfg, dlx_columns *out)
@@ -52,7 +52,7 @@ static dlx_status fit_create(dlx_diag_context *ctx, dlx_diags *diags)
     char why[160];
     if (fit_fits(ctx->config, why, sizeof why))
         return DLX_OK;
-    diags_add(diags, NULL, 0, 0, "%s", why);
+    diags_add(diags, NULL, 0, 0, "diagnostic fit_rel_error %s", why);
     return DLX_ERR_INPUT;
 }
 
@@ -94,8 +94,8 @@ static dlx_status rank_create(dlx_diag_context *ctx, dlx_diags *diags)
     char why[160];
     long entries = tensor_model_entries(ctx->model);
     if (!rank_fits(ctx->config, why, sizeof why) || entries < 1) {
-        diags_add(diags, NULL, 0, 0, "%s", entries < 1 ? "diagnostic matricization_rank needs model.type cp or ht"
-                                                        : why);
+        diags_add(diags, NULL, 0, 0, "diagnostic matricization_rank %s",
+                  entries < 1 ? "needs model.type cp or ht" : why);
         return DLX_ERR_INPUT;
     }
     ctx->state = malloc((size_t)entries * sizeof(double));
