@@ -16,6 +16,7 @@
 #include "util/rng.h"
 
 enum { MAX_TENSOR_ENTRIES = 10000000 };
+#define MAX_GENERATION_WORK 2e9
 
 long tensor_data_entries(const dlx_data_config *cfg)
 {
@@ -52,6 +53,18 @@ static dlx_status check_tensor(const dlx_data_config *cfg, const char *file, dlx
     if (cfg->rank < 1 || cfg->rank > 100000) {
         diags_add(d, file, 0, 0, "data.rank must be between 1 and 100000, not %d", cfg->rank);
         st = DLX_ERR_INPUT;
+    } else if (cfg->kind == SYN_HT_TENSOR && cfg->rank > 256) {
+        diags_add(d, file, 0, 0, "data.rank of an ht_tensor must be at most 256, not %d", cfg->rank);
+        st = DLX_ERR_INPUT;
+    } else {
+        /* the multiply-adds of the generation: Z·N per entry (cp), (2N − 1)·r² (ht) */
+        double work = cfg->kind == SYN_CP_TENSOR ? entries * cfg->rank * order
+                                                 : entries * (2.0 * order - 1) * cfg->rank * cfg->rank;
+        if (work > MAX_GENERATION_WORK) {
+            diags_add(d, file, 0, 0, "a tensor of %.3g entries at data.rank %d takes %.3g multiply-adds to "
+                      "generate, more than the limit of %.0e", entries, cfg->rank, work, MAX_GENERATION_WORK);
+            st = DLX_ERR_INPUT;
+        }
     }
     if (!(cfg->noise >= 0 && isfinite(cfg->noise))) {
         diags_add(d, file, 0, 0, "data.noise must be a finite number >= 0");
@@ -157,10 +170,6 @@ dlx_status tensor_data_values(const dlx_data_config *cfg, double *values, const 
     dlx_status st = check_tensor(cfg, source_file, d);
     if (st != DLX_OK)
         return st;
-    if (cfg->kind == SYN_HT_TENSOR && cfg->rank > 256) {
-        diags_add(d, source_file, 0, 0, "data.rank of an ht_tensor must be at most 256, not %d", cfg->rank);
-        return DLX_ERR_INPUT;
-    }
     double *weights = malloc(truth_size(cfg) * sizeof *weights);
     double *node = malloc((size_t)cfg->tensor_order * (size_t)cfg->rank * sizeof *node);
     if (!weights || !node) {

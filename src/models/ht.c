@@ -105,6 +105,14 @@ static dlx_status ht_create(void **impl, const dlx_config *cfg, const dlx_model_
         diags_add(diags, NULL, 0, 0, "model ht needs model.rank between 1 and 10000, not %d", r);
         return DLX_ERR_INPUT;
     }
+    double n_params = (double)r * r * (t.order - 2) + r;
+    for (int n = 0; n < t.order; n++)
+        n_params += (double)t.shape[n] * r;
+    if (n_params > 1e9) {
+        diags_add(diags, NULL, 0, 0, "model ht at rank %d has %.3g parameters, more than the limit of 1e9", r,
+                  n_params);
+        return DLX_ERR_INPUT;
+    }
     ht_model *h = calloc(1, sizeof *h);
     if (!h) {
         diags_add(diags, NULL, 0, 0, "out of memory for the ht model");
