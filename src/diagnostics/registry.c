@@ -18,6 +18,7 @@
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
 #include "diagnostics/stability.h"
+#include "diagnostics/tensor_fit.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -36,6 +37,8 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_IMPORTANCE] = &DIAG_IMPORTANCE,
     [DIAGNOSTIC_STABILITY] = &DIAG_STABILITY,
     [DIAGNOSTIC_MEAN_NETWORK] = &DIAG_MEAN_NETWORK,
+    [DIAGNOSTIC_FIT_REL_ERROR] = &DIAG_FIT_REL_ERROR,
+    [DIAGNOSTIC_MATRICIZATION_RANK] = &DIAG_MATRICIZATION_RANK,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");
@@ -91,6 +94,15 @@ int diagnostics_layer_names(const dlx_config *cfg, char (*names)[16], int max)
     if (cfg->model.type == MODEL_FACTORIZATION && max >= 2) {   /* its weights are U and V */
         snprintf(names[n++], 16, "U");
         snprintf(names[n++], 16, "V");
+        return n;
+    }
+    if (cfg->model.type == MODEL_CP || cfg->model.type == MODEL_HT) {   /* names as models/tensor_model.h */
+        int order = cfg->data.tensor_order;
+        for (int j = 0; j < order && n < max; j++)
+            snprintf(names[n++], 16, cfg->model.type == MODEL_CP ? "A%d" : "leaf%d", j + 1);
+        for (int width = order / 2, level = 1; cfg->model.type == MODEL_HT && width >= 1; width /= 2, level++)
+            for (int j = 0; j < width && n < max; j++)
+                snprintf(names[n++], 16, "node%d.%d", level % 100, (j + 1) % 100000);
         return n;
     }
     int hidden = cfg->model.type == MODEL_MLP ? cfg->model.n_hidden : 0;

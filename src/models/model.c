@@ -13,6 +13,7 @@
 
 #include "models/factorization.h"
 #include "models/mlp.h"
+#include "models/tensor_model.h"
 
 /* model.type -> kind: linear, logistic and softmax are MLPs without hidden layers. */
 static const dlx_model_kind *const KIND_OF_TYPE[] = {
@@ -21,6 +22,8 @@ static const dlx_model_kind *const KIND_OF_TYPE[] = {
     [MODEL_SOFTMAX] = &MODEL_KIND_MLP,
     [MODEL_MLP] = &MODEL_KIND_MLP,
     [MODEL_FACTORIZATION] = &MODEL_KIND_FACTORIZATION,
+    [MODEL_CP] = &MODEL_KIND_CP,
+    [MODEL_HT] = &MODEL_KIND_HT,
 };
 _Static_assert(sizeof KIND_OF_TYPE / sizeof *KIND_OF_TYPE == MODEL_TYPE_COUNT,
                "every model type needs its row in KIND_OF_TYPE");

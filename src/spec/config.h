@@ -25,11 +25,13 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
    one past the last source. */
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
-               SYN_SHIFTED_REGRESSION, SYN_KIND_COUNT } dlx_synthetic_kind;
+               SYN_SHIFTED_REGRESSION, SYN_CP_TENSOR, SYN_HT_TENSOR,
+               SYN_KIND_COUNT } dlx_synthetic_kind;
 /* shifted_regression (SPEC §9): the regression function of the targets. */
 typedef enum { TRUTH_CUBIC, TRUTH_LINEAR, TRUTH_COUNT } dlx_shift_truth;
 /* data.importance.weights (SPEC §9): how w(x) = q₁(x)/q₀(x) is known. */
 typedef enum { IMPORTANCE_NONE, IMPORTANCE_EXACT, IMPORTANCE_CLASSIFIER, IMPORTANCE_COUNT } dlx_importance;
+#define DLX_MAX_TENSOR_ORDER 16      /* modes of a cp_tensor or ht_tensor */
 /* How a csv file holds its data (SPEC §7): a table of examples, or a matrix
    as row,col,value entries or as dense rows. */
 typedef enum { CSV_TABLE, CSV_ENTRIES, CSV_DENSE, CSV_FORMAT_COUNT } dlx_csv_format;
@@ -74,10 +76,12 @@ typedef struct {
     dlx_importance importance;
     double importance_power;
     char weight_column[DLX_NAME_MAX * 4]; /* csv table: data.weight, "" = none */
+    int tensor_order;                  /* cp_tensor, ht_tensor: modes N (rank is data.rank) */
+    int tensor_shape[DLX_MAX_TENSOR_ORDER]; /* cp_tensor, ht_tensor: size of each mode */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
-               MODEL_TYPE_COUNT } dlx_model_type;
+               MODEL_CP, MODEL_HT, MODEL_TYPE_COUNT } dlx_model_type;
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY, ACTIVATION_COUNT } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT, DROPOUT_KIND_COUNT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME, DROPOUT_SCALING_COUNT } dlx_dropout_scaling;
@@ -111,7 +115,8 @@ typedef struct {
     double init_std;                   /* normal: std (default 0.01) */
     double init_limit;                 /* uniform: U(-limit, limit); 0 = PyTorch default 1/sqrt(fan_in) */
     char init_from[DLX_PATH_MAX];      /* init: {from: FILE.safetensors} */
-    int rank;                          /* factorization: columns r of U and V */
+    int rank;                          /* factorization: columns r of U and V; cp: terms Z;
+                                          ht: rank r of every level */
     bool without_bias;                 /* model.bias: false (mlp): dense layers have no bias
                                           (the positively homogeneous network of SPEC §7) */
 } dlx_model_config;
@@ -213,7 +218,7 @@ typedef enum {
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
     DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_MEAN_NETWORK,
-    DIAGNOSTIC_COUNT
+    DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK, DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):

@@ -127,6 +127,55 @@ static void read_low_rank(spec_ctx *ctx, const ytree_node *map, const ytree_node
                                "observed", unused[i]);
 }
 
+/* The keys of data.kind cp_tensor and ht_tensor (SPEC §7): shape (a list of
+   2..16 mode sizes, an ht tree 2^L of them) and rank required, noise
+   (default 0); dim, classes, n_train and n_test mean nothing for a tensor
+   and are refused. */
+static void read_tensor(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d)
+{
+    const char *kind = spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind);
+    const ytree_node *v;
+    long long n;
+    double x;
+    if (!(v = spec_get(map, "shape")))
+        spec_error(ctx, where, "data.shape is required for data.kind %s (a list of mode sizes, e.g. [2, 2, 2, 2])",
+                   kind);
+    else if (spec_expect_kind(ctx, v, "data.shape", YTREE_SEQ)) {
+        if (v->count < 2 || v->count > DLX_MAX_TENSOR_ORDER)
+            spec_error(ctx, v, "data.shape must list between 2 and %d mode sizes, got %d", DLX_MAX_TENSOR_ORDER,
+                       v->count);
+        else if (d->kind == SYN_HT_TENSOR && (v->count & (v->count - 1)))
+            spec_error(ctx, v, "data.shape of an ht_tensor (a balanced binary tree) must have 2, 4, 8 or 16 "
+                               "modes, got %d", v->count);
+        else {
+            double entries = 1;
+            d->tensor_order = v->count;
+            for (int i = 0; i < v->count; i++) {
+                d->tensor_shape[i] = 1;
+                if (spec_read_int(ctx, v->values[i], "data.shape", 1, 100000, &n))
+                    d->tensor_shape[i] = (int)n;
+                entries *= d->tensor_shape[i];
+            }
+            if (entries > 1e7)
+                spec_error(ctx, v, "a tensor of data.shape has %.3g entries, more than the limit of 1e7",
+                           entries);
+        }
+    }
+    if (!(v = spec_get(map, "rank")))
+        spec_error(ctx, where, "data.rank is required for data.kind %s", kind);
+    else if (spec_read_int(ctx, v, "data.rank", 1, 100000, &n))
+        d->rank = (int)n;
+    d->classes = 0;
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x))
+        d->noise = x;
+    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
+    for (int i = 0; i < 4; i++)
+        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
+            spec_error(ctx, v, "data.%s does not apply to data.kind %s: the data are every entry of the "
+                               "tensor of data.shape", unused[i], kind);
+}
+
 /* data.format: table (the default), entries or dense (SPEC §7); a matrix
    format has no target column. */
 static void read_csv_format(spec_ctx *ctx, const ytree_node *map, dlx_data_config *d)
@@ -237,14 +286,18 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     double x;
     if (!spec_get(map, "kind"))
         spec_error(ctx, where, "data.kind is required for data.source synthetic "
-                               "(gaussian_mixture, linear, logistic, teacher, low_rank or "
-                               "shifted_regression)");
+                               "(gaussian_mixture, linear, logistic, teacher, low_rank, "
+                               "shifted_regression, cp_tensor or ht_tensor)");
     if (kind_ok && d->kind == SYN_LOW_RANK) {
         read_low_rank(ctx, map, where, d);
         return;
     }
     if (kind_ok && d->kind == SYN_SHIFTED_REGRESSION) {
         read_shifted_regression(ctx, map, where, d);
+        return;
+    }
+    if (kind_ok && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR)) {
+        read_tensor(ctx, map, where, d);
         return;
     }
     if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n))
@@ -371,8 +424,9 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
         d->n_test = 1000;
     }
     bool matrix = synthetic && d->kind == SYN_LOW_RANK;
-    if (matrix) {
-        d->n_train = d->n_test = 0;   /* the matrix's entries (low_rank.c) */
+    bool tensor = synthetic && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR);
+    if (matrix || tensor) {
+        d->n_train = d->n_test = 0;   /* the matrix's entries (low_rank.c), the tensor's (tensor_data.c) */
     } else {
         read_count(ctx, spec_get(node, "n_train"), "data.n_train", synthetic, &d->n_train);
         read_count(ctx, spec_get(node, "n_test"), "data.n_test", synthetic, &d->n_test);
@@ -383,11 +437,12 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
     bool images = d->source == DATA_FASHION_MNIST || d->source == DATA_MNIST || d->source == DATA_IDX;
     d->preprocess = images ? PRE_SCALE : PRE_NONE;
     int p;
-    bool no_features = matrix || (d->source == DATA_CSV && d->format != CSV_TABLE);
+    bool no_features = matrix || tensor || (d->source == DATA_CSV && d->format != CSV_TABLE);
     if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p)) {
         if (no_features && p != PRE_NONE)
-            spec_error(ctx, v, "data.preprocess must be none for a matrix (data.kind low_rank, or "
-                               "data.format entries or dense): there are no input features to scale");
+            spec_error(ctx, v, "data.preprocess must be none for a matrix or a tensor (data.kind low_rank, "
+                               "cp_tensor, ht_tensor, or data.format entries or dense): there are no input "
+                               "features to scale");
         else
             d->preprocess = (dlx_preprocess)p;
     }

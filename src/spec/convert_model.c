@@ -167,9 +167,9 @@ static void read_init(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m)
     }
 }
 
-/* model.type factorization: rank (default 10) and init, N(0, 0.01²) unless
-   given; only the schemes that need no fan-in (normal, uniform with a
-   limit, zeros) or a file. */
+/* model.type factorization, cp and ht: rank (default 10) and init,
+   N(0, 0.01²) unless given; only the schemes that need no fan-in (normal,
+   uniform with a limit, zeros) or a file. */
 static void read_factorization(spec_ctx *ctx, const ytree_node *node, const ytree_node *parent,
                                dlx_model_config *m)
 {
@@ -234,7 +234,7 @@ void convert_model(spec_ctx *ctx, const ytree_node *node, const ytree_node *pare
         if (spec_read_bool(ctx, v, "model.bias", &bias))
             m->without_bias = !bias;
     }
-    if (m->type == MODEL_FACTORIZATION && type_ok) {
+    if ((m->type == MODEL_FACTORIZATION || m->type == MODEL_CP || m->type == MODEL_HT) && type_ok) {
         read_factorization(ctx, node, parent, m);
         return;
     }

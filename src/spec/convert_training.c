@@ -26,6 +26,8 @@ void convert_loss(spec_ctx *ctx, const ytree_node *node, dlx_model_type model_ty
         [MODEL_SOFTMAX] = LOSS_CROSS_ENTROPY,
         [MODEL_MLP] = LOSS_CROSS_ENTROPY,
         [MODEL_FACTORIZATION] = LOSS_MSE,
+        [MODEL_CP] = LOSS_MSE,
+        [MODEL_HT] = LOSS_MSE,
     };
     _Static_assert(sizeof by_model / sizeof *by_model == MODEL_TYPE_COUNT, "a default loss for every model type");
     *loss = (int)model_type >= 0 && (int)model_type < MODEL_TYPE_COUNT ? by_model[model_type] : LOSS_CROSS_ENTROPY;
@@ -492,10 +494,12 @@ static void check_factorization(spec_ctx *ctx, const ytree_node *map, dlx_config
                    "regularizer.%s does not apply to a factorization (it has no units and no inputs)",
                    r->max_norm > 0 ? "max_norm" : "input_noise");
     bool homogeneous_net = cfg->model.type == MODEL_MLP && cfg->model.n_hidden == 1 && !cfg->model.batch_norm;
-    if (r->product > 0 && !factorization && !homogeneous_net)
+    bool tensor_model = cfg->model.type == MODEL_CP || cfg->model.type == MODEL_HT;
+    if (r->product > 0 && !factorization && !homogeneous_net && !tensor_model)
         spec_error(ctx, place_of(map, "regularizer", "product"), "regularizer.product is Σ_k ‖U_k‖‖V_k‖ of a "
-                   "factorization or Σ_i ‖w_i‖‖a_i‖ of an mlp with one hidden layer and no batch norm; "
-                   "model here is %s", model_type_name(cfg->model.type));
+                   "factorization, Σ_i ‖w_i‖‖a_i‖ of an mlp with one hidden layer and no batch norm, or "
+                   "the product of factor norms of a cp or ht model; model here is %s",
+                   model_type_name(cfg->model.type));
     const dlx_grow_rank_config *g = &cfg->training.grow_rank;
     if (!g->enabled)
         return;
@@ -515,6 +519,38 @@ static void check_factorization(spec_ctx *ctx, const ytree_node *map, dlx_config
     }
 }
 
+/* What the tensor models (cp, ht) and tensor data (cp_tensor, ht_tensor)
+   need of each other (SPEC §7): one goes with the other, squared error, no
+   units or inputs to constrain, and an ht tree needs 2^L modes. */
+static void check_tensor(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
+{
+    bool tensor_model = cfg->model.type == MODEL_CP || cfg->model.type == MODEL_HT;
+    bool tensor_data = cfg->data.source == DATA_SYNTHETIC &&
+                       (cfg->data.kind == SYN_CP_TENSOR || cfg->data.kind == SYN_HT_TENSOR);
+    const dlx_regularizer_config *r = &cfg->regularizer;
+    const char *model = model_type_name(cfg->model.type);
+    if (tensor_model && !tensor_data)
+        spec_error(ctx, place_of(map, "model", "type"), "model.type %s needs an order-N tensor: "
+                   "data.kind cp_tensor or ht_tensor", model);
+    if (tensor_data && !tensor_model)
+        spec_error(ctx, place_of(map, "data", "kind"), "a tensor (data.kind %s) has no input features: it "
+                   "needs model.type cp or ht, here %s",
+                   spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)cfg->data.kind), model);
+    if (!tensor_model)
+        return;
+    if (cfg->loss != LOSS_MSE)
+        spec_error(ctx, place_of(map, "loss", NULL), "model.type %s is fitted by squared error: loss must be "
+                   "mse, here %s", model, loss_name(cfg->loss));
+    if (r->max_norm > 0 || r->input_noise > 0)
+        spec_error(ctx, place_of(map, "regularizer", r->max_norm > 0 ? "max_norm" : "input_noise"),
+                   "regularizer.%s does not apply to model.type %s (it has no units and no inputs)",
+                   r->max_norm > 0 ? "max_norm" : "input_noise", model);
+    int order = cfg->data.tensor_order;
+    if (cfg->model.type == MODEL_HT && tensor_data && order > 0 && (order < 2 || (order & (order - 1))))
+        spec_error(ctx, place_of(map, "model", "type"), "model.type ht is a balanced binary tree over the "
+                   "modes: it needs 2, 4, 8 or 16 modes, the data have %d", order);
+}
+
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -531,4 +567,5 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     convert_uncertainty(ctx, spec_get(map, "uncertainty"), cfg);
     check_step_theory(ctx, spec_get(map, "optimizer"), cfg);
     check_factorization(ctx, map, cfg);
+    check_tensor(ctx, map, cfg);
 }

@@ -145,6 +145,24 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_float(b, m, "noise", d->noise);
             break;
         }
+        if (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR) {   /* a tensor: its shape and rank */
+            ytree_node *shape = add_container(b, m, "shape", YTREE_SEQ);
+            for (int i = 0; shape && i < d->tensor_order; i++) {
+                char text[16];
+                snprintf(text, sizeof text, "%d", d->tensor_shape[i]);
+                ytree_node *item = ytree_new_scalar(text, false, 0, 0, NULL);
+                if (!item || !ytree_seq_append(shape, item)) {
+                    ytree_free(item);
+                    b->failed = true;
+                }
+            }
+            add_int(b, m, "rank", d->rank);
+            add_float(b, m, "noise", d->noise);
+            add_int(b, m, "seed", (long long)d->seed);
+            add_string(b, m, "preprocess", preprocess_name(d->preprocess));
+            add_bool(b, m, "bootstrap", d->bootstrap);
+            return;
+        }
         add_int(b, m, "dim", d->dim);
         if (d->kind != SYN_LINEAR)
             add_int(b, m, "classes", d->classes);
@@ -225,7 +243,7 @@ static void model_tree(builder *b, ytree_node *map, const dlx_model_config *md)
         dropout_tree(b, m, md);
         if (md->without_bias)
             add_bool(b, m, "bias", false);
-    } else if (md->type == MODEL_FACTORIZATION) {
+    } else if (md->type == MODEL_FACTORIZATION || md->type == MODEL_CP || md->type == MODEL_HT) {
         add_int(b, m, "rank", md->rank);
     } else if (md->dropout_input > 0) {
         dropout_tree(b, m, md); /* input dropout of a model without hidden layers */

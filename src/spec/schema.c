@@ -55,7 +55,7 @@ static const spec_key keys[] = {
     {"data.bootstrap", NULL, NULL},
     {"data.rows", "data.kind", "low_rank"},
     {"data.cols", "data.kind", "low_rank"},
-    {"data.rank", "data.kind", "low_rank"},
+    {"data.rank", "data.kind", "low_rank,cp_tensor,ht_tensor"},
     {"data.observed", "data.kind", "low_rank"},
     {"data.train_input", "data.kind", "shifted_regression"},
     {"data.train_input.mean", NULL, NULL},
@@ -68,6 +68,7 @@ static const spec_key keys[] = {
     {"data.importance.weights", NULL, NULL},
     {"data.importance.power", NULL, NULL},
     {"data.weight", "data.source", "csv"},
+    {"data.shape", "data.kind", "cp_tensor,ht_tensor"},
 
     {"model", NULL, NULL},
     {"model.type", NULL, NULL},
@@ -88,7 +89,7 @@ static const spec_key keys[] = {
     {"model.init.std", "model.init.scheme", "normal"},
     {"model.init.limit", "model.init.scheme", "uniform"},
     {"model.init.from", NULL, NULL},
-    {"model.rank", "model.type", "factorization"},
+    {"model.rank", "model.type", "factorization,cp,ht"},
     {"model.bias", "model.type", "mlp"},
 
     {"regularizer", NULL, NULL},
@@ -197,7 +198,8 @@ NAMES_OF(data_sources, DATA_SOURCE_COUNT);
 static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian_mixture", [SYN_LINEAR] = "linear",
                                               [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",
                                               [SYN_LOW_RANK] = "low_rank",
-                                              [SYN_SHIFTED_REGRESSION] = "shifted_regression"};
+                                              [SYN_SHIFTED_REGRESSION] = "shifted_regression",
+                                              [SYN_CP_TENSOR] = "cp_tensor", [SYN_HT_TENSOR] = "ht_tensor"};
 NAMES_OF(synthetic_kinds, SYN_KIND_COUNT);
 static const char *const shift_truths[] = {[TRUTH_CUBIC] = "cubic", [TRUTH_LINEAR] = "linear"};
 NAMES_OF(shift_truths, TRUTH_COUNT);
@@ -212,7 +214,8 @@ static const char *const preprocesses[] = {[PRE_NONE] = "none", [PRE_SCALE] = "s
 NAMES_OF(preprocesses, PREPROCESS_COUNT);
 static const char *const model_types[] = {[MODEL_LINEAR] = "linear", [MODEL_LOGISTIC] = "logistic",
                                           [MODEL_SOFTMAX] = "softmax", [MODEL_MLP] = "mlp",
-                                          [MODEL_FACTORIZATION] = "factorization"};
+                                          [MODEL_FACTORIZATION] = "factorization",
+                                          [MODEL_CP] = "cp", [MODEL_HT] = "ht"};
 NAMES_OF(model_types, MODEL_TYPE_COUNT);
 static const char *const activations[] = {[ACT_RELU] = "relu", [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",
                                           [ACT_IDENTITY] = "identity"};
@@ -261,7 +264,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_CALIBRATION] = "calibration", [DIAGNOSTIC_DROPOUT_PENALTY] = "dropout_penalty",
     [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
     [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability",
-    [DIAGNOSTIC_MEAN_NETWORK] = "mean_network"};
+    [DIAGNOSTIC_MEAN_NETWORK] = "mean_network",
+    [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */

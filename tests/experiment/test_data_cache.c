@@ -40,6 +40,7 @@ typedef struct {
 #define CSVM "{source: csv, train: a.csv, test: b.csv, format: entries"
 #define SHIFT "{source: synthetic, kind: shifted_regression, n_train: 40, n_test: 10, " \
               "train_input: {mean: 0.5, std: 0.5}, test_input: {mean: 0, std: 0.3}"
+#define TENS "{source: synthetic, kind: cp_tensor, shape: [2, 2, 2], rank: 2"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -77,6 +78,7 @@ static const data_case CASES[] = {
     {"truth", SHIFT "}", "{truth: linear}"},
     {"importance", SHIFT "}", "{importance: {weights: exact, power: 0.5}}"},
     {"weight", CSV "}", "{weight: w}"},
+    {"shape", TENS "}", "{shape: [2, 3, 2]}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
@@ -100,7 +102,9 @@ static int loads_for(const char *base_data, const char *arm_yaml, bool *shared)
     char text[2048];
     /* a matrix goes with a factorization, everything else with an mlp */
     bool matrix = strstr(base_data, "low_rank") || strstr(base_data, "format:");
-    const char *model = matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
+    bool tensor = strstr(base_data, "_tensor") != NULL;   /* a tensor goes with a cp model */
+    const char *model = tensor   ? "{type: cp, rank: 2}"
+                        : matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
     snprintf(text, sizeof text,
              "experiment: t\ndata: %s\nmodel: %s\n"
              "arms:\n  - name: a\n  - {name: b, %s}\n",

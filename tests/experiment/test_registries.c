@@ -72,6 +72,14 @@ static const char SAMPLES[] =
     "  - name: factorization\n"
     "    data: {kind: low_rank, rows: 6, cols: 5, rank: 2, observed: 0.6}\n"
     "    model: {type: factorization, rank: 3}\n"
+    "    loss: mse\n"
+    "  - name: cp\n"
+    "    data: {kind: cp_tensor, shape: [2, 3, 2, 2], rank: 2}\n"
+    "    model: {type: cp, rank: 3}\n"
+    "    loss: mse\n"
+    "  - name: ht\n"
+    "    data: {kind: ht_tensor, shape: [2, 3, 2, 2], rank: 2}\n"
+    "    model: {type: ht, rank: 2}\n"
     "    loss: mse\n";
 
 typedef struct {

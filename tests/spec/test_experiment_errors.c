@@ -239,6 +239,42 @@ static void test_required_data_keys(void **state)
     loaded_free(l);
 }
 
+/* The tensor data and models (SPEC §7): each problem at its place. */
+static void test_tensor_keys(void **state)
+{
+    (void)state;
+    loaded *l = load_bad("experiment: e\n"
+                         "data: {source: synthetic, kind: ht_tensor, shape: [2, 2, 2], rank: 2, dim: 3}\n"
+                         "model: {type: mlp, hidden: [3]}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 33, "a tensor (data.kind ht_tensor) has no input features"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 51, "data.shape of an ht_tensor", "2, 4, 8 or 16 modes, got 3"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 76, "data.dim does not apply to data.kind ht_tensor"));
+    assert_int_equal(l->diags.count, 3);
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: cp_tensor, shape: [2, 2, 2]}\n"
+                 "model: {type: ht, rank: 2}\n"
+                 "regularizer: {max_norm: 3}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 16, "data.rank is required for data.kind cp_tensor"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 15, "model.type ht", "the data have 3"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 25, "regularizer.max_norm does not apply to model.type ht"));
+    assert_int_equal(l->diags.count, 3);
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: gaussian_mixture, classes: 2}\n"
+                 "model: {type: cp, rank: 2}\n"
+                 "loss: cross_entropy\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 15, "model.type cp needs an order-N tensor"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 7, "model.type cp is fitted by squared error"));
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: cp_tensor, shape: [2, 0], rank: 1, preprocess: scale}\n"
+                 "model: {type: cp}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 55, "data.shape must be between 1 and 100000, got 0"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 80, "data.preprocess must be none"));
+    loaded_free(l);
+}
+
 static void test_duplicate_keys(void **state)
 {
     (void)state;
@@ -531,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_experiment_key_and_top_level),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_seed_lists),
+        cmocka_unit_test(test_tensor_keys),
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_sweep_errors),
         cmocka_unit_test(test_validate_all_points),

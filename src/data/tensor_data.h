@@ -1,0 +1,40 @@
+/*
+ * tensor_data.h — the synthetic order-N tensors of SPEC §7 (Cohen, Sharir &
+ * Shashua 2016), with shape [M_1, ..., M_N] and a rank:
+ *
+ *   cp_tensor (rank Z):  Y = Σ_{z<Z} a_{1,z} ⊗ a_{2,z} ⊗ ... ⊗ a_{N,z},
+ *                         a_{n,z} ∈ R^{M_n}, entries N(0, 1);
+ *   ht_tensor (rank r, N = 2^L): the convolutional arithmetic circuit of
+ *                         Cohen et al. (eq. 4), a balanced binary tree:
+ *                         φ^{0,j,α} = a^{0,j,α} ∈ R^{M_j}, α < r;
+ *                         φ^{l,j,γ} = Σ_{α<r} a^{l,j,γ}_α φ^{l−1,2j−1,α} ⊗ φ^{l−1,2j,α},
+ *                         γ < r below the root and a single γ at level L;
+ *                         every weight N(0, 1).
+ *
+ * Both are then scaled so that the mean square entry is 1 (‖Y‖²_F equals the
+ * number of entries), and noise·N(0, 1) is added to every entry. The truth is
+ * drawn from data.seed's truth stream, the noise from its training stream.
+ * Every entry is an example: inputs x = (i_1, ..., i_N), the multi-index as
+ * numbers, target Y_{i_1...i_N}, in row-major order (the last mode fastest);
+ * the test split holds the same entries (the whole tensor is the data).
+ */
+#ifndef DLX_DATA_TENSOR_DATA_H
+#define DLX_DATA_TENSOR_DATA_H
+
+#include "data/dataset.h"
+#include "spec/config.h"
+#include "util/diag.h"
+
+/* The number of entries of cfg's tensor (the product of data.shape). */
+long tensor_data_entries(const dlx_data_config *cfg);
+
+/* The tensor of cfg, row-major in double, before it is rounded to float and
+   with its noise: values [tensor_data_entries(cfg)]. */
+dlx_status tensor_data_values(const dlx_data_config *cfg, double *values, const char *source_file,
+                              dlx_diags *d);
+
+/* Check cfg's shape, rank and noise, then generate the two splits. */
+dlx_status tensor_data_generate(dlx_dataset *ds, const dlx_data_config *cfg, const char *source_file,
+                                dlx_diags *d);
+
+#endif
