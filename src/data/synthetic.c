@@ -594,8 +594,11 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
             st = make_split(&ds->train, &truth, cfg, &train_rng);
         if (st == DLX_OK)
             st = make_split(&ds->test, &truth, cfg, &test_rng);
-        if (st == DLX_OK)   /* a fresh draw from its own stream: the other splits do not change */
-            st = make_split(&ds->spare, &truth, cfg, &spare_rng);
+        if (st == DLX_OK) { /* a fresh draw from its own stream: the other splits do not change */
+            dlx_data_config one = *cfg;   /* one example has no sample covariance to make exact */
+            one.exact_covariance = false;
+            st = make_split(&ds->spare, &truth, &one, &spare_rng);
+        }
         if (st == DLX_OK && (cfg->kind == SYN_LINEAR || cfg->kind == SYN_LOGISTIC)) {
             ds->true_weights = truth.weights; /* kept for support recovery (diag_sparsity.c) */
             truth.weights = NULL;
