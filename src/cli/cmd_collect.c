@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/option_parser.h"
 #include "io/atomic_file.h"
 #include "results/collect.h"
 #include "results/seed_summary.h"
@@ -20,39 +21,46 @@ typedef struct {
     dlx_collect_options opts;
 } collect_args;
 
+enum { OPT_OUTPUT = 'o', OPT_ALLOW_MIXED = 256, OPT_RUNS, OPT_CSV };
+
+/* The options of `dlx collect` and `dlx summarize` (--runs is collect's,
+   --csv summarize's). */
+static const struct option COLLECT_OPTIONS[] = {
+    {"output", required_argument, NULL, OPT_OUTPUT}, {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
+    {"runs", no_argument, NULL, OPT_RUNS},           {"csv", no_argument, NULL, OPT_CSV},
+    {NULL, 0, NULL, 0},
+};
+
 static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, dlx_diags *diags)
 {
+    const char *command = summarize ? "summarize" : "collect";
     *a = (collect_args){.dirs = calloc((size_t)argc + 1, sizeof(char *))};
-    if (!a->dirs) {
+    cli_options p;
+    if (!a->dirs || !cli_options_begin(&p, argc, argv, COLLECT_OPTIONS, "o:", false, command)) {
         diags_add(diags, NULL, 0, 0, "out of memory reading the command line");
         return DLX_ERR_RUNTIME;
     }
     dlx_status st = DLX_OK;
-    for (int i = 0; i < argc; i++) {
-        const char *w = argv[i];
-        if (!strcmp(w, "-o") || !strcmp(w, "--output")) {
-            if (i + 1 >= argc) {
-                diags_add(diags, NULL, 0, 0, "option '%s' needs a value", w);
-                st = DLX_ERR_INPUT;
-            } else {
-                a->out = argv[++i];
-            }
-        } else if (!strncmp(w, "--output=", 9)) {
-            a->out = w + 9;
-        } else if (!strcmp(w, "--allow-mixed")) {
-            a->opts.allow_mixed = true;
-        } else if (!strcmp(w, "--runs") && !summarize) {
-            a->opts.runs = true;
-        } else if (!strcmp(w, "--csv") && summarize) {
-            a->csv = true;
-        } else if (w[0] == '-' && w[1]) {
-            diags_add(diags, NULL, 0, 0, "unknown option '%s' (see dlx help %s)", w,
-                      summarize ? "summarize" : "collect");
+    for (cli_event e; (e = cli_options_next(&p, diags)) != CLI_END;) {
+        if (e == CLI_ERROR) {
             st = DLX_ERR_INPUT;
+        } else if (e == CLI_WORD) {
+            a->dirs[a->n_dirs++] = (char *)p.value;
+        } else if (p.id == OPT_OUTPUT) {
+            a->out = p.value;
+        } else if (p.id == OPT_ALLOW_MIXED) {
+            a->opts.allow_mixed = true;
+        } else if (p.id == OPT_RUNS && !summarize) {
+            a->opts.runs = true;
+        } else if (p.id == OPT_CSV && summarize) {
+            a->csv = true;
         } else {
-            a->dirs[a->n_dirs++] = argv[i];
+            diags_add(diags, NULL, 0, 0, "unknown option '--%s' (see dlx help %s)",
+                      p.id == OPT_RUNS ? "runs" : "csv", command);
+            st = DLX_ERR_INPUT;
         }
     }
+    cli_options_end(&p);
     if (a->n_dirs == 0) {
         diags_add(diags, NULL, 0, 0, "no folder given (usage: dlx %s DIR... [-o FILE])",
                   summarize ? "summarize" : "collect");
