@@ -99,9 +99,9 @@ static void line_text(const char *text, size_t len, size_t p, char *buf, size_t 
     snprintf(buf, n, "%.*s", (int)(e - p), text + p);
 }
 
-/* Remove from text (*len bytes) the first line that starts with `prefix` at
-   column 0, if any. */
-static void drop_top_level_line(char *text, size_t *len, const char *prefix)
+/* Cut the value off the first line of text (*len bytes) that starts with
+   `prefix` at column 0, if any (the line stays, so line numbers do not move). */
+static void drop_top_level_value(char *text, size_t *len, const char *prefix)
 {
     if (!text)
         return;
@@ -109,8 +109,10 @@ static void drop_top_level_line(char *text, size_t *len, const char *prefix)
     for (size_t p = 0; p < *len; p = next_line(text, *len, p)) {
         if (*len - p >= plen && !memcmp(text + p, prefix, plen)) {
             size_t end = next_line(text, *len, p);
-            memmove(text + p, text + end, *len - end);
-            *len -= end - p;
+            if (end > p && text[end - 1] == '\n')
+                end--; /* keep the newline */
+            memmove(text + p + plen, text + end, *len - end);
+            *len -= end - (p + plen);
             return;
         }
     }
@@ -152,7 +154,7 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
     if (marker)
         old_len = (size_t)(marker - old) + 1;
     /* Where the folder is is not what was run: a folder copied or moved
-       elsewhere resumes there (the `output:` line is left out on both sides). */
+       elsewhere resumes there (the value of `output:` is left out on both sides). */
     char *copy = malloc(len + 1);
     if (!copy) {
         free(old);
@@ -162,8 +164,8 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
     memcpy(copy, expected, len);
     copy[len] = '\0';
     expected = copy;
-    drop_top_level_line(old, &old_len, "output:");
-    drop_top_level_line(copy, &len, "output:");
+    drop_top_level_value(old, &old_len, "output:");
+    drop_top_level_value(copy, &len, "output:");
     if (old_len == len && (len == 0 || memcmp(old, expected, len) == 0)) {
         free(old);
         free(copy);
