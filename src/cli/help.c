@@ -66,7 +66,7 @@ static const char VALIDATE[] =
 static const char SWEEP[] =
     "usage: dlx sweep FILE.yaml --emit commands|slurm [--out DIR] [--set KEY=VALUE]...\n"
     "                 [--threads N] [--dlx PATH] [--throttle N] [--partition P] [--time T]\n"
-    "                 [--mem M] [--job-name NAME] [--sbatch OPTION]...\n"
+    "                 [--mem M] [--job-name NAME] [--sbatch OPTION]... [--resume | --force]\n"
     "\n"
     "Validate every sweep point, then print how to run each one on its own:\n"
     "  --emit commands  one line per point, `dlx run FILE --point I --out DIR/pI`,\n"
@@ -79,6 +79,8 @@ static const char SWEEP[] =
     "  --dlx PATH       the dlx program in the lines (default: this one, absolute)\n"
     "  --throttle N     at most N array tasks at once (--array=0-K%N)\n"
     "  --partition, --time, --mem, --job-name, --sbatch OPTION  #SBATCH lines, one option each\n"
+    "  --resume, --force  passed to every run; without one, point folders that already\n"
+    "                   hold results are refused here (exit 2)\n"
     "Then: dlx collect DIR -o all.csv; dlx summarize DIR. See docs/sweeps.md.\n";
 
 static const char COLLECT[] =
