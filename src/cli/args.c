@@ -19,11 +19,12 @@
 
 enum {
     OPT_SET = 256, OPT_OUT, OPT_ARMS, OPT_SEEDS, OPT_POINT, OPT_JOBS, OPT_THREADS, OPT_RESUME,
-    OPT_FORCE, OPT_QUIET, OPT_PROGRESS, OPT_GEMM,
+    OPT_FORCE, OPT_QUIET, OPT_PROGRESS, OPT_GEMM, OPT_FORMAT,
 };
 
-/* The options of `dlx run`; `dlx validate` takes only --set, and names the
-   others as unknown (rather than reading `--out=x` as an override). */
+/* The options of `dlx run` and `dlx validate`: validate takes only --set and
+   --format (run not --format), and names the others as unknown (rather than
+   reading `--out=x` as an override). */
 static const struct option RUN_OPTIONS[] = {
     {"set", required_argument, NULL, OPT_SET},         {"out", required_argument, NULL, OPT_OUT},
     {"arms", required_argument, NULL, OPT_ARMS},       {"seeds", required_argument, NULL, OPT_SEEDS},
@@ -31,7 +32,7 @@ static const struct option RUN_OPTIONS[] = {
     {"threads", required_argument, NULL, OPT_THREADS}, {"resume", no_argument, NULL, OPT_RESUME},
     {"force", no_argument, NULL, OPT_FORCE},           {"quiet", no_argument, NULL, OPT_QUIET},
     {"progress", no_argument, NULL, OPT_PROGRESS},     {"gemm", required_argument, NULL, OPT_GEMM},
-    {NULL, 0, NULL, 0},
+    {"format", required_argument, NULL, OPT_FORMAT},   {NULL, 0, NULL, 0},
 };
 
 static bool push_override(dlx_cli_args *a, const char *text)
@@ -84,6 +85,14 @@ static bool apply_option(dlx_cli_args *a, int id, const char *value, dlx_diags *
             return false;
         }
         break;
+    case OPT_FORMAT:
+        if (strcmp(value, "json") && strcmp(value, "yaml")) {
+            diags_add(diags, NULL, 0, 0, "--format: unknown value '%s' (the values are: yaml, json)",
+                      value);
+            return false;
+        }
+        a->json = !strcmp(value, "json");
+        break;
     default: return false;
     }
     return true;
@@ -104,7 +113,8 @@ dlx_status cli_parse_args(dlx_cli_args *a, int argc, char **argv, bool allow_run
         const char *arg = p.value;
         if (e == CLI_ERROR)
             ok = false;
-        else if (e == CLI_OPTION && !allow_run_options && p.id != OPT_SET) {
+        else if (e == CLI_OPTION && (allow_run_options ? p.id == OPT_FORMAT
+                                                       : p.id != OPT_SET && p.id != OPT_FORMAT)) {
             diags_add(diags, NULL, 0, 0, "unknown option '--%s'", RUN_OPTIONS[p.id - OPT_SET].name);
             ok = false;
         } else if (e == CLI_OPTION)

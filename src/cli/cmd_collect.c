@@ -1,5 +1,5 @@
 /*
- * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]`
+ * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed] [--format csv|json]`
  * and `dlx summarize DIR... [-o FILE] [--csv] [--allow-mixed]` (SPEC §6,
  * docs/sweeps.md).
  */
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "cli/option_parser.h"
 #include "io/atomic_file.h"
 #include "results/collect.h"
@@ -17,18 +18,18 @@ typedef struct {
     char **dirs;
     int n_dirs;
     const char *out;
-    bool csv;
+    bool csv, json;           /* summarize --csv; collect --format json */
     dlx_collect_options opts;
 } collect_args;
 
-enum { OPT_OUTPUT = 'o', OPT_ALLOW_MIXED = 256, OPT_RUNS, OPT_CSV };
+enum { OPT_OUTPUT = 'o', OPT_ALLOW_MIXED = 256, OPT_RUNS, OPT_CSV, OPT_FORMAT };
 
 /* The options of `dlx collect` and `dlx summarize` (--runs is collect's,
    --csv summarize's). */
 static const struct option COLLECT_OPTIONS[] = {
     {"output", required_argument, NULL, OPT_OUTPUT}, {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
     {"runs", no_argument, NULL, OPT_RUNS},           {"csv", no_argument, NULL, OPT_CSV},
-    {NULL, 0, NULL, 0},
+    {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0},
 };
 
 static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, dlx_diags *diags)
@@ -54,9 +55,17 @@ static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, 
             a->opts.runs = true;
         } else if (p.id == OPT_CSV && summarize) {
             a->csv = true;
+        } else if (p.id == OPT_FORMAT && !summarize) {
+            if (!strcmp(p.value, "json") || !strcmp(p.value, "csv")) {
+                a->json = !strcmp(p.value, "json");
+            } else {
+                diags_add(diags, NULL, 0, 0,
+                          "--format: unknown value '%s' (the values are: csv, json)", p.value);
+                st = DLX_ERR_INPUT;
+            }
         } else {
             diags_add(diags, NULL, 0, 0, "unknown option '--%s' (see dlx help %s)",
-                      p.id == OPT_RUNS ? "runs" : "csv", command);
+                      p.id == OPT_RUNS ? "runs" : p.id == OPT_CSV ? "csv" : "format", command);
             st = DLX_ERR_INPUT;
         }
     }
@@ -69,21 +78,29 @@ static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, 
     return st;
 }
 
-/* Write t as CSV to path (atomically) or to stdout when path is NULL. */
-static dlx_status write_table(const dlx_text_table *t, const char *path, dlx_diags *diags)
+/* Write t as CSV (or, json, as the JSON of json_output.h) to path
+   (atomically) or to stdout when path is NULL. */
+static dlx_status write_table_as(const dlx_text_table *t, const char *path, bool json,
+                                 dlx_diags *diags)
 {
     if (!path)
-        return collect_write_csv(t, stdout, "<stdout>", diags);
+        return json ? json_write_table(t, stdout, diags)
+                    : collect_write_csv(t, stdout, "<stdout>", diags);
     dlx_atomic_file af;
     dlx_status st = atomic_open(&af, path, diags);
     if (st != DLX_OK)
         return st;
-    st = collect_write_csv(t, af.fp, path, diags);
+    st = json ? json_write_table(t, af.fp, diags) : collect_write_csv(t, af.fp, path, diags);
     if (st != DLX_OK) {
         atomic_abort(&af);
         return st;
     }
     return atomic_commit(&af, diags);
+}
+
+static dlx_status write_table(const dlx_text_table *t, const char *path, dlx_diags *diags)
+{
+    return write_table_as(t, path, false, diags);
 }
 
 static int collect_or_summarize(int argc, char **argv, bool summarize)
@@ -106,7 +123,7 @@ static int collect_or_summarize(int argc, char **argv, bool summarize)
         else if (st == DLX_OK)
             seed_summary_print(&stats, stdout);
     } else if (st == DLX_OK) {
-        st = write_table(&merged, a.out, &diags);
+        st = write_table_as(&merged, a.out, a.json, &diags);
     }
     for (int i = 0; i < warnings.count; i++) {
         const dlx_diag *d = &warnings.items[i];
