@@ -73,7 +73,7 @@ if command -v man >/dev/null; then
     MANWIDTH=80 man -l "$DLX_SOURCE_ROOT/docs/dlx.1" > man.txt 2>man.err || fail "man -l: $(cat man.err)"
     [[ -s man.err ]] && fail "man -l warned: $(cat man.err)"
     for cmd in run validate sweep collect summarize; do
-        grep -q "dlx $cmd" man.txt || fail "the man page lacks 'dlx $cmd'"
+        grep -qE "dlx +$cmd" man.txt || fail "the man page lacks 'dlx $cmd'"
     done
     grep -q -- '--resume' man.txt || fail "the man page lacks --resume"
 fi
