@@ -85,8 +85,10 @@ static dlx_status parse(sweep_args *a, int argc, char **argv, dlx_diags *diags)
 {
     *a = (sweep_args){.overrides = calloc((size_t)argc + 1, sizeof(char *))};
     cli_options p;
-    if (!a->overrides || !cli_options_begin(&p, argc, argv, SWEEP_OPTIONS, "", true, "sweep"))
+    if (!a->overrides || !cli_options_begin(&p, argc, argv, SWEEP_OPTIONS, "", true, "sweep")) {
+        diags_add(diags, NULL, 0, 0, "out of memory reading the command line");
         return DLX_ERR_RUNTIME;
+    }
     bool ok = true;
     for (cli_event e; (e = cli_options_next(&p, diags)) != CLI_END;) {
         const char *w = p.value;
