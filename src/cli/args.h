@@ -25,6 +25,7 @@ typedef struct {
     int jobs, threads;        /* jobs >= 1; threads 0 = default */
     bool resume, force, quiet, progress;
     gemm_backend gemm;        /* --gemm; GEMM_AUTO when not given */
+    bool json;                /* validate --format json */
 } dlx_cli_args;
 
 /* Parse argv[0..argc) (the words after the command name). allow_run_options

@@ -1,5 +1,5 @@
 /*
- * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]`
+ * cmd_collect.c — `dlx collect DIR... [-o FILE] [--runs] [--allow-mixed] [--format csv|json]`
  * and `dlx summarize DIR... [-o FILE] [--format table|csv|json] [--csv]
  * [--paired A B [--metric M]] [--allow-mixed]` (SPEC §6, docs/sweeps.md).
  */
@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/option_parser.h"
 #include "io/atomic_file.h"
 #include "results/collect.h"
 #include "results/paired.h"
@@ -18,71 +20,87 @@ typedef struct {
     char **dirs;
     int n_dirs;
     const char *out;
-    bool csv;
+    bool csv;                  /* summarize --csv or --format csv */
     bool json;                 /* --format json */
-    const char *paired[2];     /* --paired A B */
-    const char *metric;        /* --metric M (with --paired) */
+    const char *paired[2];     /* summarize --paired A B */
+    const char *metric;        /* summarize --metric M (with --paired) */
     dlx_collect_options opts;
 } collect_args;
 
+enum { OPT_OUTPUT = 'o', OPT_ALLOW_MIXED = 256, OPT_RUNS, OPT_CSV, OPT_FORMAT, OPT_PAIRED, OPT_METRIC };
+
+/* The options of `dlx collect` and `dlx summarize` (--runs is collect's;
+   --csv, --paired and --metric summarize's). */
+static const struct option COLLECT_OPTIONS[] = {
+    {"output", required_argument, NULL, OPT_OUTPUT}, {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
+    {"runs", no_argument, NULL, OPT_RUNS},           {"csv", no_argument, NULL, OPT_CSV},
+    {"format", required_argument, NULL, OPT_FORMAT}, {"paired", required_argument, NULL, OPT_PAIRED},
+    {"metric", required_argument, NULL, OPT_METRIC}, {NULL, 0, NULL, 0},
+};
+
 static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, dlx_diags *diags)
 {
+    const char *command = summarize ? "summarize" : "collect";
     *a = (collect_args){.dirs = calloc((size_t)argc + 1, sizeof(char *))};
-    if (!a->dirs) {
+    cli_options p;
+    if (!a->dirs || !cli_options_begin(&p, argc, argv, COLLECT_OPTIONS, "o:", false, command)) {
         diags_add(diags, NULL, 0, 0, "out of memory reading the command line");
         return DLX_ERR_RUNTIME;
     }
     dlx_status st = DLX_OK;
-    for (int i = 0; i < argc; i++) {
-        const char *w = argv[i];
-        if (!strcmp(w, "-o") || !strcmp(w, "--output")) {
-            if (i + 1 >= argc) {
-                diags_add(diags, NULL, 0, 0, "option '%s' needs a value", w);
-                st = DLX_ERR_INPUT;
-            } else {
-                a->out = argv[++i];
-            }
-        } else if (!strncmp(w, "--output=", 9)) {
-            a->out = w + 9;
-        } else if (!strcmp(w, "--allow-mixed")) {
-            a->opts.allow_mixed = true;
-        } else if (!strcmp(w, "--runs") && !summarize) {
-            a->opts.runs = true;
-        } else if (!strcmp(w, "--csv") && summarize) {
-            a->csv = true;
-        } else if ((!strcmp(w, "--format") || !strncmp(w, "--format=", 9)) && summarize) {
-            const char *f = w[8] == '=' ? w + 9 : i + 1 < argc ? argv[++i] : NULL;
-            if (f && (!strcmp(f, "table") || !strcmp(f, "csv") || !strcmp(f, "json"))) {
-                a->csv = !strcmp(f, "csv");
-                a->json = !strcmp(f, "json");
-            } else {
-                diags_add(diags, NULL, 0, 0, "--format expects table, csv or json, got '%s'",
-                          f ? f : "nothing");
-                st = DLX_ERR_INPUT;
-            }
-        } else if (!strcmp(w, "--paired") && summarize) {
-            if (i + 2 >= argc) {
-                diags_add(diags, NULL, 0, 0, "--paired needs two arms (--paired A B)");
-                st = DLX_ERR_INPUT;
-                i = argc;
-            } else {
-                a->paired[0] = argv[++i];
-                a->paired[1] = argv[++i];
-            }
-        } else if ((!strcmp(w, "--metric") || !strncmp(w, "--metric=", 9)) && summarize) {
-            const char *m = w[8] == '=' ? w + 9 : i + 1 < argc ? argv[++i] : NULL;
-            if (!m) {
-                diags_add(diags, NULL, 0, 0, "option '--metric' needs a value");
-                st = DLX_ERR_INPUT;
-            }
-            a->metric = m;
-        } else if (w[0] == '-' && w[1]) {
-            diags_add(diags, NULL, 0, 0, "unknown option '%s' (see dlx help %s)", w,
-                      summarize ? "summarize" : "collect");
+    bool want_second_arm = false;   /* --paired A read, B is the next word */
+    for (cli_event e; (e = cli_options_next(&p, diags)) != CLI_END;) {
+        if (e == CLI_ERROR) {
             st = DLX_ERR_INPUT;
+        } else if (e == CLI_WORD && want_second_arm) {
+            a->paired[1] = p.value;
+            want_second_arm = false;
+        } else if (e == CLI_WORD) {
+            a->dirs[a->n_dirs++] = (char *)p.value;
+        } else if (p.id == OPT_OUTPUT) {
+            a->out = p.value;
+        } else if (p.id == OPT_ALLOW_MIXED) {
+            a->opts.allow_mixed = true;
+        } else if (p.id == OPT_RUNS && !summarize) {
+            a->opts.runs = true;
+        } else if (p.id == OPT_CSV && summarize) {
+            a->csv = true;
+        } else if (p.id == OPT_FORMAT && summarize) {
+            if (!strcmp(p.value, "table") || !strcmp(p.value, "csv") || !strcmp(p.value, "json")) {
+                a->csv = !strcmp(p.value, "csv");
+                a->json = !strcmp(p.value, "json");
+            } else {
+                diags_add(diags, NULL, 0, 0, "--format expects table, csv or json, got '%s'", p.value);
+                st = DLX_ERR_INPUT;
+            }
+        } else if (p.id == OPT_PAIRED && summarize) {
+            a->paired[0] = p.value;
+            want_second_arm = true;
+        } else if (p.id == OPT_METRIC && summarize) {
+            a->metric = p.value;
+        } else if (p.id == OPT_FORMAT && !summarize) {
+            if (!strcmp(p.value, "json") || !strcmp(p.value, "csv")) {
+                a->json = !strcmp(p.value, "json");
+            } else {
+                diags_add(diags, NULL, 0, 0,
+                          "--format: unknown value '%s' (the values are: csv, json)", p.value);
+                st = DLX_ERR_INPUT;
+            }
         } else {
-            a->dirs[a->n_dirs++] = argv[i];
+            diags_add(diags, NULL, 0, 0, "unknown option '--%s' (see dlx help %s)",
+                      p.id == OPT_RUNS      ? "runs"
+                      : p.id == OPT_CSV     ? "csv"
+                      : p.id == OPT_PAIRED  ? "paired"
+                      : p.id == OPT_METRIC  ? "metric"
+                                            : "format",
+                      command);
+            st = DLX_ERR_INPUT;
         }
+    }
+    cli_options_end(&p);
+    if (want_second_arm) {
+        diags_add(diags, NULL, 0, 0, "--paired needs two arms (--paired A B)");
+        st = DLX_ERR_INPUT;
     }
     if (a->metric && !a->paired[0]) {
         diags_add(diags, NULL, 0, 0, "--metric chooses the metric of --paired, which is not given");
@@ -101,21 +119,29 @@ static dlx_status parse(collect_args *a, int argc, char **argv, bool summarize, 
     return st;
 }
 
-/* Write t as CSV to path (atomically) or to stdout when path is NULL. */
-static dlx_status write_table(const dlx_text_table *t, const char *path, dlx_diags *diags)
+/* Write t as CSV (or, json, as the JSON of json_output.h) to path
+   (atomically) or to stdout when path is NULL. */
+static dlx_status write_table_as(const dlx_text_table *t, const char *path, bool json,
+                                 dlx_diags *diags)
 {
     if (!path)
-        return collect_write_csv(t, stdout, "<stdout>", diags);
+        return json ? json_write_table(t, stdout, diags)
+                    : collect_write_csv(t, stdout, "<stdout>", diags);
     dlx_atomic_file af;
     dlx_status st = atomic_open(&af, path, diags);
     if (st != DLX_OK)
         return st;
-    st = collect_write_csv(t, af.fp, path, diags);
+    st = json ? json_write_table(t, af.fp, diags) : collect_write_csv(t, af.fp, path, diags);
     if (st != DLX_OK) {
         atomic_abort(&af);
         return st;
     }
     return atomic_commit(&af, diags);
+}
+
+static dlx_status write_table(const dlx_text_table *t, const char *path, dlx_diags *diags)
+{
+    return write_table_as(t, path, false, diags);
 }
 
 static int collect_or_summarize(int argc, char **argv, bool summarize)
@@ -150,7 +176,7 @@ static int collect_or_summarize(int argc, char **argv, bool summarize)
                 paired_print(&paired, stdout);
         }
     } else if (st == DLX_OK) {
-        st = write_table(&merged, a.out, &diags);
+        st = write_table_as(&merged, a.out, a.json, &diags);
     }
     for (int i = 0; i < warnings.count; i++) {
         const dlx_diag *d = &warnings.items[i];

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "cli/option_parser.h"
 #include "experiment/validate.h"
 #include "io/atomic_file.h"
 #include "spec/experiment.h"
@@ -28,12 +29,21 @@ typedef struct {
     const char **overrides;
     int n_overrides;
     int threads, throttle;
+    bool resume, force;       /* passed to every emitted run */
     const char *sbatch[MAX_SBATCH_LINES];
     int n_sbatch;
 } sweep_args;
 
-static const char *const VALUE_OPTIONS[] = {"emit", "out", "dlx", "partition", "time", "mem",
-                                            "job-name", "threads", "throttle", "sbatch", "set"};
+/* The options of `dlx sweep`, each taking a value; `val` indexes the name. */
+static const struct option SWEEP_OPTIONS[] = {
+    {"emit", required_argument, NULL, 256},      {"out", required_argument, NULL, 257},
+    {"dlx", required_argument, NULL, 258},       {"partition", required_argument, NULL, 259},
+    {"time", required_argument, NULL, 260},      {"mem", required_argument, NULL, 261},
+    {"job-name", required_argument, NULL, 262},  {"threads", required_argument, NULL, 263},
+    {"throttle", required_argument, NULL, 264},  {"sbatch", required_argument, NULL, 265},
+    {"set", required_argument, NULL, 266},       {"resume", no_argument, NULL, 267},
+    {"force", no_argument, NULL, 268},           {NULL, 0, NULL, 0},
+};
 
 /* Store one option's value. */
 static bool apply(sweep_args *a, const char *name, const char *value, dlx_diags *diags)
@@ -74,45 +84,40 @@ static bool apply(sweep_args *a, const char *name, const char *value, dlx_diags 
 static dlx_status parse(sweep_args *a, int argc, char **argv, dlx_diags *diags)
 {
     *a = (sweep_args){.overrides = calloc((size_t)argc + 1, sizeof(char *))};
-    if (!a->overrides)
+    cli_options p;
+    if (!a->overrides || !cli_options_begin(&p, argc, argv, SWEEP_OPTIONS, "", true, "sweep")) {
+        diags_add(diags, NULL, 0, 0, "out of memory reading the command line");
         return DLX_ERR_RUNTIME;
+    }
     bool ok = true;
-    for (int i = 0; i < argc; i++) {
-        const char *w = argv[i];
-        if (!strncmp(w, "--", 2) && w[2]) {
-            const char *name = w + 2, *eq = strchr(name, '=');
-            size_t len = eq ? (size_t)(eq - name) : strlen(name);
-            const char *known = NULL;
-            for (size_t k = 0; k < sizeof VALUE_OPTIONS / sizeof *VALUE_OPTIONS; k++)
-                if (strlen(VALUE_OPTIONS[k]) == len && !strncmp(VALUE_OPTIONS[k], name, len))
-                    known = VALUE_OPTIONS[k];
-            if (!known && eq) {
-                a->overrides[a->n_overrides++] = name; /* --KEY=VALUE */
-                continue;
-            }
-            if (!known) {
-                diags_add(diags, NULL, 0, 0, "unknown option '%s' (see dlx help sweep)", w);
-                ok = false;
-                continue;
-            }
-            const char *value = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-            if (!value) {
-                diags_add(diags, NULL, 0, 0, "option '--%s' needs a value", known);
-                ok = false;
-                continue;
-            }
-            ok &= apply(a, known, value, diags);
-        } else if (!a->file && !strchr(w, '=')) {
+    for (cli_event e; (e = cli_options_next(&p, diags)) != CLI_END;) {
+        const char *w = p.value;
+        if (e == CLI_ERROR)
+            ok = false;
+        else if (e == CLI_OPTION && p.id == 267)
+            a->resume = true;
+        else if (e == CLI_OPTION && p.id == 268)
+            a->force = true;
+        else if (e == CLI_OPTION)
+            ok &= apply(a, SWEEP_OPTIONS[p.id - 256].name, w, diags);
+        else if (e == CLI_OVERRIDE)
+            a->overrides[a->n_overrides++] = w; /* --KEY=VALUE */
+        else if (!a->file && !strchr(w, '='))
             a->file = w;
-        } else if (a->file && strchr(w, '=')) {
+        else if (a->file && strchr(w, '='))
             a->overrides[a->n_overrides++] = w;
-        } else {
+        else {
             diags_add(diags, NULL, 0, 0, "unexpected argument '%s'", w);
             ok = false;
         }
     }
+    cli_options_end(&p);
     if (!a->file) {
         diags_add(diags, NULL, 0, 0, "missing experiment file (usage: dlx sweep FILE.yaml --emit commands|slurm)");
+        ok = false;
+    }
+    if (a->resume && a->force) {
+        diags_add(diags, NULL, 0, 0, "--resume and --force cannot be used together");
         ok = false;
     }
     if (!a->emit) {
@@ -258,6 +263,42 @@ static void put_run_prefix(emitter *e, const sweep_args *a, const char *dlx)
     }
     if (a->threads)
         fprintf(e->fp, " --threads %d", a->threads);
+    if (a->resume)
+        fputs(" --resume", e->fp);
+    if (a->force)
+        fputs(" --force", e->fp);
+}
+
+/* Without --resume or --force, refuse (at emit time, rather than in every
+   emitted run) when a point folder under out already holds results, as
+   `dlx run` would. True when the lines may be emitted. */
+static bool check_point_folders(const sweep_args *a, const char *out, int n_points,
+                                dlx_diags *diags)
+{
+    if (a->resume || a->force)
+        return true;
+    static const char *const results[] = {"metrics.csv", "summary.csv", "runs"};
+    bool ok = true;
+    for (int p = 0; p < (n_points > 0 ? n_points : 1); p++) {
+        char dir[DLX_PATH_MAX + 32], path[DLX_PATH_MAX + 64];
+        if (n_points > 0)
+            snprintf(dir, sizeof dir, "%s/p%d", out, p);
+        else
+            snprintf(dir, sizeof dir, "%s", out);
+        for (size_t k = 0; k < sizeof results / sizeof *results; k++) {
+            snprintf(path, sizeof path, "%s/%s", dir, results[k]);
+            if (access(path, F_OK) == 0) {
+                diags_add(diags, NULL, 0, 0,
+                          "output folder '%s' already holds results (%s); pass --resume to "
+                          "continue them, --force to replace them, or --out DIR for another "
+                          "folder",
+                          dir, results[k]);
+                ok = false;
+                break;
+            }
+        }
+    }
+    return ok;
 }
 
 static void emit_commands(emitter *e, const sweep_args *a, const char *dlx, const char *out, int n_points)
@@ -356,7 +397,7 @@ int cmd_sweep(int argc, char **argv)
         if (!getcwd(cwd, sizeof cwd))
             snprintf(cwd, sizeof cwd, ".");
         emitter e = {stdout, false};
-        if (!check_values(&a, dlx, out, cwd, &diags))
+        if (!check_values(&a, dlx, out, cwd, &diags) || !check_point_folders(&a, out, sweep.n_points, &diags))
             st = DLX_ERR_INPUT;
         else if (!strcmp(a.emit, "commands"))
             emit_commands(&e, &a, dlx, out, sweep.n_points);

@@ -1,11 +1,12 @@
 /*
- * cmd_validate.c — `dlx validate FILE.yaml [--set KEY=VALUE]...`.
+ * cmd_validate.c — `dlx validate FILE.yaml [--set KEY=VALUE]... [--format yaml|json]`.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/json_output.h"
 #include "dlx_version.h"
 #include "experiment/validate.h"
 #include "spec/experiment.h"
@@ -29,8 +30,28 @@ int cmd_validate(int argc, char **argv)
         st = experiment_validate_file(args.file, &ov, &diags);
         if (st == DLX_OK)
             st = experiment_load(exp, &sweep, args.file, &ov, -1, NULL, &diags);
-        if (st == DLX_OK)
+        if (st == DLX_OK && !args.json)
             st = experiment_write_yaml(exp, &sweep, DLX_VERSION, stdout, &diags);
+    }
+    if (args.json && st != DLX_ERR_RUNTIME) {
+        /* --format json: the errors or the resolved text in one document on
+           stdout (docs/json-output.md); the exit status is unchanged. */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = st == DLX_OK ? open_memstream(&text, &len) : NULL;
+        dlx_status w = st;
+        if (mem) {
+            w = experiment_write_yaml(exp, &sweep, DLX_VERSION, mem, &diags);
+            fclose(mem);
+        }
+        dlx_diags json_errors = {0};
+        if (json_write_validation(w == DLX_OK, &diags, w == DLX_OK ? text : NULL, stdout,
+                                  &json_errors) != DLX_OK)
+            w = DLX_ERR_RUNTIME;
+        free(text);
+        diags_free(&diags);
+        diags = json_errors;
+        st = w;
     }
     diags_print(&diags, stderr);
     diags_free(&diags);

@@ -58,16 +58,16 @@ static const char RUN[] =
     "refused (exit 2).\n";
 
 static const char VALIDATE[] =
-    "usage: dlx validate FILE.yaml [--set KEY=VALUE]...\n"
+    "usage: dlx validate FILE.yaml [--set KEY=VALUE]... [--format yaml|json]\n"
     "\n"
     "Print the resolved experiment (every default filled in, every override applied)\n"
     "as YAML that `dlx run` accepts again, or every error as FILE:LINE:COL: error: ...\n"
-    "and exit 2.\n";
+    "and exit 2. --format json: one JSON document with both (docs/json-output.md).\n";
 
 static const char SWEEP[] =
     "usage: dlx sweep FILE.yaml --emit commands|slurm [--out DIR] [--set KEY=VALUE]...\n"
     "                 [--threads N] [--dlx PATH] [--throttle N] [--partition P] [--time T]\n"
-    "                 [--mem M] [--job-name NAME] [--sbatch OPTION]...\n"
+    "                 [--mem M] [--job-name NAME] [--sbatch OPTION]... [--resume | --force]\n"
     "\n"
     "Validate every sweep point, then print how to run each one on its own:\n"
     "  --emit commands  one line per point, `dlx run FILE --point I --out DIR/pI`,\n"
@@ -80,16 +80,19 @@ static const char SWEEP[] =
     "  --dlx PATH       the dlx program in the lines (default: this one, absolute)\n"
     "  --throttle N     at most N array tasks at once (--array=0-K%N)\n"
     "  --partition, --time, --mem, --job-name, --sbatch OPTION  #SBATCH lines, one option each\n"
+    "  --resume, --force  passed to every run; without one, point folders that already\n"
+    "                   hold results are refused here (exit 2)\n"
     "Then: dlx collect DIR -o all.csv; dlx summarize DIR. See docs/sweeps.md.\n";
 
 static const char COLLECT[] =
-    "usage: dlx collect DIR... [-o FILE] [--runs] [--allow-mixed]\n"
+    "usage: dlx collect DIR... [-o FILE] [--runs] [--allow-mixed] [--format csv|json]\n"
     "\n"
     "Merge the output folders found under each DIR into one CSV (stdout, or FILE):\n"
     "the rows of their metrics.csv (--runs: of their summary.csv), ordered by sweep\n"
     "point, with the swept keys and the keys that their --set overrides changed as\n"
     "columns. Folders of different experiments are refused unless --allow-mixed.\n"
-    "Unfinished runs and sweep points without a folder are named on stderr.\n";
+    "Unfinished runs and sweep points without a folder are named on stderr.\n"
+    "--format json: the table as JSON (docs/json-output.md).\n";
 
 static const char SUMMARIZE[] =
     "usage: dlx summarize DIR... [-o FILE] [--format table|csv|json] [--csv]\n"

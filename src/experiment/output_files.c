@@ -55,6 +55,8 @@ static void iso_time(char *buf, size_t n, time_t t)
 }
 
 /* meta.yaml: how, where and when the experiment ran (SPEC §3). */
+const char *run_precision_name(void) { return "float32"; }
+
 dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diags *diags)
 {
     char path[DLX_PATH_MAX + 32];
@@ -80,7 +82,7 @@ dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diag
     yaml_quoted(fp, openblas_get_corename());
     fprintf(fp, "\ngemm: ");
     yaml_quoted(fp, gemm_backend_name());
-    fprintf(fp, "\nprecision: float32");
+    fprintf(fp, "\nprecision: %s", run_precision_name());
     fprintf(fp, "\nthreads: %d\njobs: %d\nhost: ", threads, r->opts->jobs);
     yaml_quoted(fp, host);
     fprintf(fp, "\nstart: \"%s\"\nend: %s%s%s\n", t0, end ? "\"" : "", end ? t1 : "null",

@@ -65,7 +65,8 @@ dlx_status output_prepare(runner *r, dlx_diags *diags)
     }
     if (found && !r->opts->force) {
         diags_add(diags, NULL, 0, 0,
-                  "output folder '%s' already holds results (%s); use --force to replace them",
+                  "output folder '%s' already holds results (%s); use --resume to continue "
+                  "them, --force to replace them, or --out DIR for another folder",
                   r->out, found);
         return DLX_ERR_INPUT;
     }

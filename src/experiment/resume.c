@@ -16,6 +16,7 @@
 #include <string.h>
 #include <ftw.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -98,6 +99,25 @@ static void line_text(const char *text, size_t len, size_t p, char *buf, size_t 
     snprintf(buf, n, "%.*s", (int)(e - p), text + p);
 }
 
+/* Cut the value off the first line of text (*len bytes) that starts with
+   `prefix` at column 0, if any (the line stays, so line numbers do not move). */
+static void drop_top_level_value(char *text, size_t *len, const char *prefix)
+{
+    if (!text)
+        return;
+    size_t plen = strlen(prefix);
+    for (size_t p = 0; p < *len; p = next_line(text, *len, p)) {
+        if (*len - p >= plen && !memcmp(text + p, prefix, plen)) {
+            size_t end = next_line(text, *len, p);
+            if (end > p && text[end - 1] == '\n')
+                end--; /* keep the newline */
+            memmove(text + p + plen, text + end, *len - end);
+            *len -= end - (p + plen);
+            return;
+        }
+    }
+}
+
 dlx_status resume_check_resolved(const char *resolved_path, const char *expected, size_t len,
                                  dlx_diags *diags)
 {
@@ -133,8 +153,22 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
     const char *marker = old ? strstr(old, "\n" SOLUTION_RECORD_MARKER "\n") : NULL;
     if (marker)
         old_len = (size_t)(marker - old) + 1;
+    /* Where the folder is is not what was run: a folder copied or moved
+       elsewhere resumes there (the value of `output:` is left out on both sides). */
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        free(old);
+        diags_add(diags, resolved_path, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    memcpy(copy, expected, len);
+    copy[len] = '\0';
+    expected = copy;
+    drop_top_level_value(old, &old_len, "output:");
+    drop_top_level_value(copy, &len, "output:");
     if (old_len == len && (len == 0 || memcmp(old, expected, len) == 0)) {
         free(old);
+        free(copy);
         return DLX_OK;
     }
     /* The first line that differs. */
@@ -164,7 +198,70 @@ dlx_status resume_check_resolved(const char *resolved_path, const char *expected
               "--out to start over)",
               key, was, now);
     free(old);
+    free(copy);
     return DLX_ERR_INPUT;
+}
+
+/* True when the file at path is exactly `size` bytes long. */
+static bool fgetc_at_end(const char *path, off_t size)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && sb.st_size == size;
+}
+
+/* The value of top-level key `key` in a meta.yaml text (block style, one
+   `key: value` per line, quotes removed), into buf; false when absent. */
+static bool meta_value(const char *text, const char *key, char *buf, size_t n)
+{
+    size_t klen = strlen(key);
+    for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (strncmp(line, key, klen) || line[klen] != ':')
+            continue;
+        const char *v = line + klen + 1;
+        while (*v == ' ')
+            v++;
+        size_t len = strcspn(v, "\n");
+        if (len >= 2 && v[0] == '"' && v[len - 1] == '"')
+            v++, len -= 2;
+        snprintf(buf, n, "%.*s", (int)len, v);
+        return true;
+    }
+    return false;
+}
+
+dlx_status resume_check_meta(const char *meta_path, int threads, const char *gemm,
+                             const char *precision, dlx_diags *diags)
+{
+    FILE *fp = fopen(meta_path, "rb");
+    if (!fp)
+        return DLX_OK; /* no record of the settings: nothing to compare */
+    char text[16384];
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    text[got] = '\0';
+    fclose(fp);
+    char now_threads[32];
+    snprintf(now_threads, sizeof now_threads, "%d", threads);
+    const struct { const char *key, *now, *how; } settings[] = {
+        {"threads", now_threads, "--threads"},
+        {"gemm", gemm, "--gemm"},
+        {"precision", precision, "the precision"},
+    };
+    dlx_status st = DLX_OK;
+    for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
+        char was[256];
+        if (!meta_value(text, settings[i].key, was, sizeof was) || !strcmp(was, settings[i].now))
+            continue;
+        /* the option's value: a GEMM backend is recorded as "auto/onednn>=N" */
+        int option_len = (int)strcspn(was, "/");
+        diags_add(diags, meta_path, 0, 0,
+                  "cannot resume: this folder was started with %s %s, this run would use %s %s, "
+                  "and its numbers would differ (resume with %s %.*s, or use --force or another "
+                  "--out to start over)",
+                  settings[i].key, was, settings[i].key, settings[i].now, settings[i].how,
+                  option_len, was);
+        st = DLX_ERR_INPUT;
+    }
+    return st;
 }
 
 dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags)
@@ -190,6 +287,8 @@ dlx_status resume_truncate_metrics(const char *path, long rows, dlx_diags *diags
         return DLX_ERR_INPUT;
     }
     dlx_status st = DLX_OK;
+    if (fgetc_at_end(path, keep))
+        return DLX_OK; /* nothing after the rows: the file is left untouched */
     int fd = io_open_output(AT_FDCWD, path, O_WRONLY, path, &st, diags);
     if (fd < 0)
         return st;

@@ -25,6 +25,14 @@
 dlx_status resume_check_resolved(const char *resolved_path, const char *expected, size_t len,
                                  dlx_diags *diags);
 
+/* DLX_OK when the settings recorded in the folder's meta.yaml (SPEC §3:
+   `threads:`, `gemm:`, `precision:`) are those this run would use; a setting
+   that differs is DLX_ERR_INPUT with a message naming both values, since the
+   numbers of the resumed part would differ. A missing meta.yaml or key is not
+   compared. */
+dlx_status resume_check_meta(const char *meta_path, int threads, const char *gemm,
+                             const char *precision, dlx_diags *diags);
+
 /* Keep the header and the first `rows` rows of a metrics.csv, dropping
    anything after them (rows measured after the checkpoint, a partial line).
    DLX_ERR_INPUT when the file holds fewer rows. */

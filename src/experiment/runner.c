@@ -32,10 +32,12 @@
 #include <time.h>
 
 #include "experiment/folder_lock.h"
+#include "experiment/resume.h"
 #include "experiment/runner_internal.h"
 #include "io/atomic_file.h"
 #include "train/run.h"
 #include "io/output_file.h"
+#include "util/gemm.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -72,6 +74,16 @@ static void fill_report(const runner *r, dlx_run_report *report)
     report->stop_signal = stop_signal;
 }
 
+/* True when every run of the plan is already finished (after --resume read
+   the folder). */
+static bool all_runs_done(const runner *r)
+{
+    for (int i = 0; i < r->n_runs; i++)
+        if (!r->runs[i].done)
+            return false;
+    return true;
+}
+
 dlx_status runner_run(const char *path, const dlx_overrides *overrides,
                       const dlx_run_options *opts, dlx_run_report *report, dlx_diags *diags)
 {
@@ -83,12 +95,28 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
         st = make_dirs(r.out, diags);
     if (st == DLX_OK)
         st = folder_lock_take(r.out, opts->command_line, &r.lock_fd, diags);
-    if (st == DLX_OK)
-        st = opts->resume ? output_prepare_resume(&r, diags) : output_prepare(&r, diags);
     int threads = opts->threads > 0 ? opts->threads : opts->jobs > 1 ? 1 : 0;
     if (threads > 0)
         openblas_set_num_threads(threads);
     int threads_used = openblas_get_num_threads();
+    if (st == DLX_OK && opts->resume) {
+        /* SPEC §3: a resume with other threads, GEMM backend or precision
+           than the finished part is refused before any file changes. */
+        char meta[DLX_PATH_MAX + 32];
+        snprintf(meta, sizeof meta, "%s/meta.yaml", r.out);
+        st = resume_check_meta(meta, threads_used, gemm_backend_name(), run_precision_name(),
+                               diags);
+    }
+    if (st == DLX_OK)
+        st = opts->resume ? output_prepare_resume(&r, diags) : output_prepare(&r, diags);
+    if (st == DLX_OK && opts->resume && all_runs_done(&r)) {
+        /* Nothing to do: the record of the finished work stays as it is
+           (SPEC §3: a resume that finds nothing to do changes no file). */
+        fill_report(&r, report);
+        plan_free(&r);
+        folder_lock_release(r.lock_fd);
+        return DLX_OK;
+    }
     if (st == DLX_OK)
         st = write_resolved(&r, diags);
     if (st == DLX_OK)

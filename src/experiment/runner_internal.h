@@ -105,6 +105,8 @@ void output_recover_killed(runner *r, run_slot *s);
 
 dlx_status write_resolved(runner *r, dlx_diags *diags);
 /* meta.yaml; end 0 while the experiment runs. */
+/* The floating-point precision the runs compute in, as meta.yaml names it. */
+const char *run_precision_name(void);
 dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diags *diags);
 /* summary.csv with a row for every finished run. */
 dlx_status write_summary(runner *r, dlx_diags *diags);

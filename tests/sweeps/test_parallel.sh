@@ -9,10 +9,19 @@ if ! command -v parallel > /dev/null; then
 fi
 
 "$DLX_BIN" run grid.yaml --out local --threads 1 --quiet
-# Point 2 fails: its folder already holds results, which dlx run refuses (exit 2).
-mkdir -p pts/p2 && echo "arm" > pts/p2/metrics.csv
 set +e
 "$DLX_BIN" sweep grid.yaml --emit commands --out pts --threads 1 > cmds.txt
+# Point 2 fails: its folder holds results (written after the lines were emitted, which
+# dlx sweep would have refused), and dlx run refuses it (exit 2).
+mkdir -p pts/p2 && echo "arm" > pts/p2/metrics.csv
+# dlx sweep itself now refuses, at emit time, naming the folder; --resume passes through.
+"$DLX_BIN" sweep grid.yaml --emit commands --out pts --threads 1 > refused.txt 2> refused.err
+[ $? -eq 2 ] || fail "dlx sweep emitted lines for a point folder holding results"
+grep -q "output folder 'pts/p2' already holds results" refused.err || fail "$(cat refused.err)"
+[ ! -s refused.txt ] || fail "a refused dlx sweep wrote lines"
+"$DLX_BIN" sweep grid.yaml --emit commands --out pts --threads 1 --resume > resumed.txt ||
+    fail "dlx sweep --resume refused"
+grep -q -- "--threads 1 --resume --point 0 --out pts/p0$" resumed.txt || fail "--resume not passed: $(cat resumed.txt)"
 parallel -j2 --joblog joblog.tsv < cmds.txt > parallel.out 2> parallel.err
 code=$?
 set -e
