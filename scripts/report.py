@@ -20,6 +20,8 @@ inline SVG, the style is in the page, there is no script), with
     diagnostic column of metrics.csv at the last evaluation, mean and interval over seeds;
   * the runs that have not finished (no summary row, or interrupted), named;
   * resolved.yaml and meta.yaml as they are.
+DIR may also be a folder of output folders (the point folders p0, p1, ... of `dlx sweep --emit
+... --out DIR`): they are merged into one page (resolved.yaml of the first, every meta.yaml).
 An existing report.html is not replaced without --force (exit 2). Exit status: 0 written;
 1 it could not be written; 2 a usage error or a folder that is not a dlx output folder.
 Needs only Debian's python3-matplotlib and python3-numpy, hence /usr/bin/python3.
@@ -221,15 +223,29 @@ def diagnostics_table(metrics_header, metric_rows, swept):
 
 def build_report(folder):
     """The HTML text of the report of output folder `folder`."""
-    resolved = read_text(os.path.join(folder, "resolved.yaml"))
-    if resolved is None:
-        raise ReportError(f"{folder}: not a dlx output folder (no resolved.yaml)")
-    meta = read_text(os.path.join(folder, "meta.yaml")) or "(no meta.yaml)\n"
-    title, description = plot_metrics.experiment_title(os.path.join(folder, "metrics.csv"))
-    metrics_header, metric_rows = read_csv(os.path.join(folder, "metrics.csv"))
+    folders = plot_metrics.output_folders(folder)
+    if not folders:
+        raise ReportError(f"{folder}: not a dlx output folder (no resolved.yaml in it or below)")
+    resolved = read_text(os.path.join(folders[0], "resolved.yaml"))
+    title, description = plot_metrics.experiment_title(
+        os.path.join(folders[0], "metrics.csv"))
+    # One folder, or the point folders of an emitted sweep (p0, p1, ...), merged: rows are
+    # told apart by their swept keys, as dlx collect does.
+    metrics_header, metric_rows, summary_rows, metas = [], [], [], []
+    for output in folders:
+        header, rows = read_csv(os.path.join(output, "metrics.csv"))
+        metrics_header += [c for c in header if c not in metrics_header]
+        metric_rows += rows
+        summary_rows += read_csv(os.path.join(output, "summary.csv"))[1]
+        meta_text = read_text(os.path.join(output, "meta.yaml")) or "(no meta.yaml)\n"
+        label = os.path.relpath(output, folder)
+        metas.append(meta_text if len(folders) == 1 else f"# {label}/meta.yaml\n{meta_text}")
+    meta = "\n".join(metas)
     if not metric_rows:
-        raise ReportError(f"{folder}/metrics.csv: missing or without rows")
-    summary_header, summary_rows = read_csv(os.path.join(folder, "summary.csv"))
+        raise ReportError(f"{folder}: metrics.csv missing or without rows")
+    for row in metric_rows + summary_rows:
+        for key in metrics_header:
+            row.setdefault(key, "")
     swept = plot_metrics.swept_columns(metrics_header)
 
     points = list(dict.fromkeys(tuple(r[k] for k in swept) for r in metric_rows))
@@ -249,7 +265,7 @@ def build_report(folder):
         parts.append(f"<p class='description'>{html.escape(description)}</p>")
     parts.append(f"<p>Output folder <code>{html.escape(os.path.abspath(folder))}</code>: "
                  f"{len(points)} sweep point{'s' if len(points) != 1 else ''}, "
-                 f"{len({(p, r['arm'], r['seed']) for p in points for r in metric_rows})} "
+                 f"{len({(tuple(r[k] for k in swept), r['arm'], r['seed']) for r in metric_rows})} "
                  "runs.</p>" if swept else
                  f"<p>Output folder <code>{html.escape(os.path.abspath(folder))}</code>.</p>")
     contents = ["<a href='#figures'>figures</a>"]

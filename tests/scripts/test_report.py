@@ -152,6 +152,24 @@ def main():
                                 capture_output=True).returncode
         check("--force replaces it", status == 0)
 
+        # The point folders of an emitted sweep, merged into one page.
+        commands = subprocess.run([dlx, "sweep", "exp.yaml", "--emit", "commands", "--out",
+                                   "grid", "--threads", "1"], cwd=work, check=True,
+                                  capture_output=True, text=True).stdout
+        subprocess.run(["bash", "-c", commands], cwd=work, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        status = subprocess.run(["/usr/bin/python3", REPORT, os.path.join(work, "grid")],
+                                capture_output=True).returncode
+        grid_page = open(os.path.join(work, "grid", "report.html"), encoding="utf-8").read()
+        check("a folder of point folders: one page", status == 0)
+        check("... with a section per point and every meta.yaml",
+              "id='p0'" in grid_page and "id='p1'" in grid_page
+              and "# p0/meta.yaml" in grid_page and "# p1/meta.yaml" in grid_page)
+        check("... and the same per-arm numbers as the local run",
+              interval([float(r["final_test_acc"]) for r in rows
+                        if r["arm"] == "bn" and r["optimizer.lr"] == "0.2"]) in grid_page)
+        check("the page counts 12 runs over 2 points", "2 sweep points, 12 runs" in page)
+
         # The console check catches a console message (control page)...
         control = os.path.join(work, "control.html")
         with open(control, "w") as f:
