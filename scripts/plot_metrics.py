@@ -2,15 +2,22 @@
 """plot_metrics.py — learning curves of a dlx run, from its metrics.csv (SPEC §3, §5).
 
 Usage:
-    /usr/bin/python3 scripts/plot_metrics.py RESULTS_DIR_OR_METRICS_CSV [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_metrics.py INPUT [-o OUT_PREFIX] [--seeds]
+                                            [--band minmax|ci95] [--force]
 
+INPUT is an output folder, its metrics.csv (or any metrics-shaped CSV, e.g. `dlx collect`'s),
+or a folder of output folders (a sweep's point folders p0, p1, ...), whose CSVs are merged.
 Writes OUT_PREFIX.png and OUT_PREFIX.svg (default: metrics.png and metrics.svg beside the
-CSV): one figure, one panel each for
-    (a) train loss (solid) and test loss (dashed),
-    (b) test accuracy (left out when every test_acc is empty, i.e. a regression model),
-    (c) generalization gap = test_loss - train_loss,
-with one colour per arm: the mean over seeds as a line and the min-max over seeds as a band.
-The title is the `experiment:` name of the resolved.yaml next to the CSV, else the folder name.
+CSV, or in the folder of point folders): one figure, one panel each for
+    (a) train loss, (b) test loss,
+    (c) test accuracy (left out when every test_acc is empty, i.e. a regression model),
+    (d) generalization gap = test_loss - train_loss,
+with one line per (sweep point, arm): the mean over seeds, and a band over seeds (min-max, or
+with --band ci95 the 95% Student-t interval of the mean), clipped to the metric's range
+(accuracy in [0, 1], losses >= 0). --seeds also draws every seed as a thin line.
+The title is the `experiment:` of the resolved.yaml next to the CSV (for merged point folders,
+of the first), with its `description:` beneath; else the folder name.
+An existing OUT_PREFIX.png or .svg is never replaced without --force (exit 2).
 
 Choices a reader of the figure should know:
   * x axis: the epoch column. With `eval_every: N` steps dlx writes fractional epochs
@@ -26,8 +33,11 @@ Choices a reader of the figure should know:
     the run's last finite value.
   * Sweeps. Columns after the 12 fixed ones are diagnostics, except those named by a dotted
     path into the experiment file (`optimizer.lr`, `model.hidden`, `loss`, ...): those are the
-    swept keys. Each (sweep point, arm) gets its own line, labelled `arm, key=value`, coloured
-    in the arm's hue with a lighter-to-darker shade per point, all in the same figure.
+    swept keys. Each (sweep point, arm) gets its own line, labelled `arm, key=value`. The
+    dimensions that vary (each swept key with several values, then the arm) are encoded one
+    each: the first by hue (tab10), the second by line style, the third by marker.
+  * Accuracy limits: the values after the first evaluation (epoch 0 is the untrained model,
+    near chance), padded by 8% (at least 0.005) within [0, 1], so arms 0.01 apart stay apart.
   * A loss panel whose values span very different magnitudes (a run blowing up before it
     diverges) switches to a log scale (symmetric log for the gap) so the other curves stay
     readable.
@@ -35,7 +45,8 @@ Choices a reader of the figure should know:
     the last one wins. An incomplete last line (a run still writing) is skipped with a warning.
 
 Exit status: 0 success; 1 the figure could not be written; 2 a usage error or an input that is
-not a usable dlx metrics.csv (missing, empty, wrong header, header without rows, bad values).
+not a usable dlx metrics.csv (missing, empty, wrong header, header without rows, bad values),
+or an existing figure without --force.
 Needs only Debian's python3-matplotlib and python3-numpy, hence /usr/bin/python3.
 """
 
