@@ -81,6 +81,9 @@ PLOTTED_COLUMNS = ["train_loss", "test_loss", "test_acc", "gen_gap"]
 EXPERIMENT_KEYS = ("experiment", "description", "seeds", "output", "data", "model", "loss",
                    "regularizer", "optimizer", "training", "diagnostics", "arms")
 
+# Hues per arm, for the other plotting scripts that share them (plot_dropout_ensemble.py).
+ARM_COLOURS = plt.get_cmap("tab10").colors
+
 # Legend entries per column before the legend splits into several columns (4 in high figure).
 LEGEND_ROWS = 18
 
@@ -233,7 +236,12 @@ def read_all(csv_paths):
     return header, rows
 
 
-def experiment_title(csv_path, searched=None):
+def experiment_title(csv_path):
+    """The `experiment:` value of resolved.yaml beside the CSV, else the folder's name."""
+    return experiment_heading(csv_path)[0]
+
+
+def experiment_heading(csv_path, searched=None):
     """(title, description) of the figure: the `experiment:` and `description:` of the
     resolved.yaml beside the CSV, else of the first output folder below `searched` (a
     collected sweep), else the folder's name and no description."""
@@ -642,7 +650,7 @@ def main(argv):
     # scale transforms; the curve then simply ends, which is the intended picture.
     warnings.simplefilter("ignore", RuntimeWarning)
     x_column = "step" if uses_steps(rows) else "epoch"
-    title, description = experiment_title(csv_paths[0], args.input if merged else None)
+    title, description = experiment_heading(csv_paths[0], args.input if merged else None)
     figure = plot_figure(rows, header, title, x_column, args.band, args.seeds, description)
     try:
         written = save_figure(figure, prefix)

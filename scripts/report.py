@@ -227,7 +227,7 @@ def build_report(folder):
     if not folders:
         raise ReportError(f"{folder}: not a dlx output folder (no resolved.yaml in it or below)")
     resolved = read_text(os.path.join(folders[0], "resolved.yaml"))
-    title, description = plot_metrics.experiment_title(
+    title, description = plot_metrics.experiment_heading(
         os.path.join(folders[0], "metrics.csv"))
     # One folder, or the point folders of an emitted sweep (p0, p1, ...), merged: rows are
     # told apart by their swept keys, as dlx collect does.
