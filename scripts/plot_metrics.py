@@ -2,15 +2,22 @@
 """plot_metrics.py — learning curves of a dlx run, from its metrics.csv (SPEC §3, §5).
 
 Usage:
-    /usr/bin/python3 scripts/plot_metrics.py RESULTS_DIR_OR_METRICS_CSV [-o OUT_PREFIX]
+    /usr/bin/python3 scripts/plot_metrics.py INPUT [-o OUT_PREFIX] [--seeds]
+                                            [--band minmax|ci95] [--force]
 
+INPUT is an output folder, its metrics.csv (or any metrics-shaped CSV, e.g. `dlx collect`'s),
+or a folder of output folders (a sweep's point folders p0, p1, ...), whose CSVs are merged.
 Writes OUT_PREFIX.png and OUT_PREFIX.svg (default: metrics.png and metrics.svg beside the
-CSV): one figure, one panel each for
-    (a) train loss (solid) and test loss (dashed),
-    (b) test accuracy (left out when every test_acc is empty, i.e. a regression model),
-    (c) generalization gap = test_loss - train_loss,
-with one colour per arm: the mean over seeds as a line and the min-max over seeds as a band.
-The title is the `experiment:` name of the resolved.yaml next to the CSV, else the folder name.
+CSV, or in the folder of point folders): one figure, one panel each for
+    (a) train loss, (b) test loss,
+    (c) test accuracy (left out when every test_acc is empty, i.e. a regression model),
+    (d) generalization gap = test_loss - train_loss,
+with one line per (sweep point, arm): the mean over seeds, and a band over seeds (min-max, or
+with --band ci95 the 95% Student-t interval of the mean), clipped to the metric's range
+(accuracy in [0, 1], losses >= 0). --seeds also draws every seed as a thin line.
+The title is the `experiment:` of the resolved.yaml next to the CSV (for merged point folders,
+of the first), with its `description:` beneath; else the folder name.
+An existing OUT_PREFIX.png or .svg is never replaced without --force (exit 2).
 
 Choices a reader of the figure should know:
   * x axis: the epoch column. With `eval_every: N` steps dlx writes fractional epochs
@@ -26,8 +33,11 @@ Choices a reader of the figure should know:
     the run's last finite value.
   * Sweeps. Columns after the 12 fixed ones are diagnostics, except those named by a dotted
     path into the experiment file (`optimizer.lr`, `model.hidden`, `loss`, ...): those are the
-    swept keys. Each (sweep point, arm) gets its own line, labelled `arm, key=value`, coloured
-    in the arm's hue with a lighter-to-darker shade per point, all in the same figure.
+    swept keys. Each (sweep point, arm) gets its own line, labelled `arm, key=value`. The
+    dimensions that vary (each swept key with several values, then the arm) are encoded one
+    each: the first by hue (tab10), the second by line style, the third by marker.
+  * Accuracy limits: the values after the first evaluation (epoch 0 is the untrained model,
+    near chance), padded by 8% (at least 0.005) within [0, 1], so arms 0.01 apart stay apart.
   * A loss panel whose values span very different magnitudes (a run blowing up before it
     diverges) switches to a log scale (symmetric log for the gap) so the other curves stay
     readable.
@@ -35,7 +45,8 @@ Choices a reader of the figure should know:
     the last one wins. An incomplete last line (a run still writing) is skipped with a warning.
 
 Exit status: 0 success; 1 the figure could not be written; 2 a usage error or an input that is
-not a usable dlx metrics.csv (missing, empty, wrong header, header without rows, bad values).
+not a usable dlx metrics.csv (missing, empty, wrong header, header without rows, bad values),
+or an existing figure without --force.
 Needs only Debian's python3-matplotlib and python3-numpy, hence /usr/bin/python3.
 """
 
@@ -70,10 +81,8 @@ PLOTTED_COLUMNS = ["train_loss", "test_loss", "test_acc", "gen_gap"]
 EXPERIMENT_KEYS = ("experiment", "description", "seeds", "output", "data", "model", "loss",
                    "regularizer", "optimizer", "training", "diagnostics", "arms")
 
-# Hues per arm; with a sweep each arm's points are shades of its sequential colormap.
+# Hues per arm, for the other plotting scripts that share them (plot_dropout_ensemble.py).
 ARM_COLOURS = plt.get_cmap("tab10").colors
-ARM_COLORMAPS = ("Blues", "Oranges", "Greens", "Reds", "Purples", "Greys",
-                 "YlOrBr", "PuRd", "BuGn", "GnBu")
 
 # Legend entries per column before the legend splits into several columns (4 in high figure).
 LEGEND_ROWS = 18
@@ -152,6 +161,7 @@ def read_metrics(csv_path):
             raise InputError(f"{csv_path}:{number}: error: {len(record)} fields, expected "
                              f"{len(header)} as in the header")
         row = {"arm": record[index["arm"]],
+               "swept": {key: record[index[key]] for key in swept},
                "point": tuple(record[index[key]] for key in swept)}
         for column in INTEGER_COLUMNS + PLOTTED_COLUMNS:
             row[column] = parse_number(record[index[column]].strip(), column, csv_path,
@@ -179,17 +189,76 @@ def swept_columns(header):
             if name.split(".", 1)[0] in EXPERIMENT_KEYS]
 
 
+def output_folders(folder):
+    """Output folders (holding resolved.yaml) at or below `folder`, as `dlx collect` finds
+    them: subfolders in natural order (p2 before p10), none below one already found, never
+    inside runs/."""
+    if os.path.isfile(os.path.join(folder, "resolved.yaml")):
+        return [folder]
+    found = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return found
+    natural = lambda name: [(0, int(p), "") if p.isdigit() else (1, 0, p)  # noqa: E731
+                            for p in re.split(r"(\d+)", name)]
+    for name in sorted(names, key=natural):
+        path = os.path.join(folder, name)
+        if name != "runs" and os.path.isdir(path) and not os.path.islink(path):
+            found.extend(output_folders(path))
+    return found
+
+
+def locate_inputs(path):
+    """The metrics.csv files named by `path`: the file itself, DIR/metrics.csv, or, for a
+    folder without one (the parent of a sweep's point folders, `dlx sweep --out DIR`), the
+    metrics.csv of every output folder below it."""
+    if os.path.isdir(path) and not os.path.exists(os.path.join(path, "metrics.csv")):
+        folders = [f for f in output_folders(path)
+                   if os.path.isfile(os.path.join(f, "metrics.csv"))]
+        if folders:
+            return [os.path.join(f, "metrics.csv") for f in folders]
+    return [locate_metrics(path)]
+
+
+def read_all(csv_paths):
+    """Read every metrics.csv and merge them: the header is the first file's, then any extra
+    column of a later one; each row's point is recomputed over the union of swept keys (a
+    key a file does not have reads as '')."""
+    header, rows = [], []
+    for csv_path in csv_paths:
+        file_header, file_rows = read_metrics(csv_path)
+        header += [c for c in file_header if c not in header]
+        rows += file_rows
+    swept = swept_columns(header)
+    for row in rows:
+        row["point"] = tuple(row["swept"].get(key, "") for key in swept)
+    return header, rows
+
+
 def experiment_title(csv_path):
     """The `experiment:` value of resolved.yaml beside the CSV, else the folder's name."""
+    return experiment_heading(csv_path)[0]
+
+
+def experiment_heading(csv_path, searched=None):
+    """(title, description) of the figure: the `experiment:` and `description:` of the
+    resolved.yaml beside the CSV, else of the first output folder below `searched` (a
+    collected sweep), else the folder's name and no description."""
     folder = os.path.dirname(os.path.abspath(csv_path))
-    try:
-        with open(os.path.join(folder, "resolved.yaml"), "r", encoding="utf-8") as f:
-            match = re.search(r"^experiment:[ \t]*['\"]?([A-Za-z0-9._-]+)", f.read(), re.M)
-        if match:
-            return match.group(1)
-    except (OSError, UnicodeDecodeError):
-        pass
-    return os.path.basename(folder)
+    candidates = [folder] + (output_folders(searched) if searched else [])
+    for candidate in candidates:
+        try:
+            with open(os.path.join(candidate, "resolved.yaml"), "r", encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        name = re.search(r"^experiment:[ \t]*['\"]?([A-Za-z0-9._-]+)", text, re.M)
+        if name:
+            description = re.search(r"^description:[ \t]*(.*)$", text, re.M)
+            about = description.group(1).strip().strip("'\"") if description else ""
+            return name.group(1), (about or None)
+    return os.path.basename(os.path.abspath(searched) if searched else folder), None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,39 +329,118 @@ def seed_statistics(runs, column):
 # ---------------------------------------------------------------------------------------------
 # Drawing
 
+# The range each plotted metric can take: bands (and a t interval in particular) are clipped
+# to it, since no seed can fall outside.
+METRIC_RANGE = {"train_loss": (0.0, np.inf), "test_loss": (0.0, np.inf),
+                "test_acc": (0.0, 1.0), "gen_gap": (-np.inf, np.inf)}
+
+# Line styles and markers that tell the values of the second and third varied dimension apart.
+LINE_STYLES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3))]
+MARKERS = [None, "o", "s", "^", "D", "v", "P", "*"]
+
+# Two-sided 95% Student-t quantiles t(0.975, df), df = 1..30; 1.96 beyond (normal limit).
+T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179,
+         2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064,
+         2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
 def group_label(point, arm, swept):
     """Legend text of one (point, arm): the arm, then key=value for each swept key."""
     return ", ".join([arm] + [f"{key}={value}" for key, value in zip(swept, point)])
 
 
-def group_colours(groups):
-    """One colour per arm; with several sweep points, shades of the arm's colormap."""
+def varied_dimensions(groups, swept):
+    """The dimensions whose value differs between groups, in the order they are encoded:
+    each swept key with several values (in header order), then the arm when there are
+    several. Each is (name, function of a group key giving its value, ordered values)."""
+    dimensions = []
+    for i, key in enumerate(swept):
+        values = sorted(set(point[i] for point, _ in groups), key=value_order)
+        if len(values) > 1:
+            dimensions.append((key, (lambda g, i=i: g[0][i]), values))
     arms = list(dict.fromkeys(arm for _, arm in groups))
-    points = list(dict.fromkeys(point for point, _ in groups))
-    colours = {}
-    for point, arm in groups:
-        a = arms.index(arm)
-        if len(points) == 1:
-            colours[(point, arm)] = ARM_COLOURS[a % len(ARM_COLOURS)]
-        else:
-            shade = 0.4 + 0.55 * points.index(point) / (len(points) - 1)
-            colours[(point, arm)] = plt.get_cmap(ARM_COLORMAPS[a % len(ARM_COLORMAPS)])(shade)
-    return colours
+    if len(arms) > 1 or not dimensions:
+        dimensions.append(("arm", (lambda g: g[1]), arms))
+    return dimensions
 
 
-def draw_curve(ax, groups, colours, column, linestyle):
-    """Draw mean line, min-max band and divergence crosses of `column` for every group;
-    return the finite values drawn (for the choice of scale)."""
-    drawn = []
+def group_styles(groups, swept):
+    """A (colour, line style, marker) per group: the first varied dimension picks the hue
+    (tab10, tab20 past 10 values), the second the line style, the third the marker, so each
+    swept key reads on its own; combinations past three dimensions repeat styles, and the
+    legend still names every line."""
+    dimensions = varied_dimensions(groups, swept)
+    palette = plt.get_cmap("tab10" if len(dimensions[0][2]) <= 10 else "tab20").colors
+    styles = {}
+    for key in groups:
+        index = [values.index(value_of(key)) for _, value_of, values in dimensions]
+        colour = palette[index[0] % len(palette)]
+        style = LINE_STYLES[index[1] % len(LINE_STYLES)] if len(index) > 1 else "-"
+        marker = MARKERS[index[2] % len(MARKERS)] if len(index) > 2 else None
+        styles[key] = (colour, style, marker)
+    return styles, dimensions
+
+
+def band_limits(values, kind):
+    """Band over seeds at each x: min-max of the finite seeds, or the 95% Student-t interval
+    mean ± t(0.975, n−1)·s/√n over the finite seeds (n ≥ 2; s the sample standard deviation)."""
+    finite = np.isfinite(values)
+    counts = finite.sum(axis=0)
+    if kind == "minmax":
+        low = np.where(counts > 0, np.where(finite, values, np.inf).min(axis=0), np.nan)
+        high = np.where(counts > 0, np.where(finite, values, -np.inf).max(axis=0), np.nan)
+        return low, high
+    low = np.full(values.shape[1], np.nan)
+    high = np.full(values.shape[1], np.nan)
+    for j in range(values.shape[1]):
+        column = values[finite[:, j], j]
+        if column.size >= 2:
+            t = T_975[column.size - 2] if column.size - 1 <= len(T_975) else 1.96
+            half = t * column.std(ddof=1) / np.sqrt(column.size)
+            low[j], high[j] = column.mean() - half, column.mean() + half
+    return low, high
+
+
+def seed_values(runs, column):
+    """(xs, values[seed, x]) of one group: nan where a seed has no finite value at x."""
+    xs = np.array(sorted(set(x for run in runs.values() for x in run)), dtype=float)
+    position = {x: i for i, x in enumerate(xs)}
+    values = np.full((len(runs), len(xs)), np.nan)
+    for s, run in enumerate(runs.values()):
+        for x, row in run.items():
+            values[s, position[x]] = row[column]
+    return xs, values
+
+
+def draw_curve(ax, groups, styles, column, band_kind="minmax", draw_seeds=False):
+    """Draw mean line, band (clipped to the metric's range), divergence crosses and, with
+    draw_seeds, each seed's own thin line of `column` for every group; return the finite
+    values the seeds measured (mean, min, max: for the choice of scale and limits, which a
+    wide t interval should not stretch) as (xs, ys)."""
+    lowest, highest = METRIC_RANGE[column]
+    drawn_x, drawn_y = [], []
     for key, runs in groups.items():
         xs, mean, low, high, divergences = seed_statistics(runs, column)
-        colour = colours[key]
+        for v in (mean, low, high):  # what the seeds measured (not the interval's width)
+            drawn_x.append(xs[np.isfinite(v)])
+            drawn_y.append(v[np.isfinite(v)])
+        if band_kind != "minmax":
+            low, high = band_limits(seed_values(runs, column)[1], band_kind)
+        low, high = np.clip(low, lowest, highest), np.clip(high, lowest, highest)
+        colour, linestyle, marker = styles[key]
         band = np.isfinite(low) & np.isfinite(high)
         if len(runs) > 1 and band.any():
-            ax.fill_between(xs, low, high, where=band, color=colour, alpha=0.18,
+            ax.fill_between(xs, low, high, where=band, color=colour, alpha=0.15,
                             linewidth=0.6, edgecolor=colour, interpolate=False)
+        if draw_seeds:
+            seed_xs, values = seed_values(runs, column)
+            for seed_line in values:
+                ax.plot(seed_xs, seed_line, color=colour, linestyle=linestyle, linewidth=0.7,
+                        alpha=0.55, label="_seed-line")
+        lone = len(xs) == 1  # a lone point (epoch 0 only) stays visible
         ax.plot(xs, mean, color=colour, linestyle=linestyle, linewidth=1.6,
-                marker="o" if len(xs) == 1 else None)  # a lone point (epoch 0 only) stays visible
+                marker="o" if lone else marker, markevery=None if lone else max(1, len(xs) // 6),
+                markersize=4.5, label="_mean-line")
         # Where the mean has ended but some seeds go on, outline the band of the survivors.
         survivors = band & ~np.isfinite(mean)
         survivors[:-1] |= survivors[1:] & band[:-1]
@@ -302,9 +450,24 @@ def draw_curve(ax, groups, colours, column, linestyle):
                         linestyle=linestyle, linewidth=0.8, alpha=0.6)
         for x, y in divergences:
             ax.plot([x], [y], marker="x", color=colour, markersize=8, markeredgewidth=2)
-        drawn.extend(v[np.isfinite(v)] for v in (mean, low, high))
-        drawn.append(np.array([y for _, y in divergences]))
-    return np.concatenate(drawn) if drawn else np.array([])
+        drawn_x.append(np.array([x for x, _ in divergences]))
+        drawn_y.append(np.array([y for _, y in divergences]))
+    if not drawn_y:
+        return np.array([]), np.array([])
+    return np.concatenate(drawn_x), np.concatenate(drawn_y)
+
+
+def accuracy_limits(xs, ys):
+    """y limits of the accuracy panel: the range of the values after the first evaluation
+    (epoch 0 is the untrained model, near chance, and would squeeze the trained arms into a
+    sliver), padded by 8% (at least 0.005 each side) and kept within [0, 1]; None when
+    nothing follows the first evaluation."""
+    later = ys[np.isfinite(ys) & (xs > np.min(xs))] if xs.size else ys
+    if later.size == 0:
+        return None
+    low, high = float(later.min()), float(later.max())
+    pad = max(0.08 * (high - low), 0.005)
+    return max(0.0, low - pad), min(1.0, high + pad)
 
 
 def choose_scale(ax, values, signed):
@@ -322,37 +485,49 @@ def choose_scale(ax, values, signed):
         ax.set_yscale("log")
 
 
-def legend_handles(groups, colours, swept, has_accuracy):
-    """Legend entries: one per (point, arm), then the key to line styles and markers."""
-    handles = [Line2D([], [], color=colours[key], linewidth=2.2, label=group_label(*key, swept))
-               for key in groups]
+def legend_handles(groups, styles, swept, has_accuracy, band_kind, draw_seeds, clipped_zero):
+    """Legend entries: one per (point, arm), then the key to bands, seeds and markers."""
+    handles = []
+    for key in groups:
+        colour, linestyle, marker = styles[key]
+        handles.append(Line2D([], [], color=colour, linestyle=linestyle, marker=marker,
+                              linewidth=2.0, label=group_label(*key, swept)))
     handles.append(Line2D([], [], color="none", label=""))
-    handles.append(Line2D([], [], color="0.25", linestyle="-", label="train"))
-    handles.append(Line2D([], [], color="0.25", linestyle="--", label="test"))
     n_seeds = max(len(runs) for runs in groups.values())
     if n_seeds > 1:
-        handles.append(Patch(facecolor="0.25", alpha=0.18, edgecolor="0.25",
-                             label=f"min\u2013max over {n_seeds} seeds\n(line: their mean)"))
+        what = "min\u2013max" if band_kind == "minmax" else "95% t interval"
+        handles.append(Patch(facecolor="0.25", alpha=0.15, edgecolor="0.25",
+                             label=f"{what} over {n_seeds} seeds\n(line: their mean)"))
+    if draw_seeds:
+        handles.append(Line2D([], [], color="0.25", linewidth=0.7, alpha=0.55,
+                              label="thin lines: each seed"))
     if any(seed_statistics(runs, c)[4] for runs in groups.values() for c in PLOTTED_COLUMNS):
         handles.append(Line2D([], [], color="0.25", marker="x", linestyle="none",
                               markeredgewidth=2, label="diverged (nan/inf)"))
+    if clipped_zero:
+        handles.append(Line2D([], [], color="none",
+                              label="accuracy axis: from the first\nevaluation after epoch 0"))
     if not has_accuracy:
         handles.append(Line2D([], [], color="none", label="no test accuracy (regression)"))
     return handles
 
 
-def plot_figure(rows, header, title, x_column):
-    """Build the figure: loss, test accuracy (if any), generalization gap, and a legend."""
+def plot_figure(rows, header, title, x_column, band_kind="minmax", draw_seeds=False,
+                subtitle=None):
+    """Build the figure: train loss, test loss, test accuracy (if any), generalization gap,
+    and a legend."""
     swept = swept_columns(header)
     groups = group_runs(rows, x_column)
-    colours = group_colours(groups)
+    styles, _ = group_styles(groups, swept)
     has_accuracy = any(row["has_accuracy"] for row in rows)
-    handles = legend_handles(groups, colours, swept, has_accuracy)
 
-    # Size: 3.6 in per panel, 4 in high; the legend column is as wide as its longest label
-    # and splits into several columns when it would not fit the height.
-    n_panels = 3 if has_accuracy else 2
-    panel_width = 3.6
+    n_panels = 4 if has_accuracy else 3
+    panel_width = 3.4
+    # Legend size is known only after the handles; build them with a provisional flag.
+    x_values = np.array([row[x_column] for row in rows], dtype=float)
+    clipped_zero = has_accuracy and len(set(x_values)) > 1
+    handles = legend_handles(groups, styles, swept, has_accuracy, band_kind, draw_seeds,
+                             clipped_zero)
     legend_columns = -(-len(handles) // LEGEND_ROWS)
     longest_label = max(len(line) for h in handles for line in h.get_label().split("\n"))
     legend_width = legend_columns * min(max(1.6, 0.075 * longest_label + 0.6), 4.5)
@@ -363,37 +538,41 @@ def plot_figure(rows, header, title, x_column):
     axes = [figure.add_subplot(grid[0, i]) for i in range(n_panels)]
     legend_axis = figure.add_subplot(grid[0, n_panels])
     legend_axis.axis("off")
+    letters = iter("abcdef")
 
-    loss_axis = axes[0]
-    losses = np.concatenate([draw_curve(loss_axis, groups, colours, "train_loss", "-"),
-                             draw_curve(loss_axis, groups, colours, "test_loss", "--")])
     # Losses span orders of magnitude between epoch 0 and the end of training:
     # a log axis keeps the late epochs, where the arms differ, readable.
-    finite_losses = losses[np.isfinite(losses)]
-    if finite_losses.size and (finite_losses > 0).all():
-        loss_axis.set_yscale("log")
-    else:
-        choose_scale(loss_axis, losses, signed=False)
-    loss_axis.set_title("(a) loss")
-    loss_axis.set_ylabel("mean data loss")
+    for ax, column, name in ((axes[0], "train_loss", "train loss"),
+                             (axes[1], "test_loss", "test loss")):
+        _, losses = draw_curve(ax, groups, styles, column, band_kind, draw_seeds)
+        finite_losses = losses[np.isfinite(losses)]
+        if finite_losses.size and (finite_losses > 0).all():
+            ax.set_yscale("log")
+        else:
+            choose_scale(ax, losses, signed=False)
+        ax.set_title(f"({next(letters)}) {name}")
+        ax.set_ylabel("mean data loss")
 
     if has_accuracy:
-        accuracy_axis = axes[1]
-        draw_curve(accuracy_axis, groups, colours, "test_acc", "-")
-        accuracy_axis.set_title("(b) test accuracy")
+        accuracy_axis = axes[2]
+        acc_x, acc_y = draw_curve(accuracy_axis, groups, styles, "test_acc", band_kind,
+                                  draw_seeds)
+        limits = accuracy_limits(acc_x, acc_y)
+        if limits is not None and limits[1] > limits[0]:
+            accuracy_axis.set_ylim(*limits)
+        accuracy_axis.set_title(f"({next(letters)}) test accuracy")
         accuracy_axis.set_ylabel("fraction correct")
 
     gap_axis = axes[-1]
     gap_axis.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
-    gaps = draw_curve(gap_axis, groups, colours, "gen_gap", "-")
+    _, gaps = draw_curve(gap_axis, groups, styles, "gen_gap", band_kind, draw_seeds)
     choose_scale(gap_axis, gaps, signed=True)
-    gap_axis.set_title(f"({'c' if has_accuracy else 'b'}) generalization gap")
+    gap_axis.set_title(f"({next(letters)}) generalization gap")
     gap_axis.set_ylabel("test loss \u2212 train loss")
 
-    x_values = [row[x_column] for row in rows]
     for ax in axes:
-        if min(x_values) == max(x_values):  # a single evaluation: show one unit of x around it
-            ax.set_xlim(min(x_values) - 0.1, min(x_values) + 1.1)
+        if x_values.min() == x_values.max():  # a single evaluation: one unit of x around it
+            ax.set_xlim(x_values.min() - 0.1, x_values.min() + 1.1)
         ax.set_xlabel(x_column)
         ax.grid(True, color="0.9", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -402,7 +581,7 @@ def plot_figure(rows, header, title, x_column):
 
     legend_axis.legend(handles=handles, loc="center left", frameon=False, fontsize="small",
                        borderaxespad=0.0, ncols=legend_columns)
-    figure.suptitle(title, fontweight="bold")
+    figure.suptitle(title if not subtitle else f"{title}\n{subtitle}", fontweight="bold")
     return figure
 
 
@@ -427,29 +606,52 @@ def save_figure(figure, prefix):
 
 
 def main(argv):
-    """Parse the command line, read the CSV, write the figure; return the exit status."""
+    """Parse the command line, read the CSV(s), write the figure; return the exit status."""
     parser = argparse.ArgumentParser(
-        description="Plot the learning curves of a dlx metrics.csv (PNG and SVG).")
+        description="Plot the learning curves of a dlx metrics.csv (PNG and SVG): train loss, "
+                    "test loss, test accuracy and generalization gap against epoch, the mean "
+                    "over seeds with a band, one line per (sweep point, arm).",
+        epilog="Exit status: 0 written; 1 the figure could not be written; 2 a usage error, "
+               "an unusable input, or an existing figure without --force.")
     parser.add_argument("input", metavar="RESULTS_DIR_OR_METRICS_CSV",
-                        help="a dlx output folder or its metrics.csv")
+                        help="a dlx output folder, its metrics.csv, or a folder of output "
+                             "folders (a sweep's point folders), which are merged")
     parser.add_argument("-o", "--out", metavar="OUT_PREFIX",
                         help="write OUT_PREFIX.png and OUT_PREFIX.svg "
-                             "(default: metrics.png/.svg beside the CSV)")
+                             "(default: metrics.png/.svg beside the CSV, or in the folder)")
+    parser.add_argument("--seeds", action="store_true",
+                        help="also draw every seed as a thin line in its group's colour")
+    parser.add_argument("--band", choices=("minmax", "ci95"), default="minmax",
+                        help="the band over seeds: min-max of the seeds (default) or the 95%% "
+                             "Student-t interval of their mean; either is clipped to the "
+                             "metric's range (accuracy in [0, 1], losses >= 0)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace OUT_PREFIX.png/.svg when they exist (without it an "
+                             "existing figure is never overwritten: exit 2)")
     args = parser.parse_args(argv)
 
     try:
-        csv_path = locate_metrics(args.input)
-        header, rows = read_metrics(csv_path)
+        csv_paths = locate_inputs(args.input)
+        header, rows = read_all(csv_paths)
     except InputError as e:
         print(e, file=sys.stderr)
+        return EXIT_INPUT
+    merged = len(csv_paths) > 1 or os.path.dirname(os.path.abspath(csv_paths[0])) != \
+        os.path.abspath(args.input) and os.path.isdir(args.input)
+    anchor = os.path.join(args.input, "metrics.csv") if merged else csv_paths[0]
+    prefix = output_prefix(anchor, args.out)
+    existing = [p for p in (prefix + ".png", prefix + ".svg") if os.path.exists(p)]
+    if existing and not args.force:
+        print(f"{existing[0]}: error: the figure exists; not overwriting it "
+              "(use --force to replace it, or -o for another name)", file=sys.stderr)
         return EXIT_INPUT
 
     # Values near the float limit (a run about to diverge) overflow in numpy and matplotlib's
     # scale transforms; the curve then simply ends, which is the intended picture.
     warnings.simplefilter("ignore", RuntimeWarning)
     x_column = "step" if uses_steps(rows) else "epoch"
-    figure = plot_figure(rows, header, experiment_title(csv_path), x_column)
-    prefix = output_prefix(csv_path, args.out)
+    title, description = experiment_heading(csv_paths[0], args.input if merged else None)
+    figure = plot_figure(rows, header, title, x_column, args.band, args.seeds, description)
     try:
         written = save_figure(figure, prefix)
     except OSError as e:

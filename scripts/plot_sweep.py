@@ -4,7 +4,7 @@
 Usage:
     dlx summarize RESULTS... -o stats.csv
     /usr/bin/python3 scripts/plot_sweep.py stats.csv [--metric M] [--x KEY] [--y KEY]
-                                          [--heatmap] [-o OUT_PREFIX]
+                                          [--heatmap] [-o OUT_PREFIX] [--force]
 
 Writes OUT_PREFIX.png and OUT_PREFIX.svg (default: sweep.png/.svg, or sweep_heatmap.*, beside
 the CSV) and prints one line saying what it drew.
@@ -13,14 +13,18 @@ the CSV) and prints one line saying what it drew.
     and M_ci95_high columns, e.g. best_test_acc, final_test_loss) against the swept key --x
     (default: the first swept key). One line per arm (and per value of the other swept keys,
     labelled `arm, key=value`), the mean over seeds, with the 95% Student-t confidence band
-    over seeds that `dlx summarize` computed (no band where a point has fewer than 2 seeds).
+    over seeds that `dlx summarize` computed (no band where a point has fewer than 2 seeds),
+    clipped to the metric's range (an accuracy to [0, 1], a loss to >= 0: a t interval over
+    few seeds can reach past them, the seeds cannot).
     The x axis is logarithmic when every x is positive and max/min >= 100 (the values span
     two decades or more), as learning rates and weight decays usually do.
   * --heatmap: the mean of M over two swept keys, --x (columns) and --y (rows; default the
     first two swept keys), one panel per arm, each cell annotated with its value.
 
+An existing OUT_PREFIX.png or .svg is never replaced without --force (exit 2, nothing written).
 Swept keys are the columns between `arm` and `n` of the summarize CSV. Exit status: 0 success;
-1 the figure could not be written; 2 a usage error or a CSV that is not `dlx summarize` output.
+1 the figure could not be written; 2 a usage error, a CSV that is not `dlx summarize` output,
+or an existing figure without --force.
 Needs only Debian's python3-matplotlib and python3-numpy, hence /usr/bin/python3.
 """
 
@@ -82,6 +86,20 @@ def wants_log(values):
     return all(x > 0 for x in xs) and max(xs) / min(xs) >= 100
 
 
+def plural(count, noun):
+    """'1 arm', '2 arms'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def metric_range(metric):
+    """The values metric M can take: accuracies in [0, 1], losses >= 0, else unbounded."""
+    if metric.endswith("_acc") or "_acc_" in metric:
+        return 0.0, 1.0
+    if metric.endswith("_loss") or "_loss_" in metric:
+        return 0.0, math.inf
+    return -math.inf, math.inf
+
+
 def line_plot(rows, keys, metric, x_key):
     others = [k for k in keys if k != x_key]
     groups = {}
@@ -98,6 +116,8 @@ def line_plot(rows, keys, metric, x_key):
         mean = np.array([number(r[metric + "_mean"]) for r in rs])
         lo = np.array([number(r[metric + "_ci95_low"]) for r in rs])
         hi = np.array([number(r[metric + "_ci95_high"]) for r in rs])
+        lowest, highest = metric_range(metric)
+        lo, hi = np.clip(lo, lowest, highest), np.clip(hi, lowest, highest)
         (line,) = ax.plot(xs, mean, marker="o", label=label)
         ax.fill_between(xs, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
     if log:
@@ -109,7 +129,7 @@ def line_plot(rows, keys, metric, x_key):
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize="small")
     fig.tight_layout()
-    return fig, f"{metric} against {x_key} ({'log' if log else 'linear'} x axis), {len(groups)} lines"
+    return fig, f"{metric} against {x_key} ({'log' if log else 'linear'} x axis), {plural(len(groups), 'line')}"
 
 
 def heatmap(rows, metric, x_key, y_key):
@@ -136,17 +156,37 @@ def heatmap(rows, metric, x_key, y_key):
         ax.set_title(arm)
         fig.colorbar(image, ax=ax, label=f"{metric} (mean over seeds)")
     fig.tight_layout()
-    return fig, f"heat map of {metric} over {x_key} x {y_key}, {len(arms)} arms"
+    return fig, f"heat map of {metric} over {x_key} x {y_key}, {plural(len(arms), 'arm')}"
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description="Plot a sweep from `dlx summarize` output.")
-    parser.add_argument("csv")
-    parser.add_argument("--metric", default="final_test_acc")
-    parser.add_argument("--x")
-    parser.add_argument("--y")
-    parser.add_argument("--heatmap", action="store_true")
-    parser.add_argument("-o", "--output")
+    parser = argparse.ArgumentParser(
+        description="Plot a sweep from the CSV of `dlx summarize`: a metric against a swept "
+                    "key (mean over seeds, 95% t band), or a heat map over two swept keys.",
+        epilog="Exit status: 0 written; 1 the figure could not be written; 2 a usage error, "
+               "a CSV that is not `dlx summarize` output, or an existing figure without "
+               "--force.")
+    parser.add_argument("csv", metavar="STATS_CSV",
+                        help="the CSV written by `dlx summarize RESULTS... -o STATS_CSV`")
+    parser.add_argument("--metric", default="final_test_acc", metavar="M",
+                        help="the metric to draw: any M with columns M_mean, M_ci95_low, "
+                             "M_ci95_high (default: final_test_acc; e.g. best_test_acc, "
+                             "final_test_loss)")
+    parser.add_argument("--x", metavar="KEY",
+                        help="the swept key on the x axis (heat map: the columns); "
+                             "default: the first swept key")
+    parser.add_argument("--y", metavar="KEY",
+                        help="with --heatmap, the swept key of the rows; default: the first "
+                             "swept key other than --x")
+    parser.add_argument("--heatmap", action="store_true",
+                        help="draw a heat map of the mean over --x and --y, one panel per arm, "
+                             "instead of the line plot")
+    parser.add_argument("-o", "--output", metavar="OUT_PREFIX",
+                        help="write OUT_PREFIX.png and OUT_PREFIX.svg (default: sweep.png/.svg, "
+                             "or sweep_heatmap.png/.svg, beside STATS_CSV)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace OUT_PREFIX.png/.svg when they exist (without it an "
+                             "existing figure is never overwritten: exit 2)")
     args = parser.parse_args(argv)
     rows, header, keys = read_stats(args.csv)
     for suffix in ("_mean", "_ci95_low", "_ci95_high"):
@@ -156,6 +196,14 @@ def main(argv):
         if key is not None and key not in keys:
             fail(f"{name} {key}: not a swept key (the swept keys are: {', '.join(keys)})")
     x_key = args.x or keys[0]
+    default = "sweep_heatmap" if args.heatmap else "sweep"
+    prefix = args.output or os.path.join(os.path.dirname(os.path.abspath(args.csv)), default)
+    root, extension = os.path.splitext(prefix)
+    prefix = root if extension.lower() in (".png", ".svg") else prefix
+    for ext in ("png", "svg"):
+        if os.path.exists(f"{prefix}.{ext}") and not args.force:
+            fail(f"{prefix}.{ext} exists; not overwriting it (use --force to replace it, "
+                 "or -o for another name)")
     if args.heatmap:
         rest = [k for k in keys if k != x_key]
         y_key = args.y or (rest[0] if rest else None)
@@ -164,8 +212,6 @@ def main(argv):
         fig, what = heatmap(rows, args.metric, x_key, y_key)
     else:
         fig, what = line_plot(rows, keys, args.metric, x_key)
-    default = "sweep_heatmap" if args.heatmap else "sweep"
-    prefix = args.output or os.path.join(os.path.dirname(os.path.abspath(args.csv)), default)
     try:
         for ext in ("png", "svg"):
             fig.savefig(f"{prefix}.{ext}", dpi=120)

@@ -31,7 +31,7 @@ bash scripts/setup.sh
 echo "run_main: dlx run $config --force${args[*]:+ ${args[*]}}" >&2
 build/dlx run "$config" --force "${args[@]}"
 echo "run_main: plot_metrics.py $results" >&2
-/usr/bin/python3 scripts/plot_metrics.py "$results" >/dev/null
+/usr/bin/python3 scripts/plot_metrics.py "$results" --force >/dev/null
 
 echo "metrics: $results/metrics.csv"
 echo "summary: $results/summary.csv"

@@ -15,6 +15,8 @@
 #      meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev libdeflate-dev
 #      libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
 #      libdnnl-dev (oneDNN, the second GEMM backend; src/util/gemm.h)
+#      python3-yaml python3-pandas python3-torch chromium (scripts/dlx_results.py, scripts/report.py
+#      and the headless-browser test of its page)
 #      (dpkg-query first; apt-get update and apt-get install only when something is missing;
 #      the install is retried once after a fresh apt-get update). apt-get runs as root,
 #      through sudo when the script is not run as root.
@@ -35,6 +37,7 @@ packages=(build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev 
           libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib
           python3-numpy git)
 packages+=(libdnnl-dev) # oneDNN, the optional second GEMM backend (src/util/gemm.h)
+packages+=(python3-yaml python3-pandas python3-torch chromium) # scripts/dlx_results.py, scripts/report.py and its browser test
 default_build_dir=build
 bin_dir="${DLX_BIN_DIR:-/usr/local/bin}"
 

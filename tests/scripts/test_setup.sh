@@ -107,7 +107,7 @@ EOF
 
 all_packages="build-essential pkg-config meson ninja-build libyaml-dev libcjson-dev libopenblas-dev zlib1g-dev
 libdeflate-dev libcmocka-dev dataset-fashion-mnist python3 python3-matplotlib python3-numpy git
-libdnnl-dev"
+libdnnl-dev python3-yaml python3-pandas python3-torch chromium"
 
 # run_script SCRIPT ARGS...: run a script of the scratch repo (from another folder, to check it
 # finds its root) with the stand-ins first on PATH, as root unless FAKE_UID says otherwise;
@@ -131,7 +131,7 @@ tr ' ' '\n' <<<"$all_packages" | tr -s '\n' >"$installed"
 echo 0 >"$apt_failures"
 run_script "$repo/scripts/setup.sh"
 pass_if "all installed: exit 0" [ "$status" -eq 0 ]
-pass_if "all installed: says so" said "setup: packages: all 16 installed"
+pass_if "all installed: says so" said "setup: packages: all 20 installed"
 pass_if "all installed: no apt-get" not_logged "apt-get"
 pass_if "fresh build folder: meson setup build --buildtype=release" \
     logged "meson setup build --buildtype=release"
