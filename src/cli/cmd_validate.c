@@ -42,7 +42,15 @@ int cmd_validate(int argc, char **argv)
         dlx_status w = st;
         if (mem) {
             w = experiment_write_yaml(exp, &sweep, DLX_VERSION, mem, &diags);
-            fclose(mem);
+            /* the memory stream grows its buffer as it flushes: a failure shows at fclose */
+            if (fclose(mem) != 0 || !text) {
+                if (w == DLX_OK)
+                    diags_add(&diags, NULL, 0, 0, "out of memory");
+                w = DLX_ERR_RUNTIME;
+            }
+        } else if (st == DLX_OK) {
+            diags_add(&diags, NULL, 0, 0, "out of memory");
+            w = DLX_ERR_RUNTIME;
         }
         dlx_diags json_errors = {0};
         if (json_write_validation(w == DLX_OK, &diags, w == DLX_OK ? text : NULL, stdout,

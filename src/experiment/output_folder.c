@@ -115,7 +115,14 @@ static dlx_status expected_header(runner *r, char **header, dlx_diags *diags)
     }
     dlx_status st = metrics_write_header(mem, "metrics.csv", r->diag_columns, r->n_extra,
                                          r->key_ptrs, diags);
-    fclose(mem);
+    /* A memory stream allocates its buffer as it flushes: a failure shows only here. */
+    if (fclose(mem) != 0 || !*header) {
+        if (st == DLX_OK)
+            diags_add(diags, NULL, 0, 0, "out of memory");
+        free(*header);
+        *header = NULL;
+        return DLX_ERR_RUNTIME;
+    }
     return st;
 }
 
