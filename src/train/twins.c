@@ -21,6 +21,9 @@
 #include "train/twins.h"
 
 #include <malloc.h>
+#if defined(__SANITIZE_ADDRESS__)
+size_t __sanitizer_get_current_allocated_bytes(void); /* libasan's, <sanitizer/allocator_interface.h> */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +54,16 @@ static double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Heap bytes in use, from glibc. */
+/* Heap bytes in use: glibc's count, or AddressSanitizer's when its allocator
+   replaces glibc's (mallinfo2 then reports nothing). */
 static size_t heap_in_use(void)
 {
+#if defined(__SANITIZE_ADDRESS__)
+    return __sanitizer_get_current_allocated_bytes();
+#else
     struct mallinfo2 m = mallinfo2();
     return m.uordblks + m.hblkhd;
+#endif
 }
 
 dlx_status twins_neighbour_dataset(dlx_dataset *out, const dlx_dataset *ds, int replace,
