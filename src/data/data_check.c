@@ -21,6 +21,7 @@
 
 #include "data/idx.h"
 #include "data/mnist_folder.h"
+#include "util/suggest.h"
 
 enum { FIRST_RECORD_MAX = 1 << 16, FIELDS_MAX = 4096 };
 
@@ -37,11 +38,6 @@ static void add_at(dlx_diags *d, const char *file, dlx_source_pos pos, const cha
     diags_add(d, file, pos.line, pos.col, "%s", message);
 }
 
-/* pos when it is written in the file, else the data key's place. */
-static dlx_source_pos or_data(dlx_source_pos pos, const dlx_config *cfg)
-{
-    return pos.line > 0 ? pos : cfg->places.data;
-}
 
 /* Whether s (trimmed) is a number as strtod reads it. */
 static int is_number(const char *s)
@@ -151,6 +147,13 @@ static int column_of(const first_record *r, const char *name)
     return -1;
 }
 
+/* The field of r closest to name ("did you mean"), NULL when none is close:
+   the rule of csv_table.c's closest_name, through util/suggest.h. */
+static const char *closest_field(const first_record *r, const char *name)
+{
+    return suggest_closest(name, (const char *const *)r->field, r->n);
+}
+
 /* The first record of one CSV file of data.KEY (the file key's place pos),
    or 0 with the error reported. */
 static int open_csv(const char *path, const char *key, dlx_source_pos pos, const char *source_file,
@@ -182,26 +185,33 @@ static void check_table(const dlx_config *cfg, const first_record *train, const 
         if (k >= train->n) {
             snprintf(message, sizeof message, "data.target is column %s, but %s has %d columns (0..%d)",
                      t, c->train, train->n, train->n - 1);
-            add_at(d, source_file, or_data(cfg->places.data_target, cfg), message);
+            add_at(d, source_file, cfg->places.data_target, message);
         }
     } else if (t[0] && (!header_row || column_of(train, t) < 0)) {
-        if (header_row)
-            snprintf(message, sizeof message, "data.target '%s' is not a column of %s (its header is %s)",
-                     t, c->train, header);
+        const char *suggestion = header_row ? closest_field(train, t) : NULL;
+        if (suggestion)
+            snprintf(message, sizeof message, "data.target '%s' is not a column of %s; did you mean '%s'?",
+                     t, c->train, suggestion);
+        else if (header_row)
+            snprintf(message, sizeof message, "data.target '%s' is not a column of %s (its header has %d "
+                     "columns)", t, c->train, train->n);
         else
             snprintf(message, sizeof message, "data.target '%s' is a column name, but %s has no header "
                      "row (its first row is all numbers); give a 0-based column index instead", t, c->train);
-        add_at(d, source_file, or_data(cfg->places.data_target, cfg), message);
+        add_at(d, source_file, cfg->places.data_target, message);
     }
     if (c->weight_column[0] && (!header_row || column_of(train, c->weight_column) < 0)) {
+        const char *suggestion = header_row ? closest_field(train, c->weight_column) : NULL;
         if (header_row)
-            snprintf(message, sizeof message, "data.weight '%s' is not a column of %s (its header is %s)",
-                     c->weight_column, c->train, header);
+            snprintf(message, sizeof message, "data.weight '%s' is not a column of %s%s%s%s",
+                     c->weight_column, c->train, suggestion ? "; did you mean '" : "",
+                     suggestion ? suggestion : "", suggestion ? "'?" : "");
         else
             snprintf(message, sizeof message, "data.weight '%s' is a column name, but %s has no header row",
                      c->weight_column, c->train);
-        add_at(d, source_file, or_data(cfg->places.data_weight, cfg), message);
+        add_at(d, source_file, cfg->places.data_weight, message);
     }
+    (void)header;
 }
 
 /* An entries file: a header, when there is one, is row,col,value; a row
@@ -233,7 +243,7 @@ static void check_csv(const dlx_config *cfg, const char *source_file, dlx_diags 
         return;
     }
     const char *paths[2] = {c->train, c->test}, *keys[2] = {"train", "test"};
-    dlx_source_pos pos[2] = {or_data(cfg->places.data_train, cfg), or_data(cfg->places.data_test, cfg)};
+    dlx_source_pos pos[2] = {cfg->places.data_train, cfg->places.data_test};
     int ok[2];
     for (int k = 0; k < 2; k++)
         ok[k] = open_csv(paths[k], keys[k], pos[k], source_file, &r[k], d);
@@ -259,7 +269,7 @@ static void check_idx(const dlx_config *cfg, const char *source_file, dlx_diags 
         dlx_diags quiet = {0};
         if (idx_read_header(paths[k], k % 2 == 0 ? 3 : 1, &header, &quiet) != DLX_OK)
             for (int i = 0; i < quiet.count; i++)
-                diags_add(d, source_file, or_data(pos[k], cfg).line, or_data(pos[k], cfg).col,
+                diags_add(d, source_file, pos[k].line, pos[k].col,
                           "data.%s: %s: %s", keys[k], quiet.items[i].file, quiet.items[i].message);
         diags_free(&quiet);
     }

@@ -115,17 +115,17 @@ data:
   source: csv
   train: table.csv
   test: table.csv
-  target: y
+  target: species
 model: {type: logistic}
 loss: logistic
 YAML
-expect_error csv_target.yaml "csv_target.yaml:6:11: error: data.target 'y' is not a column of table.csv (its header is a,b,label)"
-sed 's/target: y/target: label\n  weight: w/' csv_target.yaml > csv_weight.yaml
-expect_error csv_weight.yaml "csv_weight.yaml:7:11: error: data.weight 'w' is not a column of table.csv (its header is a,b,label)"
+expect_error csv_target.yaml "csv_target.yaml:6:11: error: data.target 'species' is not a column of table.csv (its header has 3 columns)"
+sed 's/target: species/target: label\n  weight: lable/' csv_target.yaml > csv_weight.yaml
+expect_error csv_weight.yaml "csv_weight.yaml:7:11: error: data.weight 'lable' is not a column of table.csv; did you mean 'label'?"
 sed 's/test: table.csv/test: no_such.csv/' csv_target.yaml > csv_nofile.yaml
 expect_error csv_nofile.yaml "csv_nofile.yaml:5:9: error: data.test: cannot read no_such.csv: No such file or directory
-csv_nofile.yaml:6:11: error: data.target 'y' is not a column of table.csv (its header is a,b,label)"
-sed 's/target: y/target: label/' csv_target.yaml > csv_good.yaml
+csv_nofile.yaml:6:11: error: data.target 'species' is not a column of table.csv (its header has 3 columns)"
+sed 's/target: species/target: label/' csv_target.yaml > csv_good.yaml
 expect_ok csv_good.yaml
 "$DLX_BIN" run csv_good.yaml --out out_csv --quiet >/dev/null 2>err.txt || fail "run csv_good: $(cat err.txt)"
 
