@@ -115,7 +115,13 @@ static dlx_status expected_header(runner *r, char **header, dlx_diags *diags)
     }
     dlx_status st = metrics_write_header(mem, "metrics.csv", r->diag_columns, r->n_extra,
                                          r->key_ptrs, diags);
-    fclose(mem);
+    if (fclose(mem) != 0 || !*header) { /* the stream's buffer could not grow */
+        free(*header);
+        *header = NULL;
+        if (st == DLX_OK)
+            diags_add(diags, NULL, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
     return st;
 }
 
