@@ -345,6 +345,20 @@ dlx_status idx_read(const char *path, int ndim, idx_array *out, dlx_diags *d)
     return st;
 }
 
+dlx_status idx_read_header(const char *path, int ndim, idx_array *out, dlx_diags *d)
+{
+    *out = (idx_array){0};
+    gzFile f = NULL;
+    dlx_status st = open_input(&f, path, d);
+    if (st != DLX_OK)
+        return st;
+    st = read_header(f, ndim, out, path, d);
+    gzclose(f);
+    if (st != DLX_OK)
+        *out = (idx_array){0};
+    return st;
+}
+
 void idx_array_free(idx_array *a)
 {
     free(a->data);

@@ -31,6 +31,12 @@ typedef struct {
    an I/O failure or out of memory. */
 dlx_status idx_read(const char *path, int ndim, idx_array *out, dlx_diags *d);
 
+/* Read only the header of the IDX file at path (through zlib, so a gzipped
+   file inflates just its first bytes): the magic must announce unsigned
+   bytes in ndim dimensions, and out receives ndim, dims and count (data
+   stays NULL). The same messages as idx_read for a bad header. */
+dlx_status idx_read_header(const char *path, int ndim, idx_array *out, dlx_diags *d);
+
 /* Free a->data and zero a. */
 void idx_array_free(idx_array *a);
 

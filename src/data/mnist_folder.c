@@ -78,8 +78,17 @@ static int try_folder(mnist_files *files, const char *folder, char *report)
     return 0;
 }
 
-/* mnist_folder_find, with the error at dir_line:dir_col of source_file (data.dir's place; 0
-   when it is not written there) when dir is set. */
+/* Where MNIST comes from, for the not-found message: Debian has no package
+   of it, so the message says how to get the files and where dlx looks. */
+#define MNIST_GETTING_HINT                                                                      \
+    "; Debian 12 ships no MNIST package (Fashion-MNIST is in dataset-fashion-mnist): download " \
+    "the four idx files train-images-idx3-ubyte, train-labels-idx1-ubyte, "                    \
+    "t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (plain or .gz) from the original MNIST " \
+    "site (http://yann.lecun.com/exdb/mnist/) or a mirror into one folder; dlx looks in "       \
+    "data.dir when it is set, else in $DLX_DATA/mnist, then " MNIST_SYSTEM_DATA_DIR "/mnist"
+
+/* mnist_folder_find, with the error at dir_line:dir_col of source_file (0 for the file
+   alone). */
 static dlx_status find_at(mnist_files *files, const char *name, const char *dir, int dir_line,
                           int dir_col, const char *source_file, dlx_diags *d)
 {
@@ -104,14 +113,14 @@ static dlx_status find_at(mnist_files *files, const char *name, const char *dir,
             return DLX_OK;
         }
     }
-    const char *hint = dir && dir[0] ? ""
+    const char *hint = strcmp(name, "mnist") == 0 ? MNIST_GETTING_HINT
+                       : dir && dir[0]              ? ""
                        : strcmp(name, "fashion-mnist") == 0
                            ? "; set data.dir or $DLX_DATA, or install Debian's "
                              "dataset-fashion-mnist package"
                            : "; set data.dir or $DLX_DATA";
-    int located = dir && dir[0];
-    diags_add(d, source_file, located ? dir_line : 0, located ? dir_col : 0,
-              "%s data not found; looked in %s%s", name, report, hint);
+    diags_add(d, source_file, dir_line, dir_col, "%s data not found; looked in %s%s", name,
+              report, hint);
     free(report);
     return DLX_ERR_INPUT;
 }
@@ -139,6 +148,58 @@ dlx_status mnist_folder_load(dlx_dataset *ds, dlx_split_origin *origin, const ch
     if (st == DLX_OK) {
         memcpy(origin->train, files->path[0], DLX_PATH_MAX);
         memcpy(origin->test, files->path[2], DLX_PATH_MAX);
+    }
+    free(files);
+    return st;
+}
+
+/* Check the header of one of the four files (images: 3 dimensions, labels: 1) and
+   report its problem at line:col of source_file, naming the folder's dataset. */
+static dlx_status check_one_header(const char *path, int ndim, idx_array *header,
+                                   const char *name, int line, int col, const char *source_file,
+                                   dlx_diags *d)
+{
+    dlx_diags quiet = {0};
+    dlx_status st = idx_read_header(path, ndim, header, &quiet);
+    for (int i = 0; i < quiet.count; i++)
+        diags_add(d, source_file, line, col, "%s data: %s: %s", name, quiet.items[i].file,
+                  quiet.items[i].message);
+    diags_free(&quiet);
+    return st;
+}
+
+dlx_status mnist_folder_check(const char *name, const char *dir, int line, int col,
+                              const char *source_file, dlx_diags *d)
+{
+    mnist_files *files = malloc(sizeof *files);
+    if (!files) {
+        diags_add(d, source_file, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = find_at(files, name, dir, line, col, source_file, d);
+    idx_array h[4];
+    for (int k = 0; k < 4 && st == DLX_OK; k++)
+        st = check_one_header(files->path[k], k % 2 == 0 ? 3 : 1, &h[k], name, line, col,
+                              source_file, d);
+    /* What idx_load_split and idx_load_dataset check of the sizes. */
+    for (int k = 0; k < 4 && st == DLX_OK; k += 2) {
+        const char *images = files->path[k], *labels = files->path[k + 1];
+        if (h[k].dims[0] == 0 || h[k].dims[1] == 0 || h[k].dims[2] == 0) {
+            diags_add(d, source_file, line, col, "%s data: %s: the IDX header announces %zu "
+                      "images of %zu x %zu pixels", name, images, h[k].dims[0], h[k].dims[1],
+                      h[k].dims[2]);
+            st = DLX_ERR_INPUT;
+        } else if (h[k + 1].dims[0] != h[k].dims[0]) {
+            diags_add(d, source_file, line, col, "%s data: %s: %zu labels, but %s has %zu images",
+                      name, labels, h[k + 1].dims[0], images, h[k].dims[0]);
+            st = DLX_ERR_INPUT;
+        }
+    }
+    if (st == DLX_OK && h[0].dims[1] * h[0].dims[2] != h[2].dims[1] * h[2].dims[2]) {
+        diags_add(d, source_file, line, col, "%s data: %s: images have %zu pixels, but those of "
+                  "%s have %zu", name, files->path[2], h[2].dims[1] * h[2].dims[2], files->path[0],
+                  h[0].dims[1] * h[0].dims[2]);
+        st = DLX_ERR_INPUT;
     }
     free(files);
     return st;

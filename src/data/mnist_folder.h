@@ -38,4 +38,12 @@ dlx_status mnist_folder_load(dlx_dataset *ds, dlx_split_origin *origin, const ch
                              const char *dir, int dir_line, int dir_col, const char *source_file,
                              dlx_diags *d);
 
+/* Check, before anything runs, that dataset `name` can be loaded: the four
+   files are found as mnist_folder_find finds them, and their IDX headers
+   (read alone, the data untouched) announce unsigned-byte images and labels
+   of matching counts and image sizes. Every error is at line:col of
+   source_file (data.dir's place, or the data key's; 0 for the file alone). */
+dlx_status mnist_folder_check(const char *name, const char *dir, int line, int col,
+                              const char *source_file, dlx_diags *d);
+
 #endif

@@ -171,7 +171,10 @@ dlx_status plan_runs(runner *r, const dlx_overrides *ov, dlx_diags *diags)
             dlx_status s = load_point(r, ov, p, &r->points[p], &point_diags);
             for (int i = 0; i < point_diags.count; i++) {
                 const dlx_diag *d = &point_diags.items[i];
-                diags_add(diags, d->file, d->line, d->col, "in sweep point %d: %s", p, d->message);
+                if (strncmp(d->message, "in sweep point ", 15) == 0) /* the fit checks name it */
+                    diags_add(diags, d->file, d->line, d->col, "%s", d->message);
+                else
+                    diags_add(diags, d->file, d->line, d->col, "in sweep point %d: %s", p, d->message);
             }
             diags_free(&point_diags);
             if (s == DLX_OK && p >= first && p <= last)

@@ -5,7 +5,8 @@
  * (src/diagnostics), the reference's (src/solvers/reference.c), the
  * optimizer's (src/optim/optimizer.c), and the model's loss rule (a logistic
  * model has one output and the logistic loss, as train_output_size insists
- * at run time). Each is located at the place the config recorded for the
+ * at run time), and the data files (data/data_check.h: they exist and
+ * their headers fit, read without loading the data). Each is located at the place the config recorded for the
  * item (dlx_config.places), or at the file alone when the item is not
  * written in it (a default, --set, a sweep value).
  *
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "data/data_check.h"
 #include "diagnostics/diagnostic.h"
 #include "optim/optimizer.h"
 #include "solvers/reference.h"
@@ -63,6 +65,7 @@ static void config_problems(const dlx_config *cfg, const char *file, dlx_diags *
         add(out, file, (dlx_source_pos){0, 0}, why);
     if (!loss_fits(cfg, why, sizeof why))
         add(out, file, cfg->places.loss, why);
+    data_files_check(cfg, file, out); /* the data files exist and their headers fit */
 }
 
 /* Copy g into to, its message prefixed "CONTEXT: " when context is set. */

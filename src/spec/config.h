@@ -242,6 +242,10 @@ typedef struct {
     dlx_source_pos diagnostics[DLX_MAX_DIAGNOSTICS];  /* each item of the diagnostics list */
     dlx_source_pos reference;
     dlx_source_pos loss;
+    /* the data files' keys, for the header checks of validation
+       (src/data/data_check.c): the data map itself, and each file key */
+    dlx_source_pos data, data_dir, data_train, data_test, data_train_images, data_train_labels,
+        data_test_images, data_test_labels, data_target, data_weight;
 } dlx_config_places;
 
 typedef struct {

@@ -551,10 +551,33 @@ static void check_tensor(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
                    "modes: it needs 2, 4, 8 or 16 modes, the data have %d", order);
 }
 
+/* Where data and its file keys are written (line 0 for a key that is not),
+   for the data file checks made at validation. */
+static void record_data_places(const ytree_node *map, dlx_config_places *p)
+{
+    const ytree_node *data = spec_get(map, "data");
+    p->data = spec_source_pos(data);
+    for (int i = 0; map && map->kind == YTREE_MAP && i < map->count; i++)
+        if (strcmp(map->keys[i]->text, "data") == 0 && data)
+            p->data = spec_source_pos(map->keys[i]); /* the key `data:` itself */
+    if (!data || data->kind != YTREE_MAP)
+        return;
+    p->data_dir = spec_source_pos(spec_get(data, "dir"));
+    p->data_train = spec_source_pos(spec_get(data, "train"));
+    p->data_test = spec_source_pos(spec_get(data, "test"));
+    p->data_train_images = spec_source_pos(spec_get(data, "train_images"));
+    p->data_train_labels = spec_source_pos(spec_get(data, "train_labels"));
+    p->data_test_images = spec_source_pos(spec_get(data, "test_images"));
+    p->data_test_labels = spec_source_pos(spec_get(data, "test_labels"));
+    p->data_target = spec_source_pos(spec_get(data, "target"));
+    p->data_weight = spec_source_pos(spec_get(data, "weight"));
+}
+
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     convert_data(ctx, spec_get(map, "data"), &cfg->data);
+    record_data_places(map, &cfg->places);
     convert_model(ctx, spec_get(map, "model"), map, &cfg->model);
     convert_loss(ctx, spec_get(map, "loss"), cfg->model.type, &cfg->loss);
     cfg->places.loss = spec_source_pos(spec_get(map, "loss"));

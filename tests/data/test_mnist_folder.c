@@ -209,8 +209,13 @@ static void test_search_through_dlx_data(void **state)
         assert_int_equal(dataset_load(&ds, c, "exp.yaml", &d), DLX_ERR_INPUT);
         snprintf(message, sizeof message,
                  "mnist data not found; looked in %s/mnist (no such folder); "
-                 "%s/mnist (no such folder); set data.dir or $DLX_DATA",
-                 tmp, MNIST_SYSTEM_DATA_DIR);
+                 "%s/mnist (no such folder); Debian 12 ships no MNIST package (Fashion-MNIST "
+                 "is in dataset-fashion-mnist): download the four idx files "
+                 "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
+                 "t10k-labels-idx1-ubyte (plain or .gz) from the original MNIST site "
+                 "(http://yann.lecun.com/exdb/mnist/) or a mirror into one folder; dlx looks in "
+                 "data.dir when it is set, else in $DLX_DATA/mnist, then %s/mnist",
+                 tmp, MNIST_SYSTEM_DATA_DIR, MNIST_SYSTEM_DATA_DIR);
         assert_true(find_diag(&d, "exp.yaml", 0, 0, message) >= 0);
         diags_free(&d);
     }
