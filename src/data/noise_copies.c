@@ -3,35 +3,24 @@
  */
 #include "data/noise_copies.h"
 
-#include <string.h>
-
 #include "data/split.h"
+
+typedef struct {
+    double sigma;
+    dlx_rng *rng;
+} gaussian_noise;
+
+/* x + σ·z, z ~ N(0, 1). */
+static float add_noise(float x, void *ctx)
+{
+    const gaussian_noise *g = ctx;
+    return (float)(x + g->sigma * rng_normal(g->rng));
+}
 
 dlx_status noise_copies_split(dlx_split *out, const dlx_split *src, int copies, double sigma,
                               dlx_rng *rng, dlx_diags *d)
 {
-    size_t n = (size_t)src->n * (size_t)copies;
-    dlx_status st = split_check_size(n, (size_t)src->dim, "examples (regularizer.noise_copies)",
-                                     NULL, d);
-    if (st == DLX_OK)
-        st = split_alloc(out, (int)n, src->dim, src->labels ? 0 : src->n_targets,
-                         "noise copies of the training split", d);
-    if (st != DLX_OK)
-        return st;
-    size_t dim = (size_t)src->dim, n_targets = (size_t)src->n_targets;
-    for (int j = 0; j < copies; j++) {
-        for (int i = 0; i < src->n; i++) {
-            size_t row = (size_t)j * (size_t)src->n + (size_t)i;
-            const float *x = src->x + (size_t)i * dim;
-            float *xr = out->x + row * dim;
-            for (size_t c = 0; c < dim; c++)
-                xr[c] = (float)(x[c] + sigma * rng_normal(rng));
-            if (src->labels)
-                out->labels[row] = src->labels[i];
-            else
-                memcpy(out->targets + row * n_targets, src->targets + (size_t)i * n_targets,
-                       n_targets * sizeof *out->targets);
-        }
-    }
-    return DLX_OK;
+    gaussian_noise g = {sigma, rng};
+    return split_replicate(out, src, copies, "examples (regularizer.noise_copies)",
+                           "noise copies of the training split", add_noise, &g, d);
 }

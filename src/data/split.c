@@ -141,3 +141,30 @@ void split_free(dlx_split *s)
     free(s->entry_col);
     *s = (dlx_split){0};
 }
+
+dlx_status split_replicate(dlx_split *out, const dlx_split *src, int copies, const char *what,
+                           const char *replicas, split_input_map map, void *ctx, dlx_diags *d)
+{
+    size_t n = (size_t)src->n * (size_t)copies;
+    dlx_status st = split_check_size(n, (size_t)src->dim, what, NULL, d);
+    if (st == DLX_OK)
+        st = split_alloc(out, (int)n, src->dim, src->labels ? 0 : src->n_targets, replicas, d);
+    if (st != DLX_OK)
+        return st;
+    size_t dim = (size_t)src->dim, n_targets = (size_t)src->n_targets;
+    for (int j = 0; j < copies; j++) {
+        for (int i = 0; i < src->n; i++) {
+            size_t row = (size_t)j * (size_t)src->n + (size_t)i;
+            const float *x = src->x + (size_t)i * dim;
+            float *xr = out->x + row * dim;
+            for (size_t c = 0; c < dim; c++)
+                xr[c] = map(x[c], ctx);
+            if (src->labels)
+                out->labels[row] = src->labels[i];
+            else
+                memcpy(out->targets + row * n_targets, src->targets + (size_t)i * n_targets,
+                       n_targets * sizeof *out->targets);
+        }
+    }
+    return DLX_OK;
+}

@@ -58,4 +58,16 @@ void split_copy_example(dlx_split *dst, int k, const dlx_split *src, int i);
 /* Free the arrays of s and zero it. */
 void split_free(dlx_split *s);
 
+/* One input value of a replica, from the original value (split_replicate). */
+typedef float (*split_input_map)(float x, void *ctx);
+
+/* Allocate *out with copies·src->n examples: row j·n + i is example i of src
+   with every input x replaced by map(x, ctx), called in row order (so a map
+   that draws random numbers draws them in that order); labels or targets
+   copied unchanged. `what` names the examples in the too-large message,
+   `replicas` the split in the out-of-memory one. DLX_ERR_INPUT (too large a
+   split) or DLX_ERR_RUNTIME (memory), with a message. */
+dlx_status split_replicate(dlx_split *out, const dlx_split *src, int copies, const char *what,
+                           const char *replicas, split_input_map map, void *ctx, dlx_diags *d);
+
 #endif
