@@ -5,7 +5,12 @@ Usage: check_outputs.py OUT REF [--final]
 
 Run by kill_resume.sh after every SIGKILL. OUT is a killed (or finished) run's folder, REF
 the folder of the same experiment run without interruption. Checks, for each file that exists:
-- metrics.csv (top and per run): ends with a newline; every row has the header's field count.
+- metrics.csv (top and per run): every row has the header's field count. After a kill the file
+  may end with the beginning of a row: when SIGKILL arrives while write(2) copies a row that
+  crosses a page boundary of the file, Linux stops the write at the boundary (a fatal signal is
+  checked between pages), so no program can promise whole lines then. That unfinished line must
+  be the start of the reference's row at the same place (wall_s aside), the readers of dlx skip
+  it, and the next --resume cuts it off; with --final the file must end with a newline.
 - summary.csv: ends with a newline; its header is SPEC §3's; every row has 12 fields, a status
   in ok|diverged|interrupted, and names an arm and seed of the reference.
 - resolved.yaml: equals the reference's apart from the `output:` line (written atomically, so
@@ -49,9 +54,39 @@ def check_whole_lines(path):
     return data.decode("utf-8")
 
 
-def check_metrics(path):
-    text = check_whole_lines(path)
-    if text is None or not text:
+WALL_COLUMN = 11  # wall_s, the one column that differs between two runs of the same experiment
+
+
+def check_partial_row(path, partial, ref_path):
+    """The unfinished last line `partial` (line n of path) is the start of line n of ref_path,
+    comparing field by field with wall_s and the cut field itself taken as prefixes."""
+    n = read_bytes(path).decode("utf-8").count("\n")
+    ref_lines = read_bytes(ref_path).decode("utf-8").splitlines()
+    if n >= len(ref_lines):
+        fail(path, f"ends with a partial line {partial!r} past the reference's last row")
+        return
+    got = partial.split(",")
+    want = ref_lines[n].split(",")
+    for i, field in enumerate(got):
+        begins = i < len(want) and (i == WALL_COLUMN or field == want[i] or
+                                    (i == len(got) - 1 and want[i].startswith(field)))
+        if not begins:
+            fail(path, f"ends with a partial line {partial!r} that does not begin the "
+                       f"reference's row {ref_lines[n]!r}")
+            return
+
+
+def check_metrics(path, ref_path, final):
+    data = read_bytes(path)
+    if data and not data.endswith(b"\n"):
+        cut = data.rfind(b"\n") + 1
+        if final or not os.path.exists(ref_path) or cut == 0:
+            fail(path, "ends with a partial line")
+            return
+        check_partial_row(path, data[cut:].decode("utf-8", "replace"), ref_path)
+        data = data[:cut]
+    text = data.decode("utf-8")
+    if not text:
         return
     rows = list(csv.reader(text.splitlines()))
     width = len(rows[0])
@@ -151,7 +186,7 @@ def main():
         for name in files:
             path = os.path.join(folder, name)
             if name == "metrics.csv":
-                check_metrics(path)
+                check_metrics(path, os.path.join(ref, os.path.relpath(path, out)), final)
             elif name == "summary.csv":
                 check_summary(path, runs)
             elif name == "resolved.yaml":
