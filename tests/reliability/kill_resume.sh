@@ -15,7 +15,8 @@
 # with SIGKILL 50..400 ms after each start, each restart with --resume, until KILLS kills have hit
 # a running dlx (when an attempt finishes before its kill, that folder is finished and compared
 # and a new one started). After every kill check_outputs.py checks each file that exists:
-# metrics.csv (top and per run) and summary.csv whole rows, summary statuses, resolved.yaml equal
+# metrics.csv (top and per run) whole rows, and at most an unfinished last line that begins the
+# reference's row there (see check_outputs.py), summary.csv whole rows, summary statuses, resolved.yaml equal
 # to the reference's, meta.yaml, and every checkpoint a well-formed safetensors file; the next
 # --resume then reads every checkpoint. A last --resume finishes the runs; metrics.csv (top and
 # per run) and summary.csv must then equal the reference's byte for byte, apart from wall_s, and
