@@ -84,12 +84,12 @@ static void certificate_diag_measure(dlx_diag_context *ctx, double *values)
 static bool certificate_fits(const dlx_config *cfg, char *why, size_t n)
 {
     if (cfg->model.type != MODEL_FACTORIZATION) {
-        snprintf(why, n, "diagnostic certificate needs model.type factorization, here %s",
+        snprintf(why, n, "needs model.type factorization, here %s",
                  model_type_name(cfg->model.type));
         return false;
     }
     if (!(optimality_lambda(cfg) > 0)) {
-        snprintf(why, n, "diagnostic certificate needs a regularizer weight λ > 0 (regularizer.l2 or "
+        snprintf(why, n, "needs a regularizer weight λ > 0 (regularizer.l2 or "
                  "regularizer.product): its ratio divides by λ");
         return false;
     }
@@ -121,7 +121,7 @@ static bool rank_fits(const dlx_config *cfg, char *why, size_t n)
 {
     if (cfg->model.type == MODEL_FACTORIZATION)
         return true;
-    snprintf(why, n, "diagnostic rank needs model.type factorization, here %s",
+    snprintf(why, n, "needs model.type factorization, here %s",
              model_type_name(cfg->model.type));
     return false;
 }
@@ -132,7 +132,7 @@ static dlx_status rank_create(dlx_diag_context *ctx, dlx_diags *diags)
     char why[128];
     if (rank_fits(ctx->config, why, sizeof why))
         return DLX_OK;
-    diags_add(diags, NULL, 0, 0, "%s", why);
+    diags_add(diags, NULL, 0, 0, "diagnostic rank %s", why);
     return DLX_ERR_INPUT;
 }
 

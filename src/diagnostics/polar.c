@@ -78,7 +78,7 @@ static dlx_status polar_diag_create(dlx_diag_context *ctx, dlx_diags *diags)
 {
     char why[256];
     if (!polar_fits(ctx->config, why, sizeof why)) {   /* checked before any run (validate.c) */
-        diags_add(diags, NULL, 0, 0, "%s", why);
+        diags_add(diags, NULL, 0, 0, "diagnostic polar %s", why);
         return DLX_ERR_INPUT;
     }
     const dlx_split *train = &ctx->data->train;
@@ -197,7 +197,7 @@ static bool polar_fits(const dlx_config *cfg, char *why, size_t n)
         need = "a regularizer weight λ > 0 (regularizer.product, regularizer.l2 or regularizer.l1)";
     if (!need)
         return true;
-    snprintf(why, n, "diagnostic polar needs %s (the positively homogeneous network of Haeffele & "
+    snprintf(why, n, "needs %s (the positively homogeneous network of Haeffele & "
              "Vidal)", need);
     return false;
 }

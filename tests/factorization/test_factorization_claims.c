@@ -192,6 +192,7 @@ static void test_relu_polar(void **state)
     char *err = NULL;
     assert_int_equal(harness_dlx(NULL, &err, "validate '%s' --set model.bias=true", cfg), 2);
     assert_non_null(strstr(err, "diagnostic polar needs model.bias: false"));
+    assert_null(strstr(err, "polar diagnostic polar")); /* the name once, not twice */
     free(err);
     free(cfg);
     harness_rmtree(dir);
