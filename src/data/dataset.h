@@ -41,8 +41,9 @@ typedef struct {
 typedef struct {
     dlx_split train, test;
     int classes;      /* > 0 classification, 0 regression */
-    float *true_weights; /* [dim] the known w* of synthetic linear and logistic
-                            data (before preprocessing), else NULL */
+    float *true_weights; /* [data.dim] the known w* of synthetic linear and logistic
+                            data (before preprocessing; all the generator's inputs,
+                            also when data.features keeps fewer), else NULL */
     dlx_data_note regression_note; /* file "" when there is none */
     dlx_split spare;  /* one example outside the training split, the replacement of
                          the stability diagnostic's twin runs (SPEC §8): a fresh draw

@@ -562,6 +562,19 @@ static dlx_status make_split(dlx_split *s, const ground_truth *t, const dlx_data
     return g ? g->split(s, t, cfg, rng) : DLX_ERR_INPUT;
 }
 
+/* Keep the first k of each example's inputs (data.features), in place: the
+   model class of linear models on k of the generator's dim inputs, while
+   the targets still depend on all of them (what the other inputs
+   contribute becomes the class's approximation error). */
+static void keep_first_features(dlx_split *s, int k)
+{
+    if (k <= 0 || k >= s->dim)
+        return;
+    for (int i = 0; i < s->n; i++)
+        memmove(s->x + (size_t)i * (size_t)k, s->x + (size_t)i * (size_t)s->dim, (size_t)k * sizeof *s->x);
+    s->dim = k;
+}
+
 dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
                               const char *source_file, dlx_diags *d)
 {
@@ -599,8 +612,15 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
             one.exact_covariance = false;
             st = make_split(&ds->spare, &truth, &one, &spare_rng);
         }
+        if (st == DLX_OK && cfg->kind == SYN_LINEAR) {
+            keep_first_features(&ds->train, cfg->features);
+            keep_first_features(&ds->test, cfg->features);
+            keep_first_features(&ds->spare, cfg->features);
+        }
         if (st == DLX_OK && (cfg->kind == SYN_LINEAR || cfg->kind == SYN_LOGISTIC)) {
-            ds->true_weights = truth.weights; /* kept for support recovery (diag_sparsity.c) */
+            /* kept for support recovery (diag_sparsity.c) and the population
+               risk of error_decomposition: [data.dim], all the inputs */
+            ds->true_weights = truth.weights;
             truth.weights = NULL;
         }
         if (st != DLX_OK)

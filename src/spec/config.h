@@ -61,6 +61,7 @@ typedef struct {
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
     int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */
     double scale_ratio;                /* synthetic logistic: largest / smallest feature std */
+    int features;                      /* synthetic linear: the model sees the first k of dim inputs; 0 = all */
     long n_train;                      /* subsample / synthetic size; 0 = all */
     long n_test;
     uint64_t seed;                     /* data.seed: synthetic generation and subsampling */
@@ -218,7 +219,8 @@ typedef enum {
     DIAGNOSTIC_CONDITION_NUMBER, DIAGNOSTIC_SPARSITY, DIAGNOSTIC_ACT_QUANTILES, DIAGNOSTIC_MC_DROPOUT,
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
     DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_MEAN_NETWORK,
-    DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK,
+    DIAGNOSTIC_ERROR_DECOMPOSITION, DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):

@@ -344,6 +344,12 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
         else
             d->sparsity = (int)n;
     }
+    if (d->kind == SYN_LINEAR && (v = spec_get(map, "features")) && spec_read_int(ctx, v, "data.features", 1, MAX_DIM, &n)) {
+        if (n > d->dim)
+            spec_error(ctx, v, "data.features (%s inputs) cannot exceed data.dim (%d)", v->text, d->dim);
+        else
+            d->features = (int)n;
+    }
     if (d->kind == SYN_LOGISTIC && (v = spec_get(map, "scale_ratio")) &&
         spec_read_number(ctx, v, "data.scale_ratio", &x)) {
         if (!(x >= 1))

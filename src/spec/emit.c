@@ -179,6 +179,8 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_int(b, m, "teacher_hidden", d->teacher_hidden);
         if ((d->kind == SYN_LINEAR || d->kind == SYN_LOGISTIC) && d->sparsity > 0)
             add_int(b, m, "sparsity", d->sparsity);
+        if (d->kind == SYN_LINEAR && d->features > 0 && d->features < d->dim)
+            add_int(b, m, "features", d->features);
         if (d->kind == SYN_LOGISTIC && d->scale_ratio != 1.0)
             add_float(b, m, "scale_ratio", d->scale_ratio);
         break;

@@ -47,6 +47,7 @@ static const spec_key keys[] = {
     {"data.separation", "data.kind", "gaussian_mixture"},
     {"data.teacher_hidden", "data.kind", "teacher"},
     {"data.sparsity", "data.kind", "linear,logistic"},
+    {"data.features", "data.kind", "linear"},
     {"data.scale_ratio", "data.kind", "logistic"},
     {"data.n_train", NULL, NULL},
     {"data.n_test", NULL, NULL},
@@ -265,7 +266,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_CERTIFICATE] = "certificate", [DIAGNOSTIC_POLAR] = "polar", [DIAGNOSTIC_RANK] = "rank",
     [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability",
     [DIAGNOSTIC_MEAN_NETWORK] = "mean_network",
-    [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank"};
+    [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank",
+    [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */

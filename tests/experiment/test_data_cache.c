@@ -62,6 +62,7 @@ static const data_case CASES[] = {
     {"separation", GM ", separation: 2}", "{separation: 3}"},
     {"teacher_hidden", TEACH "}", "{teacher_hidden: 6}"},
     {"sparsity", LIN "}", "{sparsity: 3}"},
+    {"features", LIN "}", "{features: 3}"},
     {"scale_ratio", LOGI "}", "{scale_ratio: 10}"},
     {"n_train", GM "}", "{n_train: 41}"},
     {"n_test", GM "}", "{n_test: 11}"},
