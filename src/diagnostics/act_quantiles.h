@@ -10,6 +10,10 @@
 #include "diagnostics/diagnostic.h"
 
 extern const dlx_diagnostic DIAG_ACT_QUANTILES;
+/* unit_quantiles.c: the same probe, unit by unit, and each unit's drift. */
+extern const dlx_diagnostic DIAG_UNIT_QUANTILES;
+/* Its resumable state: the reference percentiles (diagnostic_saved_state). */
+dlx_tensor *unit_quantiles_saved_state(void *state, int *count);
 
 /* The q-quantile (q in [0,1]) of n >= 1 sorted values, by linear
    interpolation between order statistics: h = (n−1)·q,

@@ -79,8 +79,8 @@ static dlx_status condition_create(dlx_diag_context *ctx, dlx_diags *diags)
     char why[256];
     if (!condition_fits(ctx->config, why, sizeof why) || !s->x || s->dim < 1) {
         /* checked before any run (validate.c); matrix entries have no inputs */
-        diags_add(diags, NULL, 0, 0, "%s", condition_fits(ctx->config, why, sizeof why)
-                                               ? "diagnostic condition_number needs input features" : why);
+        bool fits = condition_fits(ctx->config, why, sizeof why);
+        diags_add(diags, NULL, 0, 0, "diagnostic condition_number %s", fits ? "needs input features" : why);
         return DLX_ERR_INPUT;
     }
     condition_state *c = calloc(1, sizeof *c);
@@ -149,8 +149,7 @@ static bool condition_fits(const dlx_config *cfg, char *why, size_t n)
 {
     if (cfg->model.type != MODEL_FACTORIZATION)
         return true;
-    snprintf(why, n, "diagnostic condition_number measures input features, which a factorization's "
-             "matrix entries do not have");
+    snprintf(why, n, "measures input features, which a factorization's matrix entries do not have");
     return false;
 }
 

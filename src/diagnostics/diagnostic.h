@@ -70,6 +70,14 @@ int diagnostic_count(void);
 /* The diagnostic of dlx_diagnostic_kind i (the order of SPEC_DIAGNOSTICS). */
 const dlx_diagnostic *diagnostic_at(int i);
 
+/* The tensors of a diagnostic's state (from its create) that --resume must
+   restore: what it measured at an earlier evaluation point and compares
+   with later, named "diagnostic.<name>.<what>". The trainer saves them in
+   every checkpoint and restores them after create when a run resumes, so a
+   resumed run writes the rows of an uninterrupted one. *count = 0 and NULL
+   for a diagnostic without such state (the table in registry.c). */
+dlx_tensor *diagnostic_saved_state(const dlx_diagnostic *d, void *state, int *count);
+
 /* Whether d fits cfg (see dlx_diagnostic.fits). */
 bool diagnostic_fits(const dlx_diagnostic *d, const dlx_config *cfg, char *why, size_t n);
 

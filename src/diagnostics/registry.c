@@ -40,6 +40,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_FIT_REL_ERROR] = &DIAG_FIT_REL_ERROR,
     [DIAGNOSTIC_MATRICIZATION_RANK] = &DIAG_MATRICIZATION_RANK,
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = &DIAG_ERROR_DECOMPOSITION,
+    [DIAGNOSTIC_UNIT_QUANTILES] = &DIAG_UNIT_QUANTILES,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");
@@ -53,6 +54,23 @@ const dlx_diagnostic *diagnostic_find(const char *name)
     for (int i = 0; i < N_DIAGNOSTICS; i++)
         if (!strcmp(TABLE[i]->name, name))
             return TABLE[i];
+    return NULL;
+}
+
+/* Diagnostics whose state must survive --resume, and how to reach it. */
+static const struct {
+    const dlx_diagnostic *diagnostic;
+    dlx_tensor *(*saved_state)(void *state, int *count);
+} SAVED_STATE[] = {
+    {&DIAG_UNIT_QUANTILES, unit_quantiles_saved_state},
+};
+
+dlx_tensor *diagnostic_saved_state(const dlx_diagnostic *d, void *state, int *count)
+{
+    *count = 0;
+    for (size_t i = 0; i < sizeof SAVED_STATE / sizeof *SAVED_STATE; i++)
+        if (SAVED_STATE[i].diagnostic == d && state)
+            return SAVED_STATE[i].saved_state(state, count);
     return NULL;
 }
 

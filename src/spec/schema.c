@@ -267,13 +267,15 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_IMPORTANCE] = "importance", [DIAGNOSTIC_STABILITY] = "stability",
     [DIAGNOSTIC_MEAN_NETWORK] = "mean_network",
     [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank",
-    [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition"};
+    [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition",
+    [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
 static const spec_diag_param diagnostic_params[] = {
     {"mc_dropout", SPEC_PARAM_REQUIRED, true, 1, 10000, "the number of dropout masks T"},
     {"calibration", SPEC_PARAM_OPTIONAL, true, 1, 10000, "the number of dropout masks T of its MC columns"},
+    {"unit_quantiles", SPEC_PARAM_OPTIONAL, true, 0, 10, "the units shown per layer K"},
 };
 
 const spec_diag_param *schema_diagnostic_param(const char *diagnostic)

@@ -94,14 +94,15 @@ static void meta_build(dlx_checkpoint_meta *m, const dlx_train_state *s, long op
 }
 
 dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *opt,
-                           const dlx_train_state *state, dlx_diags *diags)
+                           const dlx_tensor *extra, int n_extra, const dlx_train_state *state,
+                           dlx_diags *diags)
 {
     int n_net = model_n_tensors(model);
     int n_trainable = 0;
     for (int i = 0; i < n_net; i++)
         n_trainable += model_tensor(model, i)->grad != NULL;
     int n_state = optimizer_n_state(opt);
-    size_t n_total = (size_t)n_net + (size_t)n_state * (size_t)n_trainable;
+    size_t n_total = (size_t)n_net + (size_t)n_state * (size_t)n_trainable + (size_t)(n_extra > 0 ? n_extra : 0);
     dlx_tensor *all = n_net > 0 && n_state >= 0 && n_total < 100000 ? calloc(n_total, sizeof *all)
                                                                        : NULL;
     if (!all) {
@@ -132,6 +133,8 @@ dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *op
             all[k++] = st;
         }
     }
+    for (int i = 0; i < n_extra; i++)
+        all[k++] = extra[i];
 
     dlx_checkpoint_meta meta;
     meta_build(&meta, state, optimizer_steps(opt));
@@ -212,7 +215,8 @@ dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags
     }
     for (int i = 0; i < file.n_tensors; i++) {
         const char *name = file.tensors[i].name;
-        if (strncmp(name, "optimizer.", 10) != 0 && !model_find_tensor(model, name)) {
+        if (strncmp(name, "optimizer.", 10) != 0 && strncmp(name, "diagnostic.", 11) != 0 &&
+            !model_find_tensor(model, name)) {
             diags_add(diags, path, 0, 0, "unexpected tensor '%s' (the model has no such tensor)",
                       name);
             st = DLX_ERR_INPUT;
@@ -576,7 +580,8 @@ static dlx_status restore_buffer(const dlx_st_file *file, const char *path, cons
 }
 
 dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *opt,
-                           dlx_train_state *state, dlx_diags *diags)
+                           dlx_tensor *extra, int n_extra, dlx_train_state *state,
+                           dlx_diags *diags)
 {
     dlx_st_file file = {0};
     long optimizer_steps = 0;
@@ -599,6 +604,8 @@ dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *op
                                 diags);
         }
     }
+    for (int i = 0; st == DLX_OK && i < n_extra; i++)
+        st = restore_buffer(&file, path, extra[i].name, extra[i].data, tensor_numel(&extra[i]), diags);
     if (st == DLX_OK)
         optimizer_set_steps(opt, optimizer_steps);
     safetensors_free(&file);

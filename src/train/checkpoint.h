@@ -3,7 +3,9 @@
  *
  * Tensors: the network's, by SPEC §2 names (fc1.weight, bn1.running_mean,
  * out.bias, ...), then each optimizer state buffer split by parameter as
- * "optimizer.<state>.<tensor>" (e.g. optimizer.momentum_buffer.fc1.weight).
+ * "optimizer.<state>.<tensor>" (e.g. optimizer.momentum_buffer.fc1.weight),
+ * then the state of the diagnostics that must survive --resume, each tensor
+ * named "diagnostic.<name>.<tensor>" by its diagnostic (diagnostic.h).
  * Metadata (strings): format, epoch, step, optimizer_steps, the RNG states
  * as hexadecimal words, and what --resume needs to continue exactly
  * (dlx_train_state: position in the epoch, metrics rows written, status
@@ -42,16 +44,20 @@ typedef struct {
     dlx_run_summary summary; /* the summary.csv row as it stands */
 } dlx_train_state;
 
+/* extra[0..n_extra): the diagnostics' resumable state (NULL, 0: none). */
 dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *opt,
-                           const dlx_train_state *state, dlx_diags *diags);
+                           const dlx_tensor *extra, int n_extra, const dlx_train_state *state,
+                           dlx_diags *diags);
 
 /* Restore a checkpoint written by checkpoint_save into a network and
    optimizer built from the same configuration: every tensor (weights, BN
    statistics, optimizer buffers) must be present with its shape, and the
-   metadata complete and consistent (as checkpoint_read_state). Errors name
-   the file (DLX_ERR_INPUT). */
+   metadata complete and consistent (as checkpoint_read_state); each of
+   extra[0..n_extra) (the diagnostics' resumable state) is restored from the
+   tensor of its name. Errors name the file (DLX_ERR_INPUT). */
 dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *opt,
-                           dlx_train_state *state, dlx_diags *diags);
+                           dlx_tensor *extra, int n_extra, dlx_train_state *state,
+                           dlx_diags *diags);
 
 /* Only the metadata of a checkpoint (no network needed): whether the run
    finished, its summary and its row count. Checks everything the file alone
@@ -83,7 +89,7 @@ dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_t
    value of every tensor must be finite (refused with the tensor's name);
    every trainable tensor of the network must be present with the same shape;
    batch-norm running statistics are taken when present; tensors named
-   "optimizer.*" are ignored (a checkpoint is a valid init); any other tensor
+   "optimizer.*" and "diagnostic.*" are ignored (a checkpoint is a valid init); any other tensor
    is refused, as PyTorch's strict load_state_dict does. */
 dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags);
 

@@ -380,6 +380,23 @@ static double train_step(const dlx_config *cfg, run_buffers *b, int B, dlx_train
     return objective;
 }
 
+/* The diagnostics' resumable state (diagnostic_saved_state) as one list
+   of at most max tensors; returns their count. */
+static int diagnostics_saved_state(const run_context *c, dlx_tensor *out, int max)
+{
+    int n = 0;
+    for (int k = 0; k < c->n_diagnostics; k++) {
+        const active_diagnostic *d = &c->diagnostics[k];
+        int count = 0;
+        dlx_tensor *t = diagnostic_saved_state(d->kind, d->ctx.state, &count);
+        for (int i = 0; t && i < count && n < max; i++)
+            out[n++] = t[i];
+    }
+    return n;
+}
+
+enum { MAX_SAVED_STATE = 2 * DLX_MAX_DIAGNOSTICS };
+
 /* Write the run's whole state: `position` examples of the epoch after
    state->epoch are done; `finished` marks a run with nothing left to resume. */
 static dlx_status save_checkpoint(const dlx_run_request *req, run_buffers *b,
@@ -398,7 +415,9 @@ static dlx_status save_checkpoint(const dlx_run_request *req, run_buffers *b,
     state->summary = *c->summary;
     state->summary.epochs_done = (int)state->epoch;
     state->summary.wall_s = c->wall_s;
-    return checkpoint_save(req->checkpoint_path, &b->model, b->opt, state, diags);
+    dlx_tensor extra[MAX_SAVED_STATE];
+    int n_extra = diagnostics_saved_state(c, extra, MAX_SAVED_STATE);
+    return checkpoint_save(req->checkpoint_path, &b->model, b->opt, extra, n_extra, state, diags);
 }
 
 /* Continue where the checkpoint stopped: weights, optimizer, RNGs, the
@@ -407,7 +426,10 @@ static dlx_status resume_from_checkpoint(const dlx_run_request *req, run_buffers
                                          dlx_train_state *state, run_context *c,
                                          dlx_diags *diags)
 {
-    dlx_status st = checkpoint_load(req->checkpoint_path, &b->model, b->opt, state, diags);
+    dlx_tensor extra[MAX_SAVED_STATE];
+    int n_extra = diagnostics_saved_state(c, extra, MAX_SAVED_STATE);
+    dlx_status st = checkpoint_load(req->checkpoint_path, &b->model, b->opt, extra, n_extra, state,
+                                    diags);
     if (st != DLX_OK)
         return st;
     if (state->position > b->batcher.split->n) {

@@ -112,7 +112,7 @@ static void load_into_model(const char *path, const dlx_config *cfg)
         abort();
     }
     dlx_train_state state = {0};
-    if (checkpoint_load(path, &model, opt, &state, &d) == DLX_OK &&
+    if (checkpoint_load(path, &model, opt, NULL, 0, &state, &d) == DLX_OK &&
         state.summary.status != RUN_DIVERGED) {
         int n = model_n_tensors(&model);
         for (int i = 0; i < n; i++) {

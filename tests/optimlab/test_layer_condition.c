@@ -47,9 +47,34 @@ static void test_layer_condition(void **state)
     free(dir);
 }
 
+/* A factorization has no input features: refused at validation, the
+   diagnostic named once ("diagnostic condition_number measures ..."). */
+static void test_condition_refuses_factorization(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    char *cfg = harness_write(dir, "f.yaml",
+                              "experiment: cond_factorization\n"
+                              "data: {source: synthetic, kind: low_rank, rows: 8, cols: 6, rank: 2}\n"
+                              "model: {type: factorization, rank: 2}\n"
+                              "training: {batch_size: full, epochs: 2}\n"
+                              "diagnostics: [condition_number]\n");
+    char *err = NULL;
+    assert_int_equal(harness_dlx(NULL, &err, "validate '%s'", cfg), 2);
+    print_message("%s", err);
+    assert_non_null(strstr(err, "error: diagnostic condition_number measures input features, which a "
+                                "factorization's matrix entries do not have"));
+    assert_null(strstr(err, "condition_number diagnostic condition_number")); /* the name once */
+    free(err);
+    free(cfg);
+    harness_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     optimlab_use_memory_tmp();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_layer_condition)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_layer_condition),
+                                       cmocka_unit_test(test_condition_refuses_factorization)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
