@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 scripts/plot_bn_quantiles.py RESULTS_DIR_OR_METRICS_CSV [-o OUT_PREFIX]
-                                                  [--layer fc3] [--arms no_bn,bn]
+                                                  [--layer fc3] [--unit 0] [--arms no_bn,bn]
 
 Reads a metrics.csv written with `eval_every: N` steps and the `act_quantiles` diagnostic and
 writes OUT_PREFIX.png and OUT_PREFIX.svg (default: bn_quantiles.png/.svg beside the CSV):
@@ -12,6 +12,12 @@ writes OUT_PREFIX.png and OUT_PREFIX.svg (default: bn_quantiles.png/.svg beside 
     (b), (c) for each of the two arms, the 15th, 50th and 85th percentiles of the input to the
         sigmoids of LAYER (default: the last hidden layer) over the probe batch, against steps:
         mean over seeds as a line, min-max over seeds as a band.
+With the `unit_quantiles` diagnostic in the file as well, a second row follows:
+    (d), (e) for each arm, the same three percentiles of ONE unit's input (UNIT, default 0, of
+        LAYER), which pooling over the layer's units in (b), (c) cannot show;
+    (f) unit_drift.LAYER against steps for both arms: the mean over all units of the layer of
+        each unit's largest percentile move since the first evaluation after step 0, in units
+        of its own 15-85 spread there.
 The percentile panels start at the first evaluation after step 0: at step 0 a batch-norm
 network in inference mode still holds its initial running statistics (mean 0, variance 1),
 so its "normalized" input is the raw one and would set the scale of the whole panel.
@@ -79,11 +85,35 @@ def band(ax, steps, values, colour, style="-", label=None):
                     linewidth=0)
 
 
+def percentile_panels(rows, arms, axes, columns, first_letter, ylabel, colours):
+    """One panel per arm with the 15/50/85th percentile columns against steps (from the first
+    evaluation after step 0), all panels on the same y range so their drifts compare directly."""
+    lows, highs = [], []
+    for i, (arm, ax) in enumerate(zip(arms, axes)):
+        for p, column in zip(PERCENTILES, columns):
+            steps, q = curves(rows, arm, column, True)
+            band(ax, steps, q, colours[i], PERCENTILE_STYLES[p], label=f"{p}th percentile")
+            if q.size and not np.all(np.isnan(q)):
+                lows.append(np.nanmin(q))
+                highs.append(np.nanmax(q))
+        ax.set_xlabel("training step")
+        ax.set_ylabel(ylabel)
+        ax.set_title(f"({chr(ord(first_letter) + i)}) {arm}: 15/50/85th percentiles")
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+    if lows:
+        pad = 0.05 * (max(highs) - min(lows) + 1e-12)
+        for ax in axes:
+            ax.set_ylim(min(lows) - pad, max(highs) + pad)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("path")
     parser.add_argument("-o", "--out", help="output prefix (writes .png and .svg)")
     parser.add_argument("--layer", help="hidden layer, e.g. fc3 (default: the last one)")
+    parser.add_argument("--unit", type=int, default=0,
+                        help="unit of LAYER for panels (d), (e) (default 0)")
     parser.add_argument("--arms", default="no_bn,bn", help="the two arms (default no_bn,bn)")
     args = parser.parse_args()
 
@@ -101,8 +131,16 @@ def main():
         if arm not in present:
             fail(f"{csv_path}: no arm '{arm}'; the file has {', '.join(sorted(present))}")
 
+    unit_cols = [f"unit_q{p}.{layer}.u{args.unit}" for p in PERCENTILES]
+    per_unit = f"unit_drift.{layer}" in header
+    if per_unit and not all(c in header for c in unit_cols):
+        fail(f"{csv_path}: no column {unit_cols[0]}; choose --unit below the diagnostic's K")
+
     colours = plt.get_cmap("tab10").colors
-    fig, axes = plt.subplots(1, 1 + len(arms), figsize=(4.2 * (1 + len(arms)), 3.6))
+    n_rows = 2 if per_unit else 1
+    fig, grid = plt.subplots(n_rows, 1 + len(arms), figsize=(4.2 * (1 + len(arms)), 3.6 * n_rows),
+                             squeeze=False)
+    axes = grid[0]
     for i, arm in enumerate(arms):
         steps, acc = curves(rows, arm, "test_acc", False)
         band(axes[0], steps, acc, colours[i], label=arm)
@@ -112,25 +150,21 @@ def main():
     axes[0].legend(loc="lower right")
     axes[0].grid(alpha=0.3)
 
-    lows, highs = [], []
-    for i, arm in enumerate(arms):
-        ax = axes[1 + i]
-        for p in PERCENTILES:
-            steps, q = curves(rows, arm, f"act_q{p}.{layer}", True)
-            band(ax, steps, q, colours[i], PERCENTILE_STYLES[p], label=f"{p}th percentile")
-            if q.size:
-                lows.append(np.nanmin(q))
-                highs.append(np.nanmax(q))
+    percentile_panels(rows, arms, axes[1:], [f"act_q{p}.{layer}" for p in PERCENTILES],
+                      "b", f"input to the sigmoids of {layer}", colours)
+    if per_unit:
+        row = grid[1]
+        percentile_panels(rows, arms, row[:len(arms)], unit_cols, chr(ord("b") + len(arms)),
+                          f"input to unit {args.unit} of {layer}", colours)
+        ax = row[len(arms)]
+        for i, arm in enumerate(arms):
+            steps, drift = curves(rows, arm, f"unit_drift.{layer}", True)
+            band(ax, steps, drift, colours[i], label=arm)
         ax.set_xlabel("training step")
-        ax.set_ylabel(f"input to the sigmoids of {layer}")
-        ax.set_title(f"({chr(ord('b') + i)}) {arm}: 15/50/85th percentiles")
-        ax.legend(loc="best", fontsize=8)
+        ax.set_ylabel(f"unit_drift.{layer} (in units of spread)")
+        ax.set_title(f"({chr(ord('b') + 2 * len(arms))}) mean per-unit drift of {layer}")
+        ax.legend(loc="best")
         ax.grid(alpha=0.3)
-    # The same y range in the percentile panels, so their drifts compare directly.
-    if lows:
-        pad = 0.05 * (max(highs) - min(lows) + 1e-12)
-        for ax in axes[1:]:
-            ax.set_ylim(min(lows) - pad, max(highs) + pad)
 
     fig.tight_layout()
     prefix = args.out or os.path.join(os.path.dirname(csv_path), "bn_quantiles")
