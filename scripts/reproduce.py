@@ -144,6 +144,7 @@ def reproduce(name, args):
            "--jobs", str(args.jobs)] + list(getattr(module, "RUN_ARGS", []))
     extra = [cmd[:4] + [f"{results}.{label}"] + cmd[5:] + list(more)
              for label, more in getattr(module, "EXTRA_RUNS", [])]
+    commit = commit_of(ROOT)  # before the run: the code that is measured
     wall = cpu = None
     if not args.from_results:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -166,7 +167,7 @@ def reproduce(name, args):
     timing = (f"; {wall:.0f} s wall, {cpu:.0f} s CPU with `--jobs {args.jobs}`"
               if wall is not None else "")
     provenance = (f"*Measured by `scripts/reproduce.sh {name}` at commit "
-                  f"{commit_of(ROOT)} (dlx build {meta.get('build_commit', '?')}) on "
+                  f"{commit} (dlx build {meta.get('build_commit', '?')}) on "
                   f"{time.strftime('%Y-%m-%d', time.gmtime())}: {how} on {cpu_name()}, "
                   f"{os.cpu_count()} cores, OpenBLAS kernel {meta.get('blas_core', '?')}, "
                   f"`--gemm` {meta.get('gemm', '?')}, {meta.get('precision', '?')}{timing}.*\n")
