@@ -226,12 +226,15 @@ static void measure_covariance(dlx_diag_context *ctx, double *values)
     }
 }
 
-/* Input features are needed: not a factorization, whose examples are matrix entries. */
+/* Input features are needed: not a factorization or a tensor model (cp, ht),
+   whose examples are matrix or tensor entries and whose columns are factors. */
 static bool covariance_fits(const dlx_config *cfg, char *why, size_t n)
 {
-    if (cfg->model.type != MODEL_FACTORIZATION)
+    dlx_model_type t = cfg->model.type;
+    if (t != MODEL_FACTORIZATION && t != MODEL_CP && t != MODEL_HT)
         return true;
-    snprintf(why, n, "measures input features, which a factorization's matrix entries do not have");
+    snprintf(why, n, "measures input features, which a %s's entries do not have",
+             t == MODEL_FACTORIZATION ? "factorization" : "tensor model");
     return false;
 }
 

@@ -10,7 +10,8 @@
  * and one constant coordinate is counted. End to end: the first layer of
  * synthetic linear data with exact_covariance and condition 1000 has κ = 1000;
  * with batch norm after the nonlinearity every deeper layer has its columns
- * (the batch-normalized outputs), while condition_number's stay empty.
+ * (the batch-normalized outputs), while condition_number's stay empty. A
+ * tensor model, whose examples are entries, is refused at validation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,11 +120,35 @@ static void test_bn_after_has_columns(void **state)
     free(dir);
 }
 
+/* A cp tensor model has no input features: refused at validation with the
+   position of the diagnostic and exit 2. */
+static void test_refuses_tensor_model(void **state)
+{
+    (void)state;
+    char *dir = harness_tmpdir();
+    char *cfg = harness_write(dir, "t.yaml",
+                              "experiment: cov_cp\n"
+                              "data: {source: synthetic, kind: cp_tensor, shape: [4, 4, 4], rank: 2}\n"
+                              "model: {type: cp, rank: 2}\n"
+                              "training: {batch_size: full, epochs: 2}\n"
+                              "diagnostics: [input_covariance_condition]\n");
+    char *err = NULL;
+    assert_int_equal(harness_dlx(NULL, &err, "validate '%s'", cfg), 2);
+    print_message("%s", err);
+    assert_non_null(strstr(err, "t.yaml:5:15: error: diagnostic input_covariance_condition measures input "
+                                "features, which a tensor model's entries do not have"));
+    free(err);
+    free(cfg);
+    harness_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     optimlab_use_memory_tmp();
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_known_covariance),
                                        cmocka_unit_test(test_first_layer_is_the_data),
-                                       cmocka_unit_test(test_bn_after_has_columns)};
+                                       cmocka_unit_test(test_bn_after_has_columns),
+                                       cmocka_unit_test(test_refuses_tensor_model)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
