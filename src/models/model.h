@@ -16,7 +16,8 @@
  * a batch, optionally with training noise for Monte-Carlo prediction).
  * Optional (NULL when a kind has none): the product regularizer of a
  * positively homogeneous kind, and the hidden-layer probes that
- * act_quantiles and condition_number read.
+ * act_quantiles and condition_number read (and the layer inputs that
+ * input_covariance_condition reads).
  *
  * The MLP (models/mlp.c; linear, logistic and softmax are MLPs without hidden
  * layers) is the first kind. Adding a kind: one file that fills a
