@@ -14,6 +14,7 @@
 #include "diagnostics/norms.h"
 #include "diagnostics/act_quantiles.h"
 #include "diagnostics/importance.h"
+#include "diagnostics/input_covariance.h"
 #include "diagnostics/mean_network.h"
 #include "diagnostics/optimality.h"
 #include "diagnostics/predictive.h"
@@ -41,6 +42,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_MATRICIZATION_RANK] = &DIAG_MATRICIZATION_RANK,
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = &DIAG_ERROR_DECOMPOSITION,
     [DIAGNOSTIC_UNIT_QUANTILES] = &DIAG_UNIT_QUANTILES,
+    [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = &DIAG_INPUT_COVARIANCE_CONDITION,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

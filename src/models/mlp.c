@@ -701,9 +701,12 @@ static void prepare_eval_weights(dlx_network *net)
    pre[l] + row0·width_l (rows row0 .. row0+C-1 of a caller's [B, width_l]).
    With rng (MC dropout), every dropout layer instead draws fresh masks from
    it as in training (training scaling, one DropConnect mask per chunk),
-   into the training mask buffers; batch norm still uses running statistics. */
+   into the training mask buffers; batch norm still uses running statistics.
+   When inputs is not NULL, the output of hidden layer l as the next layer's
+   GEMM reads it (after the nonlinearity, batch norm after it, and test-time
+   dropout scaling) is copied into inputs[l] + row0·width_l likewise. */
 static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0,
-                               dlx_rng *rng)
+                               dlx_rng *rng, float *const *inputs)
 {
     const dlx_model_config *m = &net->model;
     const float *h = x;
@@ -737,6 +740,8 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
         else if (!rng && m->dropout_hidden > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
             dropout_forward_eval(buf, buf, n,
                                  dropout_eval_scale(m->dropout_hidden, m->dropout_scaling));
+        if (inputs)
+            memcpy(inputs[l] + (size_t)row0 * hl->width, buf, n * sizeof *buf);
         h = buf;
     }
     dense_forward(net->eval_logits, h, rng ? train_weights(m, &net->out, rng) : eval_weights(&net->out),
@@ -762,7 +767,7 @@ double network_evaluate_weighted(dlx_network *net, const float *x, const int *la
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, NULL);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, NULL, NULL);
         long chunk_hits = 0;
         sum += weighted_loss_sum(net, net->eval_logits, labels ? labels + start : NULL,
                                  targets ? targets + (size_t)start * net->n_outputs : NULL,
@@ -781,7 +786,19 @@ void network_probe_preactivations(dlx_network *net, const float *x, int B, float
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, pre, start, NULL);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, pre, start, NULL, NULL);
+    }
+}
+
+/* Chunks of eval_chunk rows through forward_eval_chunk, keeping only the
+   inputs of every layer after the first (what its GEMM reads); the logits are
+   discarded. */
+void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *const *inputs)
+{
+    prepare_eval_weights(net);
+    for (int start = 0; start < B; start += net->eval_chunk) {
+        int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, start, NULL, inputs);
     }
 }
 
@@ -791,7 +808,7 @@ void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rn
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
-        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, rng);
+        forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, rng, NULL);
         memcpy(logits + (size_t)start * net->n_outputs, net->eval_logits,
                (size_t)C * net->n_outputs * sizeof *logits);
     }
@@ -858,6 +875,11 @@ static void mlp_probe(void *impl, const float *x, int B, float *const *pre)
     network_probe_preactivations(impl, x, B, pre);
 }
 
+static void mlp_probe_inputs(void *impl, const float *x, int B, float *const *inputs)
+{
+    network_probe_layer_inputs(impl, x, B, inputs);
+}
+
 /* Θ = Σ_i ‖w_i‖₂‖a_i‖₂ over the hidden units of a one-hidden-layer network,
    w_i = row i of fc1.weight (its incoming weights), a_i = column i of
    out.weight (its outgoing ones): with relu and no biases the network is
@@ -908,4 +930,5 @@ const dlx_model_kind MODEL_KIND_MLP = {
     .n_probes = mlp_n_probes,
     .probe_width = mlp_probe_width,
     .probe = mlp_probe,
+    .probe_inputs = mlp_probe_inputs,
 };

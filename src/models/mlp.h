@@ -85,6 +85,11 @@ double network_evaluate_weighted(dlx_network *net, const float *x, const int *la
    nonlinearity; the raw dense output when it comes after), for
    l < network_n_hidden. Nothing else is changed. */
 void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre);
+/* Inference mode on B examples x: inputs[l] [B, width_l] gets the input of
+   the layer after hidden layer l, exactly what its GEMM reads (φ(BN(u)),
+   BN(φ(u)) or φ(u), times the test-time dropout scale when there is one), for
+   l < network_n_hidden. Nothing else is changed. */
+void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *const *inputs);
 
 /* The logits of B examples x[B, n_inputs] (any B >= 0: it runs in chunks)
    into logits[B, n_outputs]. rng NULL: inference mode, exactly the outputs

@@ -123,6 +123,14 @@ void model_probe(dlx_model *m, const float *x, int B, float *const *pre)
         m->kind->probe(m->impl, x, B, pre);
 }
 
+bool model_has_probe_inputs(const dlx_model *m) { return m->kind->probe_inputs != NULL; }
+
+void model_probe_inputs(dlx_model *m, const float *x, int B, float *const *in)
+{
+    if (m->kind->probe_inputs)
+        m->kind->probe_inputs(m->impl, x, B, in);
+}
+
 dlx_batch model_batch_of_split(const dlx_split *s, int start, int size)
 {
     return (dlx_batch){

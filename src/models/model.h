@@ -16,7 +16,8 @@
  * a batch, optionally with training noise for Monte-Carlo prediction).
  * Optional (NULL when a kind has none): the product regularizer of a
  * positively homogeneous kind, and the hidden-layer probes that
- * act_quantiles and condition_number read.
+ * act_quantiles and condition_number read (and the layer inputs that
+ * input_covariance_condition reads).
  *
  * The MLP (models/mlp.c; linear, logistic and softmax are MLPs without hidden
  * layers) is the first kind. Adding a kind: one file that fills a
@@ -103,6 +104,9 @@ struct dlx_model_kind {
     int (*n_probes)(const void *impl);
     int (*probe_width)(const void *impl, int l);
     void (*probe)(void *impl, const float *x, int B, float *const *pre);
+    /* Optional: in[l] [B, probe_width(l)] = the input of the layer after
+       hidden layer l as its GEMM reads it, inference mode. */
+    void (*probe_inputs)(void *impl, const float *x, int B, float *const *in);
 };
 
 /* Build the model of cfg's kind (models/registry.c) for shape. */
@@ -138,6 +142,9 @@ double model_product_penalty(dlx_model *m, double lambda, bool add_gradient);
 int model_n_probes(const dlx_model *m);
 int model_probe_width(const dlx_model *m, int l);
 void model_probe(dlx_model *m, const float *x, int B, float *const *pre);
+/* The layer inputs of the probes (model_n_probes 0 when the kind has none). */
+bool model_has_probe_inputs(const dlx_model *m);
+void model_probe_inputs(dlx_model *m, const float *x, int B, float *const *in);
 
 /* The batch of rows [start, start + size) of a split, read in place. */
 dlx_batch model_batch_of_split(const dlx_split *s, int start, int size);

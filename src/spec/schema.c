@@ -268,7 +268,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_MEAN_NETWORK] = "mean_network",
     [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank",
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition",
-    [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles"};
+    [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles",
+    [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = "input_covariance_condition"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
