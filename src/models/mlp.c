@@ -785,32 +785,57 @@ static void prepare_moment_matching(dlx_network *net)
         net->mm_pool[i] = (float)rng_normal(&net->mm_rng);
 }
 
+enum { MM_LANES = 8 };   /* partial sums of the Z draws, in a fixed order */
+
+/* Σ_z act(μ + σ·ε_z) over z < Z: the draws u_z = μ + σ·ε_z go through the
+   activation and are summed in MM_LANES partial sums (lane k adds z ≡ k mod
+   MM_LANES in order) then in double. relu and identity are applied inline,
+   as activation_forward computes them, so their blocks of MM_LANES
+   vectorize; other activations go through activation_forward on draws[Z]. */
+static double gaussian_activation_sum(dlx_activation act, float mu, float sd, const float *eps, int Z,
+                                      float *draws)
+{
+    float lane[MM_LANES] = {0};
+    int z = 0;
+    double sum = 0.0;
+    if (act == ACT_RELU || act == ACT_IDENTITY) {
+        bool relu = act == ACT_RELU;
+        for (; z + MM_LANES <= Z; z += MM_LANES)
+            for (int k = 0; k < MM_LANES; k++) {
+                float u = mu + sd * eps[z + k];
+                lane[k] += relu ? (u > 0.0f ? u : 0.0f) : u;
+            }
+        for (; z < Z; z++) {
+            float u = mu + sd * eps[z];
+            sum += relu ? (u > 0.0f ? u : 0.0f) : u;
+        }
+    } else {
+        for (int i = 0; i < Z; i++)
+            draws[i] = mu + sd * eps[i];
+        activation_forward(act, draws, draws, (size_t)Z);
+        for (; z + MM_LANES <= Z; z += MM_LANES)
+            for (int k = 0; k < MM_LANES; k++)
+                lane[k] += draws[z + k];
+        for (; z < Z; z++)
+            sum += draws[z];
+    }
+    for (int k = 0; k < MM_LANES; k++)
+        sum += lane[k];
+    return sum;
+}
+
 /* (1/Z)·Σ_z act(μ + σ·ε_z) of n units, μ in mean_out (overwritten by the
    average) and σ² in var, each unit reading Z pool entries from its own
    offset drawn from net->mm_rng (Wan et al. 2013, Algorithm 2). */
 static void moment_matched_activation(dlx_network *net, float *mean_out, const float *var, size_t n)
 {
-    enum { LANES = 8 };
     int Z = net->mm_samples;
     uint64_t offsets = (uint64_t)(MM_POOL_WINDOWS - 1) * (uint64_t)Z + 1;
-    float *draws = net->mm_draws;
     for (size_t i = 0; i < n; i++) {
         const float *eps = net->mm_pool + rng_below(&net->mm_rng, offsets);
-        float mu = mean_out[i], sd = var[i] > 0.0f ? sqrtf(var[i]) : 0.0f;
-        for (int z = 0; z < Z; z++)
-            draws[z] = mu + sd * eps[z];
-        activation_forward(net->model.activation, draws, draws, (size_t)Z);
-        float lane[LANES] = {0};
-        int z = 0;
-        for (; z + LANES <= Z; z += LANES)
-            for (int k = 0; k < LANES; k++)
-                lane[k] += draws[z + k];
-        double sum = 0.0;
-        for (; z < Z; z++)
-            sum += draws[z];
-        for (int k = 0; k < LANES; k++)
-            sum += lane[k];
-        mean_out[i] = (float)(sum / Z);
+        float sd = var[i] > 0.0f ? sqrtf(var[i]) : 0.0f;
+        mean_out[i] = (float)(gaussian_activation_sum(net->model.activation, mean_out[i], sd, eps, Z,
+                                                      net->mm_draws) / Z);
     }
 }
 
