@@ -82,9 +82,20 @@ def main(argv):
     ap.add_argument("--masks", nargs="*", default=[])
     ap.add_argument("-o", "--out")
     a = ap.parse_args(argv)
-    rows = read_rows(a.results)
+    try:
+        rows = read_rows(a.results)
+    except OSError as e:
+        print(f"plot_dropconnect_inference.py: cannot read {a.results}/metrics.csv: {e.strerror}", file=sys.stderr)
+        return 2
+    if not rows or not {"arm", "seed", "epoch", "test_acc", "test_loss"} <= set(rows[0]):
+        print(f"plot_dropconnect_inference.py: {a.results}/metrics.csv is not a dlx metrics.csv", file=sys.stderr)
+        return 2
     c = curves(rows)
-    seeds = sorted({s for (_, s) in c})
+    seeds = sorted({s for (arm, s) in c if arm == "weight_scaling" and ("moment_matching", s) in c})
+    if not seeds:
+        print(f"plot_dropconnect_inference.py: {a.results} has no seed with both arms weight_scaling and "
+              "moment_matching", file=sys.stderr)
+        return 2
     panels = 3 if a.masks else 2
     fig, ax = plt.subplots(1, panels, figsize=(5.2 * panels, 4.2))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
