@@ -51,7 +51,8 @@
  * their windows overlap). The pool and the offsets come from the sampler's
  * seed (drawn from the run's initialization stream by network_init) and are
  * re-seeded at every call and chunk, so an evaluation is a function of the
- * weights and the inputs: reproducible, the same under --resume and --jobs.
+ * weights and the inputs, whatever evaluations came before it: reproducible,
+ * and a resumed run evaluates as an uninterrupted one.
  * The probes (network_probe_preactivations) keep the weight-scaled pass.
  *
  * Why evaluation has its own buffers: network_evaluate runs the batch in
@@ -790,8 +791,8 @@ enum { MM_LANES = 8 };   /* partial sums of the Z draws, in a fixed order */
 /* Σ_z act(μ + σ·ε_z) over z < Z: the draws u_z = μ + σ·ε_z go through the
    activation and are summed in MM_LANES partial sums (lane k adds z ≡ k mod
    MM_LANES in order) then in double. relu and identity are applied inline,
-   as activation_forward computes them, so their blocks of MM_LANES
-   vectorize; other activations go through activation_forward on draws[Z]. */
+   as activation_forward computes them, without a call per draw and in
+   blocks of MM_LANES the compiler can vectorize; other activations go through activation_forward on draws[Z]. */
 static double gaussian_activation_sum(dlx_activation act, float mu, float sd, const float *eps, int Z,
                                       float *draws)
 {
