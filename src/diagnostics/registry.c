@@ -13,6 +13,7 @@
 #include "diagnostics/convex.h"
 #include "diagnostics/norms.h"
 #include "diagnostics/act_quantiles.h"
+#include "diagnostics/dropconnect_moments.h"
 #include "diagnostics/importance.h"
 #include "diagnostics/input_covariance.h"
 #include "diagnostics/mean_network.h"
@@ -43,6 +44,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = &DIAG_ERROR_DECOMPOSITION,
     [DIAGNOSTIC_UNIT_QUANTILES] = &DIAG_UNIT_QUANTILES,
     [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = &DIAG_INPUT_COVARIANCE_CONDITION,
+    [DIAGNOSTIC_DROPCONNECT_MOMENTS] = &DIAG_DROPCONNECT_MOMENTS,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

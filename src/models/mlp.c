@@ -32,6 +32,29 @@
  * input would have been dropped — one mask per minibatch, applied to a copy
  * W_used that forward and backward both read, so each stays one GEMM.
  *
+ * DropConnect inference (model.dropconnect_inference): weight_scaling
+ * evaluates with the mean weights, E[s·M∘W] = s·p·W (W itself when
+ * inverted). moment_matching is Wan et al.'s (2013) Algorithm 2 for every
+ * hidden DropConnect layer: its pre-activation u = (s·M∘W)v + b is taken as
+ * Gaussian with the mask's mean and variance,
+ *     μ = s·p·W v + b,   σ² = s²·p(1−p)·(W∘W)(v∘v)      (Wan et al. §3),
+ * (batch norm before the activation, being affine per unit, maps it to
+ * N(γ(μ − m)/√(v+ε) + β, γ²σ²/(v+ε))), and the layer outputs the average of
+ * act(u) over Z draws of u (model.dropconnect_samples). The output layer has
+ * no nonlinearity of its own (the loss applies softmax or the sigmoid to its
+ * logits, as Wan et al.'s softmax layer reads the DropConnect layer's
+ * output), so its logits are μ: the limit of the Z-sample average of u. The
+ * draws are u = μ + σ·ε with ε read from a pool of 64·Z standard normals:
+ * each (example, unit) reads Z consecutive pool entries from its own random
+ * offset, so its Z draws are independent N(0, 1) while a pool is drawn once
+ * per inference call, not once per unit (two units share draws only where
+ * their windows overlap). The pool and the offsets come from the sampler's
+ * seed (drawn from the run's initialization stream by network_init) and are
+ * re-seeded at every call and chunk, so an evaluation is a function of the
+ * weights and the inputs, whatever evaluations came before it: reproducible,
+ * and a resumed run evaluates as an uninterrupted one.
+ * The probes (network_probe_preactivations) keep the weight-scaled pass.
+ *
  * Why evaluation has its own buffers: network_evaluate runs the batch in
  * chunks of EVAL_CHUNK rows through two ping-pong buffers, so it never
  * touches what network_backward will read and costs little memory even when
@@ -54,6 +77,8 @@
 
 enum {
     EVAL_CHUNK = 512,                      /* rows per evaluation step */
+    MM_POOL_WINDOWS = 64,                  /* moment matching: pool of 64·Z normals */
+    MM_STREAM_POOL = 1, MM_STREAM_OFFSETS = 2,
     MAX_TENSORS = 6 * DLX_MAX_HIDDEN + 2,  /* fc w, b, bn w, b, mean, var per layer; out w, b */
 };
 
@@ -68,6 +93,7 @@ typedef struct {
     float *W_used;   /* [n_out, n_in] W·mask·scale of the last train pass */
     uint8_t *w_mask; /* [n_out, n_in] */
     float *W_eval;   /* [n_out, n_in] (1 − rate)·W, with test_time scaling */
+    float *W_var;    /* [n_out, n_in] s²·p(1−p)·W∘W, hidden layers with moment matching */
 } dense_params;
 
 typedef struct {
@@ -108,6 +134,16 @@ struct dlx_network {
     float *eval_input;            /* [eval_chunk, n_inputs] for test-time input scaling */
     float *eval_a, *eval_b;       /* [eval_chunk, widest] */
     float *eval_logits;           /* [eval_chunk, n_outputs] */
+
+    /* DropConnect moment-matching inference (model.dropconnect_inference) */
+    bool moment_matching;
+    int mm_samples;               /* Z */
+    uint64_t mm_seed;             /* from network_init's generator */
+    dlx_rng mm_rng;               /* re-seeded from mm_seed at every call and chunk */
+    float *mm_sq_input;           /* [eval_chunk, max(n_inputs, widest)] v∘v */
+    float *mm_var;                /* [eval_chunk, widest] σ² */
+    float *mm_pool;               /* [MM_POOL_WINDOWS·Z] standard normals */
+    float *mm_draws;              /* [Z] act(μ + σ·ε) of one unit */
 
     float *params, *grads, *buffers, *activations;
     uint8_t *masks;
@@ -187,6 +223,24 @@ static void take_dropconnect(dense_params *fc, layout_blocks *blk, const dlx_mod
         fc->W_eval = take(&blk->activations, fc->n_out, fc->n_in);
 }
 
+/* Moment-matching inference buffers: σ²'s weights of every hidden DropConnect
+   layer, the squared inputs and σ² of a chunk, the pool and one unit's draws. */
+static void take_moment_matching(dlx_network *net, layout_blocks *blk)
+{
+    if (!net->moment_matching)
+        return;
+    for (int l = 0; l < net->n_hidden; l++) {
+        dense_params *fc = &net->hidden[l].fc;
+        if (fc->connect_rate > 0.0)
+            fc->W_var = take(&blk->activations, fc->n_out, fc->n_in);
+    }
+    int widest_in = net->n_inputs > net->widest ? net->n_inputs : net->widest;
+    net->mm_sq_input = take(&blk->activations, net->eval_chunk, widest_in);
+    net->mm_var = take(&blk->activations, net->eval_chunk, net->widest);
+    net->mm_pool = take(&blk->activations, MM_POOL_WINDOWS, net->mm_samples);
+    net->mm_draws = take(&blk->activations, 1, net->mm_samples);
+}
+
 /* Point every layer at its slice of the blocks (or only count, when the bases
    are NULL). The params order is the SPEC §2 tensor order. */
 static void assign_layout(dlx_network *net, layout_blocks *blk)
@@ -243,6 +297,7 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
     net->eval_a = take(&blk->activations, C, net->widest);
     net->eval_b = take(&blk->activations, C, net->widest);
     net->eval_logits = take(&blk->activations, C, net->n_outputs);
+    take_moment_matching(net, blk);
 }
 
 /* Append the tensor name → data/grad view. */
@@ -319,6 +374,10 @@ static bool config_is_valid(const dlx_model_config *m, dlx_loss loss, int n_inpu
     if (!(m->dropout_input >= 0.0 && m->dropout_input < 1.0))
         diags_add(diags, NULL, 0, 0, "model.dropout.input must be in [0, 1), got %g",
                   m->dropout_input);
+    if (m->dropconnect_inference == DROPCONNECT_MOMENT_MATCHING &&
+        !(m->dropconnect_samples >= 1 && m->dropconnect_samples <= 100000))
+        diags_add(diags, NULL, 0, 0, "model.dropconnect_samples must be in [1, 100000], got %d",
+                  m->dropconnect_samples);
     return diags->count == errors;
 }
 
@@ -343,6 +402,12 @@ static void set_shapes(dlx_network *net, const dlx_model_config *model, dlx_loss
         if (model->hidden[l] > net->widest)
             net->widest = model->hidden[l];
     }
+    /* Only hidden layers sample: the output layer's logits are μ either way. */
+    bool hidden_dropconnect = (net->n_hidden > 0 && model->dropout_input > 0.0) ||
+                              (net->n_hidden > 1 && model->dropout_hidden > 0.0);
+    net->moment_matching = model->dropout_kind == DROPOUT_DROPCONNECT && hidden_dropconnect &&
+                           model->dropconnect_inference == DROPCONNECT_MOMENT_MATCHING;
+    net->mm_samples = net->moment_matching ? model->dropconnect_samples : 0;
 }
 
 /* Validate, count the blocks without allocating, refuse more than 16 GiB,
@@ -414,7 +479,8 @@ void network_free(dlx_network *net)
     free(net);
 }
 
-/* Layer by layer in tensor order: dense weights (and bias), then batch norm. */
+/* Layer by layer in tensor order: dense weights (and bias), then batch norm;
+   with moment-matching inference, then the sampler's seed (one draw). */
 void network_init(dlx_network *net, dlx_rng *rng)
 {
     for (int l = 0; l < net->n_hidden; l++) {
@@ -424,6 +490,8 @@ void network_init(dlx_network *net, dlx_rng *rng)
             init_batchnorm(h->gamma, h->beta, h->running_mean, h->running_var, h->width);
     }
     init_dense(net->out.W, net->out.b, net->out.n_in, net->out.n_out, &net->model, rng);
+    if (net->moment_matching)   /* after the weights, which stay those of weight scaling */
+        net->mm_seed = rng_u64(rng);
 }
 
 int network_n_tensors(const dlx_network *net) { return net->n_tensors; }
@@ -696,6 +764,101 @@ static void prepare_eval_weights(dlx_network *net)
     }
 }
 
+/* W_var = s²·p(1−p)·W∘W for every hidden DropConnect layer (σ²'s weights,
+   Wan et al. 2013 §3; s the training scale), and the pool of MM_POOL_WINDOWS·Z
+   standard normals, drawn from the stream (mm_seed, MM_STREAM_POOL): the same
+   pool at every call for the same network. */
+static void prepare_moment_matching(dlx_network *net)
+{
+    if (!net->moment_matching)
+        return;
+    for (int l = 0; l < net->n_hidden; l++) {
+        dense_params *fc = &net->hidden[l].fc;
+        if (!fc->W_var)
+            continue;
+        double p = 1.0 - fc->connect_rate, s = dropout_train_scale(fc->connect_rate, net->model.dropout_scaling);
+        float c = (float)(s * s * p * (1.0 - p));
+        for (size_t i = 0, n = (size_t)fc->n_out * fc->n_in; i < n; i++)
+            fc->W_var[i] = c * fc->W[i] * fc->W[i];
+    }
+    rng_seed(&net->mm_rng, net->mm_seed, MM_STREAM_POOL);
+    for (size_t i = 0, n = (size_t)MM_POOL_WINDOWS * net->mm_samples; i < n; i++)
+        net->mm_pool[i] = (float)rng_normal(&net->mm_rng);
+}
+
+enum { MM_LANES = 8 };   /* partial sums of the Z draws, in a fixed order */
+
+/* Σ_z act(μ + σ·ε_z) over z < Z: the draws u_z = μ + σ·ε_z go through the
+   activation and are summed in MM_LANES partial sums (lane k adds z ≡ k mod
+   MM_LANES in order) then in double. relu and identity are applied inline,
+   as activation_forward computes them, without a call per draw and in
+   blocks of MM_LANES the compiler can vectorize; other activations go through activation_forward on draws[Z]. */
+static double gaussian_activation_sum(dlx_activation act, float mu, float sd, const float *eps, int Z,
+                                      float *draws)
+{
+    float lane[MM_LANES] = {0};
+    int z = 0;
+    double sum = 0.0;
+    if (act == ACT_RELU || act == ACT_IDENTITY) {
+        bool relu = act == ACT_RELU;
+        for (; z + MM_LANES <= Z; z += MM_LANES)
+            for (int k = 0; k < MM_LANES; k++) {
+                float u = mu + sd * eps[z + k];
+                lane[k] += relu ? (u > 0.0f ? u : 0.0f) : u;
+            }
+        for (; z < Z; z++) {
+            float u = mu + sd * eps[z];
+            sum += relu ? (u > 0.0f ? u : 0.0f) : u;
+        }
+    } else {
+        for (int i = 0; i < Z; i++)
+            draws[i] = mu + sd * eps[i];
+        activation_forward(act, draws, draws, (size_t)Z);
+        for (; z + MM_LANES <= Z; z += MM_LANES)
+            for (int k = 0; k < MM_LANES; k++)
+                lane[k] += draws[z + k];
+        for (; z < Z; z++)
+            sum += draws[z];
+    }
+    for (int k = 0; k < MM_LANES; k++)
+        sum += lane[k];
+    return sum;
+}
+
+/* (1/Z)·Σ_z act(μ + σ·ε_z) of n units, μ in mean_out (overwritten by the
+   average) and σ² in var, each unit reading Z pool entries from its own
+   offset drawn from net->mm_rng (Wan et al. 2013, Algorithm 2). */
+static void moment_matched_activation(dlx_network *net, float *mean_out, const float *var, size_t n)
+{
+    int Z = net->mm_samples;
+    uint64_t offsets = (uint64_t)(MM_POOL_WINDOWS - 1) * (uint64_t)Z + 1;
+    for (size_t i = 0; i < n; i++) {
+        const float *eps = net->mm_pool + rng_below(&net->mm_rng, offsets);
+        float sd = var[i] > 0.0f ? sqrtf(var[i]) : 0.0f;
+        mean_out[i] = (float)(gaussian_activation_sum(net->model.activation, mean_out[i], sd, eps, Z,
+                                                      net->mm_draws) / Z);
+    }
+}
+
+/* Moment-matching hidden layer hl on C rows: buf holds μ (after batch norm
+   when it comes first); its σ² is s²p(1−p)(W∘W)(v∘v) of the layer's input in,
+   scaled by γ²/(running var + ε) through batch norm; buf gets the average of
+   act(u) over Z draws. */
+static void moment_matched_layer(dlx_network *net, const hidden_layer *hl, const float *in, float *buf, int C)
+{
+    const dlx_model_config *m = &net->model;
+    size_t n_in = (size_t)C * hl->fc.n_in, n = (size_t)C * hl->width;
+    for (size_t i = 0; i < n_in; i++)
+        net->mm_sq_input[i] = in[i] * in[i];
+    dense_forward(net->mm_var, net->mm_sq_input, hl->fc.W_var, NULL, C, hl->fc.n_in, hl->width);
+    if (m->batch_norm && !hl->bn_after)
+        for (int r = 0; r < C; r++)
+            for (int j = 0; j < hl->width; j++)
+                net->mm_var[(size_t)r * hl->width + j] *=
+                    (float)((double)hl->gamma[j] * hl->gamma[j] / ((double)hl->running_var[j] + m->bn_eps));
+    moment_matched_activation(net, buf, net->mm_var, n);
+}
+
 /* Inference pass of C rows x[C, n_inputs] into eval_logits. When pre is not
    NULL, hidden layer l's input to its nonlinearity is also copied into
    pre[l] + row0·width_l (rows row0 .. row0+C-1 of a caller's [B, width_l]).
@@ -704,12 +867,18 @@ static void prepare_eval_weights(dlx_network *net)
    into the training mask buffers; batch norm still uses running statistics.
    When inputs is not NULL, the output of hidden layer l as the next layer's
    GEMM reads it (after the nonlinearity, batch norm after it, and test-time
-   dropout scaling) is copied into inputs[l] + row0·width_l likewise. */
+   dropout scaling) is copied into inputs[l] + row0·width_l likewise.
+   Otherwise, with moment-matching inference and no probe (pre and inputs NULL), every
+   hidden DropConnect layer is moment matched, its offsets re-seeded for the
+   chunk (prepare_moment_matching drew the pool). */
 static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0,
                                dlx_rng *rng, float *const *inputs)
 {
     const dlx_model_config *m = &net->model;
     const float *h = x;
+    bool moment_matching = net->moment_matching && !rng && !pre && !inputs;
+    if (moment_matching)
+        rng_seed(&net->mm_rng, net->mm_seed, MM_STREAM_OFFSETS);
     if (rng && (net->input_mask || net->input_noise)) {
         unit_dropout_train(m, net->input, net->input_mask, net->input_noise, x,
                            (size_t)C * net->n_inputs, m->dropout_input, rng);
@@ -731,7 +900,10 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
                                    hl->running_var, C, hl->width, m->bn_eps);
         if (pre)
             memcpy(pre[l] + (size_t)row0 * hl->width, buf, n * sizeof *buf);
-        activation_forward(m->activation, buf, buf, n);
+        if (moment_matching && hl->fc.W_var)
+            moment_matched_layer(net, hl, h, buf, C);
+        else
+            activation_forward(m->activation, buf, buf, n);
         if (m->batch_norm && hl->bn_after)
             batchnorm_forward_eval(buf, buf, hl->gamma, hl->beta, hl->running_mean,
                                    hl->running_var, C, hl->width, m->bn_eps);
@@ -765,6 +937,7 @@ double network_evaluate_weighted(dlx_network *net, const float *x, const int *la
         return NAN;
     double sum = 0.0;
     prepare_eval_weights(net);
+    prepare_moment_matching(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
         forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, NULL, NULL);
@@ -806,6 +979,8 @@ void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *
 void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rng, float *logits)
 {
     prepare_eval_weights(net);
+    if (!rng)
+        prepare_moment_matching(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
         int C = B - start < net->eval_chunk ? B - start : net->eval_chunk;
         forward_eval_chunk(net, x + (size_t)start * net->n_inputs, C, NULL, 0, rng, NULL);

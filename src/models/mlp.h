@@ -35,7 +35,9 @@ dlx_status network_create(dlx_network **out, const dlx_model_config *model, dlx_
 void network_free(dlx_network *net);
 
 /* Draw initial weights by model->init (normal, uniform, xavier, he); biases
-   as docs/config.md says; BN gamma = 1, beta = 0, running mean 0, var 1. */
+   as docs/config.md says; BN gamma = 1, beta = 0, running mean 0, var 1.
+   With model.dropconnect_inference moment_matching, one more draw from rng
+   (after the weights) seeds the moment-matching sampler. */
 void network_init(dlx_network *net, dlx_rng *rng);
 
 /* Every tensor in SPEC §2 order: fc1.weight, fc1.bias, bn1.weight, bn1.bias,
@@ -70,8 +72,10 @@ double network_forward_train_weighted(dlx_network *net, const float *x, const in
 void network_backward(dlx_network *net);
 
 /* Inference mode (no dropout noise, BN running statistics, test-time weight
-   scaling when model.dropout.scaling is test_time) on B <= max_batch
-   examples. Returns the SUM of the per-example losses; *correct gets the
+   scaling when model.dropout.scaling is test_time; with
+   model.dropconnect_inference moment_matching, Wan et al.'s (2013) Gaussian
+   moment matching of every hidden DropConnect layer, see mlp.c) on B <=
+   max_batch examples. Returns the SUM of the per-example losses; *correct gets the
    number of correct predictions (0 for regression). */
 double network_evaluate(dlx_network *net, const float *x, const int *labels,
                         const float *targets, int B, long *correct);

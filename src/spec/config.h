@@ -86,6 +86,11 @@ typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FAC
 typedef enum { ACT_RELU, ACT_SIGMOID, ACT_TANH, ACT_IDENTITY, ACTIVATION_COUNT } dlx_activation;
 typedef enum { DROPOUT_BERNOULLI, DROPOUT_GAUSSIAN, DROPOUT_DROPCONNECT, DROPOUT_KIND_COUNT } dlx_dropout_kind;
 typedef enum { DROPOUT_INVERTED, DROPOUT_TEST_TIME, DROPOUT_SCALING_COUNT } dlx_dropout_scaling;
+/* How a DropConnect network infers (model.dropconnect_inference): the weights
+   scaled by their mean, or Wan et al.'s (2013) Algorithm 2, a Gaussian of the
+   pre-activation's first two moments sampled through the nonlinearity. */
+typedef enum { DROPCONNECT_WEIGHT_SCALING, DROPCONNECT_MOMENT_MATCHING,
+               DROPCONNECT_INFERENCE_COUNT } dlx_dropconnect_inference;
 /* Where batch norm sits in a hidden layer: before the nonlinearity (Ioffe &
    Szegedy 2015, the default) or after it. */
 typedef enum { BN_BEFORE, BN_AFTER, BN_POSITION_COUNT } dlx_bn_position;
@@ -109,6 +114,8 @@ typedef struct {
     double dropout_input;
     dlx_dropout_kind dropout_kind;
     dlx_dropout_scaling dropout_scaling;
+    dlx_dropconnect_inference dropconnect_inference; /* default weight_scaling */
+    int dropconnect_samples;           /* moment_matching: samples Z per unit (default 1000) */
     bool dropout_input_in_data;        /* not a key: set by the trainer when the training
                                           inputs are already masked (regularizer.dropout_copies),
                                           so training applies no input dropout of its own */
@@ -221,7 +228,9 @@ typedef enum {
     DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_MEAN_NETWORK,
     DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK,
     DIAGNOSTIC_ERROR_DECOMPOSITION, DIAGNOSTIC_UNIT_QUANTILES,
-    DIAGNOSTIC_INPUT_COVARIANCE_CONDITION, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_INPUT_COVARIANCE_CONDITION,
+    DIAGNOSTIC_DROPCONNECT_MOMENTS,
+    DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):

@@ -6,6 +6,9 @@
  *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted}
  *   init: he                    == {scheme: he}
  * hidden, activation, batch_norm and dropout exist only for mlp.
+ * dropconnect_inference (weight_scaling | moment_matching) and
+ * dropconnect_samples need DropConnect (dropout kind dropconnect with a rate
+ * above 0); dropconnect_samples needs moment_matching.
  */
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +29,8 @@ static void set_defaults(dlx_model_config *m)
     m->bn_position = BN_BEFORE;
     m->dropout_kind = DROPOUT_BERNOULLI;
     m->dropout_scaling = DROPOUT_INVERTED;
+    m->dropconnect_inference = DROPCONNECT_WEIGHT_SCALING;
+    m->dropconnect_samples = 1000;
     m->init = INIT_UNIFORM;
     m->init_std = 0.01;
     m->init_limit = 0.0;
@@ -116,6 +121,31 @@ static void read_dropout(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m
     if ((x = spec_get(v, "scaling")) &&
         spec_read_enum(ctx, x, "model.dropout.scaling", &SPEC_DROPOUT_SCALINGS, &e))
         m->dropout_scaling = (dlx_dropout_scaling)e;
+}
+
+/* dropconnect_inference and dropconnect_samples (Wan et al. 2013, Algorithm
+   2), read after dropout: both are errors, at their key, on a model without
+   DropConnect, and the number of samples is one without moment matching. */
+static void read_dropconnect_inference(spec_ctx *ctx, const ytree_node *node, dlx_model_config *m)
+{
+    const ytree_node *how = spec_get(node, "dropconnect_inference"), *samples = spec_get(node, "dropconnect_samples");
+    int e;
+    long long n;
+    if (how && spec_read_enum(ctx, how, "model.dropconnect_inference", &SPEC_DROPCONNECT_INFERENCES, &e))
+        m->dropconnect_inference = (dlx_dropconnect_inference)e;
+    if (samples && spec_read_int(ctx, samples, "model.dropconnect_samples", 1, 100000, &n))
+        m->dropconnect_samples = (int)n;
+    bool dropconnect = m->dropout_kind == DROPOUT_DROPCONNECT && (m->dropout_input > 0 || m->dropout_hidden > 0);
+    const ytree_node *first = how ? how : samples;
+    if (first && !dropconnect) {
+        spec_error(ctx, first, "%s needs DropConnect: model.dropout.kind dropconnect with a rate above 0 "
+                   "(here kind %s, input %g, hidden %g)", how ? "model.dropconnect_inference" : "model.dropconnect_samples",
+                   spec_enum_name(&SPEC_DROPOUT_KINDS, (int)m->dropout_kind), m->dropout_input, m->dropout_hidden);
+        return;
+    }
+    if (samples && m->dropconnect_inference != DROPCONNECT_MOMENT_MATCHING)
+        spec_error(ctx, samples, "model.dropconnect_samples is the number of samples of moment matching: it needs "
+                   "model.dropconnect_inference: moment_matching");
 }
 
 /* init: a scheme name, {scheme: ..., std | limit}, or {from: FILE}. */
@@ -229,6 +259,8 @@ void convert_model(spec_ctx *ctx, const ytree_node *node, const ytree_node *pare
                        model_type_name(m->type));
         m->dropout_hidden = 0.0;
     }
+    if (type_ok)
+        read_dropconnect_inference(ctx, node, m);
     if (m->type == MODEL_MLP && type_ok && (v = spec_get(node, "bias"))) {
         bool bias = true;
         if (spec_read_bool(ctx, v, "model.bias", &bias))

@@ -205,7 +205,7 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
     }
 }
 
-/* model.dropout as its full mapping. */
+/* model.dropout as its full mapping, and the DropConnect inference keys when set. */
 static void dropout_tree(builder *b, ytree_node *m, const dlx_model_config *md)
 {
     ytree_node *dr = add_container(b, m, "dropout", YTREE_MAP);
@@ -214,6 +214,11 @@ static void dropout_tree(builder *b, ytree_node *m, const dlx_model_config *md)
         add_float(b, dr, "input", md->dropout_input);
         add_string(b, dr, "kind", spec_enum_name(&SPEC_DROPOUT_KINDS, (int)md->dropout_kind));
         add_string(b, dr, "scaling", spec_enum_name(&SPEC_DROPOUT_SCALINGS, (int)md->dropout_scaling));
+    }
+    if (md->dropconnect_inference != DROPCONNECT_WEIGHT_SCALING) {   /* written only when set */
+        add_string(b, m, "dropconnect_inference",
+                   spec_enum_name(&SPEC_DROPCONNECT_INFERENCES, (int)md->dropconnect_inference));
+        add_int(b, m, "dropconnect_samples", md->dropconnect_samples);
     }
 }
 

@@ -85,6 +85,8 @@ static const spec_key keys[] = {
     {"model.dropout.input", NULL, NULL},
     {"model.dropout.kind", NULL, NULL},
     {"model.dropout.scaling", NULL, NULL},
+    {"model.dropconnect_inference", NULL, NULL},
+    {"model.dropconnect_samples", NULL, NULL},
     {"model.init", NULL, NULL},
     {"model.init.scheme", NULL, NULL},
     {"model.init.std", "model.init.scheme", "normal"},
@@ -226,6 +228,9 @@ static const char *const dropout_kinds[] = {[DROPOUT_BERNOULLI] = "bernoulli", [
 NAMES_OF(dropout_kinds, DROPOUT_KIND_COUNT);
 static const char *const dropout_scalings[] = {[DROPOUT_INVERTED] = "inverted", [DROPOUT_TEST_TIME] = "test_time"};
 NAMES_OF(dropout_scalings, DROPOUT_SCALING_COUNT);
+static const char *const dropconnect_inferences[] = {[DROPCONNECT_WEIGHT_SCALING] = "weight_scaling",
+                                                     [DROPCONNECT_MOMENT_MATCHING] = "moment_matching"};
+NAMES_OF(dropconnect_inferences, DROPCONNECT_INFERENCE_COUNT);
 static const char *const bn_positions[] = {[BN_BEFORE] = "before", [BN_AFTER] = "after"};
 NAMES_OF(bn_positions, BN_POSITION_COUNT);
 /* init: {from: FILE} has no name of its own (INIT_FROM_FILE follows the named schemes). */
@@ -269,7 +274,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank",
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition",
     [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles",
-    [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = "input_covariance_condition"};
+    [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = "input_covariance_condition",
+    [DIAGNOSTIC_DROPCONNECT_MOMENTS] = "dropconnect_moments"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
@@ -277,6 +283,7 @@ static const spec_diag_param diagnostic_params[] = {
     {"mc_dropout", SPEC_PARAM_REQUIRED, true, 1, 10000, "the number of dropout masks T"},
     {"calibration", SPEC_PARAM_OPTIONAL, true, 1, 10000, "the number of dropout masks T of its MC columns"},
     {"unit_quantiles", SPEC_PARAM_OPTIONAL, true, 0, 10, "the units shown per layer K"},
+    {"dropconnect_moments", SPEC_PARAM_OPTIONAL, true, 2, 100000, "the number of Monte-Carlo masks S"},
 };
 
 const spec_diag_param *schema_diagnostic_param(const char *diagnostic)
@@ -300,6 +307,7 @@ const spec_enum SPEC_MODEL_TYPES = ENUM("model type", model_types);
 const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
 const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
 const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings);
+const spec_enum SPEC_DROPCONNECT_INFERENCES = ENUM("DropConnect inference", dropconnect_inferences);
 const spec_enum SPEC_BN_POSITIONS = ENUM("batch-norm position", bn_positions);
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);

@@ -86,6 +86,53 @@ static void test_dropout_range(void **state)
     loaded_free(l);
 }
 
+/* model.dropconnect_inference and model.dropconnect_samples: located errors
+   without DropConnect, without moment matching, and out of range. */
+static void test_dropconnect_inference(void **state)
+{
+    (void)state;
+    loaded *l = load_bad(BASE "  dropconnect_inference: moment_matching\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 26, "model.dropconnect_inference needs DropConnect",
+                         "model.dropout.kind dropconnect", "here kind bernoulli"));
+    assert_int_equal(l->diags.count, 1);
+    loaded_free(l);
+    l = load_bad(BASE "  dropout: {hidden: 0.5, kind: gaussian}\n  dropconnect_inference: moment_matching\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 26, "needs DropConnect", "here kind gaussian"));
+    loaded_free(l);
+    l = load_bad(BASE "  dropout: {kind: dropconnect}\n  dropconnect_inference: moment_matching\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 26, "needs DropConnect", "a rate above 0", "input 0, hidden 0"));
+    loaded_free(l);
+    l = load_bad(BASE "  dropout: {hidden: 0.5, kind: dropconnect}\n  dropconnect_inference: moment_matchin\n"
+                      "  dropconnect_samples: 0\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 26, "unknown DropConnect inference 'moment_matchin'",
+                         "did you mean 'moment_matching'"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 6, 24, "model.dropconnect_samples"));
+    loaded_free(l);
+    l = load_bad(BASE "  dropout: {hidden: 0.5, kind: dropconnect}\n  dropconnect_samples: 100\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 24, "model.dropconnect_samples is the number of samples of moment "
+                         "matching", "needs model.dropconnect_inference: moment_matching"));
+    assert_int_equal(l->diags.count, 1);
+    loaded_free(l);
+    l = load_bad(BASE "  dropout: {hidden: 0.5, kind: dropconnect}\n  dropconnect_inference: weight_scaling\n"
+                      "  dropconnect_samples: 100\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 6, 24, "needs model.dropconnect_inference: moment_matching"));
+    loaded_free(l);
+    /* An arm that turns DropConnect off under an inherited moment-matching base. */
+    l = load_bad(BASE "  dropout: {hidden: 0.5, kind: dropconnect}\n  dropconnect_inference: moment_matching\n"
+                      "arms:\n  - name: a\n  - {name: b, model: {dropout: {kind: bernoulli}}}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 26, "needs DropConnect", "here kind bernoulli"));
+    loaded_free(l);
+    /* And the valid forms. */
+    l = load_text(BASE "  dropout: {hidden: 0.5, kind: dropconnect}\n  dropconnect_inference: moment_matching\n"
+                       "  dropconnect_samples: 7\n", NULL, 0, -1);
+    assert_int_equal(l->status, DLX_OK);
+    loaded_free(l);
+    l = load_text("experiment: e\nmodel: {type: softmax, dropout: {input: 0.3, kind: dropconnect}, "
+                  "dropconnect_inference: weight_scaling}\n", NULL, 0, -1);
+    assert_int_equal(l->status, DLX_OK);
+    loaded_free(l);
+}
+
 static void test_hidden(void **state)
 {
     (void)state;
@@ -571,6 +618,7 @@ int main(void)
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_sweep_errors),
         cmocka_unit_test(test_validate_all_points),
+        cmocka_unit_test(test_dropconnect_inference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -132,6 +132,29 @@ static void test_diagnostic_params_written(void **state)
     free(text);
 }
 
+/* model.dropconnect_inference and model.dropconnect_samples: written only
+   with moment matching (the default writes nothing new), then read back. */
+static void test_dropconnect_inference_written(void **state)
+{
+    (void)state;
+    char *text = round_trip("dropconnect_inference.yaml", NULL, 0, -1);
+    assert_non_null(strstr(text, "\ndiagnostics: [{dropconnect_moments: 300}]\n"));
+    assert_non_null(strstr(text, "\n  - name: moment_matching\n    model:\n      dropconnect_inference: moment_matching\n"
+                                 "      dropconnect_samples: 250\n"));
+    assert_non_null(strstr(text, "\n  - name: mm_default_samples\n    model:\n      dropconnect_inference: moment_matching\n"
+                                 "      dropconnect_samples: 1000\n"));
+    const char *base_end = strstr(text, "\narms:");
+    assert_non_null(base_end);
+    const char *in_base = strstr(text, "dropconnect_inference: ");
+    assert_true(in_base > base_end);   /* the weight-scaling base writes neither key */
+    free(text);
+    const char *const sets[] = {"model.dropconnect_inference=moment_matching", "model.dropconnect_samples=40"};
+    text = round_trip("dropconnect_inference.yaml", sets, 2, -1);
+    assert_non_null(strstr(text, "    kind: dropconnect\n    scaling: inverted\n  dropconnect_inference: moment_matching\n"
+                                 "  dropconnect_samples: 40\n"));
+    free(text);
+}
+
 static void test_minimal_has_no_arms_section(void **state)
 {
     (void)state;
@@ -178,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_fixtures),
         cmocka_unit_test(test_resolved_content),
         cmocka_unit_test(test_diagnostic_params_written),
+        cmocka_unit_test(test_dropconnect_inference_written),
         cmocka_unit_test(test_minimal_has_no_arms_section),
         cmocka_unit_test(test_arm_differences_only),
         cmocka_unit_test(test_locale_independent),
