@@ -26,6 +26,7 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
                SYN_SHIFTED_REGRESSION, SYN_CP_TENSOR, SYN_HT_TENSOR,
+               SYN_TEACHER_REGRESSION,
                SYN_KIND_COUNT } dlx_synthetic_kind;
 /* shifted_regression (SPEC §9): the regression function of the targets. */
 typedef enum { TRUTH_CUBIC, TRUTH_LINEAR, TRUTH_COUNT } dlx_shift_truth;
@@ -59,6 +60,8 @@ typedef struct {
     bool exact_covariance;             /* synthetic linear: each split's sample mean 0, covariance Σ exactly */
     double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
+                                       /* (teacher_regression: data.hidden, rows of A₁) */
+    int teacher_activation;            /* teacher_regression: data.activation, a dlx_activation */
     int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */
     double scale_ratio;                /* synthetic logistic: largest / smallest feature std */
     int features;                      /* synthetic linear: the model sees the first k of dim inputs; 0 = all */
@@ -183,6 +186,10 @@ typedef struct {
     double tol;                        /* grow while cert_ratio > 1 + tol */
 } dlx_grow_rank_config;
 
+/* training.method (SPEC §7): gradient steps, or Janzamin et al.'s NN-LIFT
+   (src/train/tensor_lift.c), one fit instead of epochs. */
+typedef enum { TRAIN_GRADIENT, TRAIN_TENSOR_LIFT, TRAIN_METHOD_COUNT } dlx_training_method;
+
 typedef struct {
     int epochs;                        /* >= 0 */
     int batch_size;                    /* 0 = "full" */
@@ -190,6 +197,7 @@ typedef struct {
     int eval_every;                    /* 0 = every epoch; else every N steps */
     dlx_on_divergence on_divergence;   /* default stop */
     dlx_grow_rank_config grow_rank;
+    dlx_training_method method;        /* default gradient */
 } dlx_training_config;
 
 /* The exact optimum a linear or logistic model is compared with
@@ -220,7 +228,9 @@ typedef enum {
     DIAGNOSTIC_CALIBRATION, DIAGNOSTIC_DROPOUT_PENALTY, DIAGNOSTIC_CERTIFICATE, DIAGNOSTIC_POLAR,
     DIAGNOSTIC_RANK, DIAGNOSTIC_IMPORTANCE, DIAGNOSTIC_STABILITY, DIAGNOSTIC_MEAN_NETWORK,
     DIAGNOSTIC_FIT_REL_ERROR, DIAGNOSTIC_MATRICIZATION_RANK,
-    DIAGNOSTIC_ERROR_DECOMPOSITION, DIAGNOSTIC_UNIT_QUANTILES, DIAGNOSTIC_COUNT
+    DIAGNOSTIC_ERROR_DECOMPOSITION, DIAGNOSTIC_UNIT_QUANTILES,
+    DIAGNOSTIC_WEIGHT_RECOVERY,
+    DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 
 /* Diagnostic `{stability: {pairs: R, replace: I, flip_label: B}}` (SPEC §8):

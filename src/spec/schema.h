@@ -42,6 +42,8 @@ extern const spec_enum SPEC_DATA_SOURCES, SPEC_SYNTHETIC_KINDS, SPEC_PREPROCESS,
     SPEC_UNCERTAINTY_METHODS, SPEC_BN_POSITIONS;
 /* shifted_regression's data.truth and data.importance.weights (SPEC §9). */
 extern const spec_enum SPEC_SHIFT_TRUTHS, SPEC_IMPORTANCE;
+/* training.method (SPEC §7). */
+extern const spec_enum SPEC_TRAINING_METHODS;
 
 /* The parameter a diagnostic takes as a one-key map item, `{mc_dropout: 20}`
    (docs/config.md, "diagnostics"). Diagnostics absent from the table take
