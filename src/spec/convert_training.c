@@ -571,6 +571,10 @@ static void check_tensor_lift(spec_ctx *ctx, const ytree_node *map, dlx_config *
         spec_error(ctx, place_of(map, "model", m->type != MODEL_MLP ? "type" : "hidden"),
                    "training.method tensor_lift trains an mlp with exactly one hidden layer; here %s "
                    "with %d hidden layers", model_type_name(m->type), m->n_hidden);
+    else if (m->hidden[0] > cfg->data.dim || cfg->data.dim > 64)
+        spec_error(ctx, place_of(map, "model", "hidden"), "training.method tensor_lift recovers at most data.dim "
+                   "orthogonal units from a data.dim³ moment, data.dim <= 64: here %d units, data.dim %d",
+                   m->hidden[0], cfg->data.dim);
     else if (m->without_bias || m->batch_norm || m->dropout_hidden > 0 || m->dropout_input > 0)
         spec_error(ctx, place_of(map, "model", m->without_bias ? "bias" : m->batch_norm ? "batch_norm" : "dropout"),
                    "training.method tensor_lift fits a plain network x -> act(W1 x + b1) -> out: "
