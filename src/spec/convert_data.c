@@ -280,7 +280,7 @@ static void read_importance(spec_ctx *ctx, const ytree_node *map, dlx_data_confi
 /* The keys of data.kind teacher_regression (SPEC §7): hidden (the rows of
    the teacher's first layer, required, at most data.dim: they are
    orthonormal) and activation (default sigmoid); dim and noise are read with
-   the other kinds' and classes means nothing for regression targets. */
+   the other kinds' (data.classes is refused by the schema). */
 static void read_teacher_regression(spec_ctx *ctx, const ytree_node *map, const ytree_node *where,
                                     dlx_data_config *d)
 {
@@ -300,9 +300,6 @@ static void read_teacher_regression(spec_ctx *ctx, const ytree_node *map, const 
     int a;
     if ((v = spec_get(map, "activation")) && spec_read_enum(ctx, v, "data.activation", &SPEC_ACTIVATIONS, &a))
         d->teacher_activation = a;
-    if ((v = spec_get(map, "classes")) && !spec_inherited(v))
-        spec_error(ctx, v, "data.classes does not apply to data.kind teacher_regression: the targets "
-                           "are real numbers");
 }
 
 /* The generator keys of data.source synthetic. */
