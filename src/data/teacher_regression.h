@@ -14,8 +14,9 @@
  *   a₂_j = s_j·u_j with s_j = ±1 equally likely and u_j ~ U(1, 2).
  * The output has no bias. These ranges keep the score-function weights
  * λ_j = a₂_j·E[σ'''(z + b₁_j)], z ~ N(0, 1), of a sigmoid teacher away from
- * zero: E[σ'''(z + b)] ≈ −0.24 at b = 0 and crosses 0 only near |b| ≈ 1.2,
- * so |λ_j| ≳ 0.17 (src/train/tensor_lift.c recovers A₁ from them).
+ * zero: E[σ'''(z + b)] = −0.062 at b = 0 and −0.055 at |b| = 0.5 (it
+ * vanishes only for |b| near 2), so 0.055 ≤ |λ_j| ≤ 0.125
+ * (src/train/tensor_lift.c recovers A₁ from them).
  * Each split's inputs and noise come from its own stream (train, test, the
  * spare example), in example order: for each example its d inputs, then ε.
  * A₁ is kept in the dataset (teacher_first_layer) for the weight_recovery
