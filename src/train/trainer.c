@@ -724,6 +724,7 @@ static dlx_status lift_advance(dlx_trainer *t, dlx_diags *diags)
     if (st != DLX_OK)
         return st;
     t->state.step = 1;
+    t->state.optimizer_start = 1;   /* the fit is the step; the optimizer took none */
     t->state.epoch = 1;
     t->summary.epochs_done = 1;
     st = evaluate_and_record(&t->ctx, t->state.step, t->lr, diags);
