@@ -113,5 +113,8 @@ void dataset_free(dlx_dataset *ds)
     split_free(&ds->spare);
     free(ds->true_weights);
     ds->true_weights = NULL;
+    free(ds->teacher_first_layer);
+    ds->teacher_first_layer = NULL;
+    ds->teacher_units = 0;
     ds->classes = 0;
 }

@@ -44,6 +44,9 @@ typedef struct {
     float *true_weights; /* [data.dim] the known w* of synthetic linear and logistic
                             data (before preprocessing; all the generator's inputs,
                             also when data.features keeps fewer), else NULL */
+    float *teacher_first_layer; /* [teacher_units, data.dim] A₁ of teacher_regression data
+                                   (its rows orthonormal), else NULL */
+    int teacher_units;
     dlx_data_note regression_note; /* file "" when there is none */
     dlx_split spare;  /* one example outside the training split, the replacement of
                          the stability diagnostic's twin runs (SPEC §8): a fresh draw

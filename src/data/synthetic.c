@@ -20,6 +20,7 @@
 #include "data/shifted_regression.h"
 #include "data/split.h"
 #include "data/tensor_data.h"
+#include "data/teacher_regression.h"
 #include "spec/schema.h"
 #include "util/rng.h"
 
@@ -536,6 +537,7 @@ static const generator GENERATORS[] = {
     [SYN_SHIFTED_REGRESSION] = {NULL, NULL},   /* two densities: shifted_regression.c */
     [SYN_CP_TENSOR] = {NULL, NULL},
     [SYN_HT_TENSOR] = {NULL, NULL},
+    [SYN_TEACHER_REGRESSION] = {NULL, NULL},   /* teacher_regression.c */
 };
 _Static_assert(sizeof GENERATORS / sizeof *GENERATORS == SYN_KIND_COUNT,
                "one generator per dlx_synthetic_kind");
@@ -584,6 +586,8 @@ dlx_status synthetic_generate(dlx_dataset *ds, const dlx_data_config *cfg,
         return shifted_regression_generate(ds, cfg, source_file, d);
     if (cfg->kind == SYN_CP_TENSOR || cfg->kind == SYN_HT_TENSOR)
         return tensor_data_generate(ds, cfg, source_file, d);
+    if (cfg->kind == SYN_TEACHER_REGRESSION)
+        return teacher_regression_generate(ds, cfg, source_file, d);
     *ds = (dlx_dataset){0};
     dlx_status st = check_parameters(cfg, source_file, d);
     if (st != DLX_OK)

@@ -21,6 +21,7 @@
 #include "diagnostics/predictive.h"
 #include "diagnostics/stability.h"
 #include "diagnostics/tensor_fit.h"
+#include "diagnostics/weight_recovery.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -45,6 +46,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_UNIT_QUANTILES] = &DIAG_UNIT_QUANTILES,
     [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = &DIAG_INPUT_COVARIANCE_CONDITION,
     [DIAGNOSTIC_DROPCONNECT_MOMENTS] = &DIAG_DROPCONNECT_MOMENTS,
+    [DIAGNOSTIC_WEIGHT_RECOVERY] = &DIAG_WEIGHT_RECOVERY,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

@@ -26,6 +26,7 @@ typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETI
 #define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
                SYN_SHIFTED_REGRESSION, SYN_CP_TENSOR, SYN_HT_TENSOR,
+               SYN_TEACHER_REGRESSION,
                SYN_KIND_COUNT } dlx_synthetic_kind;
 /* shifted_regression (SPEC §9): the regression function of the targets. */
 typedef enum { TRUTH_CUBIC, TRUTH_LINEAR, TRUTH_COUNT } dlx_shift_truth;
@@ -59,6 +60,8 @@ typedef struct {
     bool exact_covariance;             /* synthetic linear: each split's sample mean 0, covariance Σ exactly */
     double separation;                 /* synthetic gaussian_mixture: distance scale of the means */
     int teacher_hidden;                /* synthetic teacher: width of the teacher's hidden layer */
+                                       /* (teacher_regression: data.hidden, rows of A₁) */
+    int teacher_activation;            /* teacher_regression: data.activation, a dlx_activation */
     int sparsity;                      /* synthetic linear, logistic: nonzero true coefficients; 0 = all */
     double scale_ratio;                /* synthetic logistic: largest / smallest feature std */
     int features;                      /* synthetic linear: the model sees the first k of dim inputs; 0 = all */
@@ -190,6 +193,10 @@ typedef struct {
     double tol;                        /* grow while cert_ratio > 1 + tol */
 } dlx_grow_rank_config;
 
+/* training.method (SPEC §7): gradient steps, or Janzamin et al.'s NN-LIFT
+   (src/train/tensor_lift.c), one fit instead of epochs. */
+typedef enum { TRAIN_GRADIENT, TRAIN_TENSOR_LIFT, TRAIN_METHOD_COUNT } dlx_training_method;
+
 typedef struct {
     int epochs;                        /* >= 0 */
     int batch_size;                    /* 0 = "full" */
@@ -197,6 +204,7 @@ typedef struct {
     int eval_every;                    /* 0 = every epoch; else every N steps */
     dlx_on_divergence on_divergence;   /* default stop */
     dlx_grow_rank_config grow_rank;
+    dlx_training_method method;        /* default gradient */
 } dlx_training_config;
 
 /* The exact optimum a linear or logistic model is compared with
@@ -230,6 +238,7 @@ typedef enum {
     DIAGNOSTIC_ERROR_DECOMPOSITION, DIAGNOSTIC_UNIT_QUANTILES,
     DIAGNOSTIC_INPUT_COVARIANCE_CONDITION,
     DIAGNOSTIC_DROPCONNECT_MOMENTS,
+    DIAGNOSTIC_WEIGHT_RECOVERY,
     DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 

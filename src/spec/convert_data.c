@@ -277,6 +277,31 @@ static void read_importance(spec_ctx *ctx, const ytree_node *map, dlx_data_confi
                    "training weights: use one");
 }
 
+/* The keys of data.kind teacher_regression (SPEC §7): hidden (the rows of
+   the teacher's first layer, required, at most data.dim: they are
+   orthonormal) and activation (default sigmoid); dim and noise are read with
+   the other kinds' (data.classes is refused by the schema). */
+static void read_teacher_regression(spec_ctx *ctx, const ytree_node *map, const ytree_node *where,
+                                    dlx_data_config *d)
+{
+    const ytree_node *v;
+    long long n;
+    d->teacher_activation = ACT_SIGMOID;
+    if (!(v = spec_get(map, "hidden")))
+        spec_error(ctx, where, "data.hidden is required for data.kind teacher_regression (the teacher's "
+                               "hidden units, at most data.dim)");
+    else if (spec_read_int(ctx, v, "data.hidden", 1, MAX_DIM, &n)) {
+        if (n > d->dim)
+            spec_error(ctx, v, "data.hidden (%s) cannot exceed data.dim (%d): the teacher's first-layer "
+                               "rows are orthonormal", v->text, d->dim);
+        else
+            d->teacher_hidden = (int)n;
+    }
+    int a;
+    if ((v = spec_get(map, "activation")) && spec_read_enum(ctx, v, "data.activation", &SPEC_ACTIVATIONS, &a))
+        d->teacher_activation = a;
+}
+
 /* The generator keys of data.source synthetic. */
 static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d,
                            bool kind_ok)
@@ -302,7 +327,7 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     }
     if ((v = spec_get(map, "dim")) && spec_read_int(ctx, v, "data.dim", 1, MAX_DIM, &n))
         d->dim = (int)n;
-    bool classification = d->kind != SYN_LINEAR;
+    bool classification = d->kind != SYN_LINEAR && d->kind != SYN_TEACHER_REGRESSION;
     if (kind_ok && (v = spec_get(map, "classes")) && classification &&
         spec_read_int(ctx, v, "data.classes", 2, MAX_CLASSES, &n)) {
         if (d->kind == SYN_LOGISTIC && n != 2)
@@ -337,6 +362,8 @@ static void read_synthetic(spec_ctx *ctx, const ytree_node *map, const ytree_nod
     if (d->kind == SYN_TEACHER && (v = spec_get(map, "teacher_hidden")) &&
         spec_read_int(ctx, v, "data.teacher_hidden", 1, MAX_DIM, &n))
         d->teacher_hidden = (int)n;
+    if (kind_ok && d->kind == SYN_TEACHER_REGRESSION)
+        read_teacher_regression(ctx, map, where, d);
     bool truth_vector = d->kind == SYN_LINEAR || d->kind == SYN_LOGISTIC;
     if (truth_vector && (v = spec_get(map, "sparsity")) && spec_read_int(ctx, v, "data.sparsity", 0, MAX_DIM, &n)) {
         if (n > d->dim)

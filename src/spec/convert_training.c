@@ -312,6 +312,9 @@ void convert_training(spec_ctx *ctx, const ytree_node *node, dlx_training_config
         spec_read_enum(ctx, v, "training.on_divergence", &SPEC_DIVERGENCE, &e))
         t->on_divergence = (dlx_on_divergence)e;
     convert_grow_rank(ctx, spec_get(node, "grow_rank"), &t->grow_rank);
+    if ((v = spec_get(node, "method")) &&
+        spec_read_enum(ctx, v, "training.method", &SPEC_TRAINING_METHODS, &e))
+        t->method = (dlx_training_method)e;
 }
 
 /* The parameter of diagnostic `name` read from value (NULL: none given)
@@ -551,6 +554,64 @@ static void check_tensor(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
                    "modes: it needs 2, 4, 8 or 16 modes, the data have %d", order);
 }
 
+/* What training.method tensor_lift (SPEC §7, src/train/tensor_lift.c)
+   needs: an mlp with one hidden layer, biases, no batch norm or dropout,
+   squared error, no regularizer (it minimizes nothing of the kind), and
+   standard Gaussian inputs, for which its score function is written
+   (teacher_regression, or linear data with condition 1, preprocess none).
+   The fit is the run's one epoch: training.epochs is set to 1, and an
+   epoch count written in this arm itself is refused. */
+static void check_tensor_lift(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
+{
+    if (cfg->training.method != TRAIN_TENSOR_LIFT)
+        return;
+    const ytree_node *training = spec_get(map, "training");
+    const dlx_model_config *m = &cfg->model;
+    if (m->type != MODEL_MLP || m->n_hidden != 1)
+        spec_error(ctx, place_of(map, "model", m->type != MODEL_MLP ? "type" : "hidden"),
+                   "training.method tensor_lift trains an mlp with exactly one hidden layer; here %s "
+                   "with %d hidden layers", model_type_name(m->type), m->n_hidden);
+    else if (m->hidden[0] > cfg->data.dim || cfg->data.dim > 64)
+        spec_error(ctx, place_of(map, "model", "hidden"), "training.method tensor_lift recovers at most data.dim "
+                   "orthogonal units from a data.dim³ moment, data.dim <= 64: here %d units, data.dim %d",
+                   m->hidden[0], cfg->data.dim);
+    else if (m->without_bias || m->batch_norm || m->dropout_hidden > 0 || m->dropout_input > 0)
+        spec_error(ctx, place_of(map, "model", m->without_bias ? "bias" : m->batch_norm ? "batch_norm" : "dropout"),
+                   "training.method tensor_lift fits a plain network x -> act(W1 x + b1) -> out: "
+                   "model.%s does not apply", m->without_bias ? "bias: false" : m->batch_norm ? "batch_norm"
+                                                                                               : "dropout");
+    if (cfg->loss != LOSS_MSE)
+        spec_error(ctx, place_of(map, "loss", NULL), "training.method tensor_lift fits squared error: loss "
+                   "must be mse, here %s", loss_name(cfg->loss));
+    const dlx_data_config *d = &cfg->data;
+    bool teacher = d->source == DATA_SYNTHETIC && d->kind == SYN_TEACHER_REGRESSION;
+    bool gaussian_linear = d->source == DATA_SYNTHETIC && d->kind == SYN_LINEAR && d->condition == 1.0 &&
+                           (d->features == 0 || d->features == d->dim);
+    if (!teacher && !gaussian_linear)
+        spec_error(ctx, place_of(map, "data", d->source == DATA_SYNTHETIC ? "kind" : "source"),
+                   "training.method tensor_lift uses the score function of standard Gaussian inputs: it "
+                   "needs data.kind teacher_regression (or linear with condition 1 and every feature)");
+    else if (d->preprocess != PRE_NONE)
+        spec_error(ctx, place_of(map, "data", "preprocess"), "training.method tensor_lift needs the inputs "
+                   "as drawn, x ~ N(0, I): data.preprocess must be none, here %s", preprocess_name(d->preprocess));
+    const dlx_regularizer_config *r = &cfg->regularizer;
+    if (r->l2 > 0 || r->l1 > 0 || r->max_norm > 0 || r->input_noise > 0 || r->product > 0 ||
+        r->noise_copies > 0 || r->dropout_copies > 0)
+        spec_error(ctx, place_of(map, "regularizer", NULL), "training.method tensor_lift fits without a "
+                   "regularizer: every regularizer key must be 0");
+    if (cfg->training.grow_rank.enabled)
+        spec_error(ctx, place_of(training, "grow_rank", NULL), "training.grow_rank and training.method "
+                   "tensor_lift exclude each other");
+    if (cfg->stability.pairs > 0)
+        spec_error(ctx, place_of(map, "diagnostics", NULL), "diagnostic stability steps twin runs beside "
+                   "gradient steps: it does not apply to training.method tensor_lift");
+    const ytree_node *epochs = training && training->kind == YTREE_MAP ? spec_get(training, "epochs") : NULL;
+    if (epochs && !spec_inherited(epochs) && cfg->training.epochs != 1)
+        spec_error(ctx, epochs, "training.method tensor_lift is one fit, the run's only epoch: "
+                   "training.epochs must be 1 (or left out), here %d", cfg->training.epochs);
+    cfg->training.epochs = 1;
+}
+
 /* Where data and its file keys are written (line 0 for a key that is not),
    for the data file checks made at validation. */
 static void record_data_places(const ytree_node *map, dlx_config_places *p)
@@ -591,4 +652,5 @@ void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
     check_step_theory(ctx, spec_get(map, "optimizer"), cfg);
     check_factorization(ctx, map, cfg);
     check_tensor(ctx, map, cfg);
+    check_tensor_lift(ctx, map, cfg);
 }

@@ -164,7 +164,7 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             return;
         }
         add_int(b, m, "dim", d->dim);
-        if (d->kind != SYN_LINEAR)
+        if (d->kind != SYN_LINEAR && d->kind != SYN_TEACHER_REGRESSION)
             add_int(b, m, "classes", d->classes);
         add_float(b, m, "noise", d->noise);
         if (d->kind == SYN_LINEAR)
@@ -177,6 +177,10 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
             add_float(b, m, "separation", d->separation);
         if (d->kind == SYN_TEACHER)
             add_int(b, m, "teacher_hidden", d->teacher_hidden);
+        if (d->kind == SYN_TEACHER_REGRESSION) {
+            add_int(b, m, "hidden", d->teacher_hidden);
+            add_string(b, m, "activation", activation_name((dlx_activation)d->teacher_activation));
+        }
         if ((d->kind == SYN_LINEAR || d->kind == SYN_LOGISTIC) && d->sparsity > 0)
             add_int(b, m, "sparsity", d->sparsity);
         if (d->kind == SYN_LINEAR && d->features > 0 && d->features < d->dim)
@@ -353,6 +357,8 @@ static ytree_node *config_tree(const dlx_config *c)
             add_word(&b, t, "eval_every", "epoch");
         add_string(&b, t, "on_divergence",
                    spec_enum_name(&SPEC_DIVERGENCE, (int)c->training.on_divergence));
+        if (c->training.method != TRAIN_GRADIENT)   /* written only when set: other files stay as they were */
+            add_string(&b, t, "method", spec_enum_name(&SPEC_TRAINING_METHODS, (int)c->training.method));
         const dlx_grow_rank_config *g = &c->training.grow_rank;
         ytree_node *grow = g->enabled ? add_container(&b, t, "grow_rank", YTREE_MAP) : NULL;
         if (grow) {

@@ -46,6 +46,8 @@ static const spec_key keys[] = {
     {"data.exact_covariance", "data.kind", "linear"},
     {"data.separation", "data.kind", "gaussian_mixture"},
     {"data.teacher_hidden", "data.kind", "teacher"},
+    {"data.hidden", "data.kind", "teacher_regression"},
+    {"data.activation", "data.kind", "teacher_regression"},
     {"data.sparsity", "data.kind", "linear,logistic"},
     {"data.features", "data.kind", "linear"},
     {"data.scale_ratio", "data.kind", "logistic"},
@@ -130,6 +132,7 @@ static const spec_key keys[] = {
     {"training.grow_rank.max", NULL, NULL},
     {"training.grow_rank.epochs", NULL, NULL},
     {"training.grow_rank.tol", NULL, NULL},
+    {"training.method", NULL, NULL},
     {"diagnostics.stability.pairs", NULL, NULL},
     {"diagnostics.stability.replace", NULL, NULL},
     {"diagnostics.stability.flip_label", NULL, NULL},
@@ -202,7 +205,8 @@ static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian
                                               [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",
                                               [SYN_LOW_RANK] = "low_rank",
                                               [SYN_SHIFTED_REGRESSION] = "shifted_regression",
-                                              [SYN_CP_TENSOR] = "cp_tensor", [SYN_HT_TENSOR] = "ht_tensor"};
+                                              [SYN_CP_TENSOR] = "cp_tensor", [SYN_HT_TENSOR] = "ht_tensor",
+                                              [SYN_TEACHER_REGRESSION] = "teacher_regression"};
 NAMES_OF(synthetic_kinds, SYN_KIND_COUNT);
 static const char *const shift_truths[] = {[TRUTH_CUBIC] = "cubic", [TRUTH_LINEAR] = "linear"};
 NAMES_OF(shift_truths, TRUTH_COUNT);
@@ -260,6 +264,8 @@ static const char *const schedules[] = {[SCHED_CONSTANT] = "constant", [SCHED_ST
                                         [SCHED_EXPONENTIAL] = "exponential", [SCHED_INVERSE_TIME] = "inverse_time",
                                         [SCHED_COSINE] = "cosine"};
 NAMES_OF(schedules, SCHED_TYPE_COUNT);
+static const char *const training_methods[] = {[TRAIN_GRADIENT] = "gradient", [TRAIN_TENSOR_LIFT] = "tensor_lift"};
+NAMES_OF(training_methods, TRAIN_METHOD_COUNT);
 /* Diagnostics known to this version (SPEC §4), in the order of
    dlx_diagnostic_kind and of the table of src/diagnostics/registry.c. */
 static const char *const diagnostics[] = {
@@ -275,7 +281,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition",
     [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles",
     [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = "input_covariance_condition",
-    [DIAGNOSTIC_DROPCONNECT_MOMENTS] = "dropconnect_moments"};
+    [DIAGNOSTIC_DROPCONNECT_MOMENTS] = "dropconnect_moments",
+    [DIAGNOSTIC_WEIGHT_RECOVERY] = "weight_recovery"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
@@ -317,6 +324,7 @@ const spec_enum SPEC_DIVERGENCE = ENUM("divergence action", divergence_actions);
 const spec_enum SPEC_REFERENCES = ENUM("reference", references);
 const spec_enum SPEC_UNCERTAINTY_METHODS = ENUM("uncertainty method", uncertainty_methods);
 const spec_enum SPEC_DIAGNOSTICS = ENUM("diagnostic", diagnostics);
+const spec_enum SPEC_TRAINING_METHODS = ENUM("training method", training_methods);
 
 const char *spec_enum_name(const spec_enum *e, int i)
 {

@@ -44,6 +44,8 @@ extern const spec_enum SPEC_DATA_SOURCES, SPEC_SYNTHETIC_KINDS, SPEC_PREPROCESS,
 extern const spec_enum SPEC_SHIFT_TRUTHS, SPEC_IMPORTANCE;
 /* model.dropconnect_inference. */
 extern const spec_enum SPEC_DROPCONNECT_INFERENCES;
+/* training.method (SPEC §7). */
+extern const spec_enum SPEC_TRAINING_METHODS;
 
 /* The parameter a diagnostic takes as a one-key map item, `{mc_dropout: 20}`
    (docs/config.md, "diagnostics"). Diagnostics absent from the table take

@@ -541,6 +541,8 @@ dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_t
         return DLX_ERR_INPUT;
     }
     long batch = tr->batch_size > 0 && tr->batch_size < n_train ? tr->batch_size : n_train;
+    if (tr->method == TRAIN_TENSOR_LIFT)
+        batch = n_train;   /* the fit is the epoch's one step, over the whole split */
     long per_epoch = batch > 0 ? (n_train + batch - 1) / batch : 0;
     long expected = s->epoch * per_epoch + (batch > 0 ? (s->position + batch - 1) / batch : 0);
     /* A run stopped by a non-finite step did not count that step. */

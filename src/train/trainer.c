@@ -35,10 +35,12 @@
 #include "train/evaluate.h"
 #include "train/grow_rank.h"
 #include "train/metrics.h"
+#include "train/tensor_lift.h"
 #include "train/twins.h"
 
 enum { STREAM_INIT = 1, STREAM_SHUFFLE = 2, STREAM_DROPOUT = 3, STREAM_NOISE = 4,
-       STREAM_NOISE_COPIES = 6, STREAM_DROPOUT_COPIES = 7 };
+       STREAM_NOISE_COPIES = 6, STREAM_DROPOUT_COPIES = 7,
+       STREAM_TENSOR_LIFT = 8 };   /* the power method's starting points */
 
 /* Seconds between two epoch-end checkpoints (the last epoch, an
    interruption and a divergence always write one). */
@@ -529,6 +531,8 @@ dlx_status trainer_create(dlx_trainer **out, const dlx_run_request *req, dlx_dia
     t->ctx = (run_context){.req = &t->req, .model = &t->b.model, .classes = req->data->classes,
                            .steps_per_epoch = batcher_steps_per_epoch(&t->b.batcher),
                            .summary = &t->summary};
+    if (cfg->training.method == TRAIN_TENSOR_LIFT)
+        t->ctx.steps_per_epoch = 1;   /* the fit is the one step of the one epoch */
     if (!req->twin && cfg->stability.pairs > 0) {
         st = twins_create(&t->twins, &t->req, cfg, diags);
         if (st != DLX_OK) {
@@ -702,10 +706,39 @@ static dlx_status end_epoch(dlx_trainer *t, dlx_diags *diags)
     return st;
 }
 
+/* training.method tensor_lift: the whole fit as the run's one step and
+   epoch (tensor_lift.h), timed into wall_s, then its evaluation row (epoch
+   1, step 1) and the final checkpoint. A run resumed from that checkpoint
+   has nothing left to do. */
+static dlx_status lift_advance(dlx_trainer *t, dlx_diags *diags)
+{
+    t->done = true;
+    if (t->state.epoch >= 1 || run_stopped(t))
+        return DLX_OK;
+    dlx_rng rng;
+    rng_seed(&rng, t->req.seed, STREAM_TENSOR_LIFT);
+    double t0 = now_seconds();
+    dlx_status st = tensor_lift_fit(&t->b.model, t->b.batcher.split, t->config.model.activation, &rng, NULL,
+                                    diags);
+    t->ctx.wall_s += now_seconds() - t0;
+    if (st != DLX_OK)
+        return st;
+    t->state.step = 1;
+    t->state.optimizer_start = 1;   /* the fit is the step; the optimizer took none */
+    t->state.epoch = 1;
+    t->summary.epochs_done = 1;
+    st = evaluate_and_record(&t->ctx, t->state.step, t->lr, diags);
+    if (st == DLX_OK)
+        st = save_checkpoint(&t->req, &t->b, &t->state, &t->ctx, 0, true, diags);
+    return st;
+}
+
 dlx_status trainer_advance(dlx_trainer *t, dlx_diags *diags)
 {
     if (t->done)
         return DLX_OK;
+    if (t->config.training.method == TRAIN_TENSOR_LIFT)
+        return lift_advance(t, diags);
     if (t->epoch == 0) {
         start_epoch(t);
         if (t->done)

@@ -73,6 +73,8 @@ dlx_status twins_neighbour_dataset(dlx_dataset *out, const dlx_dataset *ds, int 
     out->train = (dlx_split){0};
     out->spare = (dlx_split){0};
     out->true_weights = NULL;
+    out->teacher_first_layer = NULL;
+    out->teacher_units = 0;
     if (ds->spare.n < 1) {
         diags_add(diags, source_file, 0, 0,
                   "diagnostic stability needs an example to put in the training set: synthetic "

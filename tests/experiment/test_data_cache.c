@@ -41,6 +41,7 @@ typedef struct {
 #define SHIFT "{source: synthetic, kind: shifted_regression, n_train: 40, n_test: 10, " \
               "train_input: {mean: 0.5, std: 0.5}, test_input: {mean: 0, std: 0.3}"
 #define TENS "{source: synthetic, kind: cp_tensor, shape: [2, 2, 2], rank: 2"
+#define TREG "{source: synthetic, kind: teacher_regression, dim: 4, hidden: 2, n_train: 40, n_test: 10"
 
 static const data_case CASES[] = {
     {"source", GM "}", "{source: csv, train: a.csv, test: b.csv}"},
@@ -80,6 +81,8 @@ static const data_case CASES[] = {
     {"importance", SHIFT "}", "{importance: {weights: exact, power: 0.5}}"},
     {"weight", CSV "}", "{weight: w}"},
     {"shape", TENS "}", "{shape: [2, 3, 2]}"},
+    {"hidden", TREG "}", "{hidden: 3}"},
+    {"activation", TREG "}", "{activation: tanh}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 

@@ -322,6 +322,54 @@ static void test_tensor_keys(void **state)
     loaded_free(l);
 }
 
+static void test_tensor_lift_keys(void **state)
+{
+    (void)state;
+    loaded *l = load_bad("experiment: e\n"
+                         "data: {source: synthetic, kind: teacher_regression, dim: 4, hidden: 5, classes: 2}\n"
+                         "model: {type: mlp, hidden: [3, 3]}\n"
+                         "loss: cross_entropy\n"
+                         "training: {method: tensor_lift, epochs: 5}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 69, "data.hidden (5) cannot exceed data.dim (4)"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 72, "key 'classes' applies only to", "here it is teacher_regression"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 28, "tensor_lift trains an mlp with exactly one hidden layer"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 7, "tensor_lift fits squared error"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 41, "training.epochs must be 1"));
+    assert_int_equal(l->diags.count, 5);
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: gaussian_mixture}\n"
+                 "model: {type: mlp, hidden: [3], batch_norm: true}\n"
+                 "loss: mse\n"
+                 "regularizer: {l2: 0.1}\n"
+                 "training: {method: tensor_lift}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 33, "tensor_lift uses the score function of standard Gaussian"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 45, "model.batch_norm does not apply"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 14, "fits without a regularizer"));
+    assert_int_equal(l->diags.count, 3);
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: teacher_regression, dim: 4, hidden: 2, preprocess: standardize}\n"
+                 "model: {type: mlp, hidden: [6]}\n"
+                 "loss: mse\n"
+                 "training: {method: tensor_lft}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 20, "did you mean 'tensor_lift'?"));
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: teacher_regression, dim: 4, hidden: 2, preprocess: standardize}\n"
+                 "model: {type: mlp, hidden: [6]}\n"
+                 "loss: mse\n"
+                 "training: {method: tensor_lift}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 3, 28, "recovers at most data.dim", "here 6 units, data.dim 4"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 84, "data.preprocess must be none, here standardize"));
+    assert_int_equal(l->diags.count, 2);
+    loaded_free(l);
+    l = load_bad("experiment: e\n"
+                 "data: {source: synthetic, kind: teacher_regression, dim: 4}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 2, 16, "data.hidden is required for data.kind teacher_regression"));
+    loaded_free(l);
+}
+
 static void test_duplicate_keys(void **state)
 {
     (void)state;
@@ -615,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_seed_lists),
         cmocka_unit_test(test_tensor_keys),
+        cmocka_unit_test(test_tensor_lift_keys),
         cmocka_unit_test(test_override_errors),
         cmocka_unit_test(test_sweep_errors),
         cmocka_unit_test(test_validate_all_points),
