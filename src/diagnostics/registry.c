@@ -19,6 +19,7 @@
 #include "diagnostics/predictive.h"
 #include "diagnostics/stability.h"
 #include "diagnostics/tensor_fit.h"
+#include "diagnostics/variance_shift.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -41,6 +42,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_MATRICIZATION_RANK] = &DIAG_MATRICIZATION_RANK,
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = &DIAG_ERROR_DECOMPOSITION,
     [DIAGNOSTIC_UNIT_QUANTILES] = &DIAG_UNIT_QUANTILES,
+    [DIAGNOSTIC_VARIANCE_SHIFT] = &DIAG_VARIANCE_SHIFT,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

@@ -24,6 +24,8 @@ static void set_defaults(dlx_model_config *m)
     m->bn_momentum = 0.1;
     m->bn_eps = 1e-5;
     m->bn_position = BN_BEFORE;
+    m->bn_backward = BN_BACKWARD_NONE;
+    m->dropout_position = DROPOUT_BEFORE_BN;
     m->dropout_kind = DROPOUT_BERNOULLI;
     m->dropout_scaling = DROPOUT_INVERTED;
     m->init = INIT_UNIFORM;
@@ -85,6 +87,9 @@ static void read_batch_norm(spec_ctx *ctx, const ytree_node *v, dlx_model_config
     if ((x = spec_get(v, "position")) &&
         spec_read_enum(ctx, x, "model.batch_norm.position", &SPEC_BN_POSITIONS, &e))
         m->bn_position = (dlx_bn_position)e;
+    if ((x = spec_get(v, "backward")) &&
+        spec_read_enum(ctx, x, "model.batch_norm.backward", &SPEC_BN_BACKWARDS, &e))
+        m->bn_backward = (dlx_bn_backward)e;
 }
 
 /* A drop rate in [0, 1). */
@@ -116,6 +121,9 @@ static void read_dropout(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m
     if ((x = spec_get(v, "scaling")) &&
         spec_read_enum(ctx, x, "model.dropout.scaling", &SPEC_DROPOUT_SCALINGS, &e))
         m->dropout_scaling = (dlx_dropout_scaling)e;
+    if ((x = spec_get(v, "position")) &&
+        spec_read_enum(ctx, x, "model.dropout.position", &SPEC_DROPOUT_POSITIONS, &e))
+        m->dropout_position = (dlx_dropout_position)e;
 }
 
 /* init: a scheme name, {scheme: ..., std | limit}, or {from: FILE}. */

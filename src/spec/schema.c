@@ -80,11 +80,13 @@ static const spec_key keys[] = {
     {"model.batch_norm.momentum", NULL, NULL},
     {"model.batch_norm.eps", NULL, NULL},
     {"model.batch_norm.position", NULL, NULL},
+    {"model.batch_norm.backward", NULL, NULL},
     {"model.dropout", NULL, NULL},
     {"model.dropout.hidden", NULL, NULL},
     {"model.dropout.input", NULL, NULL},
     {"model.dropout.kind", NULL, NULL},
     {"model.dropout.scaling", NULL, NULL},
+    {"model.dropout.position", NULL, NULL},
     {"model.init", NULL, NULL},
     {"model.init.scheme", NULL, NULL},
     {"model.init.std", "model.init.scheme", "normal"},
@@ -228,6 +230,10 @@ static const char *const dropout_scalings[] = {[DROPOUT_INVERTED] = "inverted", 
 NAMES_OF(dropout_scalings, DROPOUT_SCALING_COUNT);
 static const char *const bn_positions[] = {[BN_BEFORE] = "before", [BN_AFTER] = "after"};
 NAMES_OF(bn_positions, BN_POSITION_COUNT);
+static const char *const bn_backwards[] = {[BN_BACKWARD_NONE] = "none", [BN_BACKWARD_STANDARDIZE] = "standardize"};
+NAMES_OF(bn_backwards, BN_BACKWARD_COUNT);
+static const char *const dropout_positions[] = {[DROPOUT_BEFORE_BN] = "before_bn", [DROPOUT_AFTER_BN] = "after_bn"};
+NAMES_OF(dropout_positions, DROPOUT_POSITION_COUNT);
 /* init: {from: FILE} has no name of its own (INIT_FROM_FILE follows the named schemes). */
 static const char *const init_schemes[] = {[INIT_NORMAL] = "normal", [INIT_UNIFORM] = "uniform",
                                            [INIT_XAVIER] = "xavier", [INIT_HE] = "he", [INIT_ZEROS] = "zeros"};
@@ -268,7 +274,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_MEAN_NETWORK] = "mean_network",
     [DIAGNOSTIC_FIT_REL_ERROR] = "fit_rel_error", [DIAGNOSTIC_MATRICIZATION_RANK] = "matricization_rank",
     [DIAGNOSTIC_ERROR_DECOMPOSITION] = "error_decomposition",
-    [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles"};
+    [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles",
+    [DIAGNOSTIC_VARIANCE_SHIFT] = "variance_shift"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
@@ -300,6 +307,8 @@ const spec_enum SPEC_ACTIVATIONS = ENUM("activation", activations);
 const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
 const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings);
 const spec_enum SPEC_BN_POSITIONS = ENUM("batch-norm position", bn_positions);
+const spec_enum SPEC_BN_BACKWARDS = ENUM("batch-norm backward", bn_backwards);
+const spec_enum SPEC_DROPOUT_POSITIONS = ENUM("dropout position", dropout_positions);
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);
 const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);
