@@ -2,8 +2,10 @@
  * convert_model.c — the `model:` section into a dlx_model_config.
  *
  * batch_norm, dropout and init each take a short scalar form or a mapping:
- *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05, position: before}
- *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted}
+ *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05, position: before,
+ *                                   backward: none}
+ *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted,
+ *                                   position: before_bn}
  *   init: he                    == {scheme: he}
  * hidden, activation, batch_norm and dropout exist only for mlp.
  */
@@ -124,6 +126,9 @@ static void read_dropout(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m
     if ((x = spec_get(v, "position")) &&
         spec_read_enum(ctx, x, "model.dropout.position", &SPEC_DROPOUT_POSITIONS, &e))
         m->dropout_position = (dlx_dropout_position)e;
+    if (x && m->dropout_position == DROPOUT_AFTER_BN && m->dropout_kind == DROPOUT_DROPCONNECT)
+        spec_error(ctx, x, "model.dropout.position after_bn needs a unit dropout kind (bernoulli or "
+                           "gaussian), got dropconnect");
 }
 
 /* init: a scheme name, {scheme: ..., std | limit}, or {from: FILE}. */
