@@ -20,6 +20,11 @@
  *   variance_shift.bnL      (1/n) Σ_j r_j        mean over the layer's units
  *   variance_shift_sd.bnL   √((1/n) Σ_j (r_j − mean)²)   its spread
  *
+ * over the n units where r_j is defined: a unit whose BN input is constant
+ * over the probe (a dead ReLU feeding a batch norm placed after the
+ * nonlinearity) has no ratio (its 0 would say nothing about dropout) and is
+ * left out, as is a unit with γ_j = 0 (below); NAN when no unit is left.
+ *
  * The probe is the first P = min(1000, n_train) training examples: the
  * running variance was accumulated on the training split, so the ratio on
  * the same inputs isolates the train/inference difference of the network
@@ -131,6 +136,8 @@ double variance_shift_ratio(const float *x, int P, int stride, int j, double run
         double d = x[(size_t)i * stride + j] - mean;
         sq += d * d;
     }
+    if (!(sq > 0.0)) /* constant over the probe (a dead ReLU feeding BN): no ratio */
+        return NAN;
     double r = sq / (P - 1) / running_var;
     return isfinite(r) ? r : NAN;
 }
@@ -156,6 +163,7 @@ static void shift_measure(dlx_diag_context *ctx, double *values)
         if (m->bn_position == BN_AFTER) /* BN's input is the nonlinearity's output */
             activation_forward(m->activation, x, x, (size_t)st->n_probe * w);
         double sum = 0.0;
+        int defined = 0;
         for (int j = 0; j < w; j++) {
             double run = rv->data[j];
             double r = variance_shift_ratio(x, st->n_probe, w, j, run);
@@ -164,13 +172,21 @@ static void shift_measure(dlx_diag_context *ctx, double *values)
                 r = g != 0.0 ? r * (run + m->bn_eps) / (g * g) : NAN;
             }
             st->ratios[j] = r;
-            sum += r;
+            if (isfinite(r)) {
+                sum += r;
+                defined++;
+            }
         }
-        double mean = sum / w, sq = 0.0;
+        if (defined == 0) {
+            out[0] = out[1] = NAN;
+            continue;
+        }
+        double mean = sum / defined, sq = 0.0;
         for (int j = 0; j < w; j++)
-            sq += (st->ratios[j] - mean) * (st->ratios[j] - mean);
-        out[0] = isfinite(mean) ? mean : NAN;
-        out[1] = isfinite(sq) ? sqrt(sq / w) : NAN;
+            if (isfinite(st->ratios[j]))
+                sq += (st->ratios[j] - mean) * (st->ratios[j] - mean);
+        out[0] = mean;
+        out[1] = sqrt(sq / defined);
     }
 }
 

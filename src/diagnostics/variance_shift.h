@@ -10,8 +10,8 @@
 extern const dlx_diagnostic DIAG_VARIANCE_SHIFT;
 
 /* The ratio of unit j: the unbiased variance of x[i·stride + j] over P rows,
-   divided by running_var. NAN when P < 2, running_var ≤ 0 or a value is not
-   finite. */
+   divided by running_var. NAN when P < 2, running_var ≤ 0, the column is
+   constant or a value is not finite. */
 double variance_shift_ratio(const float *x, int P, int stride, int j, double running_var);
 
 #endif
