@@ -32,8 +32,9 @@ static double final_loss(const harness_csv *csv, const char *arm, int seed)
 {
     for (int r = 0; r < csv->n_rows; r++)
         if (!strcmp(harness_csv_str(csv, r, "arm"), arm) && (int)harness_csv_num(csv, r, "seed") == seed)
-            return strcmp(harness_csv_str(csv, r, "status"), "ok") ? NAN
-                                                                   : harness_csv_num(csv, r, "final_train_loss");
+            return strcmp(harness_csv_str(csv, r, "status"), "ok")
+                       ? NAN
+                       : harness_csv_num(csv, r, "final_train_loss");
     return NAN;
 }
 
