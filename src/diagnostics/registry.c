@@ -22,6 +22,7 @@
 #include "diagnostics/stability.h"
 #include "diagnostics/tensor_fit.h"
 #include "diagnostics/weight_recovery.h"
+#include "diagnostics/variance_shift.h"
 
 static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_WEIGHT_NORM] = &DIAG_WEIGHT_NORM,
@@ -47,6 +48,7 @@ static const dlx_diagnostic *const TABLE[] = {
     [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = &DIAG_INPUT_COVARIANCE_CONDITION,
     [DIAGNOSTIC_DROPCONNECT_MOMENTS] = &DIAG_DROPCONNECT_MOMENTS,
     [DIAGNOSTIC_WEIGHT_RECOVERY] = &DIAG_WEIGHT_RECOVERY,
+    [DIAGNOSTIC_VARIANCE_SHIFT] = &DIAG_VARIANCE_SHIFT,
 };
 #define N_DIAGNOSTICS (int)(sizeof TABLE / sizeof *TABLE)
 _Static_assert(N_DIAGNOSTICS == DIAGNOSTIC_COUNT, "one row per dlx_diagnostic_kind");

@@ -8,6 +8,18 @@
  * or, with model.batch_norm.position after, z1 ─act─> a1 ─bn1─> h1: batch
  * norm then normalizes the nonlinearity's output instead of its input.
  *
+ * Unit dropout (model.dropout.hidden) follows every hidden layer with
+ * model.dropout.position before_bn (the default), so layer l's dropout feeds
+ * layer l+1's batch norm through fc(l+1); with after_bn it follows only the
+ * last hidden layer, after every batch norm, just before the output layer
+ * (Li, Chen, Hu & Yang 2019, "Understanding the Disharmony between Dropout
+ * and Batch Normalization by Variance Shift", §5).
+ *
+ * With model.batch_norm.backward standardize, the gradient arriving at each
+ * batch norm's output is standardized per unit over the batch
+ * (nn/grad_standardize.h) before batch norm's own backward pass; the result
+ * is then no longer the gradient of the loss.
+ *
  * linear, logistic and softmax models are the same with L = 0. Each hidden
  * layer keeps what its backward pass reads: the dense output, batch norm's
  * x̂ and statistics, the activation's output and the dropout mask. The loss
@@ -72,6 +84,7 @@
 #include "nn/batchnorm.h"
 #include "nn/dense.h"
 #include "nn/dropout.h"
+#include "nn/grad_standardize.h"
 #include "nn/init.h"
 #include "nn/loss.h"
 
@@ -269,7 +282,8 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
         }
         h->fc_out = take(&blk->activations, B, w);
         h->act_out = take(&blk->activations, B, w);
-        if (m->dropout_hidden > 0.0 && unit_dropout(m)) {
+        if (m->dropout_hidden > 0.0 && unit_dropout(m) &&
+            (m->dropout_position == DROPOUT_BEFORE_BN || l == net->n_hidden - 1)) {
             h->drop_out = take(&blk->activations, B, w);
             if (m->dropout_kind == DROPOUT_GAUSSIAN)
                 h->noise = take(&blk->activations, B, w);
@@ -370,6 +384,10 @@ static bool config_is_valid(const dlx_model_config *m, dlx_loss loss, int n_inpu
         if (m->batch_norm && !(m->bn_momentum >= 0.0 && m->bn_momentum <= 1.0))
             diags_add(diags, NULL, 0, 0, "model.batch_norm.momentum must be in [0, 1], got %g",
                       m->bn_momentum);
+        if (m->dropout_position == DROPOUT_AFTER_BN && m->dropout_kind == DROPOUT_DROPCONNECT)
+            diags_add(diags, NULL, 0, 0,
+                      "model.dropout.position after_bn needs a unit dropout kind (bernoulli or "
+                      "gaussian), got dropconnect");
     }
     if (!(m->dropout_input >= 0.0 && m->dropout_input < 1.0))
         diags_add(diags, NULL, 0, 0, "model.dropout.input must be in [0, 1), got %g",
@@ -710,11 +728,16 @@ static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in
                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling));
     else if (h->noise)
         dropout_gaussian_backward(d_out, d_out, h->noise, n);
-    if (m->batch_norm && h->bn_after)
+    if (m->batch_norm && h->bn_after) {
+        if (m->bn_backward == BN_BACKWARD_STANDARDIZE)
+            grad_standardize(d_out, B, h->width, m->bn_eps);
         batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
                            h->width);
+    }
     const float *pre = m->batch_norm && !h->bn_after ? h->bn_out : h->fc_out;
     activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
+    if (m->batch_norm && !h->bn_after && m->bn_backward == BN_BACKWARD_STANDARDIZE)
+        grad_standardize(d_out, B, h->width, m->bn_eps);
     if (m->batch_norm && !h->bn_after)
         batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
                            h->width);
@@ -909,7 +932,7 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
                                    hl->running_var, C, hl->width, m->bn_eps);
         if (rng && hl->drop_out)
             unit_dropout_train(m, buf, hl->mask, hl->noise, buf, n, m->dropout_hidden, rng);
-        else if (!rng && m->dropout_hidden > 0.0 && unit_dropout(m) && m->dropout_scaling == DROPOUT_TEST_TIME)
+        else if (!rng && hl->drop_out && m->dropout_scaling == DROPOUT_TEST_TIME)
             dropout_forward_eval(buf, buf, n,
                                  dropout_eval_scale(m->dropout_hidden, m->dropout_scaling));
         if (inputs)

@@ -97,6 +97,14 @@ typedef enum { DROPCONNECT_WEIGHT_SCALING, DROPCONNECT_MOMENT_MATCHING,
 /* Where batch norm sits in a hidden layer: before the nonlinearity (Ioffe &
    Szegedy 2015, the default) or after it. */
 typedef enum { BN_BEFORE, BN_AFTER, BN_POSITION_COUNT } dlx_bn_position;
+/* What batch norm does to the gradient arriving at its output in the backward
+   pass: nothing (the exact gradient, the default) or standardize it per unit
+   over the batch first (nn/grad_standardize.h). */
+typedef enum { BN_BACKWARD_NONE, BN_BACKWARD_STANDARDIZE, BN_BACKWARD_COUNT } dlx_bn_backward;
+/* Which hidden layers unit dropout follows: every one (the default, so each
+   layer's dropout feeds the next layer's batch norm) or only the last (after
+   every batch norm; Li et al. 2019, §5). */
+typedef enum { DROPOUT_BEFORE_BN, DROPOUT_AFTER_BN, DROPOUT_POSITION_COUNT } dlx_dropout_position;
 /* The schemes named in the file come first (INIT_NAMED_COUNT of them, the
    names of SPEC_INIT_SCHEMES); INIT_FROM_FILE is written `init: {from: ...}`. */
 typedef enum { INIT_NORMAL, INIT_UNIFORM, INIT_XAVIER, INIT_HE, INIT_ZEROS, INIT_NAMED_COUNT,
@@ -113,12 +121,14 @@ typedef struct {
     double bn_momentum;                /* default 0.1 */
     double bn_eps;                     /* default 1e-5 */
     dlx_bn_position bn_position;       /* default before */
+    dlx_bn_backward bn_backward;       /* default none */
     double dropout_hidden;             /* drop rate in [0,1) */
     double dropout_input;
     dlx_dropout_kind dropout_kind;
     dlx_dropout_scaling dropout_scaling;
     dlx_dropconnect_inference dropconnect_inference; /* default weight_scaling */
     int dropconnect_samples;           /* moment_matching: samples Z per unit (default 1000) */
+    dlx_dropout_position dropout_position; /* default before_bn */
     bool dropout_input_in_data;        /* not a key: set by the trainer when the training
                                           inputs are already masked (regularizer.dropout_copies),
                                           so training applies no input dropout of its own */
@@ -239,6 +249,7 @@ typedef enum {
     DIAGNOSTIC_INPUT_COVARIANCE_CONDITION,
     DIAGNOSTIC_DROPCONNECT_MOMENTS,
     DIAGNOSTIC_WEIGHT_RECOVERY,
+    DIAGNOSTIC_VARIANCE_SHIFT,
     DIAGNOSTIC_COUNT
 } dlx_diagnostic_kind;
 

@@ -2,8 +2,10 @@
  * convert_model.c — the `model:` section into a dlx_model_config.
  *
  * batch_norm, dropout and init each take a short scalar form or a mapping:
- *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05, position: before}
- *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted}
+ *   batch_norm: true            == {enabled: true, momentum: 0.1, eps: 1.0e-05, position: before,
+ *                                   backward: none}
+ *   dropout: 0.5                == {hidden: 0.5, input: 0.0, kind: bernoulli, scaling: inverted,
+ *                                   position: before_bn}
  *   init: he                    == {scheme: he}
  * hidden, activation, batch_norm and dropout exist only for mlp.
  * dropconnect_inference (weight_scaling | moment_matching) and
@@ -27,6 +29,8 @@ static void set_defaults(dlx_model_config *m)
     m->bn_momentum = 0.1;
     m->bn_eps = 1e-5;
     m->bn_position = BN_BEFORE;
+    m->bn_backward = BN_BACKWARD_NONE;
+    m->dropout_position = DROPOUT_BEFORE_BN;
     m->dropout_kind = DROPOUT_BERNOULLI;
     m->dropout_scaling = DROPOUT_INVERTED;
     m->dropconnect_inference = DROPCONNECT_WEIGHT_SCALING;
@@ -90,6 +94,9 @@ static void read_batch_norm(spec_ctx *ctx, const ytree_node *v, dlx_model_config
     if ((x = spec_get(v, "position")) &&
         spec_read_enum(ctx, x, "model.batch_norm.position", &SPEC_BN_POSITIONS, &e))
         m->bn_position = (dlx_bn_position)e;
+    if ((x = spec_get(v, "backward")) &&
+        spec_read_enum(ctx, x, "model.batch_norm.backward", &SPEC_BN_BACKWARDS, &e))
+        m->bn_backward = (dlx_bn_backward)e;
 }
 
 /* A drop rate in [0, 1). */
@@ -121,6 +128,12 @@ static void read_dropout(spec_ctx *ctx, const ytree_node *v, dlx_model_config *m
     if ((x = spec_get(v, "scaling")) &&
         spec_read_enum(ctx, x, "model.dropout.scaling", &SPEC_DROPOUT_SCALINGS, &e))
         m->dropout_scaling = (dlx_dropout_scaling)e;
+    if ((x = spec_get(v, "position")) &&
+        spec_read_enum(ctx, x, "model.dropout.position", &SPEC_DROPOUT_POSITIONS, &e))
+        m->dropout_position = (dlx_dropout_position)e;
+    if (x && m->dropout_position == DROPOUT_AFTER_BN && m->dropout_kind == DROPOUT_DROPCONNECT)
+        spec_error(ctx, x, "model.dropout.position after_bn needs a unit dropout kind (bernoulli or "
+                           "gaussian), got dropconnect");
 }
 
 /* dropconnect_inference and dropconnect_samples (Wan et al. 2013, Algorithm

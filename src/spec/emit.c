@@ -218,6 +218,9 @@ static void dropout_tree(builder *b, ytree_node *m, const dlx_model_config *md)
         add_float(b, dr, "input", md->dropout_input);
         add_string(b, dr, "kind", spec_enum_name(&SPEC_DROPOUT_KINDS, (int)md->dropout_kind));
         add_string(b, dr, "scaling", spec_enum_name(&SPEC_DROPOUT_SCALINGS, (int)md->dropout_scaling));
+        if (md->dropout_position != DROPOUT_BEFORE_BN) /* written only when set */
+            add_string(b, dr, "position",
+                       spec_enum_name(&SPEC_DROPOUT_POSITIONS, (int)md->dropout_position));
     }
     if (md->dropconnect_inference != DROPCONNECT_WEIGHT_SCALING) {   /* written only when set */
         add_string(b, m, "dropconnect_inference",
@@ -250,6 +253,8 @@ static void model_tree(builder *b, ytree_node *map, const dlx_model_config *md)
             add_float(b, bn, "momentum", md->bn_momentum);
             add_float(b, bn, "eps", md->bn_eps);
             add_string(b, bn, "position", spec_enum_name(&SPEC_BN_POSITIONS, (int)md->bn_position));
+            if (md->bn_backward != BN_BACKWARD_NONE) /* written only when set: older files stay byte-identical */
+                add_string(b, bn, "backward", spec_enum_name(&SPEC_BN_BACKWARDS, (int)md->bn_backward));
         }
         dropout_tree(b, m, md);
         if (md->without_bias)

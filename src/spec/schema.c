@@ -82,6 +82,7 @@ static const spec_key keys[] = {
     {"model.batch_norm.momentum", NULL, NULL},
     {"model.batch_norm.eps", NULL, NULL},
     {"model.batch_norm.position", NULL, NULL},
+    {"model.batch_norm.backward", NULL, NULL},
     {"model.dropout", NULL, NULL},
     {"model.dropout.hidden", NULL, NULL},
     {"model.dropout.input", NULL, NULL},
@@ -89,6 +90,7 @@ static const spec_key keys[] = {
     {"model.dropout.scaling", NULL, NULL},
     {"model.dropconnect_inference", NULL, NULL},
     {"model.dropconnect_samples", NULL, NULL},
+    {"model.dropout.position", NULL, NULL},
     {"model.init", NULL, NULL},
     {"model.init.scheme", NULL, NULL},
     {"model.init.std", "model.init.scheme", "normal"},
@@ -237,6 +239,10 @@ static const char *const dropconnect_inferences[] = {[DROPCONNECT_WEIGHT_SCALING
 NAMES_OF(dropconnect_inferences, DROPCONNECT_INFERENCE_COUNT);
 static const char *const bn_positions[] = {[BN_BEFORE] = "before", [BN_AFTER] = "after"};
 NAMES_OF(bn_positions, BN_POSITION_COUNT);
+static const char *const bn_backwards[] = {[BN_BACKWARD_NONE] = "none", [BN_BACKWARD_STANDARDIZE] = "standardize"};
+NAMES_OF(bn_backwards, BN_BACKWARD_COUNT);
+static const char *const dropout_positions[] = {[DROPOUT_BEFORE_BN] = "before_bn", [DROPOUT_AFTER_BN] = "after_bn"};
+NAMES_OF(dropout_positions, DROPOUT_POSITION_COUNT);
 /* init: {from: FILE} has no name of its own (INIT_FROM_FILE follows the named schemes). */
 static const char *const init_schemes[] = {[INIT_NORMAL] = "normal", [INIT_UNIFORM] = "uniform",
                                            [INIT_XAVIER] = "xavier", [INIT_HE] = "he", [INIT_ZEROS] = "zeros"};
@@ -282,7 +288,8 @@ static const char *const diagnostics[] = {
     [DIAGNOSTIC_UNIT_QUANTILES] = "unit_quantiles",
     [DIAGNOSTIC_INPUT_COVARIANCE_CONDITION] = "input_covariance_condition",
     [DIAGNOSTIC_DROPCONNECT_MOMENTS] = "dropconnect_moments",
-    [DIAGNOSTIC_WEIGHT_RECOVERY] = "weight_recovery"};
+    [DIAGNOSTIC_WEIGHT_RECOVERY] = "weight_recovery",
+    [DIAGNOSTIC_VARIANCE_SHIFT] = "variance_shift"};
 NAMES_OF(diagnostics, DIAGNOSTIC_COUNT);
 
 /* Diagnostics that take a parameter (`{name: value}` in the list). */
@@ -316,6 +323,8 @@ const spec_enum SPEC_DROPOUT_KINDS = ENUM("dropout kind", dropout_kinds);
 const spec_enum SPEC_DROPOUT_SCALINGS = ENUM("dropout scaling", dropout_scalings);
 const spec_enum SPEC_DROPCONNECT_INFERENCES = ENUM("DropConnect inference", dropconnect_inferences);
 const spec_enum SPEC_BN_POSITIONS = ENUM("batch-norm position", bn_positions);
+const spec_enum SPEC_BN_BACKWARDS = ENUM("batch-norm backward", bn_backwards);
+const spec_enum SPEC_DROPOUT_POSITIONS = ENUM("dropout position", dropout_positions);
 const spec_enum SPEC_INIT_SCHEMES = ENUM("init scheme", init_schemes);
 const spec_enum SPEC_LOSSES = ENUM("loss", losses);
 const spec_enum SPEC_OPTIMIZERS = ENUM("optimizer", optimizers);

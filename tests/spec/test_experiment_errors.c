@@ -84,6 +84,12 @@ static void test_dropout_range(void **state)
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 26, "unknown batch-norm position 'afer'", "did you mean 'after'"));
     assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 37, "model.batch_norm.eps must be greater than 0"));
     loaded_free(l);
+    l = load_bad("experiment: e\nmodel:\n  hidden: [10, 10]\n  batch_norm: {backward: standardise}\n"
+                 "  dropout: {hidden: 0.5, kind: dropconnect, position: after_bn}\n", NULL, 0, -1);
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 4, 26, "unknown batch-norm backward 'standardise'",
+                         "did you mean 'standardize'"));
+    assert_true(HAS_DIAG(&l->diags, "t.yaml", 5, 55, "model.dropout.position after_bn needs a unit dropout kind"));
+    loaded_free(l);
 }
 
 /* model.dropconnect_inference and model.dropconnect_samples: located errors

@@ -122,6 +122,23 @@ static void test_resolved_content(void **state)
     free(text);
 }
 
+/* model.batch_norm.backward and model.dropout.position round-trip, and are
+   written only when set (files without them stay byte-identical). */
+static void test_bn_backward_and_dropout_position_round_trip(void **state)
+{
+    (void)state;
+    char *plain = round_trip("spec_example.yaml", NULL, 0, -1);
+    assert_null(strstr(plain, "backward:"));
+    assert_null(strstr(plain, "position: before_bn"));
+    free(plain);
+    const char *const sets[] = {"model.batch_norm={backward: standardize}",
+                                "model.dropout={hidden: 0.5, position: after_bn}"};
+    char *text = round_trip("minimal.yaml", sets, 2, -1);
+    assert_non_null(strstr(text, "    position: before\n    backward: standardize\n"));
+    assert_non_null(strstr(text, "    scaling: inverted\n    position: after_bn\n"));
+    free(text);
+}
+
 /* Parameterized diagnostics are written back as one-key maps. */
 static void test_diagnostic_params_written(void **state)
 {
@@ -202,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_resolved_content),
         cmocka_unit_test(test_diagnostic_params_written),
         cmocka_unit_test(test_dropconnect_inference_written),
+        cmocka_unit_test(test_bn_backward_and_dropout_position_round_trip),
         cmocka_unit_test(test_minimal_has_no_arms_section),
         cmocka_unit_test(test_arm_differences_only),
         cmocka_unit_test(test_locale_independent),
