@@ -54,7 +54,7 @@ def measured(results):
     steps = sorted(any_run)
     ref, last = steps[1], steps[-1]   # the first evaluation after step 0, the last one
     early = steps[min(3, len(steps) - 1)]
-    mid = min(steps, key=lambda s: abs(s - last // 10))
+    mid = min((s for s in steps if s >= ref), key=lambda s: abs(s - last // 10))
     head = " | ".join(f"{arm} (seeds {', '.join(map(str, seeds))})" for arm in ARMS)
     out = [f"| | {head} |", "|---|---|---|"]
 
