@@ -29,16 +29,6 @@
 #define REDUCED "--quiet --jobs 2 --set data.n_train=2000 --set data.n_test=1000 " \
                 "--set training.epochs=4 --set 'seeds=[1,2,3]' --arms before_bn_0.5,after_bn_0.5"
 
-/* The value of column col in the last metrics.csv row of (arm, seed); NAN if none. */
-static double last_value(const harness_csv *csv, const char *arm, int seed, const char *col)
-{
-    double v = NAN;
-    for (int r = 0; r < csv->n_rows; r++)
-        if (!strcmp(harness_csv_str(csv, r, "arm"), arm) && (int)harness_csv_num(csv, r, "seed") == seed)
-            v = harness_csv_num(csv, r, col);
-    return v;
-}
-
 static void test_variance_shift_larger_with_dropout_before_bn(void **state)
 {
     (void)state;
@@ -55,8 +45,8 @@ static void test_variance_shift_larger_with_dropout_before_bn(void **state)
         for (int l = 2; l <= 3; l++) {
             char col[64];
             snprintf(col, sizeof col, "variance_shift.bn%d", l);
-            double before = last_value(&csv, "before_bn_0.5", seed, col);
-            double after = last_value(&csv, "after_bn_0.5", seed, col);
+            double before = harness_csv_last(&csv, "before_bn_0.5", seed, col);
+            double after = harness_csv_last(&csv, "after_bn_0.5", seed, col);
             bool fit = before <= 0.80 && fabs(after - 1.0) <= 0.15 &&
                        fabs(1.0 - before) >= fabs(1.0 - after) + 0.15;
             print_message("seed %d, bn%d: variance shift before_bn %.4f, after_bn %.4f%s\n", seed, l,

@@ -37,16 +37,6 @@ static const char *const YAML =
     "  - name: bn\n"
     "    model: {batch_norm: true}\n";
 
-/* unit_drift.fc3 of the last row of (arm, seed). */
-static double final_drift(const harness_csv *csv, const char *arm, int seed)
-{
-    double v = NAN;
-    for (int r = 0; r < csv->n_rows; r++)
-        if (!strcmp(harness_csv_str(csv, r, "arm"), arm) && (int)harness_csv_num(csv, r, "seed") == seed)
-            v = harness_csv_num(csv, r, "unit_drift.fc3");
-    return v;
-}
-
 static void test_bn_units_drift_less(void **state)
 {
     (void)state;
@@ -58,7 +48,7 @@ static void test_bn_units_drift_less(void **state)
     harness_csv csv;
     assert_int_equal(harness_csv_read(&csv, path), 0);
     for (int seed = 1; seed <= 3; seed++) {
-        double plain = final_drift(&csv, "no_bn", seed), bn = final_drift(&csv, "bn", seed);
+        double plain = harness_csv_last(&csv, "no_bn", seed, "unit_drift.fc3"), bn = harness_csv_last(&csv, "bn", seed, "unit_drift.fc3");
         print_message("seed %d: unit_drift.fc3 no_bn %.4f bn %.4f\n", seed, plain, bn);
         assert_true(isfinite(plain) && isfinite(bn) && plain > 0);
         assert_true(bn < 0.7 * plain);

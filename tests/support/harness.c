@@ -147,6 +147,17 @@ double harness_csv_num(const harness_csv *csv, int row, const char *name)
     return s ? strtod(s, NULL) : 0.0 / 0.0;
 }
 
+double harness_csv_last(const harness_csv *csv, const char *arm, int seed, const char *name)
+{
+    double v = 0.0 / 0.0;
+    for (int r = 0; r < csv->n_rows; r++) {
+        const char *a = harness_csv_str(csv, r, "arm");
+        if (a && !strcmp(a, arm) && (int)harness_csv_num(csv, r, "seed") == seed)
+            v = harness_csv_num(csv, r, name);
+    }
+    return v;
+}
+
 void harness_csv_free(harness_csv *csv)
 {
     for (int r = 0; r < csv->n_rows; r++)

@@ -33,6 +33,9 @@ int harness_csv_read(harness_csv *csv, const char *path);   /* 0 on success */
 int harness_csv_col(const harness_csv *csv, const char *name); /* index or -1 */
 double harness_csv_num(const harness_csv *csv, int row, const char *name);
 const char *harness_csv_str(const harness_csv *csv, int row, const char *name);
+/* Column name in the last row of run (arm, seed) (metrics.csv: its last evaluation); NAN when
+   the file has no row of that run. */
+double harness_csv_last(const harness_csv *csv, const char *arm, int seed, const char *name);
 void harness_csv_free(harness_csv *csv);
 
 /* metrics.csv text with the wall_s column blanked, for byte comparisons. */
