@@ -1,6 +1,7 @@
 """_metrics.py — reading a dlx output folder's metrics.csv for the page modules of scripts/pages.
 
 rows(results)            every row of RESULTS/metrics.csv as a dict of strings
+rows_of(results, name)   the same for another CSV file of the folder (summary.csv)
 series(rows, arm, seed)  {step: row} of one run
 number(text)             float, NaN for an empty field
 seeds(rows, arm)         the seeds of arm, in numeric order
@@ -32,3 +33,9 @@ def seeds(all_rows, arm):
 def fmt(values, digits):
     return ", ".join("never" if isinstance(v, float) and math.isnan(v) else
                      (f"{v:.{digits}f}" if isinstance(v, float) else str(v)) for v in values)
+
+
+def rows_of(results, name):
+    """The rows of another CSV file of the output folder (summary.csv) as dicts of strings."""
+    with open(os.path.join(results, name), newline="") as f:
+        return list(csv.DictReader(f))
