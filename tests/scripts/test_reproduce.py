@@ -8,7 +8,8 @@ adding one; `--from-results` measures without running; a page without the marker
 name and a failing dlx run exit 2, 2 and 1 and leave the page as it was. Then
 scripts/pages/bn_vs_nobn.py on a reduced bn_vs_nobn run (1500 images, 2 epochs): its tables
 have a row per claim and a value per seed, computed from that run. Prints "N passed, M
-failed"; exits 1 when anything failed.
+failed"; exits 1 when anything failed. scripts/pages/dropout_vs_l2.py likewise on a reduced run
+(1000 images, 3 epochs, 32-unit layers).
 """
 
 import os
@@ -158,6 +159,27 @@ def test_bn_vs_nobn_module(work):
     check("no side-run table without the side run", "Side run" not in block)
 
 
+def test_dropout_vs_l2_module(work):
+    out = os.path.join(work, "dl2")
+    res = subprocess.run([dlx, "run", os.path.join(source_root, "configs", "dropout_vs_l2.yaml"),
+                          "--out", out, "--quiet", "--jobs", "2", "--set", "data.n_train=1000",
+                          "--set", "training.epochs=3", "--set", "model.hidden=[32,32]"],
+                         capture_output=True, text=True)
+    check(f"reduced dropout_vs_l2 run ({res.stderr.strip()[-300:]})", res.returncode == 0)
+    if res.returncode != 0:
+        return
+    sys.path.insert(0, os.path.join(source_root, "scripts", "pages"))
+    import dropout_vs_l2  # noqa: E402
+    block = dropout_vs_l2.measured(out)
+    check("dropout_vs_l2: at epoch 3", block.startswith("At epoch 3 (seeds 1 / 2):"))
+    for arm in ("none", "l2", "dropout", "dropout_maxnorm"):
+        row = [line for line in block.splitlines() if line.startswith(f"| {arm} |")]
+        check(f"dropout_vs_l2: a row for {arm} with two seeds per cell",
+              len(row) == 1 and row[0].count(" / ") == 7)
+    check("dropout_vs_l2: max-norm and training time lines",
+          "First epoch at which `dropout_maxnorm` differs" in block and "summed over summary.csv" in block)
+
+
 def main():
     data = os.environ.get("DLX_DATA", "")
     have_fashion = (os.path.isdir(os.path.join(data, "fashion-mnist")) if data else False) or \
@@ -167,6 +189,7 @@ def main():
         test_engine(work)
         if have_fashion:
             test_bn_vs_nobn_module(work)
+            test_dropout_vs_l2_module(work)
         else:
             print("Fashion-MNIST missing: the bn_vs_nobn part is skipped", file=sys.stderr)
     finally:
