@@ -43,7 +43,7 @@ dlx_status tensor_data_check_shape(int order, const int64_t *shape, bool tree, c
         entries *= (double)shape[i];
     }
     if (entries > MAX_TENSOR_ENTRIES) {
-        diags_add(d, file, 0, 0, "a tensor of %.3g entries is more than the limit of %d", entries,
+        diags_add(d, file, 0, 0, "a tensor of %.0f entries is more than the limit of %d", entries,
                   MAX_TENSOR_ENTRIES);
         return DLX_ERR_INPUT;
     }
