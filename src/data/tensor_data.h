@@ -17,6 +17,10 @@
  * Every entry is an example: inputs x = (i_1, ..., i_N), the multi-index as
  * numbers, target Y_{i_1...i_N}, in row-major order (the last mode fastest);
  * the test split holds the same entries (the whole tensor is the data).
+ * A tensor read from a file (data.source safetensors, experiment/
+ * tensor_file.h) goes through the same shape checks and the same splits
+ * (tensor_data_check_shape, tensor_data_fill), with the file's values as
+ * they are.
  */
 #ifndef DLX_DATA_TENSOR_DATA_H
 #define DLX_DATA_TENSOR_DATA_H
