@@ -204,6 +204,7 @@ static void check_fit_matches(const char *tag, dlx_synthetic_kind kind, const ch
     diags_free(&d);
 }
 
+/* A 3-mode cp_tensor [3, 4, 5] fitted by a cp model of 2 terms. */
 static void test_cp_fit_of_a_file_is_the_generated_fit(void **state)
 {
     (void)state;
@@ -211,6 +212,7 @@ static void test_cp_fit_of_a_file_is_the_generated_fit(void **state)
     check_fit_matches("cp3", SYN_CP_TENSOR, "cp_tensor", 3, shape, "{type: cp, rank: 2, init: {scheme: normal, std: 0.5}}");
 }
 
+/* A 4-mode ht_tensor [2, 3, 2, 3] fitted by an ht model of rank 2. */
 static void test_ht_fit_of_a_file_is_the_generated_fit(void **state)
 {
     (void)state;
@@ -249,6 +251,7 @@ static void expect_file_error(const char *tag, const char *file, const char *ext
     free(p);
 }
 
+/* Every problem of the file itself, at data.path, exit 2. */
 static void test_file_errors(void **state)
 {
     (void)state;
@@ -341,6 +344,7 @@ static void test_section_errors(void **state)
     free(p);
 }
 
+/* One scratch folder for the whole program. */
 static int setup(void **state)
 {
     (void)state;
