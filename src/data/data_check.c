@@ -288,6 +288,7 @@ dlx_status data_files_check(const dlx_config *cfg, const char *source_file, dlx_
     case DATA_IDX: check_idx(cfg, source_file, d); break;
     case DATA_CSV: check_csv(cfg, source_file, d); break;
     case DATA_SYNTHETIC: break;
+    case DATA_SAFETENSORS: break;   /* checked by experiment/tensor_file.c (data/ cannot read io/) */
     }
     return d->count > start ? DLX_ERR_INPUT : DLX_OK;
 }

@@ -67,6 +67,20 @@ static dlx_status load_synthetic(dlx_dataset *ds, dlx_split_origin *origin,
     return synthetic_generate(ds, cfg, source_file, d);
 }
 
+/* A tensor file is read by the experiment layer (experiment/tensor_file.h),
+   which may use both io/ (the safetensors reader) and data/ (the splits):
+   the data cache loads it there, never through dataset_load. */
+static dlx_status load_safetensors(dlx_dataset *ds, dlx_split_origin *origin,
+                                   const dlx_data_config *cfg, const char *source_file, dlx_diags *d)
+{
+    (void)ds;
+    (void)origin;
+    (void)cfg;
+    diags_add(d, source_file, 0, 0, "internal error: data.source safetensors is read by "
+              "experiment/tensor_file.c, not by dataset_load");
+    return DLX_ERR_RUNTIME;
+}
+
 /* The data sources, indexed by dlx_data_source (names as SPEC_DATA_SOURCES);
    the length is checked when building. */
 static const source_loader SOURCES[] = {
@@ -75,6 +89,7 @@ static const source_loader SOURCES[] = {
     [DATA_IDX] = load_idx,
     [DATA_CSV] = load_csv,
     [DATA_SYNTHETIC] = load_synthetic,
+    [DATA_SAFETENSORS] = load_safetensors,
 };
 _Static_assert(sizeof SOURCES / sizeof *SOURCES == DATA_SOURCE_COUNT, "one loader per data source");
 

@@ -48,6 +48,8 @@ typedef struct {
                                    (its rows orthonormal), else NULL */
     int teacher_units;
     dlx_data_note regression_note; /* file "" when there is none */
+    int tensor_order; /* order-N tensor data (data.kind cp_tensor, ht_tensor, data.source */
+    int tensor_shape[DLX_MAX_TENSOR_ORDER]; /* safetensors): modes and their sizes; else 0 */
     dlx_split spare;  /* one example outside the training split, the replacement of
                          the stability diagnostic's twin runs (SPEC §8): a fresh draw
                          of a synthetic generator, or the first training example that

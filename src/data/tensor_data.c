@@ -26,30 +26,44 @@ long tensor_data_entries(const dlx_data_config *cfg)
     return n;
 }
 
-/* The parameters' ranges, every problem reported. */
-static dlx_status check_tensor(const dlx_data_config *cfg, const char *file, dlx_diags *d)
+dlx_status tensor_data_check_shape(int order, const int64_t *shape, bool tree, const char *tree_why,
+                                   const char *what, const char *file, dlx_diags *d)
 {
-    dlx_status st = DLX_OK;
-    int order = cfg->tensor_order;
-    if (order < 2 || order > DLX_MAX_TENSOR_ORDER ||
-        (cfg->kind == SYN_HT_TENSOR && (order & (order - 1)))) {
-        diags_add(d, file, 0, 0, "data.shape must have 2 to %d modes (2, 4, 8 or 16 for an ht_tensor), got %d",
-                  DLX_MAX_TENSOR_ORDER, order);
+    if (order < 2 || order > DLX_MAX_TENSOR_ORDER || (tree && (order & (order - 1)))) {
+        diags_add(d, file, 0, 0, "%s must have 2 to %d modes (2, 4, 8 or 16 %s), got %d", what,
+                  DLX_MAX_TENSOR_ORDER, tree_why, order);
         return DLX_ERR_INPUT;
     }
     double entries = 1;
     for (int i = 0; i < order; i++) {
-        if (cfg->tensor_shape[i] < 1) {
-            diags_add(d, file, 0, 0, "data.shape: every mode size must be at least 1");
+        if (shape[i] < 1) {
+            diags_add(d, file, 0, 0, "%s: every mode size must be at least 1", what);
             return DLX_ERR_INPUT;
         }
-        entries *= cfg->tensor_shape[i];
+        entries *= (double)shape[i];
     }
     if (entries > MAX_TENSOR_ENTRIES) {
-        diags_add(d, file, 0, 0, "a tensor of %.3g entries is more than the limit of %d", entries,
+        diags_add(d, file, 0, 0, "a tensor of %.0f entries is more than the limit of %d", entries,
                   MAX_TENSOR_ENTRIES);
-        st = DLX_ERR_INPUT;
+        return DLX_ERR_INPUT;
     }
+    return DLX_OK;
+}
+
+/* The parameters' ranges, every problem reported. */
+static dlx_status check_tensor(const dlx_data_config *cfg, const char *file, dlx_diags *d)
+{
+    int order = cfg->tensor_order;
+    int64_t shape[DLX_MAX_TENSOR_ORDER] = {0};
+    for (int i = 0; i < order && i < DLX_MAX_TENSOR_ORDER; i++)
+        shape[i] = cfg->tensor_shape[i];
+    dlx_status st = tensor_data_check_shape(order, shape, cfg->kind == SYN_HT_TENSOR, "for an ht_tensor",
+                                            "data.shape", file, d);
+    if (st != DLX_OK)
+        return st;
+    double entries = 1;
+    for (int i = 0; i < order; i++)
+        entries *= cfg->tensor_shape[i];
     if (cfg->rank < 1 || cfg->rank > 100000) {
         diags_add(d, file, 0, 0, "data.rank must be between 1 and 100000, not %d", cfg->rank);
         st = DLX_ERR_INPUT;
@@ -196,6 +210,40 @@ dlx_status tensor_data_values(const dlx_data_config *cfg, double *values, const 
     return DLX_OK;
 }
 
+dlx_status tensor_data_fill(dlx_dataset *ds, int order, const int *shape, const double *values, double noise,
+                            uint64_t seed, const char *source_file, dlx_diags *d)
+{
+    *ds = (dlx_dataset){0};
+    long total = 1;
+    for (int n = 0; n < order; n++)
+        total *= shape[n];
+    dlx_status st = split_alloc(&ds->train, (int)total, order, 1, source_file, d);
+    if (st == DLX_OK)
+        st = split_alloc(&ds->test, (int)total, order, 1, source_file, d);
+    if (st != DLX_OK) {
+        split_free(&ds->train);
+        split_free(&ds->test);
+        return st;
+    }
+    dlx_rng noise_rng;
+    rng_seed(&noise_rng, seed, SYNTHETIC_STREAM_TRAIN);
+    int index[DLX_MAX_TENSOR_ORDER] = {0};
+    for (long e = 0; e < total; e++) {
+        float value = (float)(values[e] + noise * rng_normal(&noise_rng));
+        for (int n = 0; n < order; n++)
+            ds->train.x[(size_t)e * order + n] = ds->test.x[(size_t)e * order + n] = (float)index[n];
+        ds->train.targets[e] = ds->test.targets[e] = value;
+        for (int n = order - 1; n >= 0; n--) {
+            if (++index[n] < shape[n])
+                break;
+            index[n] = 0;
+        }
+    }
+    ds->tensor_order = order;
+    memcpy(ds->tensor_shape, shape, (size_t)order * sizeof *shape);
+    return DLX_OK;
+}
+
 dlx_status tensor_data_generate(dlx_dataset *ds, const dlx_data_config *cfg, const char *source_file,
                                 dlx_diags *d)
 {
@@ -204,7 +252,6 @@ dlx_status tensor_data_generate(dlx_dataset *ds, const dlx_data_config *cfg, con
     if (st != DLX_OK)
         return st;
     long total = tensor_data_entries(cfg);
-    int order = cfg->tensor_order;
     double *y = malloc((size_t)total * sizeof *y);
     if (!y) {
         diags_add(d, source_file, 0, 0, "out of memory generating a tensor of %ld entries", total);
@@ -212,28 +259,7 @@ dlx_status tensor_data_generate(dlx_dataset *ds, const dlx_data_config *cfg, con
     }
     st = tensor_data_values(cfg, y, source_file, d);
     if (st == DLX_OK)
-        st = split_alloc(&ds->train, (int)total, order, 1, source_file, d);
-    if (st == DLX_OK)
-        st = split_alloc(&ds->test, (int)total, order, 1, source_file, d);
-    if (st == DLX_OK) {
-        dlx_rng noise;
-        rng_seed(&noise, cfg->seed, SYNTHETIC_STREAM_TRAIN);
-        int index[DLX_MAX_TENSOR_ORDER] = {0};
-        for (long e = 0; e < total; e++) {
-            float value = (float)(y[e] + cfg->noise * rng_normal(&noise));
-            for (int n = 0; n < order; n++)
-                ds->train.x[(size_t)e * order + n] = ds->test.x[(size_t)e * order + n] = (float)index[n];
-            ds->train.targets[e] = ds->test.targets[e] = value;
-            for (int n = order - 1; n >= 0; n--) {
-                if (++index[n] < cfg->tensor_shape[n])
-                    break;
-                index[n] = 0;
-            }
-        }
-    } else {
-        split_free(&ds->train);
-        split_free(&ds->test);
-    }
+        st = tensor_data_fill(ds, cfg->tensor_order, cfg->tensor_shape, y, cfg->noise, cfg->seed, source_file, d);
     free(y);
     return st;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "experiment/tensor_file.h"
 #include "spec/experiment.h"
 
 /* The `data:` block of a resolved YAML text (NUL-terminated), moved to the
@@ -96,7 +97,10 @@ dlx_status data_cache_get(dlx_data_cache *cache, const dlx_config *config,
         diags_add(diags, NULL, 0, 0, "out of memory loading data");
         return DLX_ERR_RUNTIME;
     }
-    st = (cache->load ? cache->load : dataset_load)(d, &config->data, source_file, diags);
+    dlx_data_loader load = cache->load                             ? cache->load
+                           : config->data.source == DATA_SAFETENSORS ? tensor_file_load
+                                                                     : dataset_load;
+    st = load(d, &config->data, source_file, diags);
     if (st != DLX_OK) {
         free(d);
         free(key);

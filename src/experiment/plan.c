@@ -114,8 +114,12 @@ static dlx_status check_point_data(runner *r, point_state *ps, dlx_diags *diags)
 {
     dlx_status st = DLX_OK;
     for (int a = 0; a < ps->exp->n_arms; a++) {
-        const dlx_config *cfg = &ps->exp->arms[a].config;
+        dlx_config *cfg = &ps->exp->arms[a].config;
         dlx_status s = data_cache_get(&r->data, cfg, r->path, &ps->data[a], diags);
+        if (s == DLX_OK && cfg->data.source == DATA_SAFETENSORS) {   /* the file's order and shape */
+            cfg->data.tensor_order = ps->data[a]->tensor_order;
+            memcpy(cfg->data.tensor_shape, ps->data[a]->tensor_shape, sizeof cfg->data.tensor_shape);
+        }
         if (s == DLX_OK)
             s = train_check_model(cfg, ps->data[a], r->path, ps->exp->arms[a].name, diags);
         if (s != DLX_OK && st == DLX_OK)

@@ -26,6 +26,7 @@
 
 #include "data/data_check.h"
 #include "diagnostics/diagnostic.h"
+#include "experiment/tensor_file.h"
 #include "optim/optimizer.h"
 #include "solvers/reference.h"
 
@@ -66,6 +67,7 @@ static void config_problems(const dlx_config *cfg, const char *file, dlx_diags *
     if (!loss_fits(cfg, why, sizeof why))
         add(out, file, cfg->places.loss, why);
     data_files_check(cfg, file, out); /* the data files exist and their headers fit */
+    tensor_file_check(cfg, file, out); /* data.source safetensors: the tensor can be read and fits */
 }
 
 /* Copy g into to, its message prefixed "CONTEXT: " when context is set. */

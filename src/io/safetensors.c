@@ -23,7 +23,7 @@
  *     white space (the writer's padding);
  *   - each entry has dtype (F32, F64, F16, BF16 are read and converted to
  *     float32; the other safetensors dtypes are refused as unsupported),
- *     shape (at most 8 non-negative integers; [] is a scalar) and
+ *     shape (at most 16 non-negative integers; [] is a scalar) and
  *     data_offsets [begin, end] with begin <= end <= data size and
  *     end − begin == numel·sizeof(dtype); other keys are ignored, as the
  *     reference does;
@@ -54,7 +54,7 @@
 
 #define ST_HEADER_LIMIT 100000000ULL
 #define ST_HEADER_FREE (1 << 20) /* a header up to this size may be larger than its data */
-#define ST_MAX_NDIM 8
+#define ST_MAX_NDIM DLX_ST_MAX_NDIM
 #define ST_MAX_DEPTH 64 /* brackets in the header (it needs 3) */
 #define ST_METADATA_KEY "__metadata__"
 
@@ -477,7 +477,8 @@ static bool parse_dtype(st_reader *r, st_entry *e, const cJSON *node)
     return true;
 }
 
-/* "shape": a list of at most 8 non-negative integers; numel their product. */
+/* "shape": a list of at most ST_MAX_NDIM non-negative integers; numel their
+   product. */
 static bool parse_shape(st_reader *r, st_entry *e, const cJSON *node)
 {
     if (!cJSON_IsArray(node)) {
@@ -912,6 +913,7 @@ static dlx_status fill_tensors(st_reader *r, const st_entry *entries, int n, con
     for (int i = 0; i < n; i++) {
         dlx_st_tensor *t = &out->tensors[i];
         snprintf(t->name, sizeof t->name, "%s", entries[i].name);
+        snprintf(t->dtype, sizeof t->dtype, "%s", entries[i].dtype->name);
         t->ndim = entries[i].ndim;
         memcpy(t->shape, entries[i].shape, sizeof t->shape);
         t->numel = entries[i].numel;

@@ -25,12 +25,16 @@ dlx_status safetensors_write(const char *path, const dlx_tensor *tensors, int n_
                              const char *const *meta_keys, const char *const *meta_values,
                              int n_meta, dlx_diags *diags);
 
+#define DLX_ST_MAX_NDIM 16 /* dimensions of a tensor the reader takes */
+
 /* One tensor of a file read into memory, converted to float32 (F32 as is;
-   F64, F16 and BF16 converted; other dtypes refused). */
+   F64, F16 and BF16 converted; other dtypes refused); dtype as the file
+   names it ("F32", "F64", "F16", "BF16"). */
 typedef struct {
     char name[DLX_TENSOR_NAME_MAX];
+    char dtype[8];
     int ndim;
-    int64_t shape[8];
+    int64_t shape[DLX_ST_MAX_NDIM];
     size_t numel;
     float *data;
 } dlx_st_tensor;

@@ -15,9 +15,11 @@ dlx_status tensor_shape_of(tensor_shape *t, const dlx_config *cfg, const dlx_mod
                            const char *model, dlx_diags *diags)
 {
     const dlx_data_config *d = &cfg->data;
-    bool tensor = d->source == DATA_SYNTHETIC && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR);
+    bool tensor = (d->source == DATA_SYNTHETIC && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR)) ||
+                  d->source == DATA_SAFETENSORS;
     if (!tensor || d->tensor_order < 2 || shape->n_inputs != d->tensor_order) {
-        diags_add(diags, NULL, 0, 0, "model %s needs an order-N tensor: data.kind cp_tensor or ht_tensor", model);
+        diags_add(diags, NULL, 0, 0, "model %s needs an order-N tensor: data.kind cp_tensor or ht_tensor, "
+                  "or data.source safetensors", model);
         return DLX_ERR_INPUT;
     }
     *t = (tensor_shape){.order = d->tensor_order, .entries = 1};

@@ -20,10 +20,11 @@
 #define DLX_MAX_ARMS 64
 #define DLX_MAX_DIAGNOSTICS 16
 
-typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETIC } dlx_data_source;
+typedef enum { DATA_FASHION_MNIST, DATA_MNIST, DATA_IDX, DATA_CSV, DATA_SYNTHETIC,
+               DATA_SAFETENSORS } dlx_data_source;
 /* Outside the enum, so switches over a source need no case for it: keep it
    one past the last source. */
-#define DATA_SOURCE_COUNT ((int)DATA_SYNTHETIC + 1)
+#define DATA_SOURCE_COUNT ((int)DATA_SAFETENSORS + 1)
 typedef enum { SYN_GAUSSIAN_MIXTURE, SYN_LINEAR, SYN_LOGISTIC, SYN_TEACHER, SYN_LOW_RANK,
                SYN_SHIFTED_REGRESSION, SYN_CP_TENSOR, SYN_HT_TENSOR,
                SYN_TEACHER_REGRESSION,
@@ -82,6 +83,10 @@ typedef struct {
     char weight_column[DLX_NAME_MAX * 4]; /* csv table: data.weight, "" = none */
     int tensor_order;                  /* cp_tensor, ht_tensor: modes N (rank is data.rank) */
     int tensor_shape[DLX_MAX_TENSOR_ORDER]; /* cp_tensor, ht_tensor: size of each mode */
+    char tensor_path[DLX_PATH_MAX];    /* safetensors: data.path, the file of the tensor */
+    char tensor_name[DLX_NAME_MAX];    /* safetensors: data.tensor, "" = the file's only tensor;
+                                          the file's order and shape fill tensor_order and
+                                          tensor_shape once it is read (experiment/tensor_file.h) */
 } dlx_data_config;
 
 typedef enum { MODEL_LINEAR, MODEL_LOGISTIC, MODEL_SOFTMAX, MODEL_MLP, MODEL_FACTORIZATION,
@@ -278,6 +283,7 @@ typedef struct {
        (src/data/data_check.c): the data map itself, and each file key */
     dlx_source_pos data, data_dir, data_train, data_test, data_train_images, data_train_labels,
         data_test_images, data_test_labels, data_target, data_weight;
+    dlx_source_pos data_path, data_tensor;  /* data.source safetensors */
 } dlx_config_places;
 
 typedef struct {

@@ -176,6 +176,30 @@ static void read_tensor(spec_ctx *ctx, const ytree_node *map, const ytree_node *
                                "tensor of data.shape", unused[i], kind);
 }
 
+/* The keys of data.source safetensors: path (required), tensor (a name,
+   default the file's only tensor) and noise (default 0). The order and
+   shape are the file's, read at validation (experiment/tensor_file.c);
+   dim, classes, n_train and n_test mean nothing for a tensor and are
+   refused, as for the generated ones. */
+static void read_tensor_file(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d)
+{
+    const ytree_node *v;
+    double x;
+    read_required_path(ctx, map, where, "path", "safetensors", d->tensor_path, sizeof d->tensor_path);
+    if ((v = spec_get(map, "tensor")) &&
+        spec_read_string(ctx, v, "data.tensor", d->tensor_name, sizeof d->tensor_name) && d->tensor_name[0] == '\0')
+        spec_error(ctx, v, "data.tensor must name a tensor of the file, not be empty");
+    d->classes = 0;
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x))
+        d->noise = x;
+    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
+    for (int i = 0; i < 4; i++)
+        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
+            spec_error(ctx, v, "data.%s does not apply to data.source safetensors: the data are every "
+                               "entry of the file's tensor", unused[i]);
+}
+
 /* data.format: table (the default), entries or dense (SPEC §7); a matrix
    format has no target column. */
 static void read_csv_format(spec_ctx *ctx, const ytree_node *map, dlx_data_config *d)
@@ -450,6 +474,7 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
             }
             break;
         case DATA_SYNTHETIC: read_synthetic(ctx, node, where, d, kind_ok); break;
+        case DATA_SAFETENSORS: read_tensor_file(ctx, node, where, d); break;
         }
     }
     if (synthetic) {
@@ -457,7 +482,8 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
         d->n_test = 1000;
     }
     bool matrix = synthetic && d->kind == SYN_LOW_RANK;
-    bool tensor = synthetic && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR);
+    bool tensor = (synthetic && (d->kind == SYN_CP_TENSOR || d->kind == SYN_HT_TENSOR)) ||
+                  d->source == DATA_SAFETENSORS;
     if (matrix || tensor) {
         d->n_train = d->n_test = 0;   /* the matrix's entries (low_rank.c), the tensor's (tensor_data.c) */
     } else {
@@ -474,7 +500,8 @@ void convert_data(spec_ctx *ctx, const ytree_node *node, dlx_data_config *d)
     if ((v = spec_get(node, "preprocess")) && spec_read_enum(ctx, v, "data.preprocess", &SPEC_PREPROCESS, &p)) {
         if (no_features && p != PRE_NONE)
             spec_error(ctx, v, "data.preprocess must be none for a matrix or a tensor (data.kind low_rank, "
-                               "cp_tensor, ht_tensor, or data.format entries or dense): there are no input "
+                               "cp_tensor, ht_tensor, data.source safetensors, or data.format entries or "
+                               "dense): there are no input "
                                "features to scale");
         else
             d->preprocess = (dlx_preprocess)p;

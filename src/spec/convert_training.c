@@ -528,14 +528,18 @@ static void check_factorization(spec_ctx *ctx, const ytree_node *map, dlx_config
 static void check_tensor(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)
 {
     bool tensor_model = cfg->model.type == MODEL_CP || cfg->model.type == MODEL_HT;
-    bool tensor_data = cfg->data.source == DATA_SYNTHETIC &&
-                       (cfg->data.kind == SYN_CP_TENSOR || cfg->data.kind == SYN_HT_TENSOR);
+    bool tensor_file = cfg->data.source == DATA_SAFETENSORS;
+    bool tensor_data = tensor_file || (cfg->data.source == DATA_SYNTHETIC &&
+                       (cfg->data.kind == SYN_CP_TENSOR || cfg->data.kind == SYN_HT_TENSOR));
     const dlx_regularizer_config *r = &cfg->regularizer;
     const char *model = model_type_name(cfg->model.type);
     if (tensor_model && !tensor_data)
         spec_error(ctx, place_of(map, "model", "type"), "model.type %s needs an order-N tensor: "
-                   "data.kind cp_tensor or ht_tensor", model);
-    if (tensor_data && !tensor_model)
+                   "data.kind cp_tensor or ht_tensor, or data.source safetensors", model);
+    if (tensor_file && !tensor_model)
+        spec_error(ctx, place_of(map, "data", "source"), "a tensor (data.source safetensors) has no input "
+                   "features: it needs model.type cp or ht, here %s", model);
+    else if (tensor_data && !tensor_model)
         spec_error(ctx, place_of(map, "data", "kind"), "a tensor (data.kind %s) has no input features: it "
                    "needs model.type cp or ht, here %s",
                    spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)cfg->data.kind), model);
@@ -632,6 +636,8 @@ static void record_data_places(const ytree_node *map, dlx_config_places *p)
     p->data_test_labels = spec_source_pos(spec_get(data, "test_labels"));
     p->data_target = spec_source_pos(spec_get(data, "target"));
     p->data_weight = spec_source_pos(spec_get(data, "weight"));
+    p->data_path = spec_source_pos(spec_get(data, "path"));
+    p->data_tensor = spec_source_pos(spec_get(data, "tensor"));
 }
 
 void convert_config(spec_ctx *ctx, const ytree_node *map, dlx_config *cfg)

@@ -118,6 +118,15 @@ static void data_tree(builder *b, ytree_node *map, const dlx_data_config *d)
         if (d->weight_column[0])
             add_string(b, m, "weight", d->weight_column);
         break;
+    case DATA_SAFETENSORS:   /* a tensor read from a file: the shape is the file's */
+        add_string(b, m, "path", d->tensor_path);
+        if (d->tensor_name[0])
+            add_string(b, m, "tensor", d->tensor_name);
+        add_float(b, m, "noise", d->noise);
+        add_int(b, m, "seed", (long long)d->seed);
+        add_string(b, m, "preprocess", preprocess_name(d->preprocess));
+        add_bool(b, m, "bootstrap", d->bootstrap);
+        return;
     case DATA_SYNTHETIC:
         add_string(b, m, "kind", spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind));
         if (d->kind == SYN_LOW_RANK) {   /* a matrix: no dim, classes or example counts */

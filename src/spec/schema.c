@@ -40,7 +40,7 @@ static const spec_key keys[] = {
     {"data.kind", "data.source", "synthetic"},
     {"data.dim", "data.source", "synthetic"},
     {"data.classes", "data.kind", "gaussian_mixture,logistic,teacher"},
-    {"data.noise", "data.source", "synthetic"},
+    {"data.noise", "data.source", "synthetic,safetensors"},
     {"data.condition", "data.kind", "linear"},
     {"data.rotate", "data.kind", "linear"},
     {"data.exact_covariance", "data.kind", "linear"},
@@ -72,6 +72,8 @@ static const spec_key keys[] = {
     {"data.importance.power", NULL, NULL},
     {"data.weight", "data.source", "csv"},
     {"data.shape", "data.kind", "cp_tensor,ht_tensor"},
+    {"data.path", "data.source", "safetensors"},
+    {"data.tensor", "data.source", "safetensors"},
 
     {"model", NULL, NULL},
     {"model.type", NULL, NULL},
@@ -201,7 +203,8 @@ bool schema_is_experiment_key(const char *key)
 
 static const char *const data_sources[] = {
     [DATA_FASHION_MNIST] = "fashion-mnist", [DATA_MNIST] = "mnist", [DATA_IDX] = "idx", [DATA_CSV] = "csv",
-    [DATA_SYNTHETIC] = "synthetic"};
+    [DATA_SYNTHETIC] = "synthetic",
+    [DATA_SAFETENSORS] = "safetensors"};
 NAMES_OF(data_sources, DATA_SOURCE_COUNT);
 static const char *const synthetic_kinds[] = {[SYN_GAUSSIAN_MIXTURE] = "gaussian_mixture", [SYN_LINEAR] = "linear",
                                               [SYN_LOGISTIC] = "logistic", [SYN_TEACHER] = "teacher",

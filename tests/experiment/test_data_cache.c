@@ -41,6 +41,7 @@ typedef struct {
 #define SHIFT "{source: synthetic, kind: shifted_regression, n_train: 40, n_test: 10, " \
               "train_input: {mean: 0.5, std: 0.5}, test_input: {mean: 0, std: 0.3}"
 #define TENS "{source: synthetic, kind: cp_tensor, shape: [2, 2, 2], rank: 2"
+#define TFILE "{source: safetensors, path: a.safetensors"
 #define TREG "{source: synthetic, kind: teacher_regression, dim: 4, hidden: 2, n_train: 40, n_test: 10"
 
 static const data_case CASES[] = {
@@ -83,6 +84,8 @@ static const data_case CASES[] = {
     {"shape", TENS "}", "{shape: [2, 3, 2]}"},
     {"hidden", TREG "}", "{hidden: 3}"},
     {"activation", TREG "}", "{activation: tanh}"},
+    {"path", TFILE "}", "{path: b.safetensors}"},
+    {"tensor", TFILE ", tensor: Y}", "{tensor: Z}"},
 };
 #define N_CASES (sizeof CASES / sizeof *CASES)
 
@@ -106,7 +109,8 @@ static int loads_for(const char *base_data, const char *arm_yaml, bool *shared)
     char text[2048];
     /* a matrix goes with a factorization, everything else with an mlp */
     bool matrix = strstr(base_data, "low_rank") || strstr(base_data, "format:");
-    bool tensor = strstr(base_data, "_tensor") != NULL;   /* a tensor goes with a cp model */
+    bool tensor = strstr(base_data, "_tensor") != NULL ||   /* a tensor goes with a cp model */
+                  strstr(base_data, "safetensors") != NULL;
     const char *model = tensor   ? "{type: cp, rank: 2}"
                         : matrix ? "{type: factorization, rank: 2}" : "{type: mlp, hidden: [4]}";
     snprintf(text, sizeof text,
@@ -194,6 +198,9 @@ static void test_equal_data_is_loaded_once(void **state)
     /* A key that does not apply to the kind (sparsity for gaussian_mixture
        is refused; separation is ignored for linear) changes nothing. */
     assert_int_equal(loads_for(LIN "}", "data: {n_train: 40}", &shared), 1);
+    assert_true(shared);
+    /* Two arms fitting the same tensor file share it. */
+    assert_int_equal(loads_for(TFILE "}", "model: {rank: 3}", &shared), 1);
     assert_true(shared);
 }
 

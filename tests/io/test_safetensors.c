@@ -484,7 +484,7 @@ static void test_bad_shapes_and_fields(void **state)
     unsigned char data[8] = {0};
     write_st_file(path,
                   "{\"neg\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]},"
-                  "\"deep\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]},"
+                  "\"deep\":{\"dtype\":\"F32\",\"shape\":[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,4]},"
                   "\"nodtype\":{\"shape\":[1],\"data_offsets\":[4,8]},"
                   "\"twice\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]},"
                   "\"float\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[4,8]},"
@@ -492,7 +492,7 @@ static void test_bad_shapes_and_fields(void **state)
                   data, 8);
     const char *messages[6] = {
         "tensor 'neg': shape[0] is negative",
-        "tensor 'deep': shape has 9 dimensions (at most 8)",
+        "tensor 'deep': shape has 17 dimensions (at most 16)",
         "tensor 'nodtype': missing 'dtype'",
         "tensor 'twice': duplicate key 'dtype'",
         "tensor 'float': shape[0] is not an integer",
