@@ -127,6 +127,25 @@ static void read_low_rank(spec_ctx *ctx, const ytree_node *map, const ytree_node
                                "observed", unused[i]);
 }
 
+/* What a generated and a file tensor share: `noise` (default 0), no classes, and
+   dim, classes, n_train, n_test refused, the data being every entry of the
+   tensor (key = value names the kind of tensor in the message). */
+static void read_tensor_common(spec_ctx *ctx, const ytree_node *map, dlx_data_config *d, const char *key,
+                               const char *value)
+{
+    const ytree_node *v;
+    double x;
+    d->classes = 0;
+    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
+        spec_check_nonnegative(ctx, v, "data.noise", x))
+        d->noise = x;
+    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
+    for (int i = 0; i < 4; i++)
+        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
+            spec_error(ctx, v, "data.%s does not apply to %s %s: the data are every entry of the tensor",
+                       unused[i], key, value);
+}
+
 /* The keys of data.kind cp_tensor and ht_tensor (SPEC §7): shape (a list of
    2..16 mode sizes, an ht tree 2^L of them) and rank required, noise
    (default 0); dim, classes, n_train and n_test mean nothing for a tensor
@@ -136,7 +155,6 @@ static void read_tensor(spec_ctx *ctx, const ytree_node *map, const ytree_node *
     const char *kind = spec_enum_name(&SPEC_SYNTHETIC_KINDS, (int)d->kind);
     const ytree_node *v;
     long long n;
-    double x;
     if (!(v = spec_get(map, "shape")))
         spec_error(ctx, where, "data.shape is required for data.kind %s (a list of mode sizes, e.g. [2, 2, 2, 2])",
                    kind);
@@ -165,15 +183,7 @@ static void read_tensor(spec_ctx *ctx, const ytree_node *map, const ytree_node *
         spec_error(ctx, where, "data.rank is required for data.kind %s", kind);
     else if (spec_read_int(ctx, v, "data.rank", 1, 100000, &n))
         d->rank = (int)n;
-    d->classes = 0;
-    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
-        spec_check_nonnegative(ctx, v, "data.noise", x))
-        d->noise = x;
-    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
-    for (int i = 0; i < 4; i++)
-        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
-            spec_error(ctx, v, "data.%s does not apply to data.kind %s: the data are every entry of the "
-                               "tensor of data.shape", unused[i], kind);
+    read_tensor_common(ctx, map, d, "data.kind", kind);
 }
 
 /* The keys of data.source safetensors: path (required), tensor (a name,
@@ -184,20 +194,11 @@ static void read_tensor(spec_ctx *ctx, const ytree_node *map, const ytree_node *
 static void read_tensor_file(spec_ctx *ctx, const ytree_node *map, const ytree_node *where, dlx_data_config *d)
 {
     const ytree_node *v;
-    double x;
     read_required_path(ctx, map, where, "path", "safetensors", d->tensor_path, sizeof d->tensor_path);
     if ((v = spec_get(map, "tensor")) &&
         spec_read_string(ctx, v, "data.tensor", d->tensor_name, sizeof d->tensor_name) && d->tensor_name[0] == '\0')
         spec_error(ctx, v, "data.tensor must name a tensor of the file, not be empty");
-    d->classes = 0;
-    if ((v = spec_get(map, "noise")) && spec_read_number(ctx, v, "data.noise", &x) &&
-        spec_check_nonnegative(ctx, v, "data.noise", x))
-        d->noise = x;
-    static const char *const unused[] = {"dim", "classes", "n_train", "n_test"};
-    for (int i = 0; i < 4; i++)
-        if ((v = spec_get(map, unused[i])) && !spec_inherited(v))   /* an arm may inherit them */
-            spec_error(ctx, v, "data.%s does not apply to data.source safetensors: the data are every "
-                               "entry of the file's tensor", unused[i]);
+    read_tensor_common(ctx, map, d, "data.source", "safetensors");
 }
 
 /* data.format: table (the default), entries or dense (SPEC §7); a matrix
