@@ -42,13 +42,8 @@ static void test_standardized_backward_trains(void **state)
 {
     (void)state;
     char *dir = harness_tmpdir();
-    int code = harness_dlx(NULL, NULL, "run '%s/configs/bn_backward.yaml' --out '%s/out' " REDUCED,
-                           harness_source_root(), dir);
-    assert_int_equal(code, 0);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/out/summary.csv", dir);
     harness_csv csv;
-    assert_int_equal(harness_csv_read(&csv, path), 0);
+    assert_int_equal(harness_run_config(&csv, dir, "bn_backward", REDUCED, "summary.csv"), 0);
     bool ok = true;
     for (int seed = 1; seed <= 3; seed++) {
         double std_hi = final_loss(&csv, "bn_gradstd", seed);

@@ -33,13 +33,8 @@ static void test_variance_shift_larger_with_dropout_before_bn(void **state)
 {
     (void)state;
     char *dir = harness_tmpdir();
-    int code = harness_dlx(NULL, NULL, "run '%s/configs/dropout_bn_order.yaml' --out '%s/out' " REDUCED,
-                           harness_source_root(), dir);
-    assert_int_equal(code, 0);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/out/metrics.csv", dir);
     harness_csv csv;
-    assert_int_equal(harness_csv_read(&csv, path), 0);
+    assert_int_equal(harness_run_config(&csv, dir, "dropout_bn_order", REDUCED, "metrics.csv"), 0);
     bool ok = true;
     for (int seed = 1; seed <= 3; seed++)
         for (int l = 2; l <= 3; l++) {

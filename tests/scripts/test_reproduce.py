@@ -12,6 +12,7 @@ failed"; exits 1 when anything failed. scripts/pages/dropout_vs_l2.py likewise o
 (1000 images, 3 epochs, 32-unit layers).
 """
 
+import importlib
 import os
 import shutil
 import subprocess
@@ -137,18 +138,27 @@ def test_engine(work):
     check("failing run: page kept", read(page) == PAGE)
 
 
-def test_bn_vs_nobn_module(work):
-    out = os.path.join(work, "bn")
-    res = subprocess.run([dlx, "run", os.path.join(source_root, "configs", "bn_vs_nobn.yaml"),
-                          "--out", out, "--quiet", "--jobs", "2", "--set", "data.n_train=1500",
-                          "--set", "training.epochs=2", "--set", "training.eval_every=10"],
-                         capture_output=True, text=True)
-    check(f"reduced bn_vs_nobn run ({res.stderr.strip()[-300:]})", res.returncode == 0)
+def reduced_block(work, name, *settings):
+    """The measured block of scripts/pages/NAME.py on a run of configs/NAME.yaml with the
+    `--set` settings given; None (and a failed check) when the run fails."""
+    out = os.path.join(work, name)
+    cmd = [dlx, "run", os.path.join(source_root, "configs", name + ".yaml"), "--out", out,
+           "--quiet", "--jobs", "2"]
+    for setting in settings:
+        cmd += ["--set", setting]
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    check(f"reduced {name} run ({res.stderr.strip()[-300:]})", res.returncode == 0)
     if res.returncode != 0:
-        return
+        return None
     sys.path.insert(0, os.path.join(source_root, "scripts", "pages"))
-    import bn_vs_nobn  # noqa: E402
-    block = bn_vs_nobn.measured(out)
+    return importlib.import_module(name).measured(out)
+
+
+def test_bn_vs_nobn_module(work):
+    block = reduced_block(work, "bn_vs_nobn", "data.n_train=1500", "training.epochs=2",
+                          "training.eval_every=10")
+    if block is None:
+        return
     for label in ("steps to test accuracy ≥ 0.75", "final test accuracy (step 50)",
                   "largest move of a pooled fc3 percentile after step 10",
                   "`unit_drift.fc3` at step 50", "Unit 0 of fc3",
@@ -160,17 +170,10 @@ def test_bn_vs_nobn_module(work):
 
 
 def test_dropout_vs_l2_module(work):
-    out = os.path.join(work, "dl2")
-    res = subprocess.run([dlx, "run", os.path.join(source_root, "configs", "dropout_vs_l2.yaml"),
-                          "--out", out, "--quiet", "--jobs", "2", "--set", "data.n_train=1000",
-                          "--set", "training.epochs=3", "--set", "model.hidden=[32,32]"],
-                         capture_output=True, text=True)
-    check(f"reduced dropout_vs_l2 run ({res.stderr.strip()[-300:]})", res.returncode == 0)
-    if res.returncode != 0:
+    block = reduced_block(work, "dropout_vs_l2", "data.n_train=1000", "training.epochs=3",
+                          "model.hidden=[32,32]")
+    if block is None:
         return
-    sys.path.insert(0, os.path.join(source_root, "scripts", "pages"))
-    import dropout_vs_l2  # noqa: E402
-    block = dropout_vs_l2.measured(out)
     check("dropout_vs_l2: at epoch 3", block.startswith("At epoch 3 (seeds 1 / 2):"))
     for arm in ("none", "l2", "dropout", "dropout_maxnorm"):
         row = [line for line in block.splitlines() if line.startswith(f"| {arm} |")]

@@ -158,6 +158,18 @@ double harness_csv_last(const harness_csv *csv, const char *arm, int seed, const
     return v;
 }
 
+int harness_run_config(harness_csv *csv, const char *dir, const char *config, const char *args,
+                       const char *file)
+{
+    int code = harness_dlx(NULL, NULL, "run '%s/configs/%s.yaml' --out '%s/out' %s", harness_source_root(),
+                           config, dir, args);
+    if (code != 0)
+        return code;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/out/%s", dir, file);
+    return harness_csv_read(csv, path) == 0 ? 0 : -1;
+}
+
 void harness_csv_free(harness_csv *csv)
 {
     for (int r = 0; r < csv->n_rows; r++)

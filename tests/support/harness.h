@@ -38,6 +38,13 @@ const char *harness_csv_str(const harness_csv *csv, int row, const char *name);
 double harness_csv_last(const harness_csv *csv, const char *arm, int seed, const char *name);
 void harness_csv_free(harness_csv *csv);
 
+/* Run configs/CONFIG.yaml of the repository into DIR/out with the further options ARGS
+   (e.g. "--set training.epochs=4 --quiet") and read DIR/out/FILE (metrics.csv or
+   summary.csv) into *csv. Returns 0, dlx's non-zero exit code, or -1 when FILE cannot be
+   read. The reduced claim tests start this way. */
+int harness_run_config(harness_csv *csv, const char *dir, const char *config, const char *args,
+                       const char *file);
+
 /* metrics.csv text with the wall_s column blanked, for byte comparisons. */
 char *harness_metrics_without_wall(const char *path);
 
