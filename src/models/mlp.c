@@ -716,6 +716,15 @@ static void dense_backward_masked(const dlx_model_config *m, dense_params *fc, f
                              dropout_train_scale(fc->connect_rate, m->dropout_scaling));
 }
 
+/* Backward through h's batch norm in place on d_out[B, width], the gradient at
+   its output, standardized first with model.batch_norm.backward standardize. */
+static void bn_backward(const dlx_model_config *m, hidden_layer *h, float *d_out, int B)
+{
+    if (m->bn_backward == BN_BACKWARD_STANDARDIZE)
+        grad_standardize(d_out, B, h->width, m->bn_eps);
+    batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B, h->width);
+}
+
 /* Backward through hidden layer h from d(h's output) in d_out, which is
    overwritten on the way; writes d(h's input) into d_in unless NULL. */
 static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in, float *d_out,
@@ -728,19 +737,12 @@ static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in
                          dropout_train_scale(m->dropout_hidden, m->dropout_scaling));
     else if (h->noise)
         dropout_gaussian_backward(d_out, d_out, h->noise, n);
-    if (m->batch_norm && h->bn_after) {
-        if (m->bn_backward == BN_BACKWARD_STANDARDIZE)
-            grad_standardize(d_out, B, h->width, m->bn_eps);
-        batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
-                           h->width);
-    }
+    if (m->batch_norm && h->bn_after)
+        bn_backward(m, h, d_out, B);
     const float *pre = m->batch_norm && !h->bn_after ? h->bn_out : h->fc_out;
     activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
-    if (m->batch_norm && !h->bn_after && m->bn_backward == BN_BACKWARD_STANDARDIZE)
-        grad_standardize(d_out, B, h->width, m->bn_eps);
     if (m->batch_norm && !h->bn_after)
-        batchnorm_backward(d_out, h->d_gamma, h->d_beta, d_out, h->x_hat, h->gamma, h->rstd, B,
-                           h->width);
+        bn_backward(m, h, d_out, B);
     dense_backward_masked(m, &h->fc, d_in, d_out, in, B);
 }
 
