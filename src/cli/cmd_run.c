@@ -9,6 +9,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/precision_dispatch.h"
 #include "experiment/runner.h"
 
 static void on_stop_signal(int sig) { runner_note_signal(sig); }
@@ -54,6 +55,15 @@ int cmd_run(int argc, char **argv)
     dlx_cli_args args;
     dlx_status st = cli_parse_args(&args, argc, argv, true, &diags);
     dlx_run_report report = {0};
+    if (st == DLX_OK) {
+        /* precision: float64 runs in dlx-float64, float32 in dlx (SPEC §10) */
+        dlx_overrides ov = {args.overrides, args.n_overrides};
+        bool float64 = false;
+        int line = 0, col = 0;
+        st = runner_precision(args.file, &ov, &float64, &line, &col, &diags);
+        if (st == DLX_OK && float64 != precision_this_build_is_float64())
+            st = precision_hand_off(float64, argc, argv, args.file, line, col, &diags);
+    }
     if (st == DLX_OK) {
         install_signal_handlers();
         char *command_line = join_command_line(argc, argv);

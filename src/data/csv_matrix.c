@@ -4,6 +4,7 @@
  * table), then turned into entries splits.
  */
 #include "data/csv_matrix.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static dlx_status entries_split(dlx_split *s, const dlx_csv_cells *c, const char
         seen[at] = 1;
         s->entry_row[r] = i;
         s->entry_col[r] = j;
-        s->targets[r] = (float)c->values[k + 2];
+        s->targets[r] = (real)c->values[k + 2];
     }
     free(seen);
     if (st != DLX_OK)
@@ -102,7 +103,7 @@ static dlx_status dense_split(dlx_split *s, const dlx_csv_cells *c, const char *
                 continue;
             s->entry_row[e] = r;
             s->entry_col[e] = j;
-            s->targets[e++] = (float)v;
+            s->targets[e++] = (real)v;
         }
     return st;
 }

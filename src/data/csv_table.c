@@ -9,6 +9,7 @@
  * sees the value as written, not its float rounding).
  */
 #include "data/csv_table.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <float.h>
@@ -53,7 +54,7 @@ typedef struct {
     int has_header;
     char **names; /* [n_cols] when has_header; point into the reader's text */
     int n_rows, cap_rows;
-    float *inputs;  /* [n_rows, n_cols - 1] */
+    real *inputs;  /* [n_rows, n_cols - 1] */
     double *target; /* [n_rows] */
     int weight_col;  /* data.weight's column, -1 when none: not an input */
     double *weight;  /* [n_rows] that column's values, when weight_col >= 0 */
@@ -290,7 +291,7 @@ static number_status parse_number(const char *text, double *value)
         return NUM_NOT_A_NUMBER;
     if (!isfinite(v))
         return NUM_NOT_FINITE;
-    if (fabs(v) > FLT_MAX)
+    if (fabs(v) > REAL_MAX)
         return NUM_TOO_LARGE;
     *value = v;
     return NUM_OK;
@@ -361,7 +362,7 @@ static dlx_status grow_rows(csv_reader *r, csv_columns *c)
     size_t cap = c->cap_rows ? 2 * (size_t)c->cap_rows : 1024;
     if (cap > max_rows)
         cap = max_rows;
-    float *x = realloc(c->inputs, cap * inputs * sizeof *x);
+    real *x = realloc(c->inputs, cap * inputs * sizeof *x);
     if (x)
         c->inputs = x;
     double *t = realloc(c->target, cap * sizeof *t);
@@ -402,7 +403,7 @@ static int is_class_label(double v) { return v >= 0 && v < CSV_CLASS_LIMIT && v 
 static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_columns *c)
 {
     int ok = 1;
-    float *row = c->inputs + (size_t)c->n_rows * input_columns(c);
+    real *row = c->inputs + (size_t)c->n_rows * input_columns(c);
     for (int k = 0, j = 0; k < rec->count; k++) {
         double v = 0;
         number_status why = parse_number(rec->items[k].text, &v);
@@ -422,7 +423,7 @@ static int store_row(csv_reader *r, const csv_record *rec, int target_col, csv_c
                 ok = 0;
             }
         } else {
-            row[j++] = (float)v;
+            row[j++] = (real)v;
         }
     }
     return ok;
@@ -655,7 +656,7 @@ static dlx_status columns_to_split(dlx_split *s, csv_columns *c, int classes, co
 {
     *s = (dlx_split){.n = c->n_rows, .dim = (int)input_columns(c), .n_targets = classes ? 0 : 1};
     size_t values = (size_t)c->n_rows * (size_t)s->dim;
-    float *x = realloc(c->inputs, values * sizeof *x);
+    real *x = realloc(c->inputs, values * sizeof *x);
     s->x = x ? x : c->inputs;
     c->inputs = NULL;
     if (classes)
@@ -670,7 +671,7 @@ static dlx_status columns_to_split(dlx_split *s, csv_columns *c, int classes, co
         if (classes)
             s->labels[i] = (int)c->target[i];
         else
-            s->targets[i] = (float)c->target[i];
+            s->targets[i] = (real)c->target[i];
     }
     return DLX_OK;
 }
@@ -685,7 +686,7 @@ static dlx_status weights_to_split(dlx_split *s, const csv_columns *c, const cha
         return DLX_ERR_RUNTIME;
     }
     for (int i = 0; i < c->n_rows; i++)
-        s->weights[i] = (float)c->weight[i];
+        s->weights[i] = (real)c->weight[i];
     return DLX_OK;
 }
 

@@ -14,17 +14,18 @@
 #ifndef DLX_DATA_DATASET_H
 #define DLX_DATA_DATASET_H
 
+#include "util/real.h"
 #include "spec/config.h"
 #include "util/diag.h"
 
 typedef struct {
     int n;            /* examples */
     int dim;          /* inputs per example */
-    float *x;         /* [n, dim] */
+    real *x;         /* [n, dim] */
     int *labels;      /* [n] when classes > 0, else NULL */
-    float *targets;   /* [n, n_targets] when classes == 0, else NULL */
+    real *targets;   /* [n, n_targets] when classes == 0, else NULL */
     int n_targets;    /* regression outputs; 0 for classification */
-    float *weights;   /* [n] per-example loss weights, or NULL (uniform) */
+    real *weights;   /* [n] per-example loss weights, or NULL (uniform) */
     int *entry_row;   /* [n] matrix entries: row index, or NULL (dense inputs) */
     int *entry_col;   /* [n] matrix entries: column index */
     int rows, cols;   /* matrix entries: the matrix's size */
@@ -41,10 +42,10 @@ typedef struct {
 typedef struct {
     dlx_split train, test;
     int classes;      /* > 0 classification, 0 regression */
-    float *true_weights; /* [data.dim] the known w* of synthetic linear and logistic
+    real *true_weights; /* [data.dim] the known w* of synthetic linear and logistic
                             data (before preprocessing; all the generator's inputs,
                             also when data.features keeps fewer), else NULL */
-    float *teacher_first_layer; /* [teacher_units, data.dim] A₁ of teacher_regression data
+    real *teacher_first_layer; /* [teacher_units, data.dim] A₁ of teacher_regression data
                                    (its rows orthonormal), else NULL */
     int teacher_units;
     dlx_data_note regression_note; /* file "" when there is none */

@@ -14,6 +14,7 @@
  * above, so every error message and size check is the zlib path's.
  */
 #include "data/idx.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <libdeflate.h>
@@ -167,7 +168,7 @@ static dlx_status decode_sizes(const unsigned char *field, int ndim, idx_array *
                   "the IDX header announces %s = %.4g bytes of data, which as float32 would need "
                   "%.4g GiB; dlx accepts at most 2^31 values (8 GiB) per array, so the file is "
                   "corrupt or too large",
-                  sizes, announced, announced * sizeof(float) / (1024.0 * 1024.0 * 1024.0));
+                  sizes, announced, announced * sizeof(real) / (1024.0 * 1024.0 * 1024.0));
         return DLX_ERR_INPUT;
     }
     a->count = a->dims[0] * per_example;
@@ -393,12 +394,12 @@ static dlx_status check_labels(const dlx_split *s, int classes, const char *path
    bytes are copied out first so the inner loop has no overlap and
    vectorizes. Takes a's buffer (a->data is NULL afterwards); NULL when
    memory runs out, and then the buffer is freed. */
-static float *widen_bytes_to_floats(idx_array *a)
+static real *widen_bytes_to_floats(idx_array *a)
 {
     size_t n = a->count;
     unsigned char *bytes = a->data;
     a->data = NULL;
-    float *x = n + 1 <= SIZE_MAX / sizeof *x ? realloc(bytes, (n + 1) * sizeof *x) : NULL;
+    real *x = n + 1 <= SIZE_MAX / sizeof *x ? realloc(bytes, (n + 1) * sizeof *x) : NULL;
     if (!x) {
         free(bytes);
         return NULL;
@@ -410,10 +411,10 @@ static float *widen_bytes_to_floats(idx_array *a)
         unsigned char block[BLOCK];
         memcpy(block, b + start, end - start);
         for (size_t j = 0; j < end - start; j++)
-            x[start + j] = (float)block[j];
+            x[start + j] = (real)block[j];
         end = start;
     }
-    x[n] = 0.0f;
+    x[n] = REAL_C(0.0);
     return x;
 }
 
@@ -443,7 +444,7 @@ dlx_status idx_load_split(dlx_split *s, const char *images_path, const char *lab
     if (st == DLX_OK) {
         int n = (int)images.dims[0];
         int dim = (int)(images.dims[1] * images.dims[2]);
-        float *x = widen_bytes_to_floats(&images);
+        real *x = widen_bytes_to_floats(&images);
         st = split_alloc_with_inputs(s, x, n, dim, 0, images_path, d);
         if (st == DLX_OK)
             for (int i = 0; i < n; i++)

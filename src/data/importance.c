@@ -8,6 +8,7 @@
  * splits that are separable (disjoint supports) still give finite weights.
  */
 #include "data/importance.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 #define CLASSIFIER_TOL 1e-9
 #define CLASSIFIER_MAX_STEPS 100
 
-void importance_normalize(float *w, const double *lw, int n)
+void importance_normalize(real *w, const double *lw, int n)
 {
     double top = -INFINITY, sum = 0.0;
     for (int i = 0; i < n; i++)
@@ -27,7 +28,7 @@ void importance_normalize(float *w, const double *lw, int n)
     for (int i = 0; i < n; i++)
         sum += exp(lw[i] - top);
     for (int i = 0; i < n; i++)
-        w[i] = (float)(exp(lw[i] - top) * n / sum);
+        w[i] = (real)(exp(lw[i] - top) * n / sum);
 }
 
 /* log(1 + e^z) without overflow. */
@@ -217,7 +218,7 @@ dlx_status importance_apply(dlx_dataset *ds, const dlx_data_config *cfg, const c
         return DLX_ERR_INPUT;
     }
     double *lw = malloc(sizeof *lw * (size_t)(s->n > 0 ? s->n : 1));
-    float *w = malloc(sizeof *w * (size_t)(s->n > 0 ? s->n : 1));
+    real *w = malloc(sizeof *w * (size_t)(s->n > 0 ? s->n : 1));
     if (!lw || !w) {
         free(lw), free(w);
         diags_add(d, source_file, 0, 0, "out of memory for the importance weights");

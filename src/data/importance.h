@@ -23,6 +23,7 @@
 #ifndef DLX_DATA_IMPORTANCE_H
 #define DLX_DATA_IMPORTANCE_H
 
+#include "util/real.h"
 #include "data/dataset.h"
 
 /* The classifier fits at most this many inputs (2·dim + 1 coefficients). */
@@ -36,6 +37,6 @@ dlx_status importance_apply(dlx_dataset *ds, const dlx_data_config *cfg, const c
 /* Normalize log-weights lw[n] (any constant offset) to w_i = e^{lw_i} / mean
    in double, written as float into w; the largest is subtracted first, so
    no exponential overflows. */
-void importance_normalize(float *w, const double *lw, int n);
+void importance_normalize(real *w, const double *lw, int n);
 
 #endif

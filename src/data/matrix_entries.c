@@ -2,6 +2,7 @@
  * matrix_entries.c — see matrix_entries.h.
  */
 #include "data/matrix_entries.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static void fill_entries(dlx_split *s, const double *y, const unsigned char *in_
                 continue;
             s->entry_row[e] = i;
             s->entry_col[e] = j;
-            s->targets[e] = (float)y[idx];
+            s->targets[e] = (real)y[idx];
             e++;
         }
 }

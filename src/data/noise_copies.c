@@ -2,6 +2,7 @@
  * noise_copies.c — J noisy replicas of a training split (see noise_copies.h).
  */
 #include "data/noise_copies.h"
+#include "util/real.h"
 
 #include "data/split.h"
 
@@ -11,10 +12,10 @@ typedef struct {
 } gaussian_noise;
 
 /* x + σ·z, z ~ N(0, 1). */
-static float add_noise(float x, void *ctx)
+static real add_noise(real x, void *ctx)
 {
     const gaussian_noise *g = ctx;
-    return (float)(x + g->sigma * rng_normal(g->rng));
+    return (real)(x + g->sigma * rng_normal(g->rng));
 }
 
 dlx_status noise_copies_split(dlx_split *out, const dlx_split *src, int copies, double sigma,

@@ -3,6 +3,7 @@
  * preprocess.h).
  */
 #include "data/preprocess.h"
+#include "util/real.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -20,7 +21,7 @@ static void scale_split(dlx_split *s)
 {
     size_t count = (size_t)s->n * (size_t)s->dim;
     for (size_t i = 0; i < count; i++)
-        s->x[i] /= 255.0f;
+        s->x[i] /= REAL_C(255.0);
 }
 
 /* x_j ← (x_j − mean_j)·inv_std_j for every row of the split. */
@@ -28,9 +29,9 @@ static void standardize_split(dlx_split *s, const double *mean, const double *in
 {
     size_t dim = (size_t)s->dim;
     for (int i = 0; i < s->n; i++) {
-        float *x = s->x + (size_t)i * dim;
+        real *x = s->x + (size_t)i * dim;
         for (size_t j = 0; j < dim; j++)
-            x[j] = (float)((x[j] - mean[j]) * inv_std[j]);
+            x[j] = (real)((x[j] - mean[j]) * inv_std[j]);
     }
 }
 
@@ -83,7 +84,7 @@ static dlx_status standardize(dlx_dataset *ds)
    and eigenvalues λ_i (negative rounding residue clamped to 0), written as
    W = Fᵀ·F with row i of F = e_i / (λ_i + ε)^(1/4). Returns 0 when every λ
    is 0 (constant inputs). */
-static int zca_matrix(float *w, double *vectors, const double *lambda, int dim)
+static int zca_matrix(real *w, double *vectors, const double *lambda, int dim)
 {
     size_t width = (size_t)dim;
     double largest = lambda[dim - 1] > 0 ? lambda[dim - 1] : 0;
@@ -103,23 +104,23 @@ static int zca_matrix(float *w, double *vectors, const double *lambda, int dim)
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, dim, dim, 1.0, vectors, dim, 0.0, wd, dim);
     for (size_t j = 0; j < width; j++)
         for (size_t k = j; k < width; k++)
-            w[j * width + k] = w[k * width + j] = (float)wd[j * width + k];
+            w[j * width + k] = w[k * width + j] = (real)wd[j * width + k];
     free(wd);
     return 1;
 }
 
 /* x ← (x − μ)·W for every row of the split, a block of rows at a time. */
-static void whiten_split(dlx_split *s, const double *mean, const float *w, float *block)
+static void whiten_split(dlx_split *s, const double *mean, const real *w, real *block)
 {
     size_t dim = (size_t)s->dim;
     for (int i0 = 0; i0 < s->n; i0 += WHITEN_BLOCK_ROWS) {
         int rows = s->n - i0 < WHITEN_BLOCK_ROWS ? s->n - i0 : WHITEN_BLOCK_ROWS;
-        float *x = s->x + (size_t)i0 * dim;
+        real *x = s->x + (size_t)i0 * dim;
         for (size_t r = 0; r < (size_t)rows; r++)
             for (size_t j = 0; j < dim; j++)
-                block[r * dim + j] = (float)(x[r * dim + j] - mean[j]);
-        gemm_f32_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, 1.0f, block, s->dim, w,
-                    s->dim, 0.0f, x, s->dim);
+                block[r * dim + j] = (real)(x[r * dim + j] - mean[j]);
+        gemm_real_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, REAL_C(1.0), block, s->dim, w,
+                    s->dim, REAL_C(0.0), x, s->dim);
     }
 }
 
@@ -136,8 +137,8 @@ static dlx_status whiten(dlx_dataset *ds, const char *source_file, dlx_diags *d)
     double *mean = malloc(width * sizeof *mean);
     double *cov = malloc(width * width * sizeof *cov);
     double *lambda = malloc(width * sizeof *lambda);
-    float *w = malloc(width * width * sizeof *w);
-    float *block = malloc(WHITEN_BLOCK_ROWS * width * sizeof *block);
+    real *w = malloc(width * width * sizeof *w);
+    real *block = malloc(WHITEN_BLOCK_ROWS * width * sizeof *block);
     dlx_status st = mean && cov && lambda && w && block ? DLX_OK : DLX_ERR_RUNTIME;
     if (st == DLX_OK)
         st = mean_covariance(mean, cov, ds->train.x, ds->train.n, dim);

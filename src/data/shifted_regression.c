@@ -4,6 +4,7 @@
  * does not depend on n_test nor the test split on n_train.
  */
 #include "data/shifted_regression.h"
+#include "util/real.h"
 
 #include <limits.h>
 #include <math.h>
@@ -24,8 +25,8 @@ static void draw_split(dlx_split *s, double mean, double std, const dlx_data_con
     for (int i = 0; i < s->n; i++) {
         double x = mean + std * rng_normal(rng);
         double eps = rng_normal(rng);
-        s->x[i] = (float)x;
-        s->targets[i] = (float)(truth_at(cfg->truth, x) + cfg->noise * eps);
+        s->x[i] = (real)x;
+        s->targets[i] = (real)(truth_at(cfg->truth, x) + cfg->noise * eps);
     }
 }
 

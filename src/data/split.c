@@ -2,6 +2,7 @@
  * split.c — sized allocation of a dataset split (see split.h).
  */
 #include "data/split.h"
+#include "util/real.h"
 
 #include <limits.h>
 #include <stdint.h>
@@ -13,7 +14,7 @@ dlx_status split_check_size(size_t n, size_t dim, const char *what, const char *
 {
     /* The product in double is exact enough to print and cannot overflow. */
     double values = (double)n * (double)dim;
-    double gib = values * sizeof(float) / (1024.0 * 1024.0 * 1024.0);
+    double gib = values * sizeof(real) / (1024.0 * 1024.0 * 1024.0);
     int overflows = dim != 0 && n > SIZE_MAX / dim;
     if (overflows || n > INT_MAX || dim > INT_MAX || n * dim > DLX_SPLIT_MAX_VALUES) {
         diags_add(d, file, 0, 0,
@@ -41,7 +42,7 @@ static dlx_status check_shape(int n, int dim, int n_targets, const char *file, d
 
 /* Fill s, of a checked shape, around the inputs x (owned from now on; NULL
    when their allocation failed) and allocate its labels or targets. */
-static dlx_status fill_split(dlx_split *s, float *x, int n, int dim, int n_targets,
+static dlx_status fill_split(dlx_split *s, real *x, int n, int dim, int n_targets,
                              const char *file, dlx_diags *d)
 {
     s->n = n;
@@ -61,7 +62,7 @@ static dlx_status fill_split(dlx_split *s, float *x, int n, int dim, int n_targe
     return DLX_OK;
 }
 
-dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
+dlx_status split_alloc_with_inputs(dlx_split *s, real *x, int n, int dim, int n_targets,
                                    const char *file, dlx_diags *d)
 {
     *s = (dlx_split){0};
@@ -82,7 +83,7 @@ dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *
     dlx_status st = check_shape(n, dim, n_targets, file, d);
     if (st != DLX_OK)
         return st;
-    float *x = calloc((size_t)n * (size_t)dim + 1, sizeof *x);
+    real *x = calloc((size_t)n * (size_t)dim + 1, sizeof *x);
     return fill_split(s, x, n, dim, n_targets, file, d);
 }
 
@@ -155,8 +156,8 @@ dlx_status split_replicate(dlx_split *out, const dlx_split *src, int copies, con
     for (int j = 0; j < copies; j++) {
         for (int i = 0; i < src->n; i++) {
             size_t row = (size_t)j * (size_t)src->n + (size_t)i;
-            const float *x = src->x + (size_t)i * dim;
-            float *xr = out->x + row * dim;
+            const real *x = src->x + (size_t)i * dim;
+            real *xr = out->x + row * dim;
             for (size_t c = 0; c < dim; c++)
                 xr[c] = map(x[c], ctx);
             if (src->labels)

@@ -10,6 +10,7 @@
 #ifndef DLX_DATA_SPLIT_H
 #define DLX_DATA_SPLIT_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "data/dataset.h"
@@ -43,7 +44,7 @@ dlx_status split_alloc(dlx_split *s, int n, int dim, int n_targets, const char *
    floats from malloc that s now owns (freed here on any error). Lets a
    loader build the inputs in place instead of copying them into a second
    array. */
-dlx_status split_alloc_with_inputs(dlx_split *s, float *x, int n, int dim, int n_targets,
+dlx_status split_alloc_with_inputs(dlx_split *s, real *x, int n, int dim, int n_targets,
                                    const char *file, dlx_diags *d);
 
 /* Allocate dst for n examples with every array src has (inputs, labels or
@@ -59,7 +60,7 @@ void split_copy_example(dlx_split *dst, int k, const dlx_split *src, int i);
 void split_free(dlx_split *s);
 
 /* One input value of a replica, from the original value (split_replicate). */
-typedef float (*split_input_map)(float x, void *ctx);
+typedef real (*split_input_map)(real x, void *ctx);
 
 /* Allocate *out with copies·src->n examples: row j·n + i is example i of src
    with every input x replaced by map(x, ctx), called in row order (so a map

@@ -8,6 +8,7 @@
  * blocks of rows, with small explicit buffers.
  */
 #include "data/synthetic.h"
+#include "util/real.h"
 
 #include <limits.h>
 #include <math.h>
@@ -29,11 +30,11 @@ enum { BLOCK_ROWS = 256, TEACHER_CALIBRATION = 20000, TEACHER_BALANCE_STEPS = 20
 /* The ground truth shared by both splits; which arrays are set depends on
    the kind. */
 typedef struct {
-    float *means;    /* gaussian_mixture: [classes, dim] */
-    float *mixing;   /* linear: A = diag(√λ)·Qᵀ [dim, dim], so x = z·A */
-    float *weights;  /* linear, logistic: w* [dim]; teacher: W1 [hidden, dim] */
-    float *weights2; /* teacher: W2 [classes, hidden] */
-    float *bias2;    /* teacher: b2 [classes] */
+    real *means;    /* gaussian_mixture: [classes, dim] */
+    real *mixing;   /* linear: A = diag(√λ)·Qᵀ [dim, dim], so x = z·A */
+    real *weights;  /* linear, logistic: w* [dim]; teacher: W1 [hidden, dim] */
+    real *weights2; /* teacher: W2 [classes, hidden] */
+    real *bias2;    /* teacher: b2 [classes] */
 } ground_truth;
 
 /* Free the arrays of the ground truth and zero it. */
@@ -48,14 +49,14 @@ static void truth_free(ground_truth *t)
 }
 
 /* x[i] ~ N(0, std²) for i < count. */
-static void fill_normal(float *x, size_t count, double std, dlx_rng *rng)
+static void fill_normal(real *x, size_t count, double std, dlx_rng *rng)
 {
     for (size_t i = 0; i < count; i++)
-        x[i] = (float)(std * rng_normal(rng));
+        x[i] = (real)(std * rng_normal(rng));
 }
 
 /* malloc of count floats (at least one, so that NULL always means failure). */
-static float *alloc_floats(size_t count) { return malloc((count ? count : 1) * sizeof(float)); }
+static real *alloc_floats(size_t count) { return malloc((count ? count : 1) * sizeof(real)); }
 
 /* The YAML name of a kind, for messages. */
 static const char *kind_name(dlx_synthetic_kind kind)
@@ -159,10 +160,10 @@ static void gaussian_mixture_split(dlx_split *s, const ground_truth *t,
     size_t dim = (size_t)s->dim;
     for (int i = 0; i < s->n; i++) {
         int y = (int)rng_below(rng, (uint64_t)cfg->classes);
-        float *x = s->x + (size_t)i * dim;
-        const float *mu = t->means + (size_t)y * dim;
+        real *x = s->x + (size_t)i * dim;
+        const real *mu = t->means + (size_t)y * dim;
         for (size_t j = 0; j < dim; j++)
-            x[j] = mu[j] + (float)rng_normal(rng);
+            x[j] = mu[j] + (real)rng_normal(rng);
         double u = rng_uniform(rng);
         int replacement = (int)rng_below(rng, (uint64_t)cfg->classes);
         s->labels[i] = u < cfg->noise ? replacement : y;
@@ -174,7 +175,7 @@ static void gaussian_mixture_split(dlx_split *s, const ground_truth *t,
    g_j ~ N(0, 1), random sign, a the kind's amplitude; every other w*_j = 0.
    The magnitudes are at least a/√k, so the support is identifiable (the
    "beta-min" condition of Hastie, Tibshirani & Wainwright 2015, §11.4). */
-static dlx_status sparsify(float *w, int dim, int k, double amplitude, dlx_rng *rng)
+static dlx_status sparsify(real *w, int dim, int k, double amplitude, dlx_rng *rng)
 {
     if (k <= 0)
         return DLX_OK;
@@ -183,7 +184,7 @@ static dlx_status sparsify(float *w, int dim, int k, double amplitude, dlx_rng *
         return DLX_ERR_RUNTIME;
     for (int j = 0; j < dim; j++) {
         index[j] = j;
-        w[j] = 0.0f;
+        w[j] = REAL_C(0.0);
     }
     for (int s = 0; s < k; s++) {
         int pick = s + (int)rng_below(rng, (uint64_t)(dim - s));
@@ -191,7 +192,7 @@ static dlx_status sparsify(float *w, int dim, int k, double amplitude, dlx_rng *
         index[pick] = index[s];
         index[s] = j;
         double sign = rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
-        w[j] = (float)(sign * (1.0 + fabs(rng_normal(rng))) * amplitude / sqrt((double)k));
+        w[j] = (real)(sign * (1.0 + fabs(rng_normal(rng))) * amplitude / sqrt((double)k));
     }
     free(index);
     return DLX_OK;
@@ -222,7 +223,7 @@ static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_
             double lambda = dim > 1 ? pow(cfg->condition, -(double)i / (dim - 1)) : 1.0;
             /* A[i][j] = √λ_i·Q(j, i); q is column-major: Q(j, i) = q[i·dim + j]. */
             for (size_t j = 0; j < width; j++)
-                t->mixing[i * width + j] = (float)(sqrt(lambda) * q[i * width + j]);
+                t->mixing[i * width + j] = (real)(sqrt(lambda) * q[i * width + j]);
         }
         fill_normal(t->weights, width, 1.0 / sqrt((double)dim), rng);
         st = sparsify(t->weights, dim, cfg->sparsity, 1.0, rng);
@@ -235,7 +236,7 @@ static dlx_status linear_truth(ground_truth *t, const dlx_data_config *cfg, dlx_
    (1/n)·zᵀz = I, up to float rounding: z ← (z − z̄)·V·Λ^(−1/2)·Vᵀ with
    C = VΛVᵀ the sample covariance (ZCA whitening, in double). Needs n > dim
    (checked with the parameters); a singular sample is a runtime error. */
-static dlx_status whiten_sample(float *z, int n, int dim)
+static dlx_status whiten_sample(real *z, int n, int dim)
 {
     size_t width = (size_t)dim;
     double *mean = malloc(width * sizeof *mean), *cov = malloc(width * width * sizeof *cov);
@@ -257,7 +258,7 @@ static dlx_status whiten_sample(float *z, int n, int dim)
                 map[j * width + k] = s;
             }
         for (int i = 0; i < n; i++) {
-            float *x = z + (size_t)i * width;
+            real *x = z + (size_t)i * width;
             for (size_t k = 0; k < width; k++) {
                 double s = 0.0;
                 for (size_t j = 0; j < width; j++)
@@ -265,7 +266,7 @@ static dlx_status whiten_sample(float *z, int n, int dim)
                 row[k] = s;
             }
             for (size_t k = 0; k < width; k++)
-                x[k] = (float)row[k];
+                x[k] = (real)row[k];
         }
     }
     free(mean);
@@ -288,27 +289,27 @@ static dlx_status linear_split(dlx_split *s, const ground_truth *t, const dlx_da
     size_t dim = (size_t)s->dim;
     for (int i = 0; i < s->n; i++) {
         fill_normal(s->x + (size_t)i * dim, dim, 1.0, rng);
-        s->targets[i] = (float)(cfg->noise * rng_normal(rng));
+        s->targets[i] = (real)(cfg->noise * rng_normal(rng));
     }
     if (cfg->exact_covariance) {
         dlx_status st = whiten_sample(s->x, s->n, s->dim);
         if (st != DLX_OK)
             return st;
     }
-    float *z = alloc_floats(BLOCK_ROWS * dim);
+    real *z = alloc_floats(BLOCK_ROWS * dim);
     if (!z)
         return DLX_ERR_RUNTIME;
     for (int i0 = 0; i0 < s->n; i0 += BLOCK_ROWS) {
         int rows = s->n - i0 < BLOCK_ROWS ? s->n - i0 : BLOCK_ROWS;
-        float *x = s->x + (size_t)i0 * dim;
+        real *x = s->x + (size_t)i0 * dim;
         memcpy(z, x, (size_t)rows * dim * sizeof *z);
-        gemm_f32_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, 1.0f, z, s->dim, t->mixing,
-                    s->dim, 0.0f, x, s->dim);
+        gemm_real_on(GEMM_OPENBLAS, false, false, rows, s->dim, s->dim, REAL_C(1.0), z, s->dim, t->mixing,
+                    s->dim, REAL_C(0.0), x, s->dim);
     }
     free(z);
     /* targets (noise·ε so far) += X·w*. */
-    gemm_f32_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, 1.0f, s->x, s->dim, t->weights, 1,
-                1.0f, s->targets, 1);
+    gemm_real_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, REAL_C(1.0), s->x, s->dim, t->weights, 1,
+                REAL_C(1.0), s->targets, 1);
     return DLX_OK;
 }
 
@@ -336,7 +337,7 @@ static dlx_status logistic_truth(ground_truth *t, const dlx_data_config *cfg, dl
     fill_normal(t->weights, (size_t)cfg->dim, 2.0 / sqrt((double)cfg->dim), rng);
     dlx_status st = sparsify(t->weights, cfg->dim, cfg->sparsity, 2.0, rng);
     for (int j = 0; j < cfg->dim; j++)
-        t->weights[j] = (float)(t->weights[j] / feature_scale(cfg, j));
+        t->weights[j] = (real)(t->weights[j] / feature_scale(cfg, j));
     return st;
 }
 
@@ -351,12 +352,12 @@ static dlx_status logistic_split(dlx_split *s, const ground_truth *t, const dlx_
     if (cfg->scale_ratio > 1.0)
         for (size_t i = 0; i < (size_t)s->n; i++)
             for (int j = 0; j < s->dim; j++)
-                s->x[i * (size_t)s->dim + (size_t)j] *= (float)feature_scale(cfg, j);
-    float *logit = alloc_floats((size_t)s->n);
+                s->x[i * (size_t)s->dim + (size_t)j] *= (real)feature_scale(cfg, j);
+    real *logit = alloc_floats((size_t)s->n);
     if (!logit)
         return DLX_ERR_RUNTIME;
-    gemm_f32_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, 1.0f, s->x, s->dim, t->weights, 1,
-                0.0f, logit, 1);
+    gemm_real_on(GEMM_OPENBLAS, false, false, s->n, 1, s->dim, REAL_C(1.0), s->x, s->dim, t->weights, 1,
+                REAL_C(0.0), logit, 1);
     for (int i = 0; i < s->n; i++) {
         double p = 1.0 / (1.0 + exp(-(double)logit[i]));
         double u = rng_uniform(rng), flip = rng_uniform(rng);
@@ -371,22 +372,22 @@ static dlx_status logistic_split(dlx_split *s, const ground_truth *t, const dlx_
 
 /* z = W2·tanh(W1·x) + b2 for a block of `rows` inputs x [rows, dim]; h is a
    [rows, hidden] buffer, z [rows, classes]. */
-static void teacher_scores(float *z, float *h, const float *x, int rows, const ground_truth *t,
+static void teacher_scores(real *z, real *h, const real *x, int rows, const ground_truth *t,
                            const dlx_data_config *cfg)
 {
     int hidden = cfg->teacher_hidden, classes = cfg->classes;
-    gemm_f32_on(GEMM_OPENBLAS, false, true, rows, hidden, cfg->dim, 1.0f, x, cfg->dim, t->weights,
-                cfg->dim, 0.0f, h, hidden);
+    gemm_real_on(GEMM_OPENBLAS, false, true, rows, hidden, cfg->dim, REAL_C(1.0), x, cfg->dim, t->weights,
+                cfg->dim, REAL_C(0.0), h, hidden);
     for (size_t k = 0; k < (size_t)rows * (size_t)hidden; k++)
-        h[k] = tanhf(h[k]);
+        h[k] = rtanh(h[k]);
     for (int r = 0; r < rows; r++)
         memcpy(z + (size_t)r * (size_t)classes, t->bias2, (size_t)classes * sizeof *z);
-    gemm_f32_on(GEMM_OPENBLAS, false, true, rows, classes, hidden, 1.0f, h, hidden, t->weights2,
-                hidden, 1.0f, z, classes);
+    gemm_real_on(GEMM_OPENBLAS, false, true, rows, classes, hidden, REAL_C(1.0), h, hidden, t->weights2,
+                hidden, REAL_C(1.0), z, classes);
 }
 
 /* argmax_k (z[k] + shift[k]) over k < classes (shift may be NULL). */
-static int argmax(const float *z, const double *shift, int classes)
+static int argmax(const real *z, const double *shift, int classes)
 {
     int best = 0;
     double best_value = z[0] + (shift ? shift[0] : 0);
@@ -408,7 +409,7 @@ static int argmax(const float *z, const double *shift, int classes)
    transport onto the uniform distribution (Peyré & Cuturi 2019,
    "Computational Optimal Transport", §5.2). Subgradient descent with step
    η_t = s/√(t+1), s the rms score; keeps the most balanced b seen. */
-static void teacher_balance(ground_truth *t, const float *z, int m, int classes)
+static void teacher_balance(ground_truth *t, const real *z, int m, int classes)
 {
     double *b = calloc((size_t)classes, sizeof *b);
     int *counts = calloc((size_t)classes, sizeof *counts);
@@ -434,7 +435,7 @@ static void teacher_balance(ground_truth *t, const float *z, int m, int classes)
         if (deviation < best_deviation) {
             best_deviation = deviation;
             for (int k = 0; k < classes; k++)
-                t->bias2[k] = (float)b[k];
+                t->bias2[k] = (real)b[k];
         }
         double step = rms / sqrt(iteration + 1.0);
         for (int k = 0; k < classes; k++)
@@ -455,9 +456,9 @@ static dlx_status teacher_truth(ground_truth *t, const dlx_data_config *cfg, dlx
     t->weights = alloc_floats(hidden * (size_t)cfg->dim);
     t->weights2 = alloc_floats(classes * hidden);
     t->bias2 = calloc(classes, sizeof *t->bias2);
-    float *x = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->dim);
-    float *h = alloc_floats((size_t)BLOCK_ROWS * hidden);
-    float *z = alloc_floats(m * classes);
+    real *x = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->dim);
+    real *h = alloc_floats((size_t)BLOCK_ROWS * hidden);
+    real *z = alloc_floats(m * classes);
     dlx_status st = t->weights && t->weights2 && t->bias2 && x && h && z ? DLX_OK
                                                                         : DLX_ERR_RUNTIME;
     if (st == DLX_OK) {
@@ -484,8 +485,8 @@ static dlx_status teacher_split(dlx_split *s, const ground_truth *t, const dlx_d
 {
     int classes = cfg->classes;
     fill_normal(s->x, (size_t)s->n * (size_t)s->dim, 1.0, rng);
-    float *h = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->teacher_hidden);
-    float *z = alloc_floats((size_t)BLOCK_ROWS * (size_t)classes);
+    real *h = alloc_floats((size_t)BLOCK_ROWS * (size_t)cfg->teacher_hidden);
+    real *z = alloc_floats((size_t)BLOCK_ROWS * (size_t)classes);
     if (!h || !z) {
         free(h);
         free(z);

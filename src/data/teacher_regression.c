@@ -5,6 +5,7 @@
  * enough for a GEMM.
  */
 #include "data/teacher_regression.h"
+#include "util/real.h"
 
 #include <limits.h>
 #include <math.h>
@@ -55,9 +56,9 @@ static void teacher_regression_split(dlx_split *s, const dlx_data_config *cfg, c
     int dim = cfg->dim, hidden = cfg->teacher_hidden;
     dlx_activation act = (dlx_activation)cfg->teacher_activation;
     for (int i = 0; i < s->n; i++) {
-        float *x = s->x + (size_t)i * dim;
+        real *x = s->x + (size_t)i * dim;
         for (int c = 0; c < dim; c++)
-            x[c] = (float)rng_normal(rng);
+            x[c] = (real)rng_normal(rng);
         double y = 0.0;
         for (int j = 0; j < hidden; j++) {
             const double *w = first_layer + (size_t)j * dim;
@@ -66,7 +67,7 @@ static void teacher_regression_split(dlx_split *s, const dlx_data_config *cfg, c
                 z += w[c] * x[c];
             y += weights2[j] * teacher_regression_activation(act, z);
         }
-        s->targets[i] = (float)(y + cfg->noise * rng_normal(rng));
+        s->targets[i] = (real)(y + cfg->noise * rng_normal(rng));
     }
 }
 
@@ -126,7 +127,7 @@ dlx_status teacher_regression_generate(dlx_dataset *ds, const dlx_data_config *c
         teacher_regression_split(&ds->test, cfg, first_layer, bias1, weights2, &test_rng);
         teacher_regression_split(&ds->spare, cfg, first_layer, bias1, weights2, &spare_rng);
         for (size_t i = 0; i < hidden * dim; i++)
-            ds->teacher_first_layer[i] = (float)first_layer[i];
+            ds->teacher_first_layer[i] = (real)first_layer[i];
         ds->teacher_units = cfg->teacher_hidden;
     } else if (diags_total(d) == reported) {
         diags_add(d, source_file, 0, 0, "out of memory (or a LAPACK failure) generating teacher_regression data");

@@ -6,6 +6,7 @@
  * here), so there is no product to hand to a GEMM.
  */
 #include "data/tensor_data.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -229,9 +230,9 @@ dlx_status tensor_data_fill(dlx_dataset *ds, int order, const int *shape, const 
     rng_seed(&noise_rng, seed, SYNTHETIC_STREAM_TRAIN);
     int index[DLX_MAX_TENSOR_ORDER] = {0};
     for (long e = 0; e < total; e++) {
-        float value = (float)(values[e] + noise * rng_normal(&noise_rng));
+        real value = (real)(values[e] + noise * rng_normal(&noise_rng));
         for (int n = 0; n < order; n++)
-            ds->train.x[(size_t)e * order + n] = ds->test.x[(size_t)e * order + n] = (float)index[n];
+            ds->train.x[(size_t)e * order + n] = ds->test.x[(size_t)e * order + n] = (real)index[n];
         ds->train.targets[e] = ds->test.targets[e] = value;
         for (int n = order - 1; n >= 0; n--) {
             if (++index[n] < shape[n])

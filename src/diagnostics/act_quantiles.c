@@ -22,6 +22,7 @@
  * All buffers are allocated once in create; measuring sorts them in place.
  */
 #include "diagnostics/act_quantiles.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,8 +36,8 @@ static const double QUANTILES[] = {0.15, 0.50, 0.85};
 
 typedef struct {
     int n_probe;
-    const float *probe;           /* [n_probe, n_inputs], the test split's first rows */
-    float *pre[DLX_MAX_HIDDEN];   /* [n_probe, width_l] */
+    const real *probe;           /* [n_probe, n_inputs], the test split's first rows */
+    real *pre[DLX_MAX_HIDDEN];   /* [n_probe, width_l] */
 } act_state;
 
 /* act_<stat>.fcL for every hidden layer, grouped by layer. */
@@ -72,7 +73,7 @@ static dlx_status act_create(dlx_diag_context *ctx, dlx_diags *diags)
     st->probe = split->x;
     for (int l = 0; l < model_n_probes(ctx->model); l++) {
         size_t n = (size_t)st->n_probe * (size_t)model_probe_width(ctx->model, l);
-        st->pre[l] = malloc((n ? n : 1) * sizeof(float));
+        st->pre[l] = malloc((n ? n : 1) * sizeof(real));
         if (!st->pre[l])
             goto oom;
     }
@@ -86,11 +87,11 @@ oom:
 
 static int compare_floats(const void *a, const void *b)
 {
-    float x = *(const float *)a, y = *(const float *)b;
+    real x = *(const real *)a, y = *(const real *)b;
     return (x > y) - (x < y);
 }
 
-double act_quantile_sorted(const float *sorted, size_t n, double q)
+double act_quantile_sorted(const real *sorted, size_t n, double q)
 {
     double h = (double)(n - 1) * q;
     size_t lo = (size_t)floor(h);
@@ -101,7 +102,7 @@ double act_quantile_sorted(const float *sorted, size_t n, double q)
 
 /* Mean, std and the three quantiles of n values (sorted in place). Any
    non-finite value (a diverged network) makes every statistic NAN. */
-static void layer_stats(float *u, size_t n, double *values)
+static void layer_stats(real *u, size_t n, double *values)
 {
     double sum = 0.0, sq = 0.0;
     if (n == 0) {

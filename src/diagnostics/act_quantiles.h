@@ -5,6 +5,7 @@
 #ifndef DLX_DIAGNOSTICS_ACT_QUANTILES_H
 #define DLX_DIAGNOSTICS_ACT_QUANTILES_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "diagnostics/diagnostic.h"
@@ -19,6 +20,6 @@ dlx_tensor *unit_quantiles_saved_state(void *state, int *count);
    interpolation between order statistics: h = (n−1)·q,
    Q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (Hyndman & Fan 1996, type 7,
    NumPy's default). */
-double act_quantile_sorted(const float *sorted, size_t n, double q);
+double act_quantile_sorted(const real *sorted, size_t n, double q);
 
 #endif

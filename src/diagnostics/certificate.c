@@ -13,6 +13,7 @@
  * The buffers are sized once per run, in create.
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -66,8 +67,8 @@ static void certificate_diag_measure(dlx_diag_context *ctx, double *values)
 {
     dlx_certificate c;
     dlx_diags ignored = {0};
-    const float *U = model_find_tensor(ctx->model, "U")->data;
-    const float *V = model_find_tensor(ctx->model, "V")->data;
+    const real *U = model_find_tensor(ctx->model, "U")->data;
+    const real *V = model_find_tensor(ctx->model, "V")->data;
     if (certificate_measure(ctx->state, &ctx->data->train, U, V, optimality_lambda(ctx->config), &c,
                             &ignored) != DLX_OK) {
         values[0] = values[1] = values[2] = values[3] = NAN;
@@ -172,7 +173,7 @@ void factorization_dist_measure(const dlx_diag_context *ctx, const void *referen
 {
     const dlx_nuclear_reference *r = reference;
     const dlx_tensor *u = model_find_tensor(ctx->model, "U");
-    const float *U = u->data, *V = model_find_tensor(ctx->model, "V")->data;
+    const real *U = u->data, *V = model_find_tensor(ctx->model, "V")->data;
     int k = u->shape[1];
     double diff = 0.0, norm = 0.0;
     for (int i = 0; i < r->rows; i++)
@@ -192,7 +193,7 @@ void factorization_suboptimality_measure(const dlx_diag_context *ctx, const void
 {
     const dlx_nuclear_reference *r = reference;
     const dlx_tensor *u = model_find_tensor(ctx->model, "U");
-    const float *V = model_find_tensor(ctx->model, "V")->data;
+    const real *V = model_find_tensor(ctx->model, "V")->data;
     values[0] = factored_objective(&ctx->data->train, u->data, V, u->shape[1], r->lambda,
                                    ctx->config->regularizer.product > 0) - r->f_star;
 }

@@ -19,6 +19,7 @@
  * Eigenvalues by LAPACK dsyevd in double; κ = inf when λ_min ≤ 0.
  */
 #include "diagnostics/convex.h"
+#include "util/real.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -44,8 +45,8 @@ enum { PROBE_MAX = 1000 };
 typedef struct {
     double first;                 /* κ of the first layer's inputs (the data) */
     int n_probe, n_deeper;        /* probe rows; hidden layers whose outputs are measured */
-    float *pre[DLX_MAX_HIDDEN];   /* [n_probe, width_l] */
-    float *h;                     /* [n_probe, max width] */
+    real *pre[DLX_MAX_HIDDEN];   /* [n_probe, width_l] */
+    real *h;                     /* [n_probe, max width] */
     double *hd, *m, *eig;         /* h in double, M, its eigenvalues */
 } condition_state;
 
@@ -95,9 +96,9 @@ static dlx_status condition_create(dlx_diag_context *ctx, dlx_diags *diags)
     bool ok = c && (c->hd = malloc(sizeof(double) * (rows ? rows : 1))) &&
               (c->m = malloc(sizeof(double) * (size_t)width * (size_t)width)) &&
               (c->eig = malloc(sizeof(double) * (size_t)width)) &&
-              (c->h = malloc(sizeof(float) * (probe_rows * (size_t)width + 1)));
+              (c->h = malloc(sizeof(real) * (probe_rows * (size_t)width + 1)));
     for (int l = 0; ok && l < hidden; l++)
-        ok = (c->pre[l] = malloc(sizeof(float) * (probe_rows * (size_t)model_probe_width(ctx->model, l) + 1)));
+        ok = (c->pre[l] = malloc(sizeof(real) * (probe_rows * (size_t)model_probe_width(ctx->model, l) + 1)));
     if (!ok) {
         condition_destroy(c);
         diags_add(diags, NULL, 0, 0, "out of memory for condition_number");

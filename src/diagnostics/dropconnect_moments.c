@@ -48,6 +48,7 @@
  * is allocated in create.
  */
 #include "diagnostics/dropconnect_moments.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -73,11 +74,11 @@ typedef struct {
 typedef struct {
     int n_masked, n_hidden, n_probe, samples;
     masked_layer layers[MAX_LAYERS];
-    const float *probe;             /* [n_probe, n_inputs] */
-    float *pre[DLX_MAX_HIDDEN];     /* [n_probe, width_l] probe pre-activations, then outputs */
-    float *W_used;                  /* [largest n_out·n_in] one masked draw */
+    const real *probe;             /* [n_probe, n_inputs] */
+    real *pre[DLX_MAX_HIDDEN];     /* [n_probe, width_l] probe pre-activations, then outputs */
+    real *W_used;                  /* [largest n_out·n_in] one masked draw */
     uint8_t *mask;                  /* the same, its mask */
-    float *u;                       /* [n_probe, largest n_out] one draw's pre-activations */
+    real *u;                       /* [n_probe, largest n_out] one draw's pre-activations */
     double *Wp[3], *Vp[3];          /* W∘…, v∘… to the powers 1, 2, 4 */
     double *mean, *var, *kurt;      /* [n_probe, largest n_out] closed forms */
     double *sum, *sumsq;            /* Σ (u − E u), Σ (u − E u)² over the draws */
@@ -184,7 +185,7 @@ static dlx_status dc_create(dlx_diag_context *ctx, dlx_diags *diags)
     st->probe = split->x;
     size_t np = (size_t)(st->n_probe > 0 ? st->n_probe : 1);
     for (int l = 0; l < st->n_hidden; l++)
-        if (!(st->pre[l] = malloc(np * (size_t)model_probe_width(ctx->model, l) * sizeof(float))))
+        if (!(st->pre[l] = malloc(np * (size_t)model_probe_width(ctx->model, l) * sizeof(real))))
             goto oom;
     size_t most_weights = 1, most_in = 1, most_out = 1;
     for (int i = 0; i < st->n_masked; i++) {
@@ -238,7 +239,7 @@ static void hidden_outputs(dc_state *st, dlx_diag_context *ctx)
         if (!(m->batch_norm && m->bn_position == BN_AFTER))
             continue;
         char name[DLX_TENSOR_NAME_MAX];
-        const float *bn[4];
+        const real *bn[4];
         static const char *const parts[] = {"weight", "bias", "running_mean", "running_var"};
         for (int k = 0; k < 4; k++) {
             snprintf(name, sizeof name, "bn%d.%s", l + 1, parts[k]);
@@ -253,7 +254,7 @@ static void hidden_outputs(dc_state *st, dlx_diag_context *ctx)
 
 /* E u, Var u and κ₄ u of every probe example and unit of layer W [n_out, n_in]
    on inputs v [n_probe, n_in] (formulas at the top), in double. */
-static void closed_forms(dc_state *st, const float *W, const float *v, int n_in, int n_out, double p,
+static void closed_forms(dc_state *st, const real *W, const real *v, int n_in, int n_out, double p,
                          double s)
 {
     size_t nw = (size_t)n_out * n_in, nv = (size_t)st->n_probe * n_in;
@@ -279,11 +280,11 @@ static void closed_forms(dc_state *st, const float *W, const float *v, int n_in,
 
 /* The four values of one masked layer: S draws of u = (s·M∘W)v against the
    closed forms. */
-static void layer_errors(dc_state *st, const masked_layer *layer, const float *W, const float *v, int n_in,
+static void layer_errors(dc_state *st, const masked_layer *layer, const real *W, const real *v, int n_in,
                          int n_out, dlx_dropout_scaling scaling, dlx_rng *rng, double *values)
 {
     double p = 1.0 - layer->rate;
-    float s = dropout_train_scale(layer->rate, scaling);
+    real s = dropout_train_scale(layer->rate, scaling);
     closed_forms(st, W, v, n_in, n_out, p, (double)s);
     size_t n = (size_t)st->n_probe * n_out;
     memset(st->sum, 0, n * sizeof *st->sum);
@@ -339,7 +340,7 @@ static void dc_measure(dlx_diag_context *ctx, double *values)
         const masked_layer *layer = &st->layers[i];
         const dlx_tensor *W = dense_weight(ctx->model, layer->dense, st->n_hidden);
         int n_out = W->shape[0], n_in = W->shape[1];
-        const float *v = layer->dense == 0 ? st->probe : st->pre[layer->dense - 1];
+        const real *v = layer->dense == 0 ? st->probe : st->pre[layer->dense - 1];
         layer_errors(st, layer, W->data, v, n_in, n_out, ctx->config->model.dropout_scaling, &rng, values + 4 * i);
     }
 }

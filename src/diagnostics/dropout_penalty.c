@@ -52,6 +52,7 @@
  *                        the two cancel); 0 when the rate is 0.
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -69,7 +70,7 @@
 #define PENALTY_REST_NODES 32
 
 typedef struct {
-    float *z;       /* [n] the training logits x_i·β */
+    real *z;       /* [n] the training logits x_i·β */
     double *term;   /* [d] c_j = x_ij β_j/(1−δ) of one example, largest |c_j| first after sorting */
     gauss_hermite_rule rule, rest_rule;
 } penalty_state;
@@ -166,7 +167,7 @@ static dlx_status penalty_create(dlx_diag_context *ctx, dlx_diags *diags)
     int n = ctx->data->train.n;
     int d = ctx->data->train.dim;
     if (s) {
-        s->z = malloc(sizeof(float) * (size_t)(n > 0 ? n : 1));
+        s->z = malloc(sizeof(real) * (size_t)(n > 0 ? n : 1));
         s->term = malloc(sizeof(double) * (size_t)(d > 0 ? d : 1));
     }
     if (!s || !s->z || !s->term || gauss_hermite_rule_init(&s->rule, PENALTY_GH_NODES) != DLX_OK ||
@@ -200,7 +201,7 @@ static void measure_penalty(dlx_diag_context *ctx, double *values)
     const dlx_tensor *w = model_find_tensor(ctx->model, "out.weight");
     const dlx_tensor *b = model_find_tensor(ctx->model, "out.bias");
     int n = train->n, d = train->dim;
-    gemm_f32(false, true, n, 1, d, 1.0f, train->x, d, w->data, d, 0.0f, s->z, 1);
+    gemm_real(false, true, n, 1, d, REAL_C(1.0), train->x, d, w->data, d, REAL_C(0.0), s->z, 1);
     double delta = ctx->config->model.dropout_input, sigma = ctx->config->regularizer.input_noise;
     double dropout_sum = 0.0, variance_sum = 0.0, norm2 = 0.0;
     for (int j = 0; j < d; j++)
@@ -209,7 +210,7 @@ static void measure_penalty(dlx_diag_context *ctx, double *values)
     double noise_exact = 0.0, dropout_clt = 0.0, dropout_exact = 0.0, noise_diff = 0.0, dropout_diff = 0.0;
     for (int i = 0; i < n; i++) {
         double p = 1.0 / (1.0 + exp(-((double)s->z[i] + b->data[0]))), v = p * (1.0 - p);
-        const float *x = train->x + (size_t)i * d;
+        const real *x = train->x + (size_t)i * d;
         double row = 0.0;
         for (int j = 0; j < d; j++)
             row += (double)x[j] * x[j] * w->data[j] * w->data[j];

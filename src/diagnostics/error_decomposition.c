@@ -27,6 +27,7 @@
  * err_excess is the sum, F(θ_t) − σ².
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -37,7 +38,7 @@
 
 /* Σ_{j<k} (w_j − w*_j)² + b²: the excess risk of (w, b) over the best of
    the class, F(w, b) − F(Φ*_F), for the truth w* (double or float w). */
-static double class_excess_float(const float *w, double b, const float *truth, int k)
+static double class_excess_float(const real *w, double b, const real *truth, int k)
 {
     double s = b * b;
     for (int j = 0; j < k; j++) {
@@ -47,7 +48,7 @@ static double class_excess_float(const float *w, double b, const float *truth, i
     return s;
 }
 
-static double class_excess_double(const double *w, double b, const float *truth, int k)
+static double class_excess_double(const double *w, double b, const real *truth, int k)
 {
     double s = b * b;
     for (int j = 0; j < k; j++) {
@@ -134,7 +135,7 @@ static void error_decomposition_columns(const dlx_config *cfg, dlx_columns *out)
 static void measure_error_decomposition(dlx_diag_context *ctx, double *values)
 {
     const dlx_reference *ref = ctx->state;
-    const float *truth = ctx->data->true_weights;
+    const real *truth = ctx->data->true_weights;
     int k = ctx->data->train.dim, dim = ctx->config->data.dim;
     double approx = 0.0;
     for (int j = k; j < dim; j++)

@@ -12,8 +12,9 @@
  * run, so every row shows the same value.
  */
 #include "diagnostics/importance.h"
+#include "util/real.h"
 
-double importance_ess_fraction(const float *w, int n)
+double importance_ess_fraction(const real *w, int n)
 {
     if (!w || n < 1)
         return 1.0;

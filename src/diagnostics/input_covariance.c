@@ -32,6 +32,7 @@
  * are none). Eigenvalues by LAPACK dsyevd in double (util/linalg.h).
  */
 #include "diagnostics/input_covariance.h"
+#include "util/real.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -136,7 +137,7 @@ dlx_status covariance_condition(double *h, int n, int dim, covariance_work *w, c
 typedef struct {
     covariance_condition_result first;   /* the data, measured once */
     int n_probe, n_deeper;               /* probe rows; hidden layers whose outputs are read */
-    float *in[DLX_MAX_HIDDEN];           /* [n_probe, width_l] */
+    real *in[DLX_MAX_HIDDEN];           /* [n_probe, width_l] */
     double *hd;                          /* one layer's inputs in double */
     covariance_work work;
 } covariance_state;
@@ -175,7 +176,7 @@ static dlx_status covariance_create(dlx_diag_context *ctx, dlx_diags *diags)
     bool ok = c && (c->hd = malloc(sizeof(double) * (rows ? rows : 1))) &&
               covariance_work_create(&c->work, width) == DLX_OK;
     for (int l = 0; ok && l < hidden; l++)
-        ok = (c->in[l] = malloc(sizeof(float) * (probe_rows * (size_t)model_probe_width(ctx->model, l) + 1)));
+        ok = (c->in[l] = malloc(sizeof(real) * (probe_rows * (size_t)model_probe_width(ctx->model, l) + 1)));
     if (!ok) {
         covariance_destroy(c);
         diags_add(diags, NULL, 0, 0, "out of memory for input_covariance_condition");

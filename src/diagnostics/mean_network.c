@@ -29,6 +29,7 @@
  * N ≤ 16 is checked at validation (fits). Buffers are allocated in create.
  */
 #include "diagnostics/mean_network.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -41,9 +42,9 @@ enum { PROBE_MAX = 100 };
 
 typedef struct {
     int n_probe, units, classes;
-    const float *probe;    /* [n_probe, n_inputs] */
-    float *pre;            /* [n_probe, units] pre-activations, then h in place */
-    float *logits;         /* [n_probe, classes] the model's inference logits */
+    const real *probe;    /* [n_probe, n_inputs] */
+    real *pre;            /* [n_probe, units] pre-activations, then h in place */
+    real *logits;         /* [n_probe, classes] the model's inference logits */
     double *z, *geo, *arith, *model_z; /* [classes] */
 } mean_state;
 
@@ -144,8 +145,8 @@ static int lowest_bit(unsigned long g)
 
 /* The two gaps of one example with hidden output h [units]; W [C, N], b [C]
    (NULL: no bias). */
-static void example_gaps(mean_state *st, const float *h, const float *W, const float *b, double scale,
-                         double keep, const float *model_logits, double *geo_gap, double *arith_gap)
+static void example_gaps(mean_state *st, const real *h, const real *W, const real *b, double scale,
+                         double keep, const real *model_logits, double *geo_gap, double *arith_gap)
 {
     int N = st->units, C = st->classes;
     double log_keep = log(keep), log_drop = log1p(-keep);
@@ -188,14 +189,14 @@ static void mean_measure(dlx_diag_context *ctx, double *values)
 {
     mean_state *st = ctx->state;
     const dlx_model_config *m = &ctx->config->model;
-    float *pre[1] = {st->pre};
+    real *pre[1] = {st->pre};
     model_probe(ctx->model, st->probe, st->n_probe, pre);
     size_t nh = (size_t)st->n_probe * (size_t)st->units;
     activation_forward(m->activation, st->pre, st->pre, nh);
     model_predict(ctx->model, st->probe, st->n_probe, NULL, st->logits);
-    const float *W = model_find_tensor(ctx->model, "out.weight")->data;
+    const real *W = model_find_tensor(ctx->model, "out.weight")->data;
     const dlx_tensor *bias = model_find_tensor(ctx->model, "out.bias");
-    const float *b = bias ? bias->data : NULL;
+    const real *b = bias ? bias->data : NULL;
     double keep = 1.0 - m->dropout_hidden;
     double scale = m->dropout_scaling == DROPOUT_INVERTED ? 1.0 / keep : 1.0;
     double geo_gap = 0.0, arith_gap = 0.0;

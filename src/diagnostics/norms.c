@@ -13,6 +13,7 @@
  * 2010, §4).
  */
 #include "diagnostics/norms.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ static void norm_columns(const char *prefix, const dlx_config *cfg, dlx_columns 
 }
 
 /* ||x||_2 of n floats, accumulated in double. */
-static double l2_norm(const float *x, size_t n)
+static double l2_norm(const real *x, size_t n)
 {
     double s = 0.0;
     for (size_t i = 0; i < n; i++)

@@ -23,6 +23,7 @@
  * a stream of this diagnostic's own, so the other columns are unaffected.
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -34,9 +35,9 @@ enum { POLAR_STREAM = 41 };
 typedef struct {
     dlx_polar_work work;
     int n_hidden;
-    float *pre[DLX_MAX_HIDDEN]; /* [n × width_l] pre-activations (deeper networks only) */
+    real *pre[DLX_MAX_HIDDEN]; /* [n × width_l] pre-activations (deeper networks only) */
     char last_weight[32];       /* "fcL.weight" of the last hidden layer L */
-    float *outputs;     /* [n·K] the network's outputs on the training inputs */
+    real *outputs;     /* [n·K] the network's outputs on the training inputs */
     double *g;          /* [n·K] −∇_Ŷ ℓ */
     double *products;   /* [width] ‖w_i‖‖a_i‖ */
 } polar_state;
@@ -115,7 +116,7 @@ static void negative_output_gradient(polar_state *s, const dlx_split *train, int
 {
     int n = train->n;
     for (int i = 0; i < n; i++) {
-        const float *z = s->outputs + (size_t)i * k;
+        const real *z = s->outputs + (size_t)i * k;
         double *g = s->g + (size_t)i * k;
         if (loss == LOSS_CROSS_ENTROPY) {
             double top = z[0], sum = 0.0;
@@ -137,16 +138,16 @@ static void negative_output_gradient(polar_state *s, const dlx_split *train, int
 /* The last hidden layer's input H on the training inputs: X for one hidden
    layer, else relu of the next-to-last layer's pre-activations (computed in
    place in s->pre[L−2]). */
-static const float *last_layer_input(polar_state *s, dlx_diag_context *ctx)
+static const real *last_layer_input(polar_state *s, dlx_diag_context *ctx)
 {
     const dlx_split *train = &ctx->data->train;
     if (s->n_hidden < 2)
         return train->x;
     model_probe(ctx->model, train->x, train->n, s->pre);
-    float *h = s->pre[s->n_hidden - 2];
+    real *h = s->pre[s->n_hidden - 2];
     size_t numel = (size_t)train->n * model_probe_width(ctx->model, s->n_hidden - 2);
     for (size_t i = 0; i < numel; i++)
-        h[i] = h[i] > 0 ? h[i] : 0.0f;
+        h[i] = h[i] > 0 ? h[i] : REAL_C(0.0);
     return h;
 }
 
@@ -155,7 +156,7 @@ static void polar_measure(dlx_diag_context *ctx, double *values)
     polar_state *s = ctx->state;
     const dlx_split *train = &ctx->data->train;
     int k = model_n_outputs(ctx->model);
-    const float *h = last_layer_input(s, ctx);
+    const real *h = last_layer_input(s, ctx);
     model_predict(ctx->model, train->x, train->n, NULL, s->outputs);
     negative_output_gradient(s, train, k, ctx->config->loss);
     const dlx_tensor *w = model_find_tensor(ctx->model, s->last_weight);

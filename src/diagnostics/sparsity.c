@@ -23,6 +23,7 @@
  * refers to the model's inputs.
  */
 #include "diagnostics/convex.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,12 +54,12 @@ static void sparsity_columns(const dlx_config *cfg, dlx_columns *out)
 }
 
 /* The three support columns of w against the truth w* (both [dim]). */
-static void measure_support(const float *w, const float *truth, size_t dim, double *values)
+static void measure_support(const real *w, const real *truth, size_t dim, double *values)
 {
     size_t false_zeros = 0, false_nonzeros = 0;
     for (size_t j = 0; j < dim; j++) {
-        false_zeros += truth[j] != 0.0f && w[j] == 0.0f;
-        false_nonzeros += truth[j] == 0.0f && w[j] != 0.0f;
+        false_zeros += truth[j] != REAL_C(0.0) && w[j] == REAL_C(0.0);
+        false_nonzeros += truth[j] == REAL_C(0.0) && w[j] != REAL_C(0.0);
     }
     values[0] = (double)false_zeros;
     values[1] = (double)false_nonzeros;
@@ -75,13 +76,13 @@ static void measure_sparsity(dlx_diag_context *ctx, double *values)
             continue;
         size_t n = tensor_numel(t), zeros = 0;
         for (size_t j = 0; j < n; j++)
-            zeros += t->data[j] == 0.0f;
+            zeros += t->data[j] == REAL_C(0.0);
         values[k++] = n ? (double)zeros / (double)n : 0.0;
         last = t;
     }
     if (!has_sparse_truth(ctx->config))
         return;
-    const float *truth = ctx->data->true_weights;
+    const real *truth = ctx->data->true_weights;
     if (truth && last && tensor_numel(last) == (size_t)ctx->data->train.dim)
         measure_support(last->data, truth, tensor_numel(last), values + k);
     else

@@ -33,6 +33,7 @@
  * (HRS Lemma 3.7 with the added curvature). Elsewhere the column is empty.
  */
 #include "diagnostics/stability.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -52,7 +53,7 @@ static void stability_columns(const dlx_config *cfg, dlx_columns *out)
 
 /* Buffers: the outputs of a pair's two models on one chunk of the test split. */
 typedef struct {
-    float *out_a, *out_b;   /* [chunk, n_outputs] */
+    real *out_a, *out_b;   /* [chunk, n_outputs] */
     int chunk;
     double lipschitz;       /* L of the bound, NAN when it does not apply */
 } stability_state;
@@ -175,7 +176,7 @@ static void stability_destroy(void *state)
 /* ‖θ_a − θ_b‖₂ over the trainable parameter blocks, accumulated in double. */
 static double param_distance(dlx_model *a, dlx_model *b)
 {
-    const float *pa = model_params(a), *pb = model_params(b);
+    const real *pa = model_params(a), *pb = model_params(b);
     size_t n = model_n_params(a);
     double sq = 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -186,7 +187,7 @@ static double param_distance(dlx_model *a, dlx_model *b)
 }
 
 /* ℓ of one example from the model's outputs z (the loss of the run, SPEC §2). */
-static double example_loss(const dlx_config *cfg, const float *z, const dlx_split *s, int i, int K)
+static double example_loss(const dlx_config *cfg, const real *z, const dlx_split *s, int i, int K)
 {
     long correct = 0;
     const int *y = s->labels ? s->labels + i : NULL;
@@ -211,7 +212,7 @@ static double loss_sensitivity(stability_state *st, const dlx_config *cfg, dlx_m
     double worst = 0.0;
     for (int start = 0; start < test->n; start += st->chunk) {
         int B = test->n - start < st->chunk ? test->n - start : st->chunk;
-        const float *x = test->x + (size_t)start * (size_t)test->dim;
+        const real *x = test->x + (size_t)start * (size_t)test->dim;
         model_predict(a, x, B, NULL, st->out_a);
         model_predict(b, x, B, NULL, st->out_b);
         for (int i = 0; i < B; i++) {

@@ -39,6 +39,7 @@
  * unit's column in place.
  */
 #include "diagnostics/act_quantiles.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,11 +54,11 @@ static const double QUANTILES[] = {0.15, 0.50, 0.85};
 typedef struct {
     int n_probe, n_layers, shown;
     int width[DLX_MAX_HIDDEN];
-    const float *probe;            /* [n_probe, n_inputs], the test split's first rows */
-    float *pre[DLX_MAX_HIDDEN];    /* [n_probe, width_l] */
-    float *column;                 /* [n_probe]: one unit's values, sorted */
+    const real *probe;            /* [n_probe, n_inputs], the test split's first rows */
+    real *pre[DLX_MAX_HIDDEN];    /* [n_probe, width_l] */
+    real *column;                 /* [n_probe]: one unit's values, sorted */
     double *q;                     /* [Σ width, 3]: this evaluation's percentiles */
-    float *reference;              /* [1 + Σ width·3]: seen flag, then the percentiles at r */
+    real *reference;              /* [1 + Σ width·3]: seen flag, then the percentiles at r */
     dlx_tensor saved;              /* view of reference */
 } unit_state;
 
@@ -129,7 +130,7 @@ static dlx_status unit_create(dlx_diag_context *ctx, dlx_diags *diags)
         st->width[l] = model_probe_width(ctx->model, l);
         units += (size_t)st->width[l];
         size_t n = (size_t)st->n_probe * (size_t)st->width[l];
-        if (!(st->pre[l] = malloc((n ? n : 1) * sizeof(float))))
+        if (!(st->pre[l] = malloc((n ? n : 1) * sizeof(real))))
             goto oom;
     }
     st->column = malloc(((size_t)st->n_probe + 1) * sizeof *st->column);
@@ -149,13 +150,13 @@ oom:
 
 static int compare_floats(const void *a, const void *b)
 {
-    float x = *(const float *)a, y = *(const float *)b;
+    real x = *(const real *)a, y = *(const real *)b;
     return (x > y) - (x < y);
 }
 
 /* q15, q50, q85 of unit j of a [n, width] layer into q[0..3); NAN when a
    value is not finite (a diverged network). */
-static void unit_percentiles(const float *pre, int n, int width, int j, float *column, double *q)
+static void unit_percentiles(const real *pre, int n, int width, int j, real *column, double *q)
 {
     bool finite = n > 0;
     for (int i = 0; i < n; i++) {
@@ -173,19 +174,19 @@ static void unit_percentiles(const float *pre, int n, int width, int j, float *c
 
 /* unit_drift of one layer: the mean over its units with a positive spread at
    r of max_p |q_p(t) − q_p(r)| / (q85(r) − q15(r)); NAN when none. */
-static double layer_drift(const double *q, const float *ref, int width)
+static double layer_drift(const double *q, const real *ref, int width)
 {
     double sum = 0.0;
     int counted = 0;
     for (int j = 0; j < width; j++) {
         const double *now = q + 3 * (size_t)j;
-        const float *r = ref + 3 * (size_t)j;
+        const real *r = ref + 3 * (size_t)j;
         double spread = (double)r[2] - (double)r[0];
         if (!(spread > 0))
             continue;
         double move = 0.0;
         for (int s = 0; s < 3; s++) {
-            double d = fabs((double)(float)now[s] - (double)r[s]);
+            double d = fabs((double)(real)now[s] - (double)r[s]);
             move = isnan(d) || d > move ? d : move;
         }
         sum += move / spread;
@@ -205,11 +206,11 @@ static void unit_measure(dlx_diag_context *ctx, double *values)
                              st->q + 3 * (offset + (size_t)j));
         offset += (size_t)st->width[l];
     }
-    bool seen = st->reference[0] != 0.0f;
+    bool seen = st->reference[0] != REAL_C(0.0);
     if (!seen && ctx->step > 0) {   /* r: the first evaluation after step 0 */
         for (size_t i = 0; i < 3 * offset; i++)
-            st->reference[1 + i] = (float)st->q[i];
-        st->reference[0] = 1.0f;
+            st->reference[1 + i] = (real)st->q[i];
+        st->reference[0] = REAL_C(1.0);
         seen = true;
     }
     size_t v = 0;

@@ -39,6 +39,7 @@
  * once in create.
  */
 #include "diagnostics/variance_shift.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -50,8 +51,8 @@ enum { PROBE_MAX = 1000 };
 
 typedef struct {
     int n_probe;
-    const float *probe;         /* [n_probe, n_inputs], the training split's first rows */
-    float *pre[DLX_MAX_HIDDEN]; /* [n_probe, width_l] */
+    const real *probe;         /* [n_probe, n_inputs], the training split's first rows */
+    real *pre[DLX_MAX_HIDDEN]; /* [n_probe, width_l] */
     double *ratios;             /* [widest] the ratios of one layer */
 } shift_state;
 
@@ -108,7 +109,7 @@ static dlx_status shift_create(dlx_diag_context *ctx, dlx_diags *diags)
     for (int l = 0; l < model_n_probes(ctx->model); l++) {
         int w = model_probe_width(ctx->model, l);
         widest = w > widest ? w : widest;
-        st->pre[l] = malloc((size_t)st->n_probe * (size_t)(w > 0 ? w : 1) * sizeof(float));
+        st->pre[l] = malloc((size_t)st->n_probe * (size_t)(w > 0 ? w : 1) * sizeof(real));
         if (!st->pre[l])
             goto oom;
     }
@@ -124,7 +125,7 @@ oom:
 }
 
 /* Unbiased variance over P rows of column j, over running_var (see the header). */
-double variance_shift_ratio(const float *x, int P, int stride, int j, double running_var)
+double variance_shift_ratio(const real *x, int P, int stride, int j, double running_var)
 {
     if (P < 2 || !(running_var > 0.0))
         return NAN;
@@ -159,7 +160,7 @@ static void shift_measure(dlx_diag_context *ctx, double *values)
             out[0] = out[1] = NAN;
             continue;
         }
-        float *x = st->pre[l];
+        real *x = st->pre[l];
         if (m->bn_position == BN_AFTER) /* BN's input is the nonlinearity's output */
             activation_forward(m->activation, x, x, (size_t)st->n_probe * w);
         double sum = 0.0;

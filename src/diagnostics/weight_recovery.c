@@ -15,6 +15,7 @@
  * rows at every evaluation point.
  */
 #include "diagnostics/weight_recovery.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -22,14 +23,14 @@
 
 #include "spec/experiment.h"
 
-double weight_recovery_min_cos(const float *teacher, int k, const float *rows, int m, int dim)
+double weight_recovery_min_cos(const real *teacher, int k, const real *rows, int m, int dim)
 {
     double worst = INFINITY;
     for (int j = 0; j < k; j++) {
-        const float *a = teacher + (size_t)j * dim;
+        const real *a = teacher + (size_t)j * dim;
         double best = NAN;
         for (int i = 0; i < m; i++) {
-            const float *w = rows + (size_t)i * dim;
+            const real *w = rows + (size_t)i * dim;
             double dot = 0, na = 0, nw = 0;
             for (int c = 0; c < dim; c++) {
                 dot += (double)a[c] * w[c];

@@ -7,6 +7,7 @@
 #ifndef DLX_DIAGNOSTICS_WEIGHT_RECOVERY_H
 #define DLX_DIAGNOSTICS_WEIGHT_RECOVERY_H
 
+#include "util/real.h"
 #include "diagnostics/diagnostic.h"
 
 extern const dlx_diagnostic DIAG_WEIGHT_RECOVERY;
@@ -14,6 +15,6 @@ extern const dlx_diagnostic DIAG_WEIGHT_RECOVERY;
 /* min over teacher rows a_j of max over model rows w_i of
    |⟨a_j, w_i⟩| / (‖a_j‖·‖w_i‖): teacher [k, dim], rows [m, dim], row-major.
    NaN when a row has norm 0 in every match (no direction to compare). */
-double weight_recovery_min_cos(const float *teacher, int k, const float *rows, int m, int dim);
+double weight_recovery_min_cos(const real *teacher, int k, const real *rows, int m, int dim);
 
 #endif

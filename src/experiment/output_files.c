@@ -16,6 +16,7 @@
 
 #include "dlx_version.h"
 #include "experiment/runner_internal.h"
+#include "util/real.h"
 #include "experiment/solution_record.h"
 #include "experiment/uncertainty_pass.h"
 #include "io/atomic_file.h"
@@ -55,7 +56,7 @@ static void iso_time(char *buf, size_t n, time_t t)
 }
 
 /* meta.yaml: how, where and when the experiment ran (SPEC §3). */
-const char *run_precision_name(void) { return "float32"; }
+const char *run_precision_name(void) { return REAL_PRECISION_NAME; }
 
 dlx_status write_meta(runner *r, time_t start, time_t end, int threads, dlx_diags *diags)
 {

@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -82,6 +83,23 @@ static bool all_runs_done(const runner *r)
         if (!r->runs[i].done)
             return false;
     return true;
+}
+
+dlx_status runner_precision(const char *path, const dlx_overrides *overrides, bool *float64,
+                            int *line, int *col, dlx_diags *diags)
+{
+    dlx_experiment *exp = calloc(1, sizeof *exp);
+    dlx_sweep sweep;
+    if (!exp) {
+        diags_add(diags, NULL, 0, 0, "out of memory");
+        return DLX_ERR_RUNTIME;
+    }
+    dlx_status st = experiment_load(exp, &sweep, path, overrides, -1, NULL, diags);
+    *float64 = st == DLX_OK && exp->float64;
+    *line = exp->precision_line;
+    *col = exp->precision_col;
+    free(exp);
+    return st;
 }
 
 dlx_status runner_run(const char *path, const dlx_overrides *overrides,

@@ -37,6 +37,13 @@ typedef struct {
     int stop_signal;            /* SIGINT/SIGTERM/SIGHUP/SIGUSR1 that stopped it, or 0 */
 } dlx_run_report;
 
+/* The precision the experiment at path (after the overrides) asks for:
+   *float64 true for `precision: float64`; *line, *col where it is set (0 when
+   it is not). Loads and validates only the experiment file, not its data:
+   the errors are those runner_run would report first. */
+dlx_status runner_precision(const char *path, const dlx_overrides *overrides, bool *float64,
+                            int *line, int *col, dlx_diags *diags);
+
 dlx_status runner_run(const char *path, const dlx_overrides *overrides,
                       const dlx_run_options *opts, dlx_run_report *report, dlx_diags *diags);
 

@@ -12,6 +12,7 @@
  * diagnostics' evaluation points.
  */
 #include "experiment/uncertainty_pass.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static bool prediction_alloc(prediction *p, long count)
 
 /* One member's prediction of every example of s into out[n, k], in
    inference mode; logits is scratch [n, k]. */
-static void member_predict(dlx_model *model, dlx_loss loss, const dlx_split *s, float *logits,
+static void member_predict(dlx_model *model, dlx_loss loss, const dlx_split *s, real *logits,
                            double *out)
 {
     int k = model_n_outputs(model);
@@ -108,7 +109,7 @@ static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_model *mo
     int k = model_n_outputs(model);
     double *all_train = malloc(((size_t)M * (size_t)train->count + 1) * sizeof *all_train);
     double *all_test = malloc(((size_t)M * (size_t)test->count + 1) * sizeof *all_test);
-    float *logits = malloc(((size_t)n_max * (size_t)k + 1) * sizeof *logits);
+    real *logits = malloc(((size_t)n_max * (size_t)k + 1) * sizeof *logits);
     dlx_status st = all_train && all_test && logits ? DLX_OK : DLX_ERR_RUNTIME;
     if (st != DLX_OK)
         diags_add(diags, NULL, 0, 0, "out of memory for the ensemble's predictions");
@@ -161,7 +162,7 @@ static dlx_status predict_mc(const dlx_uncertainty_group *g, dlx_model *model, p
 /* The regression function on the test inputs, where it is known: synthetic
    linear data regenerated with noise 0 (the same draws give the same inputs
    and w*; only the noise term vanishes). *truth gets NULL otherwise. */
-static dlx_status load_truth(const dlx_uncertainty_group *g, dlx_dataset *clean, const float **truth,
+static dlx_status load_truth(const dlx_uncertainty_group *g, dlx_dataset *clean, const real **truth,
                              dlx_diags *diags)
 {
     const dlx_data_config *d = &g->config->data;
@@ -192,7 +193,7 @@ static dlx_status score(const dlx_uncertainty_group *g, const prediction *train,
         return DLX_OK;
     }
     dlx_dataset clean = {0};
-    const float *truth;
+    const real *truth;
     dlx_status st = load_truth(g, &clean, &truth, diags);
     if (st == DLX_OK) {
         double noise_var = uncertainty_noise_var(train->mean, ds->train.targets, train->count);

@@ -6,11 +6,12 @@
  * locale. A program embedding dlx might set LC_NUMERIC to a locale whose
  * decimal point is ',' (or a multi-byte character); rather than switching
  * locales (process-wide, not thread-safe), csv_format_number keeps what
- * "%.9g" can only produce in any locale — digits, signs, 'e' — and turns
+ * "%.9g" (float64: "%.17g") can only produce in any locale — digits, signs, 'e' — and turns
  * whatever else it printed (the decimal point, one run of bytes) into '.'.
  * "%.9g" never groups thousands, so this is exact.
  */
 #include "io/csv_writer.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <math.h>
@@ -63,7 +64,7 @@ void csv_row_str(dlx_csv_row *row, const char *s)
     row_append(row, "\"", 1);
 }
 
-/* Characters "%.9g" prints the same in every locale. */
+/* Characters "%.*g" prints the same in every locale. */
 static bool is_locale_free_char(char c)
 {
     return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == 'e';
@@ -76,7 +77,7 @@ size_t csv_format_number(char out[DLX_CSV_NUMBER_MAX], double value)
     if (isinf(value))
         return (size_t)snprintf(out, DLX_CSV_NUMBER_MAX, value > 0 ? "inf" : "-inf");
     char printed[64];
-    snprintf(printed, sizeof printed, "%.9g", value);
+    snprintf(printed, sizeof printed, "%.*g", REAL_DIGITS, value);
     size_t n = 0;
     for (const char *p = printed; *p && n + 1 < DLX_CSV_NUMBER_MAX;) {
         if (is_locale_free_char(*p)) {

@@ -39,6 +39,7 @@
  * (no offset or dimension of a file dlx can hold comes near).
  */
 #include "io/safetensors.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -228,12 +229,12 @@ static void build_header(text_buffer *b, const dlx_tensor *tensors, int n_tensor
         if (t > 0 || n_meta > 0)
             text_puts(b, ",");
         text_json_string(b, tensors[t].name);
-        text_puts(b, ":{\"dtype\":\"F32\",\"shape\":[");
+        text_puts(b, ":{\"dtype\":\"" REAL_SAFETENSORS_DTYPE "\",\"shape\":[");
         for (int d = 0; d < tensors[t].ndim; d++) {
             snprintf(number, sizeof number, d ? ",%d" : "%d", tensors[t].shape[d]);
             text_puts(b, number);
         }
-        uint64_t end = offset + 4 * (uint64_t)tensor_numel(&tensors[t]);
+        uint64_t end = offset + sizeof(real) * (uint64_t)tensor_numel(&tensors[t]);
         snprintf(number, sizeof number, "],\"data_offsets\":[%" PRIu64 ",%" PRIu64 "]}", offset, end);
         text_puts(b, number);
         offset = end;
@@ -274,15 +275,16 @@ static dlx_status check_tensors_to_write(const char *path, const dlx_tensor *ten
     return st;
 }
 
-/* The floats of t as little-endian bytes, through a fixed staging buffer. */
-static bool write_floats_le(FILE *fp, const float *data, size_t n)
+/* The numbers of t (REAL_SAFETENSORS_DTYPE: F32, or F64 in the float64
+   build) as little-endian bytes, through a fixed staging buffer. */
+static bool write_floats_le(FILE *fp, const real *data, size_t n)
 {
     unsigned char chunk[4096];
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t bits;
+        real_bits bits;
         memcpy(&bits, &data[i], sizeof bits);
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < (int)sizeof bits; k++)
             chunk[used++] = (unsigned char)(bits >> (8 * k));
         if (used == sizeof chunk) {
             if (fwrite(chunk, 1, used, fp) != used)
@@ -690,21 +692,23 @@ static void check_names_and_overlaps(st_reader *r, st_entry *entries, int n, st_
 }
 
 /* Decode the entry's bytes (little-endian, any dtype read) into floats. */
-static void convert_entry(const st_entry *e, const unsigned char *data_area, float *out)
+static void convert_entry(const st_entry *e, const unsigned char *data_area, real *out)
 {
     const unsigned char *p = data_area + e->begin;
     for (size_t i = 0; i < e->numel; i++) {
         switch (e->dtype->conversion) {
         case ST_F32: {
             uint32_t bits = get_u32_le(p + 4 * i);
-            memcpy(&out[i], &bits, sizeof bits);
+            float v;
+            memcpy(&v, &bits, sizeof v);
+            out[i] = v;
             break;
         }
         case ST_F64: {
             uint64_t bits = get_u64_le(p + 8 * i);
             double v;
             memcpy(&v, &bits, sizeof v);
-            out[i] = (float)v;
+            out[i] = (real)v;
             break;
         }
         case ST_F16:
@@ -917,7 +921,7 @@ static dlx_status fill_tensors(st_reader *r, const st_entry *entries, int n, con
         t->ndim = entries[i].ndim;
         memcpy(t->shape, entries[i].shape, sizeof t->shape);
         t->numel = entries[i].numel;
-        t->data = malloc((t->numel > 0 ? t->numel : 1) * sizeof(float));
+        t->data = malloc((t->numel > 0 ? t->numel : 1) * sizeof(real));
         out->n_tensors = i + 1;
         if (!t->data) {
             diags_add(r->diags, r->path, 0, 0, "cannot read: out of memory for tensor '%s'", t->name);

@@ -11,6 +11,7 @@
 #ifndef DLX_IO_SAFETENSORS_H
 #define DLX_IO_SAFETENSORS_H
 
+#include "util/real.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +37,7 @@ typedef struct {
     int ndim;
     int64_t shape[DLX_ST_MAX_NDIM];
     size_t numel;
-    float *data;
+    real *data;
 } dlx_st_tensor;
 
 typedef struct {

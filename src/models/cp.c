@@ -13,6 +13,7 @@
  * factorization.c. Every buffer is sized in create.
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +26,9 @@ typedef struct {
     int rank, max_batch;
     long n_train;
     size_t n_params;
-    float *params, *grads;
-    float *A[DLX_MAX_TENSOR_ORDER], *dA[DLX_MAX_TENSOR_ORDER];   /* views into the blocks */
-    float *residual;            /* [max_batch] */
+    real *params, *grads;
+    real *A[DLX_MAX_TENSOR_ORDER], *dA[DLX_MAX_TENSOR_ORDER];   /* views into the blocks */
+    real *residual;            /* [max_batch] */
     double *prefix, *suffix;    /* [N + 1] */
     double scale;
     const dlx_batch *last;
@@ -112,8 +113,8 @@ static dlx_tensor *cp_tensors(void *impl, int *count)
     return c->tensors;
 }
 
-static float *cp_params(void *impl) { return ((cp_model *)impl)->params; }
-static float *cp_grads(void *impl) { return ((cp_model *)impl)->grads; }
+static real *cp_params(void *impl) { return ((cp_model *)impl)->params; }
+static real *cp_grads(void *impl) { return ((cp_model *)impl)->grads; }
 static size_t cp_n_params(const void *impl) { return ((const cp_model *)impl)->n_params; }
 static int cp_n_outputs(const void *impl) { (void)impl; return 1; }
 static int cp_max_batch(const void *impl) { return ((const cp_model *)impl)->max_batch; }
@@ -152,7 +153,7 @@ static double cp_forward_train(void *impl, const dlx_batch *b, dlx_rng *rng)
     for (int e = 0; e < b->size; e++) {
         tensor_index_of(&c->t, b->x + (size_t)e * c->t.order, index);
         double r = (double)b->targets[e] - cp_value(c, index);
-        c->residual[e] = (float)r;
+        c->residual[e] = (real)r;
         sum += r * r;
     }
     c->last = b;
@@ -179,7 +180,7 @@ static void cp_backward(void *impl)
             for (int n = N - 1; n >= 0; n--)
                 c->suffix[n] = c->suffix[n + 1] * c->A[n][(size_t)index[n] * Z + z];
             for (int n = 0; n < N; n++)
-                c->dA[n][(size_t)index[n] * Z + z] += (float)(g * c->prefix[n] * c->suffix[n + 1]);
+                c->dA[n][(size_t)index[n] * Z + z] += (real)(g * c->prefix[n] * c->suffix[n + 1]);
         }
     }
 }
@@ -201,14 +202,14 @@ static double cp_evaluate(void *impl, const dlx_batch *b, long *correct)
 }
 
 /* Ŷ at each example's multi-index (there is no training noise). */
-static void cp_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+static void cp_predict(void *impl, const real *x, int B, dlx_rng *rng, real *out)
 {
     (void)rng;
     cp_model *c = impl;
     int index[DLX_MAX_TENSOR_ORDER];
     for (int e = 0; e < B; e++) {
         tensor_index_of(&c->t, x + (size_t)e * c->t.order, index);
-        out[e] = (float)cp_value(c, index);
+        out[e] = (real)cp_value(c, index);
     }
 }
 
@@ -231,7 +232,7 @@ static double cp_product_penalty(void *impl, double lambda, bool add_gradient)
         if (!add_gradient || zero)
             continue;
         for (int n = 0; n < N; n++) {
-            float g = (float)(lambda * p / (norm[n] * norm[n]));
+            real g = (real)(lambda * p / (norm[n] * norm[n]));
             for (int i = 0; i < c->t.shape[n]; i++)
                 c->dA[n][(size_t)i * Z + z] += g * c->A[n][(size_t)i * Z + z];
         }

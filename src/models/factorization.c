@@ -19,6 +19,7 @@
  * (docs/config.md).
  */
 #include "models/factorization.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -29,9 +30,9 @@
 typedef struct {
     int rows, cols, rank, max_batch;
     long n_train;
-    float *params, *grads;     /* [(rows + cols)·rank] */
-    float *U, *V, *dU, *dV;    /* views into the blocks */
-    float *residual;           /* [max_batch] r_e of the last forward_train */
+    real *params, *grads;     /* [(rows + cols)·rank] */
+    real *U, *V, *dU, *dV;    /* views into the blocks */
+    real *residual;           /* [max_batch] r_e of the last forward_train */
     double scale;              /* n / |B| of the last forward_train */
     const dlx_batch *last;     /* the batch of the last forward_train */
     dlx_tensor tensors[2];     /* "U", "V" */
@@ -124,8 +125,8 @@ static dlx_tensor *factorization_tensors(void *impl, int *count)
     return ((factorization *)impl)->tensors;
 }
 
-static float *factorization_params(void *impl) { return ((factorization *)impl)->params; }
-static float *factorization_grads(void *impl) { return ((factorization *)impl)->grads; }
+static real *factorization_params(void *impl) { return ((factorization *)impl)->params; }
+static real *factorization_grads(void *impl) { return ((factorization *)impl)->grads; }
 
 static size_t factorization_n_params(const void *impl)
 {
@@ -139,7 +140,7 @@ static int factorization_max_batch(const void *impl) { return ((const factorizat
 /* ⟨U_i, V_j⟩ in double. */
 static double entry_prediction(const factorization *f, int i, int j)
 {
-    const float *u = f->U + (size_t)i * f->rank, *v = f->V + (size_t)j * f->rank;
+    const real *u = f->U + (size_t)i * f->rank, *v = f->V + (size_t)j * f->rank;
     double dot = 0.0;
     for (int k = 0; k < f->rank; k++)
         dot += (double)u[k] * v[k];
@@ -155,7 +156,7 @@ static double factorization_forward_train(void *impl, const dlx_batch *b, dlx_rn
     double sum = 0.0;
     for (int e = 0; e < b->size; e++) {
         double r = (double)b->targets[e] - entry_prediction(f, b->row[e], b->col[e]);
-        f->residual[e] = (float)r;
+        f->residual[e] = (real)r;
         sum += b->weights ? b->weights[e] * r * r : r * r;
     }
     f->last = b;
@@ -170,9 +171,9 @@ static void factorization_backward(void *impl)
     const dlx_batch *b = f->last;
     memset(f->grads, 0, factorization_n_params(f) * sizeof *f->grads);
     for (int e = 0; e < b->size; e++) {
-        float g = (float)(-f->scale * f->residual[e] * (b->weights ? b->weights[e] : 1.0f));
-        const float *u = f->U + (size_t)b->row[e] * f->rank, *v = f->V + (size_t)b->col[e] * f->rank;
-        float *du = f->dU + (size_t)b->row[e] * f->rank, *dv = f->dV + (size_t)b->col[e] * f->rank;
+        real g = (real)(-f->scale * f->residual[e] * (b->weights ? b->weights[e] : REAL_C(1.0)));
+        const real *u = f->U + (size_t)b->row[e] * f->rank, *v = f->V + (size_t)b->col[e] * f->rank;
+        real *du = f->dU + (size_t)b->row[e] * f->rank, *dv = f->dV + (size_t)b->col[e] * f->rank;
         for (int k = 0; k < f->rank; k++) {
             du[k] += g * v[k];
             dv[k] += g * u[k];
@@ -197,7 +198,7 @@ static double factorization_evaluate(void *impl, const dlx_batch *b, long *corre
 /* Dense inputs mean nothing to a factorization: its predictions are the
    entries of UVᵀ, scored by evaluate; predict writes NaN (the validation
    refuses what would call it: MC dropout and the uncertainty pass). */
-static void factorization_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+static void factorization_predict(void *impl, const real *x, int B, dlx_rng *rng, real *out)
 {
     (void)impl;
     (void)x;
@@ -218,7 +219,7 @@ static double factorization_product_penalty(void *impl, double lambda, bool add_
         theta += nu * nv;
         if (!add_gradient || nu == 0.0 || nv == 0.0)
             continue;
-        float gu = (float)(lambda * nv / nu), gv = (float)(lambda * nu / nv);
+        real gu = (real)(lambda * nv / nu), gv = (real)(lambda * nu / nv);
         for (int i = 0; i < f->rows; i++)
             f->dU[(size_t)i * f->rank + k] += gu * f->U[(size_t)i * f->rank + k];
         for (int j = 0; j < f->cols; j++)

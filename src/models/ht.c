@@ -22,6 +22,7 @@
  * W_v; with a zero block it is 0 and so is its subgradient used here.
  */
 #include <math.h>
+#include "util/real.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +37,11 @@ typedef struct {
     int rank, max_batch, n_nodes;
     long n_train;
     size_t n_params;
-    float *params, *grads;
+    real *params, *grads;
     size_t offset[HT_MAX_NODES];   /* each node's weights in the blocks */
     int rows[HT_MAX_NODES];        /* leaf: M_j; inner node: r_out */
     int left[HT_MAX_NODES];        /* inner node: its left child (the right one follows); leaf: −1 */
-    float *residual;               /* [max_batch] */
+    real *residual;               /* [max_batch] */
     double *value, *adjoint;       /* [n_nodes·r] of one entry */
     double scale;
     const dlx_batch *last;
@@ -158,8 +159,8 @@ static dlx_tensor *ht_tensors(void *impl, int *count)
     return h->tensors;
 }
 
-static float *ht_params(void *impl) { return ((ht_model *)impl)->params; }
-static float *ht_grads(void *impl) { return ((ht_model *)impl)->grads; }
+static real *ht_params(void *impl) { return ((ht_model *)impl)->params; }
+static real *ht_grads(void *impl) { return ((ht_model *)impl)->grads; }
 static size_t ht_n_params(const void *impl) { return ((const ht_model *)impl)->n_params; }
 static int ht_n_outputs(const void *impl) { (void)impl; return 1; }
 static int ht_max_batch(const void *impl) { return ((const ht_model *)impl)->max_batch; }
@@ -170,7 +171,7 @@ static double ht_forward_entry(const ht_model *h, const int *index, double *valu
 {
     int r = h->rank;
     for (int k = 0; k < h->n_nodes; k++) {
-        const float *w = h->params + h->offset[k];
+        const real *w = h->params + h->offset[k];
         double *v = value + (size_t)k * r;
         if (h->left[k] < 0) {
             for (int a = 0; a < r; a++)
@@ -195,12 +196,12 @@ static void ht_backward_entry(ht_model *h, const int *index, double g)
     memset(h->adjoint, 0, (size_t)h->n_nodes * r * sizeof *h->adjoint);
     h->adjoint[(size_t)(h->n_nodes - 1) * r] = g;
     for (int k = h->n_nodes - 1; k >= 0; k--) {
-        const float *w = h->params + h->offset[k];
-        float *dw = h->grads + h->offset[k];
+        const real *w = h->params + h->offset[k];
+        real *dw = h->grads + h->offset[k];
         const double *vbar = h->adjoint + (size_t)k * r;
         if (h->left[k] < 0) {
             for (int a = 0; a < r; a++)
-                dw[(size_t)index[k] * r + a] += (float)vbar[a];
+                dw[(size_t)index[k] * r + a] += (real)vbar[a];
             continue;
         }
         const double *vl = h->value + (size_t)h->left[k] * r, *vr = vl + r;
@@ -208,7 +209,7 @@ static void ht_backward_entry(ht_model *h, const int *index, double g)
         for (int a = 0; a < r; a++) {
             double pbar = 0.0, p = vl[a] * vr[a];
             for (int gm = 0; gm < h->rows[k]; gm++) {
-                dw[(size_t)gm * r + a] += (float)(vbar[gm] * p);
+                dw[(size_t)gm * r + a] += (real)(vbar[gm] * p);
                 pbar += vbar[gm] * w[(size_t)gm * r + a];
             }
             bl[a] = pbar * vr[a];
@@ -237,7 +238,7 @@ static double ht_forward_train(void *impl, const dlx_batch *b, dlx_rng *rng)
     for (int e = 0; e < b->size; e++) {
         tensor_index_of(&h->t, b->x + (size_t)e * h->t.order, index);
         double r = (double)b->targets[e] - ht_forward_entry(h, index, h->value);
-        h->residual[e] = (float)r;
+        h->residual[e] = (real)r;
         sum += r * r;
     }
     h->last = b;
@@ -275,14 +276,14 @@ static double ht_evaluate(void *impl, const dlx_batch *b, long *correct)
     return sum;
 }
 
-static void ht_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+static void ht_predict(void *impl, const real *x, int B, dlx_rng *rng, real *out)
 {
     (void)rng;
     ht_model *h = impl;
     int index[DLX_MAX_TENSOR_ORDER];
     for (int e = 0; e < B; e++) {
         tensor_index_of(&h->t, x + (size_t)e * h->t.order, index);
-        out[e] = (float)ht_forward_entry(h, index, h->value);
+        out[e] = (real)ht_forward_entry(h, index, h->value);
     }
 }
 
@@ -302,7 +303,7 @@ static double ht_product_penalty(void *impl, double lambda, bool add_gradient)
     if (add_gradient && !zero)
         for (int k = 0; k < h->n_nodes; k++) {
             size_t n = (size_t)h->rows[k] * h->rank;
-            float g = (float)(lambda * theta / (norm[k] * norm[k]));
+            real g = (real)(lambda * theta / (norm[k] * norm[k]));
             for (size_t i = 0; i < n; i++)
                 h->grads[h->offset[k] + i] += g * h->params[h->offset[k] + i];
         }

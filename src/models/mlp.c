@@ -73,6 +73,7 @@
  * training is full-batch.
  */
 #include "models/mlp.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -99,31 +100,31 @@ static const double MEMORY_LIMIT_BYTES = 16.0 * 1024 * 1024 * 1024;
 
 typedef struct {
     int n_in, n_out;
-    float *W, *b;   /* [n_out, n_in], [n_out] in the params block */
-    float *dW, *db; /* the same in the grads block */
+    real *W, *b;   /* [n_out, n_in], [n_out] in the params block */
+    real *dW, *db; /* the same in the grads block */
     /* DropConnect (model.dropout.kind dropconnect), when connect_rate > 0 */
     double connect_rate;
-    float *W_used;   /* [n_out, n_in] W·mask·scale of the last train pass */
+    real *W_used;   /* [n_out, n_in] W·mask·scale of the last train pass */
     uint8_t *w_mask; /* [n_out, n_in] */
-    float *W_eval;   /* [n_out, n_in] (1 − rate)·W, with test_time scaling */
-    float *W_var;    /* [n_out, n_in] s²·p(1−p)·W∘W, hidden layers with moment matching */
+    real *W_eval;   /* [n_out, n_in] (1 − rate)·W, with test_time scaling */
+    real *W_var;    /* [n_out, n_in] s²·p(1−p)·W∘W, hidden layers with moment matching */
 } dense_params;
 
 typedef struct {
     int width;
     dense_params fc;
     /* batch norm (when model.batch_norm) */
-    float *gamma, *beta, *d_gamma, *d_beta; /* [width] params, grads */
-    float *running_mean, *running_var;      /* [width] buffers */
-    float *mean, *var, *rstd;               /* [width] of the last train batch */
-    float *x_hat, *bn_out;                  /* [max_batch, width] */
+    real *gamma, *beta, *d_gamma, *d_beta; /* [width] params, grads */
+    real *running_mean, *running_var;      /* [width] buffers */
+    real *mean, *var, *rstd;               /* [width] of the last train batch */
+    real *x_hat, *bn_out;                  /* [max_batch, width] */
     bool bn_after;                          /* batch norm after the activation */
     /* saved by the train forward pass */
-    float *fc_out;   /* [max_batch, width] dense output */
-    float *act_out;  /* [max_batch, width] activation output */
-    float *drop_out; /* [max_batch, width] when unit dropout of hidden units is on */
+    real *fc_out;   /* [max_batch, width] dense output */
+    real *act_out;  /* [max_batch, width] activation output */
+    real *drop_out; /* [max_batch, width] when unit dropout of hidden units is on */
     uint8_t *mask;   /* [max_batch, width] the same, bernoulli */
-    float *noise;    /* [max_batch, width] the same, gaussian */
+    real *noise;    /* [max_batch, width] the same, gaussian */
 } hidden_layer;
 
 struct dlx_network {
@@ -135,30 +136,30 @@ struct dlx_network {
     hidden_layer hidden[DLX_MAX_HIDDEN];
     dense_params out;
 
-    float *input;        /* [max_batch, n_inputs]: the batch, after input dropout */
+    real *input;        /* [max_batch, n_inputs]: the batch, after input dropout */
     uint8_t *input_mask; /* [max_batch, n_inputs] bernoulli dropout of the inputs */
-    float *input_noise;  /* [max_batch, n_inputs] gaussian dropout of the inputs */
-    float *logits;       /* [max_batch, n_outputs] */
-    float *d_logits;     /* [max_batch, n_outputs] d(mean loss)/d(logits) */
-    float *grad_a, *grad_b; /* [max_batch, widest] backward ping-pong */
+    real *input_noise;  /* [max_batch, n_inputs] gaussian dropout of the inputs */
+    real *logits;       /* [max_batch, n_outputs] */
+    real *d_logits;     /* [max_batch, n_outputs] d(mean loss)/d(logits) */
+    real *grad_a, *grad_b; /* [max_batch, widest] backward ping-pong */
     int saved_batch;     /* B of the last forward_train; 0 when there is none */
 
     int eval_chunk;
-    float *eval_input;            /* [eval_chunk, n_inputs] for test-time input scaling */
-    float *eval_a, *eval_b;       /* [eval_chunk, widest] */
-    float *eval_logits;           /* [eval_chunk, n_outputs] */
+    real *eval_input;            /* [eval_chunk, n_inputs] for test-time input scaling */
+    real *eval_a, *eval_b;       /* [eval_chunk, widest] */
+    real *eval_logits;           /* [eval_chunk, n_outputs] */
 
     /* DropConnect moment-matching inference (model.dropconnect_inference) */
     bool moment_matching;
     int mm_samples;               /* Z */
     uint64_t mm_seed;             /* from network_init's generator */
     dlx_rng mm_rng;               /* re-seeded from mm_seed at every call and chunk */
-    float *mm_sq_input;           /* [eval_chunk, max(n_inputs, widest)] v∘v */
-    float *mm_var;                /* [eval_chunk, widest] σ² */
-    float *mm_pool;               /* [MM_POOL_WINDOWS·Z] standard normals */
-    float *mm_draws;              /* [Z] act(μ + σ·ε) of one unit */
+    real *mm_sq_input;           /* [eval_chunk, max(n_inputs, widest)] v∘v */
+    real *mm_var;                /* [eval_chunk, widest] σ² */
+    real *mm_pool;               /* [MM_POOL_WINDOWS·Z] standard normals */
+    real *mm_draws;              /* [Z] act(μ + σ·ε) of one unit */
 
-    float *params, *grads, *buffers, *activations;
+    real *params, *grads, *buffers, *activations;
     uint8_t *masks;
     size_t n_params, n_buffers, n_activations, n_mask_bytes;
 
@@ -168,7 +169,7 @@ struct dlx_network {
 
 /* A block being laid out: with base NULL only the count advances. */
 typedef struct {
-    float *base;
+    real *base;
     size_t used;
     double bytes; /* the same count in bytes, immune to size_t overflow */
 } float_block;
@@ -180,12 +181,12 @@ typedef struct {
 } byte_block;
 
 /* The next rows·cols floats of blk (NULL while counting). */
-static float *take(float_block *blk, int rows, int cols)
+static real *take(float_block *blk, int rows, int cols)
 {
     size_t n = (size_t)rows * (size_t)cols;
-    float *p = blk->base ? blk->base + blk->used : NULL;
+    real *p = blk->base ? blk->base + blk->used : NULL;
     blk->used += n;
-    blk->bytes += (double)rows * cols * sizeof(float);
+    blk->bytes += (double)rows * cols * sizeof(real);
     return p;
 }
 
@@ -315,8 +316,8 @@ static void assign_layout(dlx_network *net, layout_blocks *blk)
 }
 
 /* Append the tensor name → data/grad view. */
-static void add_tensor(dlx_network *net, const char *name, int rows, int cols, float *data,
-                       float *grad, bool is_weight)
+static void add_tensor(dlx_network *net, const char *name, int rows, int cols, real *data,
+                       real *grad, bool is_weight)
 {
     dlx_tensor *t = &net->tensors[net->n_tensors++];
     snprintf(t->name, sizeof t->name, "%s", name);
@@ -461,10 +462,10 @@ dlx_status network_create(dlx_network **out, const dlx_model_config *model, dlx_
     net->n_activations = count.activations.used;
     net->n_mask_bytes = count.masks.used;
     layout_blocks blk = {
-        .params = {calloc(net->n_params, sizeof(float)), 0, 0},
-        .grads = {calloc(net->n_params, sizeof(float)), 0, 0},
-        .buffers = {calloc(net->n_buffers ? net->n_buffers : 1, sizeof(float)), 0, 0},
-        .activations = {calloc(net->n_activations, sizeof(float)), 0, 0},
+        .params = {calloc(net->n_params, sizeof(real)), 0, 0},
+        .grads = {calloc(net->n_params, sizeof(real)), 0, 0},
+        .buffers = {calloc(net->n_buffers ? net->n_buffers : 1, sizeof(real)), 0, 0},
+        .activations = {calloc(net->n_activations, sizeof(real)), 0, 0},
         .masks = {calloc(net->n_mask_bytes ? net->n_mask_bytes : 1, 1), 0, 0},
     };
     net->params = blk.params.base;
@@ -530,8 +531,8 @@ dlx_tensor *network_find_tensor(dlx_network *net, const char *name)
     return NULL;
 }
 
-float *network_params(dlx_network *net) { return net->params; }
-float *network_grads(dlx_network *net) { return net->grads; }
+real *network_params(dlx_network *net) { return net->params; }
+real *network_grads(dlx_network *net) { return net->grads; }
 size_t network_n_params(const dlx_network *net) { return net->n_params; }
 int network_n_inputs(const dlx_network *net) { return net->n_inputs; }
 int network_n_outputs(const dlx_network *net) { return net->n_outputs; }
@@ -539,8 +540,8 @@ int network_max_batch(const dlx_network *net) { return net->max_batch; }
 
 /* The sum of the per-example losses of logits[B, n_outputs]; mse reads
    targets when given, else one-hot labels. */
-static double loss_sum(const dlx_network *net, const float *logits, const int *labels,
-                       const float *targets, int B, long *correct)
+static double loss_sum(const dlx_network *net, const real *logits, const int *labels,
+                       const real *targets, int B, long *correct)
 {
     switch (net->loss) {
     case LOSS_CROSS_ENTROPY:
@@ -558,8 +559,8 @@ static double loss_sum(const dlx_network *net, const float *logits, const int *l
 /* Σ_b w_b·loss_b of logits[B, n_outputs] (loss_sum when weights is NULL,
    so unweighted runs compute exactly what they did); correct still counts
    examples, unweighted. */
-static double weighted_loss_sum(const dlx_network *net, const float *logits, const int *labels,
-                                const float *targets, const float *weights, int B, long *correct)
+static double weighted_loss_sum(const dlx_network *net, const real *logits, const int *labels,
+                                const real *targets, const real *weights, int B, long *correct)
 {
     if (!weights)
         return loss_sum(net, logits, labels, targets, B, correct);
@@ -578,8 +579,8 @@ static double weighted_loss_sum(const dlx_network *net, const float *logits, con
 }
 
 /* d(mean loss)/d(logits) into d_logits[B, n_outputs]. */
-static void loss_gradient(const dlx_network *net, float *d_logits, const float *logits,
-                          const int *labels, const float *targets, int B)
+static void loss_gradient(const dlx_network *net, real *d_logits, const real *logits,
+                          const int *labels, const real *targets, int B)
 {
     switch (net->loss) {
     case LOSS_CROSS_ENTROPY:
@@ -597,10 +598,10 @@ static void loss_gradient(const dlx_network *net, float *d_logits, const float *
 }
 
 /* Unit dropout of n values in → out (bernoulli into mask, gaussian into noise). */
-static void unit_dropout_train(const dlx_model_config *m, float *out, uint8_t *mask, float *noise,
-                               const float *in, size_t n, double rate, dlx_rng *rng)
+static void unit_dropout_train(const dlx_model_config *m, real *out, uint8_t *mask, real *noise,
+                               const real *in, size_t n, double rate, dlx_rng *rng)
 {
-    float scale = dropout_train_scale(rate, m->dropout_scaling);
+    real scale = dropout_train_scale(rate, m->dropout_scaling);
     if (m->dropout_kind == DROPOUT_GAUSSIAN)
         dropout_gaussian_forward_train(out, noise, in, n, rate, scale, rng);
     else
@@ -609,7 +610,7 @@ static void unit_dropout_train(const dlx_model_config *m, float *out, uint8_t *m
 
 /* The weights a train pass of fc uses: W, or with DropConnect a freshly
    masked copy W·mask·scale (one mask per minibatch, see docs/config.md). */
-static const float *train_weights(const dlx_model_config *m, dense_params *fc, dlx_rng *rng)
+static const real *train_weights(const dlx_model_config *m, dense_params *fc, dlx_rng *rng)
 {
     if (fc->connect_rate <= 0.0)
         return fc->W;
@@ -621,7 +622,7 @@ static const float *train_weights(const dlx_model_config *m, dense_params *fc, d
 
 /* Batch norm of h in train mode on in[B, width] into h->bn_out, updating the
    running estimates. */
-static void batchnorm_train(hidden_layer *h, const float *in, int B, const dlx_model_config *m)
+static void batchnorm_train(hidden_layer *h, const real *in, int B, const dlx_model_config *m)
 {
     batchnorm_forward_train(h->bn_out, h->x_hat, h->mean, h->var, h->rstd, in, h->gamma, h->beta,
                             B, h->width, m->bn_eps);
@@ -631,19 +632,19 @@ static void batchnorm_train(hidden_layer *h, const float *in, int B, const dlx_m
 
 /* What hidden layer h hands on before dropout in a train pass: the
    activation's output, or batch norm's when it comes after the activation. */
-static const float *hidden_output(const hidden_layer *h)
+static const real *hidden_output(const hidden_layer *h)
 {
     return h->bn_after ? h->bn_out : h->act_out;
 }
 
 /* Train-mode pass of hidden layer h on its input [B, fc.n_in]; returns its output. */
-static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h, const float *in,
+static const real *hidden_forward_train(const dlx_network *net, hidden_layer *h, const real *in,
                                          int B, dlx_rng *rng)
 {
     const dlx_model_config *m = &net->model;
     size_t n = (size_t)B * h->width;
     dense_forward(h->fc_out, in, train_weights(m, &h->fc, rng), h->fc.b, B, h->fc.n_in, h->width);
-    const float *pre = h->fc_out;
+    const real *pre = h->fc_out;
     if (m->batch_norm && !h->bn_after) {
         batchnorm_train(h, h->fc_out, B, m);
         pre = h->bn_out;
@@ -660,14 +661,14 @@ static const float *hidden_forward_train(const dlx_network *net, hidden_layer *h
 
 /* Copy (or input-dropout) the batch, run the layers, then compute the loss
    and its gradient d(logits), so that backward needs nothing more. */
-double network_forward_train(dlx_network *net, const float *x, const int *labels,
-                             const float *targets, int B, dlx_rng *rng)
+double network_forward_train(dlx_network *net, const real *x, const int *labels,
+                             const real *targets, int B, dlx_rng *rng)
 {
     return network_forward_train_weighted(net, x, labels, targets, NULL, B, rng);
 }
 
-double network_forward_train_weighted(dlx_network *net, const float *x, const int *labels,
-                                      const float *targets, const float *weights, int B,
+double network_forward_train_weighted(dlx_network *net, const real *x, const int *labels,
+                                      const real *targets, const real *weights, int B,
                                       dlx_rng *rng)
 {
     const dlx_model_config *m = &net->model;
@@ -681,7 +682,7 @@ double network_forward_train_weighted(dlx_network *net, const float *x, const in
     else /* no input dropout, or the inputs were masked once (regularizer.dropout_copies) */
         memcpy(net->input, x, n_x * sizeof *x);
 
-    const float *h = net->input;
+    const real *h = net->input;
     for (int l = 0; l < net->n_hidden; l++)
         h = hidden_forward_train(net, &net->hidden[l], h, B, rng);
     dense_forward(net->logits, h, train_weights(m, &net->out, rng), net->out.b, B, net->out.n_in,
@@ -696,7 +697,7 @@ double network_forward_train_weighted(dlx_network *net, const float *x, const in
 
 /* The input that dense layer l (l = n_hidden: the output layer) read in the
    last train forward pass. */
-static const float *dense_input(const dlx_network *net, int l)
+static const real *dense_input(const dlx_network *net, int l)
 {
     if (l == 0)
         return net->input;
@@ -706,10 +707,10 @@ static const float *dense_input(const dlx_network *net, int l)
 
 /* dense_backward of fc with the weights its train pass used; with DropConnect
    the weight gradient then goes through the mask: dW ← dW·mask·scale. */
-static void dense_backward_masked(const dlx_model_config *m, dense_params *fc, float *d_in,
-                                  const float *d_out, const float *in, int B)
+static void dense_backward_masked(const dlx_model_config *m, dense_params *fc, real *d_in,
+                                  const real *d_out, const real *in, int B)
 {
-    const float *W = fc->connect_rate > 0.0 ? fc->W_used : fc->W;
+    const real *W = fc->connect_rate > 0.0 ? fc->W_used : fc->W;
     dense_backward(d_in, fc->dW, fc->db, d_out, in, W, B, fc->n_in, fc->n_out);
     if (fc->connect_rate > 0.0)
         dropconnect_backward(fc->dW, fc->w_mask, (size_t)fc->n_out * fc->n_in,
@@ -718,7 +719,7 @@ static void dense_backward_masked(const dlx_model_config *m, dense_params *fc, f
 
 /* Backward through h's batch norm in place on d_out[B, width], the gradient at
    its output, standardized first with model.batch_norm.backward standardize. */
-static void bn_backward(const dlx_model_config *m, hidden_layer *h, float *d_out, int B)
+static void bn_backward(const dlx_model_config *m, hidden_layer *h, real *d_out, int B)
 {
     if (m->bn_backward == BN_BACKWARD_STANDARDIZE)
         grad_standardize(d_out, B, h->width, m->bn_eps);
@@ -727,8 +728,8 @@ static void bn_backward(const dlx_model_config *m, hidden_layer *h, float *d_out
 
 /* Backward through hidden layer h from d(h's output) in d_out, which is
    overwritten on the way; writes d(h's input) into d_in unless NULL. */
-static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in, float *d_out,
-                            const float *in, int B)
+static void hidden_backward(const dlx_network *net, hidden_layer *h, real *d_in, real *d_out,
+                            const real *in, int B)
 {
     const dlx_model_config *m = &net->model;
     size_t n = (size_t)B * h->width;
@@ -739,7 +740,7 @@ static void hidden_backward(const dlx_network *net, hidden_layer *h, float *d_in
         dropout_gaussian_backward(d_out, d_out, h->noise, n);
     if (m->batch_norm && h->bn_after)
         bn_backward(m, h, d_out, B);
-    const float *pre = m->batch_norm && !h->bn_after ? h->bn_out : h->fc_out;
+    const real *pre = m->batch_norm && !h->bn_after ? h->bn_out : h->fc_out;
     activation_backward(m->activation, d_out, d_out, pre, h->act_out, n);
     if (m->batch_norm && !h->bn_after)
         bn_backward(m, h, d_out, B);
@@ -756,12 +757,12 @@ void network_backward(dlx_network *net)
         return;
     }
     int L = net->n_hidden;
-    float *d_out = net->grad_a, *d_in = net->grad_b;
+    real *d_out = net->grad_a, *d_in = net->grad_b;
     dense_backward_masked(&net->model, &net->out, L > 0 ? d_out : NULL, net->d_logits,
                           dense_input(net, L), B);
     for (int l = L - 1; l >= 0; l--) {
         hidden_backward(net, &net->hidden[l], l > 0 ? d_in : NULL, d_out, dense_input(net, l), B);
-        float *t = d_out;
+        real *t = d_out;
         d_out = d_in;
         d_in = t;
     }
@@ -769,7 +770,7 @@ void network_backward(dlx_network *net)
 
 /* The weights of fc at evaluation: W, or (1 − rate)·W for DropConnect with
    test_time scaling (filled by prepare_eval_weights). */
-static const float *eval_weights(const dense_params *fc)
+static const real *eval_weights(const dense_params *fc)
 {
     return fc->W_eval ? fc->W_eval : fc->W;
 }
@@ -802,13 +803,13 @@ static void prepare_moment_matching(dlx_network *net)
         if (!fc->W_var)
             continue;
         double p = 1.0 - fc->connect_rate, s = dropout_train_scale(fc->connect_rate, net->model.dropout_scaling);
-        float c = (float)(s * s * p * (1.0 - p));
+        real c = (real)(s * s * p * (1.0 - p));
         for (size_t i = 0, n = (size_t)fc->n_out * fc->n_in; i < n; i++)
             fc->W_var[i] = c * fc->W[i] * fc->W[i];
     }
     rng_seed(&net->mm_rng, net->mm_seed, MM_STREAM_POOL);
     for (size_t i = 0, n = (size_t)MM_POOL_WINDOWS * net->mm_samples; i < n; i++)
-        net->mm_pool[i] = (float)rng_normal(&net->mm_rng);
+        net->mm_pool[i] = (real)rng_normal(&net->mm_rng);
 }
 
 enum { MM_LANES = 8 };   /* partial sums of the Z draws, in a fixed order */
@@ -818,22 +819,22 @@ enum { MM_LANES = 8 };   /* partial sums of the Z draws, in a fixed order */
    MM_LANES in order) then in double. relu and identity are applied inline,
    as activation_forward computes them, without a call per draw and in
    blocks of MM_LANES the compiler can vectorize; other activations go through activation_forward on draws[Z]. */
-static double gaussian_activation_sum(dlx_activation act, float mu, float sd, const float *eps, int Z,
-                                      float *draws)
+static double gaussian_activation_sum(dlx_activation act, real mu, real sd, const real *eps, int Z,
+                                      real *draws)
 {
-    float lane[MM_LANES] = {0};
+    real lane[MM_LANES] = {0};
     int z = 0;
     double sum = 0.0;
     if (act == ACT_RELU || act == ACT_IDENTITY) {
         bool relu = act == ACT_RELU;
         for (; z + MM_LANES <= Z; z += MM_LANES)
             for (int k = 0; k < MM_LANES; k++) {
-                float u = mu + sd * eps[z + k];
-                lane[k] += relu ? (u > 0.0f ? u : 0.0f) : u;
+                real u = mu + sd * eps[z + k];
+                lane[k] += relu ? (u > REAL_C(0.0) ? u : REAL_C(0.0)) : u;
             }
         for (; z < Z; z++) {
-            float u = mu + sd * eps[z];
-            sum += relu ? (u > 0.0f ? u : 0.0f) : u;
+            real u = mu + sd * eps[z];
+            sum += relu ? (u > REAL_C(0.0) ? u : REAL_C(0.0)) : u;
         }
     } else {
         for (int i = 0; i < Z; i++)
@@ -853,14 +854,14 @@ static double gaussian_activation_sum(dlx_activation act, float mu, float sd, co
 /* (1/Z)·Σ_z act(μ + σ·ε_z) of n units, μ in mean_out (overwritten by the
    average) and σ² in var, each unit reading Z pool entries from its own
    offset drawn from net->mm_rng (Wan et al. 2013, Algorithm 2). */
-static void moment_matched_activation(dlx_network *net, float *mean_out, const float *var, size_t n)
+static void moment_matched_activation(dlx_network *net, real *mean_out, const real *var, size_t n)
 {
     int Z = net->mm_samples;
     uint64_t offsets = (uint64_t)(MM_POOL_WINDOWS - 1) * (uint64_t)Z + 1;
     for (size_t i = 0; i < n; i++) {
-        const float *eps = net->mm_pool + rng_below(&net->mm_rng, offsets);
-        float sd = var[i] > 0.0f ? sqrtf(var[i]) : 0.0f;
-        mean_out[i] = (float)(gaussian_activation_sum(net->model.activation, mean_out[i], sd, eps, Z,
+        const real *eps = net->mm_pool + rng_below(&net->mm_rng, offsets);
+        real sd = var[i] > REAL_C(0.0) ? rsqrt(var[i]) : REAL_C(0.0);
+        mean_out[i] = (real)(gaussian_activation_sum(net->model.activation, mean_out[i], sd, eps, Z,
                                                       net->mm_draws) / Z);
     }
 }
@@ -869,7 +870,7 @@ static void moment_matched_activation(dlx_network *net, float *mean_out, const f
    when it comes first); its σ² is s²p(1−p)(W∘W)(v∘v) of the layer's input in,
    scaled by γ²/(running var + ε) through batch norm; buf gets the average of
    act(u) over Z draws. */
-static void moment_matched_layer(dlx_network *net, const hidden_layer *hl, const float *in, float *buf, int C)
+static void moment_matched_layer(dlx_network *net, const hidden_layer *hl, const real *in, real *buf, int C)
 {
     const dlx_model_config *m = &net->model;
     size_t n_in = (size_t)C * hl->fc.n_in, n = (size_t)C * hl->width;
@@ -880,7 +881,7 @@ static void moment_matched_layer(dlx_network *net, const hidden_layer *hl, const
         for (int r = 0; r < C; r++)
             for (int j = 0; j < hl->width; j++)
                 net->mm_var[(size_t)r * hl->width + j] *=
-                    (float)((double)hl->gamma[j] * hl->gamma[j] / ((double)hl->running_var[j] + m->bn_eps));
+                    (real)((double)hl->gamma[j] * hl->gamma[j] / ((double)hl->running_var[j] + m->bn_eps));
     moment_matched_activation(net, buf, net->mm_var, n);
 }
 
@@ -896,11 +897,11 @@ static void moment_matched_layer(dlx_network *net, const hidden_layer *hl, const
    Otherwise, with moment-matching inference and no probe (pre and inputs NULL), every
    hidden DropConnect layer is moment matched, its offsets re-seeded for the
    chunk (prepare_moment_matching drew the pool). */
-static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *const *pre, int row0,
-                               dlx_rng *rng, float *const *inputs)
+static void forward_eval_chunk(dlx_network *net, const real *x, int C, real *const *pre, int row0,
+                               dlx_rng *rng, real *const *inputs)
 {
     const dlx_model_config *m = &net->model;
-    const float *h = x;
+    const real *h = x;
     bool moment_matching = net->moment_matching && !rng && !pre && !inputs;
     if (moment_matching)
         rng_seed(&net->mm_rng, net->mm_seed, MM_STREAM_OFFSETS);
@@ -913,10 +914,10 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
                              dropout_eval_scale(m->dropout_input, m->dropout_scaling));
         h = net->eval_input;
     }
-    float *ping_pong[2] = {net->eval_a, net->eval_b};
+    real *ping_pong[2] = {net->eval_a, net->eval_b};
     for (int l = 0; l < net->n_hidden; l++) {
         hidden_layer *hl = &net->hidden[l];
-        float *buf = ping_pong[l % 2];
+        real *buf = ping_pong[l % 2];
         size_t n = (size_t)C * hl->width;
         dense_forward(buf, h, rng ? train_weights(m, &hl->fc, rng) : eval_weights(&hl->fc), hl->fc.b, C,
                       hl->fc.n_in, hl->width);
@@ -946,14 +947,14 @@ static void forward_eval_chunk(dlx_network *net, const float *x, int C, float *c
 }
 
 /* Chunks of eval_chunk rows through forward_eval_chunk; the losses add up. */
-double network_evaluate(dlx_network *net, const float *x, const int *labels, const float *targets,
+double network_evaluate(dlx_network *net, const real *x, const int *labels, const real *targets,
                         int B, long *correct)
 {
     return network_evaluate_weighted(net, x, labels, targets, NULL, B, correct);
 }
 
-double network_evaluate_weighted(dlx_network *net, const float *x, const int *labels,
-                                 const float *targets, const float *weights, int B, long *correct)
+double network_evaluate_weighted(dlx_network *net, const real *x, const int *labels,
+                                 const real *targets, const real *weights, int B, long *correct)
 {
     long hits = 0;
     if (correct)
@@ -979,7 +980,7 @@ double network_evaluate_weighted(dlx_network *net, const float *x, const int *la
 
 /* Chunks of eval_chunk rows through forward_eval_chunk, keeping only the
    pre-activations; the logits are discarded. */
-void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre)
+void network_probe_preactivations(dlx_network *net, const real *x, int B, real *const *pre)
 {
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
@@ -991,7 +992,7 @@ void network_probe_preactivations(dlx_network *net, const float *x, int B, float
 /* Chunks of eval_chunk rows through forward_eval_chunk, keeping only the
    inputs of every layer after the first (what its GEMM reads); the logits are
    discarded. */
-void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *const *inputs)
+void network_probe_layer_inputs(dlx_network *net, const real *x, int B, real *const *inputs)
 {
     prepare_eval_weights(net);
     for (int start = 0; start < B; start += net->eval_chunk) {
@@ -1001,7 +1002,7 @@ void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *
 }
 
 /* Chunks of eval_chunk rows through forward_eval_chunk, copying the logits. */
-void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rng, float *logits)
+void network_forward_logits(dlx_network *net, const real *x, int B, dlx_rng *rng, real *logits)
 {
     prepare_eval_weights(net);
     if (!rng)
@@ -1044,8 +1045,8 @@ static dlx_tensor *mlp_tensors(void *impl, int *count)
     return network_tensors(impl);
 }
 
-static float *mlp_params(void *impl) { return network_params(impl); }
-static float *mlp_grads(void *impl) { return network_grads(impl); }
+static real *mlp_params(void *impl) { return network_params(impl); }
+static real *mlp_grads(void *impl) { return network_grads(impl); }
 static size_t mlp_n_params(const void *impl) { return network_n_params(impl); }
 static int mlp_n_outputs(const void *impl) { return network_n_outputs(impl); }
 static int mlp_max_batch(const void *impl) { return network_max_batch(impl); }
@@ -1062,7 +1063,7 @@ static double mlp_evaluate(void *impl, const dlx_batch *b, long *correct)
     return network_evaluate_weighted(impl, b->x, b->labels, b->targets, b->weights, b->size, correct);
 }
 
-static void mlp_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+static void mlp_predict(void *impl, const real *x, int B, dlx_rng *rng, real *out)
 {
     network_forward_logits(impl, x, B, rng, out);
 }
@@ -1070,12 +1071,12 @@ static void mlp_predict(void *impl, const float *x, int B, dlx_rng *rng, float *
 static int mlp_n_probes(const void *impl) { return network_n_hidden(impl); }
 static int mlp_probe_width(const void *impl, int l) { return network_hidden_width(impl, l); }
 
-static void mlp_probe(void *impl, const float *x, int B, float *const *pre)
+static void mlp_probe(void *impl, const real *x, int B, real *const *pre)
 {
     network_probe_preactivations(impl, x, B, pre);
 }
 
-static void mlp_probe_inputs(void *impl, const float *x, int B, float *const *inputs)
+static void mlp_probe_inputs(void *impl, const real *x, int B, real *const *inputs)
 {
     network_probe_layer_inputs(impl, x, B, inputs);
 }
@@ -1102,7 +1103,7 @@ static double mlp_product_penalty(void *impl, double lambda, bool add_gradient)
         theta += nw * na;
         if (!add_gradient || nw == 0.0 || na == 0.0)
             continue;
-        float gw = (float)(lambda * na / nw), ga = (float)(lambda * nw / na);
+        real gw = (real)(lambda * na / nw), ga = (real)(lambda * nw / na);
         for (int j = 0; j < n_in; j++)
             fc->dW[(size_t)i * n_in + j] += gw * fc->W[(size_t)i * n_in + j];
         for (int k = 0; k < n_out; k++)

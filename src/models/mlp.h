@@ -19,6 +19,7 @@
 #ifndef DLX_MODELS_MLP_H
 #define DLX_MODELS_MLP_H
 
+#include "util/real.h"
 #include "models/model.h"
 #include "spec/config.h"
 #include "util/diag.h"
@@ -50,8 +51,8 @@ dlx_tensor *network_tensors(dlx_network *net);
 dlx_tensor *network_find_tensor(dlx_network *net, const char *name);
 
 /* The contiguous block of trainable parameters and its gradient. */
-float *network_params(dlx_network *net);
-float *network_grads(dlx_network *net);
+real *network_params(dlx_network *net);
+real *network_grads(dlx_network *net);
 size_t network_n_params(const dlx_network *net);
 
 /* Training-mode forward pass on B <= max_batch examples x [B, n_inputs]:
@@ -59,12 +60,12 @@ size_t network_n_params(const dlx_network *net);
    updates its running estimates. labels (classification) or targets
    [B, n_outputs] (regression) give the loss. Returns the mean data loss
    over the batch. The activations are kept for network_backward. */
-double network_forward_train(dlx_network *net, const float *x, const int *labels,
-                             const float *targets, int B, dlx_rng *rng);
+double network_forward_train(dlx_network *net, const real *x, const int *labels,
+                             const real *targets, int B, dlx_rng *rng);
 /* The same with per-example loss weights w [B] (NULL: uniform): the mean
    (1/B)·Σ_b w_b·loss_b, and network_backward then differentiates it. */
-double network_forward_train_weighted(dlx_network *net, const float *x, const int *labels,
-                                      const float *targets, const float *weights, int B,
+double network_forward_train_weighted(dlx_network *net, const real *x, const int *labels,
+                                      const real *targets, const real *weights, int B,
                                       dlx_rng *rng);
 
 /* Backward pass of the last network_forward_train: overwrites the gradient
@@ -77,23 +78,23 @@ void network_backward(dlx_network *net);
    moment matching of every hidden DropConnect layer, see mlp.c) on B <=
    max_batch examples. Returns the SUM of the per-example losses; *correct gets the
    number of correct predictions (0 for regression). */
-double network_evaluate(dlx_network *net, const float *x, const int *labels,
-                        const float *targets, int B, long *correct);
+double network_evaluate(dlx_network *net, const real *x, const int *labels,
+                        const real *targets, int B, long *correct);
 /* The same with per-example loss weights w [B] (NULL: uniform): Σ_b w_b·loss_b. */
-double network_evaluate_weighted(dlx_network *net, const float *x, const int *labels,
-                                 const float *targets, const float *weights, int B, long *correct);
+double network_evaluate_weighted(dlx_network *net, const real *x, const int *labels,
+                                 const real *targets, const real *weights, int B, long *correct);
 
 /* Inference mode on B examples x[B, n_inputs] (any B >= 0: it runs in
    chunks), writing into pre[l] [B, width of hidden layer l] the input of
    hidden layer l's nonlinearity (after batch norm when it comes before the
    nonlinearity; the raw dense output when it comes after), for
    l < network_n_hidden. Nothing else is changed. */
-void network_probe_preactivations(dlx_network *net, const float *x, int B, float *const *pre);
+void network_probe_preactivations(dlx_network *net, const real *x, int B, real *const *pre);
 /* Inference mode on B examples x: inputs[l] [B, width_l] gets the input of
    the layer after hidden layer l, exactly what its GEMM reads (φ(BN(u)),
    BN(φ(u)) or φ(u), times the test-time dropout scale when there is one), for
    l < network_n_hidden. Nothing else is changed. */
-void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *const *inputs);
+void network_probe_layer_inputs(dlx_network *net, const real *x, int B, real *const *inputs);
 
 /* The logits of B examples x[B, n_inputs] (any B >= 0: it runs in chunks)
    into logits[B, n_outputs]. rng NULL: inference mode, exactly the outputs
@@ -103,7 +104,7 @@ void network_probe_layer_inputs(dlx_network *net, const float *x, int B, float *
    dropout: one mask per example; DropConnect: one weight mask per chunk of
    up to 512 examples). Uses the training mask buffers, so a following
    network_backward needs a new network_forward_train first. */
-void network_forward_logits(dlx_network *net, const float *x, int B, dlx_rng *rng, float *logits);
+void network_forward_logits(dlx_network *net, const real *x, int B, dlx_rng *rng, real *logits);
 
 /* Sizes. */
 int network_n_hidden(const dlx_network *net);

@@ -8,6 +8,7 @@
  * the table.
  */
 #include "models/model.h"
+#include "util/real.h"
 
 #include <string.h>
 
@@ -59,8 +60,8 @@ void model_free(dlx_model *m)
 
 void model_init(dlx_model *m, dlx_rng *rng) { m->kind->init(m->impl, rng); }
 dlx_tensor *model_tensors(dlx_model *m, int *count) { return m->kind->tensors(m->impl, count); }
-float *model_params(dlx_model *m) { return m->kind->params(m->impl); }
-float *model_grads(dlx_model *m) { return m->kind->grads(m->impl); }
+real *model_params(dlx_model *m) { return m->kind->params(m->impl); }
+real *model_grads(dlx_model *m) { return m->kind->grads(m->impl); }
 size_t model_n_params(const dlx_model *m) { return m->kind->n_params(m->impl); }
 int model_n_outputs(const dlx_model *m) { return m->kind->n_outputs(m->impl); }
 int model_max_batch(const dlx_model *m) { return m->kind->max_batch(m->impl); }
@@ -100,7 +101,7 @@ double model_evaluate(dlx_model *m, const dlx_batch *batch, long *correct)
     return m->kind->evaluate(m->impl, batch, correct);
 }
 
-void model_predict(dlx_model *m, const float *x, int B, dlx_rng *rng, float *out)
+void model_predict(dlx_model *m, const real *x, int B, dlx_rng *rng, real *out)
 {
     m->kind->predict(m->impl, x, B, rng, out);
 }
@@ -117,7 +118,7 @@ int model_probe_width(const dlx_model *m, int l)
     return m->kind->probe_width ? m->kind->probe_width(m->impl, l) : 0;
 }
 
-void model_probe(dlx_model *m, const float *x, int B, float *const *pre)
+void model_probe(dlx_model *m, const real *x, int B, real *const *pre)
 {
     if (m->kind->probe)
         m->kind->probe(m->impl, x, B, pre);
@@ -125,7 +126,7 @@ void model_probe(dlx_model *m, const float *x, int B, float *const *pre)
 
 bool model_has_probe_inputs(const dlx_model *m) { return m->kind->probe_inputs != NULL; }
 
-void model_probe_inputs(dlx_model *m, const float *x, int B, float *const *in)
+void model_probe_inputs(dlx_model *m, const real *x, int B, real *const *in)
 {
     if (m->kind->probe_inputs)
         m->kind->probe_inputs(m->impl, x, B, in);

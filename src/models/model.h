@@ -26,6 +26,7 @@
 #ifndef DLX_MODELS_MODEL_H
 #define DLX_MODELS_MODEL_H
 
+#include "util/real.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -51,10 +52,10 @@ typedef struct {
    uniform). Matrix entries: row, col [size] and targets [size] (x NULL). */
 typedef struct {
     int size;
-    const float *x;
+    const real *x;
     const int *labels;
-    const float *targets;
-    const float *weights;
+    const real *targets;
+    const real *weights;
     const int *row, *col;
 } dlx_batch;
 
@@ -76,8 +77,8 @@ struct dlx_model_kind {
     void (*init)(void *impl, dlx_rng *rng);
     /* Every tensor, trainable and not, in checkpoint order. */
     dlx_tensor *(*tensors)(void *impl, int *count);
-    float *(*params)(void *impl);
-    float *(*grads)(void *impl);
+    real *(*params)(void *impl);
+    real *(*grads)(void *impl);
     size_t (*n_params)(const void *impl);
     int (*n_outputs)(const void *impl);
     int (*max_batch)(const void *impl);
@@ -95,7 +96,7 @@ struct dlx_model_kind {
     /* Outputs [B, n_outputs] of B examples x (any B >= 0). rng NULL:
        inference mode, exactly what evaluate scores; rng given: one pass with
        the training noise for Monte-Carlo prediction. */
-    void (*predict)(void *impl, const float *x, int B, dlx_rng *rng, float *out);
+    void (*predict)(void *impl, const real *x, int B, dlx_rng *rng, real *out);
     /* Optional: the degree-matched product regularizer λ·Θ of a positively
        homogeneous kind (Haeffele & Vidal 2015), its value, and with
        add_gradient its (sub)gradient added to the gradient block. */
@@ -103,10 +104,10 @@ struct dlx_model_kind {
     /* Optional hidden-layer probes (NULL when the kind has none). */
     int (*n_probes)(const void *impl);
     int (*probe_width)(const void *impl, int l);
-    void (*probe)(void *impl, const float *x, int B, float *const *pre);
+    void (*probe)(void *impl, const real *x, int B, real *const *pre);
     /* Optional: in[l] [B, probe_width(l)] = the input of the layer after
        hidden layer l as its GEMM reads it, inference mode. */
-    void (*probe_inputs)(void *impl, const float *x, int B, float *const *in);
+    void (*probe_inputs)(void *impl, const real *x, int B, real *const *in);
 };
 
 /* Build the model of cfg's kind (models/registry.c) for shape. */
@@ -126,25 +127,25 @@ int model_n_tensors(dlx_model *m);
 dlx_tensor *model_tensor(dlx_model *m, int i);
 /* The tensor with that name, or NULL. */
 dlx_tensor *model_find_tensor(dlx_model *m, const char *name);
-float *model_params(dlx_model *m);
-float *model_grads(dlx_model *m);
+real *model_params(dlx_model *m);
+real *model_grads(dlx_model *m);
 size_t model_n_params(const dlx_model *m);
 int model_n_outputs(const dlx_model *m);
 int model_max_batch(const dlx_model *m);
 double model_forward_train(dlx_model *m, const dlx_batch *batch, dlx_rng *rng);
 void model_backward(dlx_model *m);
 double model_evaluate(dlx_model *m, const dlx_batch *batch, long *correct);
-void model_predict(dlx_model *m, const float *x, int B, dlx_rng *rng, float *out);
+void model_predict(dlx_model *m, const real *x, int B, dlx_rng *rng, real *out);
 /* λ·Θ of the kind's product regularizer (0 when it has none); with
    add_gradient, its subgradient is added to the gradient block. */
 double model_product_penalty(dlx_model *m, double lambda, bool add_gradient);
 /* Hidden-layer probes: 0 layers when the kind has none. */
 int model_n_probes(const dlx_model *m);
 int model_probe_width(const dlx_model *m, int l);
-void model_probe(dlx_model *m, const float *x, int B, float *const *pre);
+void model_probe(dlx_model *m, const real *x, int B, real *const *pre);
 /* The layer inputs of the probes (model_n_probes 0 when the kind has none). */
 bool model_has_probe_inputs(const dlx_model *m);
-void model_probe_inputs(dlx_model *m, const float *x, int B, float *const *in);
+void model_probe_inputs(dlx_model *m, const real *x, int B, real *const *in);
 
 /* The batch of rows [start, start + size) of a split, read in place. */
 dlx_batch model_batch_of_split(const dlx_split *s, int start, int size);

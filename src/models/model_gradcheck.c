@@ -2,6 +2,7 @@
  * model_gradcheck.c — see model_gradcheck.h.
  */
 #include "models/model_gradcheck.h"
+#include "util/real.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +22,10 @@ static double loss_at(void *ctx)
 }
 
 gradcheck_result model_gradcheck(dlx_model *m, const dlx_batch *batch, const dlx_rng *rng,
-                                 float h, double floor)
+                                 real h, double floor)
 {
     size_t n = model_n_params(m);
-    float *analytic = malloc((n + 1) * sizeof *analytic);
+    real *analytic = malloc((n + 1) * sizeof *analytic);
     if (!analytic)
         return (gradcheck_result){.max_rel_error = 1e300};
     loss_point p = {m, batch, rng};

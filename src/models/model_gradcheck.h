@@ -11,6 +11,7 @@
 #ifndef DLX_MODELS_MODEL_GRADCHECK_H
 #define DLX_MODELS_MODEL_GRADCHECK_H
 
+#include "util/real.h"
 #include "models/model.h"
 #include "nn/gradcheck.h"
 
@@ -18,6 +19,6 @@
    with the training noise drawn from a copy of *rng at every evaluation.
    Leaves the parameters as they were. */
 gradcheck_result model_gradcheck(dlx_model *m, const dlx_batch *batch, const dlx_rng *rng,
-                                 float h, double floor);
+                                 real h, double floor);
 
 #endif

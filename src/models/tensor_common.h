@@ -7,6 +7,7 @@
 #ifndef DLX_MODELS_TENSOR_COMMON_H
 #define DLX_MODELS_TENSOR_COMMON_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "models/model.h"
@@ -23,13 +24,13 @@ dlx_status tensor_shape_of(tensor_shape *t, const dlx_config *cfg, const dlx_mod
                            const char *model, dlx_diags *diags);
 
 /* The multi-index of an example from its N inputs, each clamped into its mode. */
-void tensor_index_of(const tensor_shape *t, const float *x, int *index);
+void tensor_index_of(const tensor_shape *t, const real *x, int *index);
 
 /* Advance a row-major multi-index by one entry (the last mode fastest). */
 void tensor_index_next(const tensor_shape *t, int *index);
 
 /* params [n] from model.init: N(0, std²), U(−limit, limit) or zeros. */
-void tensor_init(float *params, size_t n, const dlx_model_config *m, dlx_rng *rng);
+void tensor_init(real *params, size_t n, const dlx_model_config *m, dlx_rng *rng);
 
 /* Ŷ in double at every entry (row-major): out [entries]. */
 void cp_full_tensor(const void *impl, double *out);

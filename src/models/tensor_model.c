@@ -4,6 +4,7 @@
  * initial draw, and the full tensor for the diagnostics.
  */
 #include "models/tensor_model.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <string.h>
@@ -30,11 +31,11 @@ dlx_status tensor_shape_of(tensor_shape *t, const dlx_config *cfg, const dlx_mod
     return DLX_OK;
 }
 
-void tensor_index_of(const tensor_shape *t, const float *x, int *index)
+void tensor_index_of(const tensor_shape *t, const real *x, int *index)
 {
     for (int n = 0; n < t->order; n++) {
-        float v = x[n];
-        int i = v >= 0 && v < (float)t->shape[n] ? (int)v : 0;   /* NaN and out of range: 0 */
+        real v = x[n];
+        int i = v >= 0 && v < (real)t->shape[n] ? (int)v : 0;   /* NaN and out of range: 0 */
         index[n] = i;
     }
 }
@@ -48,7 +49,7 @@ void tensor_index_next(const tensor_shape *t, int *index)
     }
 }
 
-void tensor_init(float *params, size_t n, const dlx_model_config *m, dlx_rng *rng)
+void tensor_init(real *params, size_t n, const dlx_model_config *m, dlx_rng *rng)
 {
     switch (m->init) {
     case INIT_UNIFORM:

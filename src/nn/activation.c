@@ -7,6 +7,7 @@
  * tanhf, which does not vectorize without changing results.
  */
 #include "nn/activation.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -14,21 +15,36 @@
 
 #include "util/vector_clones.h"
 
-VECTOR_CLONES void relu_forward(float *out, const float *in, size_t n)
+VECTOR_CLONES void relu_forward(real *out, const real *in, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+        out[i] = in[i] > REAL_C(0.0) ? in[i] : REAL_C(0.0);
 }
 
-VECTOR_CLONES void relu_backward(float *d_in, const float *d_out, const float *in, size_t n)
+VECTOR_CLONES void relu_backward(real *d_in, const real *d_out, const real *in, size_t n)
 {
     /* d_out[i] is read whatever the sign, so the select has no conditional
        load and vectorizes. */
     for (size_t i = 0; i < n; i++) {
-        float g = d_out[i];
-        d_in[i] = in[i] > 0.0f ? g : 0.0f;
+        real g = d_out[i];
+        d_in[i] = in[i] > REAL_C(0.0) ? g : REAL_C(0.0);
     }
 }
+
+#ifdef DLX_FLOAT64
+
+/* σ(x) = 1/(1 + e^−x), computed as e^−|x| · … so the exponential never
+   overflows: x ≥ 0: 1/(1 + e^−x); x < 0: e^x/(1 + e^x). NaN stays NaN. The
+   float64 build uses libm's exp; the bit-level float code below is float32's. */
+void sigmoid_forward(real *out, const real *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        real x = in[i], e = exp(-fabs(x)), s = 1.0 / (1.0 + e);
+        out[i] = x < 0.0 ? e * s : s;
+    }
+}
+
+#else
 
 /* The IEEE-754 bits of f. */
 static inline uint32_t float_bits(float f)
@@ -90,37 +106,39 @@ VECTOR_CLONES void sigmoid_forward(float *out, const float *in, size_t n)
     }
 }
 
-VECTOR_CLONES void sigmoid_backward(float *d_in, const float *d_out, const float *out, size_t n)
+#endif
+
+VECTOR_CLONES void sigmoid_backward(real *d_in, const real *d_out, const real *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        d_in[i] = d_out[i] * out[i] * (1.0f - out[i]);
+        d_in[i] = d_out[i] * out[i] * (REAL_C(1.0) - out[i]);
 }
 
-void tanh_forward(float *out, const float *in, size_t n)
+void tanh_forward(real *out, const real *in, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = tanhf(in[i]);
+        out[i] = rtanh(in[i]);
 }
 
-VECTOR_CLONES void tanh_backward(float *d_in, const float *d_out, const float *out, size_t n)
+VECTOR_CLONES void tanh_backward(real *d_in, const real *d_out, const real *out, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        d_in[i] = d_out[i] * (1.0f - out[i] * out[i]);
+        d_in[i] = d_out[i] * (REAL_C(1.0) - out[i] * out[i]);
 }
 
-void identity_forward(float *out, const float *in, size_t n)
+void identity_forward(real *out, const real *in, size_t n)
 {
     if (out != in)
         memmove(out, in, n * sizeof *out);
 }
 
-void identity_backward(float *d_in, const float *d_out, size_t n)
+void identity_backward(real *d_in, const real *d_out, size_t n)
 {
     if (d_in != d_out)
         memmove(d_in, d_out, n * sizeof *d_in);
 }
 
-void activation_forward(dlx_activation kind, float *out, const float *in, size_t n)
+void activation_forward(dlx_activation kind, real *out, const real *in, size_t n)
 {
     switch (kind) {
     case ACT_RELU: relu_forward(out, in, n); break;
@@ -132,8 +150,8 @@ void activation_forward(dlx_activation kind, float *out, const float *in, size_t
     }
 }
 
-void activation_backward(dlx_activation kind, float *d_in, const float *d_out, const float *in,
-                         const float *out, size_t n)
+void activation_backward(dlx_activation kind, real *d_in, const real *d_out, const real *in,
+                         const real *out, size_t n)
 {
     switch (kind) {
     case ACT_RELU: relu_backward(d_in, d_out, in, n); break;

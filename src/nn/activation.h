@@ -9,34 +9,35 @@
 #ifndef DLX_NN_ACTIVATION_H
 #define DLX_NN_ACTIVATION_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "spec/config.h"
 
 /* y = max(x, 0) */
-void relu_forward(float *out, const float *in, size_t n);
+void relu_forward(real *out, const real *in, size_t n);
 /* dx = dy · [x > 0]   (the subgradient 0 is used at x = 0, as PyTorch) */
-void relu_backward(float *d_in, const float *d_out, const float *in, size_t n);
+void relu_backward(real *d_in, const real *d_out, const real *in, size_t n);
 
 /* y = 1 / (1 + e^-x), computed without overflow for any x */
-void sigmoid_forward(float *out, const float *in, size_t n);
+void sigmoid_forward(real *out, const real *in, size_t n);
 /* dx = dy · y (1 − y) */
-void sigmoid_backward(float *d_in, const float *d_out, const float *out, size_t n);
+void sigmoid_backward(real *d_in, const real *d_out, const real *out, size_t n);
 
 /* y = tanh x */
-void tanh_forward(float *out, const float *in, size_t n);
+void tanh_forward(real *out, const real *in, size_t n);
 /* dx = dy · (1 − y²) */
-void tanh_backward(float *d_in, const float *d_out, const float *out, size_t n);
+void tanh_backward(real *d_in, const real *d_out, const real *out, size_t n);
 
 /* y = x */
-void identity_forward(float *out, const float *in, size_t n);
+void identity_forward(real *out, const real *in, size_t n);
 /* dx = dy */
-void identity_backward(float *d_in, const float *d_out, size_t n);
+void identity_backward(real *d_in, const real *d_out, size_t n);
 
 /* The forward of the given kind. */
-void activation_forward(dlx_activation kind, float *out, const float *in, size_t n);
+void activation_forward(dlx_activation kind, real *out, const real *in, size_t n);
 /* The backward of the given kind; in and out are the forward's input and output. */
-void activation_backward(dlx_activation kind, float *d_in, const float *d_out, const float *in,
-                         const float *out, size_t n);
+void activation_backward(dlx_activation kind, real *d_in, const real *d_out, const real *in,
+                         const real *out, size_t n);
 
 #endif

@@ -32,6 +32,7 @@
  * centered sum, which does not cancel catastrophically as E[x²] − E[x]² can.
  */
 #include "nn/batchnorm.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -43,22 +44,22 @@ enum { COLUMN_BLOCK = 64 };
 /* Width of the block of columns that starts at j0. */
 static int block_width(int j0, int n) { return n - j0 < COLUMN_BLOCK ? n - j0 : COLUMN_BLOCK; }
 
-VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean, float *var,
-                                           float *rstd, const float *in, const float *gamma,
-                                           const float *beta, int B, int n, double eps)
+VECTOR_CLONES void batchnorm_forward_train(real *out, real *x_hat, real *mean, real *var,
+                                           real *rstd, const real *in, const real *gamma,
+                                           const real *beta, int B, int n, double eps)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = block_width(j0, n);
         double mu[COLUMN_BLOCK] = {0}, sq[COLUMN_BLOCK] = {0}, rs[COLUMN_BLOCK];
         for (int i = 0; i < B; i++) {
-            const float *row = in + (size_t)i * n + j0;
+            const real *row = in + (size_t)i * n + j0;
             for (int j = 0; j < width; j++)
                 mu[j] += row[j];
         }
         for (int j = 0; j < width; j++)
             mu[j] /= B;
         for (int i = 0; i < B; i++) {
-            const float *row = in + (size_t)i * n + j0;
+            const real *row = in + (size_t)i * n + j0;
             for (int j = 0; j < width; j++) {
                 double centered = row[j] - mu[j];
                 sq[j] += centered * centered;
@@ -67,15 +68,15 @@ VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean
         for (int j = 0; j < width; j++) {
             double v = sq[j] / B;
             rs[j] = 1.0 / sqrt(v + eps);
-            mean[j0 + j] = (float)mu[j];
-            var[j0 + j] = (float)v;
-            rstd[j0 + j] = (float)rs[j];
+            mean[j0 + j] = (real)mu[j];
+            var[j0 + j] = (real)v;
+            rstd[j0 + j] = (real)rs[j];
         }
         /* Normalize, then scale and shift. */
         for (int i = 0; i < B; i++) {
             size_t at = (size_t)i * n + j0;
             for (int j = 0; j < width; j++) {
-                float xh = (float)((in[at + j] - mu[j]) * rs[j]);
+                real xh = (real)((in[at + j] - mu[j]) * rs[j]);
                 x_hat[at + j] = xh;
                 out[at + j] = gamma[j0 + j] * xh + beta[j0 + j];
             }
@@ -83,9 +84,9 @@ VECTOR_CLONES void batchnorm_forward_train(float *out, float *x_hat, float *mean
     }
 }
 
-VECTOR_CLONES void batchnorm_backward(float *d_in, float *d_gamma, float *d_beta,
-                                      const float *d_out, const float *x_hat, const float *gamma,
-                                      const float *rstd, int B, int n)
+VECTOR_CLONES void batchnorm_backward(real *d_in, real *d_gamma, real *d_beta,
+                                      const real *d_out, const real *x_hat, const real *gamma,
+                                      const real *rstd, int B, int n)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = block_width(j0, n);
@@ -97,45 +98,45 @@ VECTOR_CLONES void batchnorm_backward(float *d_in, float *d_gamma, float *d_beta
                 db[j] += d_out[at + j];
             }
         }
-        float coef[COLUMN_BLOCK];
+        real coef[COLUMN_BLOCK];
         for (int j = 0; j < width; j++) {
-            d_gamma[j0 + j] = (float)dg[j];
-            d_beta[j0 + j] = (float)db[j];
-            coef[j] = (float)((double)gamma[j0 + j] * rstd[j0 + j] / B);
+            d_gamma[j0 + j] = (real)dg[j];
+            d_beta[j0 + j] = (real)db[j];
+            coef[j] = (real)((double)gamma[j0 + j] * rstd[j0 + j] / B);
         }
         /* dx = (gamma·rstd/B)·(B·dy − dbeta − x̂·dgamma) */
         for (int i = 0; i < B; i++) {
             size_t at = (size_t)i * n + j0;
             for (int j = 0; j < width; j++)
-                d_in[at + j] = coef[j] * (float)((double)B * d_out[at + j] - db[j]
+                d_in[at + j] = coef[j] * (real)((double)B * d_out[at + j] - db[j]
                                                  - (double)x_hat[at + j] * dg[j]);
         }
     }
 }
 
-void batchnorm_update_running(float *running_mean, float *running_var, const float *mean,
-                              const float *var, int B, int n, double momentum)
+void batchnorm_update_running(real *running_mean, real *running_var, const real *mean,
+                              const real *var, int B, int n, double momentum)
 {
     double unbiased = B > 1 ? (double)B / (B - 1) : 1.0;
     for (int j = 0; j < n; j++) {
-        running_mean[j] = (float)((1.0 - momentum) * running_mean[j] + momentum * mean[j]);
+        running_mean[j] = (real)((1.0 - momentum) * running_mean[j] + momentum * mean[j]);
         running_var[j] =
-            (float)((1.0 - momentum) * running_var[j] + momentum * unbiased * var[j]);
+            (real)((1.0 - momentum) * running_var[j] + momentum * unbiased * var[j]);
     }
 }
 
-VECTOR_CLONES void batchnorm_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
-                            const float *running_mean, const float *running_var, int B, int n,
+VECTOR_CLONES void batchnorm_forward_eval(real *out, const real *in, const real *gamma, const real *beta,
+                            const real *running_mean, const real *running_var, int B, int n,
                             double eps)
 {
     for (int j0 = 0; j0 < n; j0 += COLUMN_BLOCK) {
         int width = block_width(j0, n);
         /* y = x·scale + shift, scale = gamma/sqrt(var + eps), shift = beta − mean·scale */
-        float scale[COLUMN_BLOCK], shift[COLUMN_BLOCK];
+        real scale[COLUMN_BLOCK], shift[COLUMN_BLOCK];
         for (int j = 0; j < width; j++) {
             double s = gamma[j0 + j] / sqrt((double)running_var[j0 + j] + eps);
-            scale[j] = (float)s;
-            shift[j] = (float)(beta[j0 + j] - running_mean[j0 + j] * s);
+            scale[j] = (real)s;
+            shift[j] = (real)(beta[j0 + j] - running_mean[j0 + j] * s);
         }
         for (int i = 0; i < B; i++) {
             size_t at = (size_t)i * n + j0;

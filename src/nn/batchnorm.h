@@ -9,33 +9,35 @@
 #ifndef DLX_NN_BATCHNORM_H
 #define DLX_NN_BATCHNORM_H
 
+#include "util/real.h"
+
 /* Train mode on in[B, n]:
        mean_j = (1/B) Σ_i x_ij,   var_j = (1/B) Σ_i (x_ij − mean_j)²   (biased)
        rstd_j = 1/sqrt(var_j + eps),   x_hat = (x − mean)·rstd,   out = gamma·x_hat + beta
    Saves x_hat [B, n] and mean, var, rstd [n] for the backward pass and the
    running estimates. out may alias in. */
-void batchnorm_forward_train(float *out, float *x_hat, float *mean, float *var, float *rstd,
-                             const float *in, const float *gamma, const float *beta, int B, int n,
+void batchnorm_forward_train(real *out, real *x_hat, real *mean, real *var, real *rstd,
+                             const real *in, const real *gamma, const real *beta, int B, int n,
                              double eps);
 
 /* Backward of batchnorm_forward_train, through the batch mean and variance:
        d_gamma = Σ_i dy·x_hat,   d_beta = Σ_i dy,
        dx = (gamma·rstd/B)·(B·dy − d_beta − x_hat·d_gamma)
    Overwrites d_in, d_gamma, d_beta. d_in may alias d_out. */
-void batchnorm_backward(float *d_in, float *d_gamma, float *d_beta, const float *d_out,
-                        const float *x_hat, const float *gamma, const float *rstd, int B, int n);
+void batchnorm_backward(real *d_in, real *d_gamma, real *d_beta, const real *d_out,
+                        const real *x_hat, const real *gamma, const real *rstd, int B, int n);
 
 /* running = (1 − momentum)·running + momentum·batch, where the batch variance
    is the unbiased one, var·B/(B − 1). With B = 1 the factor would divide by
    zero (PyTorch refuses a batch of one in train mode); here it is taken as 1,
    so running_var moves toward the biased variance, which is 0. */
-void batchnorm_update_running(float *running_mean, float *running_var, const float *mean,
-                              const float *var, int B, int n, double momentum);
+void batchnorm_update_running(real *running_mean, real *running_var, const real *mean,
+                              const real *var, int B, int n, double momentum);
 
 /* Eval mode: out = gamma·(x − running_mean)/sqrt(running_var + eps) + beta.
    out may alias in. */
-void batchnorm_forward_eval(float *out, const float *in, const float *gamma, const float *beta,
-                            const float *running_mean, const float *running_var, int B, int n,
+void batchnorm_forward_eval(real *out, const real *in, const real *gamma, const real *beta,
+                            const real *running_mean, const real *running_var, int B, int n,
                             double eps);
 
 #endif

@@ -8,8 +8,10 @@
 #ifndef DLX_NN_DENSE_H
 #define DLX_NN_DENSE_H
 
+#include "util/real.h"
+
 /* out = in·Wᵀ + b. b may be NULL (no bias). */
-void dense_forward(float *out, const float *in, const float *W, const float *b, int B, int n_in,
+void dense_forward(real *out, const real *in, const real *W, const real *b, int B, int n_in,
                    int n_out);
 
 /* Gradients of the layer given d_out = dL/d(out):
@@ -17,7 +19,7 @@ void dense_forward(float *out, const float *in, const float *W, const float *b, 
        db = Σ_rows d_out [n_out]       (db may be NULL)
        d_in = d_out·W   [B, n_in]      (d_in may be NULL: the first layer needs none)
    Every output is overwritten, not accumulated. d_in must not alias d_out. */
-void dense_backward(float *d_in, float *dW, float *db, const float *d_out, const float *in,
-                    const float *W, int B, int n_in, int n_out);
+void dense_backward(real *d_in, real *dW, real *db, const real *d_out, const real *in,
+                    const real *W, int B, int n_in, int n_out);
 
 #endif

@@ -9,6 +9,7 @@
  * of a float threshold to worry about.
  */
 #include "nn/dropout.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <string.h>
@@ -17,28 +18,28 @@
 
 enum { LANE_BITS = 16, LANES_PER_DRAW = 64 / LANE_BITS };
 
-float dropout_train_scale(double rate, dlx_dropout_scaling scaling)
+real dropout_train_scale(double rate, dlx_dropout_scaling scaling)
 {
-    return scaling == DROPOUT_INVERTED ? (float)(1.0 / (1.0 - rate)) : 1.0f;
+    return scaling == DROPOUT_INVERTED ? (real)(1.0 / (1.0 - rate)) : REAL_C(1.0);
 }
 
-float dropout_eval_scale(double rate, dlx_dropout_scaling scaling)
+real dropout_eval_scale(double rate, dlx_dropout_scaling scaling)
 {
-    return scaling == DROPOUT_TEST_TIME ? (float)(1.0 - rate) : 1.0f;
+    return scaling == DROPOUT_TEST_TIME ? (real)(1.0 - rate) : REAL_C(1.0);
 }
 
 /* out = mask ⊙ in · scale, elementwise, for a mask of 0s and 1s. The select
    is done on the bits: in[i] · scale ANDed with all ones (kept) or all zeros
    (dropped), so the loop has no branch and vectorizes, and a dropped unit is
    exactly +0 even where in[i] · scale is not finite. */
-VECTOR_CLONES static void apply_mask(float *out, const float *in, const uint8_t *mask, size_t n,
-                                     float scale)
+VECTOR_CLONES static void apply_mask(real *out, const real *in, const uint8_t *mask, size_t n,
+                                     real scale)
 {
     for (size_t i = 0; i < n; i++) {
-        float kept = in[i] * scale;
-        uint32_t bits;
+        real kept = in[i] * scale;
+        real_bits bits;
         memcpy(&bits, &kept, sizeof bits);
-        bits &= 0u - (uint32_t)mask[i];
+        bits &= (real_bits)0 - (real_bits)mask[i];
         memcpy(&out[i], &bits, sizeof bits);
     }
 }
@@ -56,48 +57,48 @@ void dropout_draw_mask(uint8_t *mask, size_t n, double rate, dlx_rng *rng)
     }
 }
 
-void dropout_forward_train(float *out, uint8_t *mask, const float *in, size_t n, double rate,
-                           float scale, dlx_rng *rng)
+void dropout_forward_train(real *out, uint8_t *mask, const real *in, size_t n, double rate,
+                           real scale, dlx_rng *rng)
 {
     dropout_draw_mask(mask, n, rate, rng);
     apply_mask(out, in, mask, n, scale);
 }
 
-void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size_t n, float scale)
+void dropout_backward(real *d_in, const real *d_out, const uint8_t *mask, size_t n, real scale)
 {
     apply_mask(d_in, d_out, mask, n, scale);
 }
 
-void dropout_forward_eval(float *out, const float *in, size_t n, float scale)
+void dropout_forward_eval(real *out, const real *in, size_t n, real scale)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = in[i] * scale;
 }
 
-void dropout_gaussian_forward_train(float *out, float *noise, const float *in, size_t n,
-                                    double rate, float scale, dlx_rng *rng)
+void dropout_gaussian_forward_train(real *out, real *noise, const real *in, size_t n,
+                                    double rate, real scale, dlx_rng *rng)
 {
     double p = 1.0 - rate, sd = sqrt(p * (1.0 - p));
     for (size_t i = 0; i < n; i++) {
-        noise[i] = (float)(scale * (p + sd * rng_normal(rng)));
+        noise[i] = (real)(scale * (p + sd * rng_normal(rng)));
         out[i] = in[i] * noise[i];
     }
 }
 
-void dropout_gaussian_backward(float *d_in, const float *d_out, const float *noise, size_t n)
+void dropout_gaussian_backward(real *d_in, const real *d_out, const real *noise, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         d_in[i] = d_out[i] * noise[i];
 }
 
-void dropconnect_mask_weights(float *W_used, uint8_t *mask, const float *W, size_t n, double rate,
-                              float scale, dlx_rng *rng)
+void dropconnect_mask_weights(real *W_used, uint8_t *mask, const real *W, size_t n, double rate,
+                              real scale, dlx_rng *rng)
 {
     dropout_draw_mask(mask, n, rate, rng);
     apply_mask(W_used, W, mask, n, scale);
 }
 
-void dropconnect_backward(float *dW, const uint8_t *mask, size_t n, float scale)
+void dropconnect_backward(real *dW, const uint8_t *mask, size_t n, real scale)
 {
     apply_mask(dW, dW, mask, n, scale);
 }

@@ -13,6 +13,7 @@
 #ifndef DLX_NN_DROPOUT_H
 #define DLX_NN_DROPOUT_H
 
+#include "util/real.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +21,9 @@
 #include "util/rng.h"
 
 /* Factor applied to kept units in training: 1/(1 − rate) when inverted, else 1. */
-float dropout_train_scale(double rate, dlx_dropout_scaling scaling);
+real dropout_train_scale(double rate, dlx_dropout_scaling scaling);
 /* Factor applied to every unit at evaluation: 1 − rate for test_time, else 1. */
-float dropout_eval_scale(double rate, dlx_dropout_scaling scaling);
+real dropout_eval_scale(double rate, dlx_dropout_scaling scaling);
 
 /* mask[i] = 1 with probability 1 − rate, else 0, for i < n. Each 64-bit draw
    gives four 16-bit lanes u, and a unit is kept when u < round((1 − rate)·2^16),
@@ -31,11 +32,11 @@ float dropout_eval_scale(double rate, dlx_dropout_scaling scaling);
 void dropout_draw_mask(uint8_t *mask, size_t n, double rate, dlx_rng *rng);
 
 /* Draw a mask into mask[n], then out = in·mask·scale. out may alias in. */
-void dropout_forward_train(float *out, uint8_t *mask, const float *in, size_t n, double rate,
-                           float scale, dlx_rng *rng);
+void dropout_forward_train(real *out, uint8_t *mask, const real *in, size_t n, double rate,
+                           real scale, dlx_rng *rng);
 
 /* d_in = d_out·mask·scale. d_in may alias d_out. */
-void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size_t n, float scale);
+void dropout_backward(real *d_in, const real *d_out, const uint8_t *mask, size_t n, real scale);
 
 /* Gaussian dropout (Srivastava et al. 2014, §10): multiplicative noise with
    the mean and variance of the Bernoulli mask it replaces,
@@ -44,21 +45,21 @@ void dropout_backward(float *d_in, const float *d_out, const uint8_t *mask, size
    and with test_time scaling (scale 1) E noise = p, as the Bernoulli mask.
    Draws noise[n] (one rng_normal per unit), then out = in·noise. out may
    alias in. */
-void dropout_gaussian_forward_train(float *out, float *noise, const float *in, size_t n,
-                                    double rate, float scale, dlx_rng *rng);
+void dropout_gaussian_forward_train(real *out, real *noise, const real *in, size_t n,
+                                    double rate, real scale, dlx_rng *rng);
 
 /* d_in = d_out·noise. d_in may alias d_out. */
-void dropout_gaussian_backward(float *d_in, const float *d_out, const float *noise, size_t n);
+void dropout_gaussian_backward(real *d_in, const real *d_out, const real *noise, size_t n);
 
 /* DropConnect (Wan et al. 2013) on a weight matrix: draws a Bernoulli mask
    over its n entries and writes W_used = W·mask·scale. */
-void dropconnect_mask_weights(float *W_used, uint8_t *mask, const float *W, size_t n, double rate,
-                              float scale, dlx_rng *rng);
+void dropconnect_mask_weights(real *W_used, uint8_t *mask, const real *W, size_t n, double rate,
+                              real scale, dlx_rng *rng);
 
 /* The weight gradient through the mask: dW = dW·mask·scale, in place. */
-void dropconnect_backward(float *dW, const uint8_t *mask, size_t n, float scale);
+void dropconnect_backward(real *dW, const uint8_t *mask, size_t n, real scale);
 
 /* Evaluation: out = in·scale (scale from dropout_eval_scale). out may alias in. */
-void dropout_forward_eval(float *out, const float *in, size_t n, float scale);
+void dropout_forward_eval(real *out, const real *in, size_t n, real scale);
 
 #endif

@@ -21,7 +21,9 @@
 #ifndef DLX_NN_GRAD_STANDARDIZE_H
 #define DLX_NN_GRAD_STANDARDIZE_H
 
+#include "util/real.h"
+
 /* g ← (g − mean_B g)/sqrt(B²·var_B g + eps) per column of g[B, n], in place. */
-void grad_standardize(float *g, int B, int n, double eps);
+void grad_standardize(real *g, int B, int n, double eps);
 
 #endif

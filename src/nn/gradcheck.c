@@ -2,16 +2,17 @@
  * gradcheck.c — central-difference gradient checker (see gradcheck.h).
  */
 #include "nn/gradcheck.h"
+#include "util/real.h"
 
 #include <math.h>
 
-gradcheck_result gradcheck(gradcheck_fn f, void *ctx, float *x, const float *analytic, size_t n,
-                           float h, double floor)
+gradcheck_result gradcheck(gradcheck_fn f, void *ctx, real *x, const real *analytic, size_t n,
+                           real h, double floor)
 {
     gradcheck_result result = {0.0, 0, 0.0, 0.0};
     for (size_t i = 0; i < n; i++) {
-        float saved = x[i];
-        float plus = saved + h, minus = saved - h;
+        real saved = x[i];
+        real plus = saved + h, minus = saved - h;
         x[i] = plus;
         double f_plus = f(ctx);
         x[i] = minus;

@@ -21,6 +21,7 @@
 #ifndef DLX_NN_GRADCHECK_H
 #define DLX_NN_GRADCHECK_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 /* The scalar function at the current contents of the buffer under check. */
@@ -34,7 +35,7 @@ typedef struct {
 } gradcheck_result;
 
 /* Check analytic[0..n) against central differences of f in x[0..n), step h. */
-gradcheck_result gradcheck(gradcheck_fn f, void *ctx, float *x, const float *analytic, size_t n,
-                           float h, double floor);
+gradcheck_result gradcheck(gradcheck_fn f, void *ctx, real *x, const real *analytic, size_t n,
+                           real h, double floor);
 
 #endif

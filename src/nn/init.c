@@ -2,20 +2,21 @@
  * init.c — weight initialization schemes (see init.h for the formulas).
  */
 #include "nn/init.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <string.h>
 
-void init_normal(float *w, size_t n, double std, dlx_rng *rng)
+void init_normal(real *w, size_t n, double std, dlx_rng *rng)
 {
     for (size_t i = 0; i < n; i++)
-        w[i] = (float)(std * rng_normal(rng));
+        w[i] = (real)(std * rng_normal(rng));
 }
 
-void init_uniform(float *w, size_t n, double limit, dlx_rng *rng)
+void init_uniform(real *w, size_t n, double limit, dlx_rng *rng)
 {
     for (size_t i = 0; i < n; i++)
-        w[i] = (float)(limit * (2.0 * rng_uniform(rng) - 1.0));
+        w[i] = (real)(limit * (2.0 * rng_uniform(rng) - 1.0));
 }
 
 double init_default_limit(int fan_in) { return 1.0 / sqrt((double)fan_in); }
@@ -24,7 +25,7 @@ double init_xavier_limit(int fan_in, int fan_out) { return sqrt(6.0 / ((double)f
 
 double init_he_std(int fan_in) { return sqrt(2.0 / fan_in); }
 
-void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config *model,
+void init_dense(real *W, real *b, int n_in, int n_out, const dlx_model_config *model,
                 dlx_rng *rng)
 {
     size_t n_weights = (size_t)n_out * n_in;
@@ -58,12 +59,12 @@ void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config 
         init_uniform(b, (size_t)n_out, init_default_limit(n_in), rng);
 }
 
-void init_batchnorm(float *gamma, float *beta, float *running_mean, float *running_var, int n)
+void init_batchnorm(real *gamma, real *beta, real *running_mean, real *running_var, int n)
 {
     for (int j = 0; j < n; j++) {
-        gamma[j] = 1.0f;
-        beta[j] = 0.0f;
-        running_mean[j] = 0.0f;
-        running_var[j] = 1.0f;
+        gamma[j] = REAL_C(1.0);
+        beta[j] = REAL_C(0.0);
+        running_mean[j] = REAL_C(0.0);
+        running_var[j] = REAL_C(1.0);
     }
 }

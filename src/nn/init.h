@@ -16,15 +16,16 @@
 #ifndef DLX_NN_INIT_H
 #define DLX_NN_INIT_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "spec/config.h"
 #include "util/rng.h"
 
 /* w[i] ~ N(0, std²) for i < n. */
-void init_normal(float *w, size_t n, double std, dlx_rng *rng);
+void init_normal(real *w, size_t n, double std, dlx_rng *rng);
 /* w[i] ~ U(−limit, limit) for i < n. */
-void init_uniform(float *w, size_t n, double limit, dlx_rng *rng);
+void init_uniform(real *w, size_t n, double limit, dlx_rng *rng);
 
 /* 1/sqrt(fan_in): PyTorch nn.Linear's bound for weights and biases
    (kaiming_uniform with a = sqrt(5) gives the same bound). */
@@ -35,10 +36,10 @@ double init_xavier_limit(int fan_in, int fan_out);
 double init_he_std(int fan_in);
 
 /* Initialize W[n_out, n_in] and b[n_out] by model->init (b NULL: a layer without bias). */
-void init_dense(float *W, float *b, int n_in, int n_out, const dlx_model_config *model,
+void init_dense(real *W, real *b, int n_in, int n_out, const dlx_model_config *model,
                 dlx_rng *rng);
 
 /* gamma = 1, beta = 0, running_mean = 0, running_var = 1 for n features. */
-void init_batchnorm(float *gamma, float *beta, float *running_mean, float *running_var, int n);
+void init_batchnorm(real *gamma, real *beta, real *running_mean, real *running_var, int n);
 
 #endif

@@ -14,36 +14,38 @@
 #ifndef DLX_NN_LOSS_H
 #define DLX_NN_LOSS_H
 
+#include "util/real.h"
+
 /* Softmax cross-entropy on logits z[B, K], fused and stable:
        loss_b = logsumexp(z_b) − z_b[y_b],   logsumexp(z) = m + log Σ_k e^(z_k − m), m = max_k z_k
    correct counts argmax_k z_b[k] == y_b (the first maximum on ties). */
-double softmax_cross_entropy_forward(const float *logits, const int *labels, int B, int K,
+double softmax_cross_entropy_forward(const real *logits, const int *labels, int B, int K,
                                      long *correct);
 /* d_logits = (softmax(z) − onehot(y)) / B */
-void softmax_cross_entropy_backward(float *d_logits, const float *logits, const int *labels, int B,
+void softmax_cross_entropy_backward(real *d_logits, const real *logits, const int *labels, int B,
                                     int K);
 
 /* Binary cross-entropy on one logit per example, y in {0, 1}, in the stable form
        loss_b = max(z, 0) − z·y + log(1 + e^(−|z|))      (= −y log σ(z) − (1−y) log(1 − σ(z)))
    correct counts (z > 0) == (y == 1). */
-double logistic_loss_forward(const float *logits, const int *labels, int B, long *correct);
+double logistic_loss_forward(const real *logits, const int *labels, int B, long *correct);
 /* d_logits = (σ(z) − y) / B */
-void logistic_loss_backward(float *d_logits, const float *logits, const int *labels, int B);
+void logistic_loss_backward(real *d_logits, const real *logits, const int *labels, int B);
 
 /* Squared error against targets[B, K] (regression) or, when targets is NULL,
    against onehot(labels) (classification):
        loss_b = (1/K) Σ_k (y_bk − z_bk)²
    so loss / B is the mean over examples and outputs (SPEC §2). correct counts
    argmax_k z_b[k] == label_b with labels, and is 0 for regression. */
-double mse_forward(const float *outputs, const float *targets, const int *labels, int B, int K,
+double mse_forward(const real *outputs, const real *targets, const int *labels, int B, int K,
                    long *correct);
 /* d_outputs = 2(z − y) / (B·K) */
-void mse_backward(float *d_outputs, const float *outputs, const float *targets, const int *labels,
+void mse_backward(real *d_outputs, const real *outputs, const real *targets, const int *labels,
                   int B, int K);
 
 /* Per-example loss weights w[B] (SPEC §9): row b of the gradient d[B, K] of
    the mean loss is multiplied by w_b, which makes it the gradient of the
    weighted mean (1/B)·Σ_b w_b·loss_b. */
-void loss_weight_gradient(float *d, const float *weights, int B, int K);
+void loss_weight_gradient(real *d, const real *weights, int B, int K);
 
 #endif

@@ -25,6 +25,7 @@
  * operations per element in every version, so the same bits.
  */
 #include "optim/optimizer.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,7 +41,7 @@ typedef struct {
     const char *name;
     int n_state;
     const char *state_names[OPTIMIZER_MAX_STATE];
-    void (*step)(dlx_optimizer *opt, float *params, const float *grads, double lr);
+    void (*step)(dlx_optimizer *opt, real *params, const real *grads, double lr);
     bool (*fits)(const dlx_config *cfg, char *why, size_t n);
 } optimizer_kind;
 
@@ -50,7 +51,7 @@ struct dlx_optimizer {
     size_t n_params;
     long steps;                                  /* PyTorch's state["step"] */
     int n_state;                                 /* buffers allocated so far */
-    float *state[OPTIMIZER_MAX_STATE];           /* n_params floats each, zero at start */
+    real *state[OPTIMIZER_MAX_STATE];           /* n_params floats each, zero at start */
 };
 
 static const optimizer_kind *kind_of(dlx_optimizer_type type);
@@ -118,7 +119,7 @@ dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg
     opt->kind = kind;
     for (int k = 0; k < kind->n_state; k++) {
         opt->n_state = k + 1;
-        opt->state[k] = calloc(n_params > 0 ? n_params : 1, sizeof(float));
+        opt->state[k] = calloc(n_params > 0 ? n_params : 1, sizeof(real));
         if (!opt->state[k]) {
             diags_add(diags, NULL, 0, 0, "out of memory for the optimizer state (%zu floats)", n_params);
             optimizer_free(opt);
@@ -139,9 +140,9 @@ void optimizer_free(dlx_optimizer *opt)
 }
 
 /* Plain SGD: θ ← θ − lr·g (torch.optim.SGD, momentum 0). */
-VECTOR_CLONES static void sgd_step(float *params, const float *grads, size_t n, double lr)
+VECTOR_CLONES static void sgd_step(real *params, const real *grads, size_t n, double lr)
 {
-    const float neg_lr = (float)-lr;
+    const real neg_lr = (real)-lr;
     for (size_t i = 0; i < n; i++)
         params[i] = params[i] + neg_lr * grads[i];
 }
@@ -151,16 +152,16 @@ VECTOR_CLONES static void sgd_step(float *params, const float *grads, size_t n, 
    θ ← θ − lr·(g + μ'·b). PyTorch sets b = g at the first step; b starts at
    zero here, and μ·0 + g = g, so the two agree. PyTorch has μ' = μ; the
    accelerated rule passes μ = β_{t−1} and μ' = β_t (accelerated_momentum). */
-VECTOR_CLONES static void momentum_step(float *params, const float *grads, float *buf, size_t n, double lr,
+VECTOR_CLONES static void momentum_step(real *params, const real *grads, real *buf, size_t n, double lr,
                           double momentum, double lookahead, bool nesterov)
 {
-    const float neg_lr = (float)-lr, mu = (float)momentum, mu_ahead = (float)lookahead;
+    const real neg_lr = (real)-lr, mu = (real)momentum, mu_ahead = (real)lookahead;
     for (size_t i = 0; i < n; i++) {
-        float g = grads[i];
-        float b = buf[i] * mu;
+        real g = grads[i];
+        real b = buf[i] * mu;
         b = b + g;
         buf[i] = b;
-        float d = nesterov ? g + mu_ahead * b : b;
+        real d = nesterov ? g + mu_ahead * b : b;
         params[i] = params[i] + neg_lr * d;
     }
 }
@@ -175,33 +176,33 @@ VECTOR_CLONES static void momentum_step(float *params, const float *grads, float
    multiplied by a constant: on a separable objective Σ_j c_j·f_j(θ_j) the
    trajectory does not depend on the c_j (the diagonal preconditioner of
    Duchi et al., §1, undoes any per-axis curvature). */
-VECTOR_CLONES static void adagrad_step(float *params, const float *grads, float *sum, size_t n, double lr,
+VECTOR_CLONES static void adagrad_step(real *params, const real *grads, real *sum, size_t n, double lr,
                          double eps)
 {
-    const float neg_lr = (float)-lr, eps_f = (float)eps;
+    const real neg_lr = (real)-lr, eps_f = (real)eps;
     for (size_t i = 0; i < n; i++) {
-        float g = grads[i];
-        float s = sum[i] + (1.0f * g) * g;
+        real g = grads[i];
+        real s = sum[i] + (REAL_C(1.0) * g) * g;
         sum[i] = s;
-        float std = sqrtf(s) + eps_f;
-        float step = std > 0.0f ? (neg_lr * g) / std : 0.0f;
+        real std = rsqrt(s) + eps_f;
+        real step = std > REAL_C(0.0) ? (neg_lr * g) / std : REAL_C(0.0);
         params[i] = params[i] + step;
     }
 }
 
 /* RMSprop (Hinton, Coursera lecture 6e; torch.optim.RMSprop, centered False,
    momentum 0): v ← α·v + (1−α)·g², θ ← θ − lr·g/(√v + ε). */
-VECTOR_CLONES static void rmsprop_step(float *params, const float *grads, float *square_avg, size_t n,
+VECTOR_CLONES static void rmsprop_step(real *params, const real *grads, real *square_avg, size_t n,
                          double lr, double alpha, double eps)
 {
-    const float neg_lr = (float)-lr, alpha_f = (float)alpha;
-    const float one_minus_alpha = (float)(1.0 - alpha), eps_f = (float)eps;
+    const real neg_lr = (real)-lr, alpha_f = (real)alpha;
+    const real one_minus_alpha = (real)(1.0 - alpha), eps_f = (real)eps;
     for (size_t i = 0; i < n; i++) {
-        float g = grads[i];
-        float v = square_avg[i] * alpha_f;
+        real g = grads[i];
+        real v = square_avg[i] * alpha_f;
         v = v + (one_minus_alpha * g) * g;
         square_avg[i] = v;
-        float avg = sqrtf(v) + eps_f;
+        real avg = rsqrt(v) + eps_f;
         params[i] = params[i] + (neg_lr * g) / avg;
     }
 }
@@ -209,26 +210,26 @@ VECTOR_CLONES static void rmsprop_step(float *params, const float *grads, float 
 /* Adam (Kingma & Ba 2015, Algorithm 1, with ε outside the bias correction as
    in torch.optim.Adam): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
    θ ← θ − (lr/(1−β1^t))·m / (√v/√(1−β2^t) + ε), t the step after increment. */
-VECTOR_CLONES static void adam_step(float *params, const float *grads, float *exp_avg, float *exp_avg_sq,
+VECTOR_CLONES static void adam_step(real *params, const real *grads, real *exp_avg, real *exp_avg_sq,
                       size_t n, double lr, double beta1, double beta2, double eps, long t)
 {
     const double bias_correction1 = 1.0 - pow(beta1, (double)t);
     const double bias_correction2 = 1.0 - pow(beta2, (double)t);
     const double step_size = lr / bias_correction1;
-    const float neg_step_size = (float)-step_size;
-    const float bias_correction2_sqrt = (float)sqrt(bias_correction2);
-    const float beta1_f = (float)beta1, one_minus_beta1 = (float)(1.0 - beta1);
-    const float beta2_f = (float)beta2, one_minus_beta2 = (float)(1.0 - beta2);
-    const float eps_f = (float)eps;
+    const real neg_step_size = (real)-step_size;
+    const real bias_correction2_sqrt = (real)sqrt(bias_correction2);
+    const real beta1_f = (real)beta1, one_minus_beta1 = (real)(1.0 - beta1);
+    const real beta2_f = (real)beta2, one_minus_beta2 = (real)(1.0 - beta2);
+    const real eps_f = (real)eps;
     for (size_t i = 0; i < n; i++) {
-        float g = grads[i];
-        float m = exp_avg[i] * beta1_f;
+        real g = grads[i];
+        real m = exp_avg[i] * beta1_f;
         m = m + one_minus_beta1 * g;
         exp_avg[i] = m;
-        float v = exp_avg_sq[i] * beta2_f;
+        real v = exp_avg_sq[i] * beta2_f;
         v = v + (one_minus_beta2 * g) * g;
         exp_avg_sq[i] = v;
-        float denom = sqrtf(v) / bias_correction2_sqrt + eps_f;
+        real denom = rsqrt(v) / bias_correction2_sqrt + eps_f;
         params[i] = params[i] + (neg_step_size * m) / denom;
     }
 }
@@ -247,18 +248,18 @@ static double accelerated_momentum(long t)
 }
 
 /* The rules of the table on the optimizer's own state and settings. */
-static void rule_sgd(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_sgd(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     sgd_step(params, grads, opt->n_params, lr);
 }
 
-static void rule_momentum(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_momentum(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     const dlx_optimizer_config *c = &opt->cfg;
     momentum_step(params, grads, opt->state[0], opt->n_params, lr, c->momentum, c->momentum, false);
 }
 
-static void rule_nesterov(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_nesterov(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     const dlx_optimizer_config *c = &opt->cfg;
     if (c->momentum_rule == MOMENTUM_ACCELERATED)
@@ -268,17 +269,17 @@ static void rule_nesterov(dlx_optimizer *opt, float *params, const float *grads,
         momentum_step(params, grads, opt->state[0], opt->n_params, lr, c->momentum, c->momentum, true);
 }
 
-static void rule_adagrad(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_adagrad(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     adagrad_step(params, grads, opt->state[0], opt->n_params, lr, opt->cfg.eps);
 }
 
-static void rule_rmsprop(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_rmsprop(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     rmsprop_step(params, grads, opt->state[0], opt->n_params, lr, opt->cfg.alpha, opt->cfg.eps);
 }
 
-static void rule_adam(dlx_optimizer *opt, float *params, const float *grads, double lr)
+static void rule_adam(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     const dlx_optimizer_config *c = &opt->cfg;
     adam_step(params, grads, opt->state[0], opt->state[1], opt->n_params, lr, c->beta1, c->beta2, c->eps,
@@ -316,7 +317,7 @@ bool optimizer_fits(const dlx_config *cfg, char *why, size_t n)
     return k && (!k->fits || k->fits(cfg, why, n));
 }
 
-void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr)
+void optimizer_step(dlx_optimizer *opt, real *params, const real *grads, double lr)
 {
     opt->steps++;
     opt->kind->step(opt, params, grads, lr);
@@ -327,7 +328,7 @@ int optimizer_n_state(const dlx_optimizer *opt)
     return opt->n_state;
 }
 
-float *optimizer_state(dlx_optimizer *opt, int k, const char **name)
+real *optimizer_state(dlx_optimizer *opt, int k, const char **name)
 {
     if (k < 0 || k >= opt->n_state) {
         if (name)

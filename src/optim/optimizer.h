@@ -10,6 +10,7 @@
 #ifndef DLX_OPTIM_OPTIMIZER_H
 #define DLX_OPTIM_OPTIMIZER_H
 
+#include "util/real.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -23,7 +24,7 @@ dlx_status optimizer_create(dlx_optimizer **out, const dlx_optimizer_config *cfg
 void optimizer_free(dlx_optimizer *opt);
 
 /* One update of params[0..n) from grads[0..n) with learning rate lr. */
-void optimizer_step(dlx_optimizer *opt, float *params, const float *grads, double lr);
+void optimizer_step(dlx_optimizer *opt, real *params, const real *grads, double lr);
 
 /* The name of an optimizer type in the table (those of SPEC_OPTIMIZERS, in
    the same order), or NULL past its end. */
@@ -37,7 +38,7 @@ bool optimizer_fits(const dlx_config *cfg, char *why, size_t n);
 /* Named state buffers of n_params floats each, for checkpoints
    ("momentum_buffer", "exp_avg", "exp_avg_sq", "sum", "square_avg"). */
 int optimizer_n_state(const dlx_optimizer *opt);
-float *optimizer_state(dlx_optimizer *opt, int k, const char **name);
+real *optimizer_state(dlx_optimizer *opt, int k, const char **name);
 /* Steps taken so far (Adam's bias correction; PyTorch's "step"). */
 long optimizer_steps(const dlx_optimizer *opt);
 void optimizer_set_steps(dlx_optimizer *opt, long steps);

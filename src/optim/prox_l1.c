@@ -11,6 +11,7 @@
  * momentum the prox is applied to the updated weights).
  */
 #include "optim/prox_l1.h"
+#include "util/real.h"
 
 #include <math.h>
 
@@ -22,15 +23,15 @@ bool prox_l1_applies(const dlx_config *cfg)
 
 void prox_l1_step(dlx_tensor *tensors, int n, double threshold)
 {
-    const float t = (float)threshold;
+    const real t = (real)threshold;
     for (int k = 0; k < n; k++) {
         if (!tensors[k].is_weight)
             continue;
-        float *w = tensors[k].data;
+        real *w = tensors[k].data;
         size_t m = tensor_numel(&tensors[k]);
         for (size_t i = 0; i < m; i++) {
-            float a = fabsf(w[i]) - t;
-            w[i] = a > 0.0f ? copysignf(a, w[i]) : 0.0f;
+            real a = rfabs(w[i]) - t;
+            w[i] = a > REAL_C(0.0) ? copysignf(a, w[i]) : REAL_C(0.0);
         }
     }
 }

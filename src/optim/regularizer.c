@@ -8,6 +8,7 @@
  * number of weights through float rounding.
  */
 #include "optim/regularizer.h"
+#include "util/real.h"
 
 #include <math.h>
 
@@ -21,7 +22,7 @@ double regularizer_penalty(const dlx_regularizer_config *cfg, const dlx_tensor *
     for (int t = 0; t < n; t++) {
         if (!tensors[t].is_weight)
             continue;
-        const float *w = tensors[t].data;
+        const real *w = tensors[t].data;
         size_t numel = tensor_numel(&tensors[t]);
         for (size_t i = 0; i < numel; i++) {
             double x = w[i];
@@ -33,9 +34,9 @@ double regularizer_penalty(const dlx_regularizer_config *cfg, const dlx_tensor *
 }
 
 /* sign(x) with sign(0) = 0, as torch.sign: the subgradient of |x| chosen at 0. */
-static float sign_of(float x)
+static real sign_of(real x)
 {
-    return (float)((x > 0) - (x < 0));
+    return (real)((x > 0) - (x < 0));
 }
 
 /* grad += λ2·w + λ1·sign(w) on every weight tensor that has a gradient. */
@@ -43,12 +44,12 @@ void regularizer_add_gradient(const dlx_regularizer_config *cfg, dlx_tensor *ten
 {
     if (cfg->l2 == 0 && cfg->l1 == 0)
         return;
-    const float l2 = (float)cfg->l2, l1 = (float)cfg->l1;
+    const real l2 = (real)cfg->l2, l1 = (real)cfg->l1;
     for (int t = 0; t < n; t++) {
         if (!tensors[t].is_weight || !tensors[t].grad)
             continue;
-        const float *w = tensors[t].data;
-        float *g = tensors[t].grad;
+        const real *w = tensors[t].data;
+        real *g = tensors[t].grad;
         size_t numel = tensor_numel(&tensors[t]);
         for (size_t i = 0; i < numel; i++)
             g[i] += l2 * w[i] + l1 * sign_of(w[i]);
@@ -70,7 +71,7 @@ void regularizer_project(const dlx_regularizer_config *cfg, dlx_tensor *tensors,
         int rows = tensors[t].ndim == 2 ? tensors[t].shape[0] : 1;
         size_t cols = tensors[t].ndim == 2 ? (size_t)tensors[t].shape[1] : (size_t)tensors[t].shape[0];
         for (int r = 0; r < rows; r++) {
-            float *w = tensors[t].data + (size_t)r * cols;
+            real *w = tensors[t].data + (size_t)r * cols;
             double sum_sq = 0.0;
             for (size_t j = 0; j < cols; j++)
                 sum_sq += (double)w[j] * w[j];
@@ -79,17 +80,17 @@ void regularizer_project(const dlx_regularizer_config *cfg, dlx_tensor *tensors,
                 continue;
             double scale = c / norm;
             for (size_t j = 0; j < cols; j++)
-                w[j] = (float)(w[j] * scale);
+                w[j] = (real)(w[j] * scale);
         }
     }
 }
 
 /* Gaussian input noise (Bishop 1995, "Training with noise is equivalent to
    Tikhonov regularization"): x[i] ← x[i] + σ·z, z ~ N(0, 1). */
-void regularizer_input_noise(float *x, size_t n, double sigma, dlx_rng *rng)
+void regularizer_input_noise(real *x, size_t n, double sigma, dlx_rng *rng)
 {
     if (sigma == 0)
         return;
     for (size_t i = 0; i < n; i++)
-        x[i] = (float)(x[i] + sigma * rng_normal(rng));
+        x[i] = (real)(x[i] + sigma * rng_normal(rng));
 }

@@ -11,6 +11,7 @@
 #ifndef DLX_OPTIM_REGULARIZER_H
 #define DLX_OPTIM_REGULARIZER_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "spec/config.h"
@@ -27,6 +28,6 @@ void regularizer_add_gradient(const dlx_regularizer_config *cfg, dlx_tensor *ten
 void regularizer_project(const dlx_regularizer_config *cfg, dlx_tensor *tensors, int n);
 
 /* x[i] += σ·N(0,1) for i < n; no-op when σ == 0. */
-void regularizer_input_noise(float *x, size_t n, double sigma, dlx_rng *rng);
+void regularizer_input_noise(real *x, size_t n, double sigma, dlx_rng *rng);
 
 #endif

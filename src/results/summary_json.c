@@ -6,6 +6,7 @@
  * double's first 9 digits, like the CSV), an empty statistic as null.
  */
 #include "results/summary_json.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <math.h>
@@ -46,13 +47,13 @@ static void put_number_cell(FILE *fp, const char *cell)
     if (end == cell || *end || !isfinite(v))
         fputs("null", fp);
     else
-        fprintf(fp, "%.9g", v);
+        fprintf(fp, "%.*g", REAL_DIGITS, v);
 }
 
 static void put_number(FILE *fp, double v)
 {
     if (isfinite(v))
-        fprintf(fp, "%.9g", v);
+        fprintf(fp, "%.*g", REAL_DIGITS, v);
     else
         fputs("null", fp);
 }

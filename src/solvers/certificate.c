@@ -2,6 +2,7 @@
  * certificate.c — see certificate.h.
  */
 #include "solvers/certificate.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -69,8 +70,8 @@ static double balance(dlx_certificate_work *w)
     return uu > 0 ? sqrt(diff / uu) : (diff > 0 ? INFINITY : 0.0);
 }
 
-dlx_status certificate_measure(dlx_certificate_work *w, const dlx_split *train, const float *U,
-                               const float *V, double lambda, dlx_certificate *out,
+dlx_status certificate_measure(dlx_certificate_work *w, const dlx_split *train, const real *U,
+                               const real *V, double lambda, dlx_certificate *out,
                                dlx_diags *diags)
 {
     int r = w->rank, stack = w->rows + w->cols;

@@ -23,6 +23,7 @@
 #ifndef DLX_SOLVERS_CERTIFICATE_H
 #define DLX_SOLVERS_CERTIFICATE_H
 
+#include "util/real.h"
 #include "data/dataset.h"
 #include "util/diag.h"
 #include "util/svd.h"
@@ -52,8 +53,8 @@ void certificate_free(dlx_certificate_work *w);
 
 /* The certificate of (U, V) (row-major rows×rank and cols×rank) on the
    training entries of train, for weight λ > 0. */
-dlx_status certificate_measure(dlx_certificate_work *w, const dlx_split *train, const float *U,
-                               const float *V, double lambda, dlx_certificate *out,
+dlx_status certificate_measure(dlx_certificate_work *w, const dlx_split *train, const real *U,
+                               const real *V, double lambda, dlx_certificate *out,
                                dlx_diags *diags);
 
 /* The top singular pair of the residual of the last certificate_measure:

@@ -2,6 +2,7 @@
  * nuclear_norm.c — see nuclear_norm.h.
  */
 #include "solvers/nuclear_norm.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -160,12 +161,12 @@ void nuclear_norm_free(dlx_nuclear_reference *r)
     r->x_star = NULL;
 }
 
-double factored_objective(const dlx_split *train, const float *U, const float *V, int r,
+double factored_objective(const dlx_split *train, const real *U, const real *V, int r,
                           double lambda, bool product)
 {
     double fit = 0.0;
     for (int e = 0; e < train->n; e++) {
-        const float *u = U + (size_t)train->entry_row[e] * r, *v = V + (size_t)train->entry_col[e] * r;
+        const real *u = U + (size_t)train->entry_row[e] * r, *v = V + (size_t)train->entry_col[e] * r;
         double dot = 0.0;
         for (int k = 0; k < r; k++)
             dot += (double)u[k] * v[k];

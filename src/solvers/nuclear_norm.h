@@ -20,6 +20,7 @@
 #ifndef DLX_SOLVERS_NUCLEAR_NORM_H
 #define DLX_SOLVERS_NUCLEAR_NORM_H
 
+#include "util/real.h"
 #include <stdbool.h>
 
 #include "data/dataset.h"
@@ -48,7 +49,7 @@ void nuclear_norm_free(dlx_nuclear_reference *r);
 /* The factored objective ½‖P_Ω(Y − UVᵀ)‖²_F + λΘ(U, V) in double, with
    Θ = ½(‖U‖²_F + ‖V‖²_F), or Σ_k‖U_k‖‖V_k‖ when product; U rows×r and
    V cols×r row-major. */
-double factored_objective(const dlx_split *train, const float *U, const float *V, int r,
+double factored_objective(const dlx_split *train, const real *U, const real *V, int r,
                           double lambda, bool product);
 
 #endif

@@ -2,6 +2,7 @@
  * polar.c — see polar.h.
  */
 #include "solvers/polar.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static bool normalize(double *v, int d)
 }
 
 /* ‖Gᵀ relu(X w)‖₂ at p->w, leaving relu(Xw) in p->z and Gᵀ relu(Xw) in p->gz. */
-static double value_at(dlx_polar_work *p, const float *x, const double *g)
+static double value_at(dlx_polar_work *p, const real *x, const double *g)
 {
     memset(p->gz, 0, (size_t)p->k * sizeof *p->gz);
     for (int i = 0; i < p->n; i++) {
@@ -65,7 +66,7 @@ static double value_at(dlx_polar_work *p, const float *x, const double *g)
 }
 
 /* Projected ascent from p->w; returns the best value seen. */
-static double ascend(dlx_polar_work *p, const float *x, const double *g)
+static double ascend(dlx_polar_work *p, const real *x, const double *g)
 {
     double best = value_at(p, x, g);
     for (int it = 0; it < POLAR_ITERATIONS; it++) {
@@ -93,8 +94,8 @@ static double ascend(dlx_polar_work *p, const float *x, const double *g)
     return best;
 }
 
-double polar_ratio(dlx_polar_work *p, const float *x, const double *g, double lambda,
-                   const float *starts, int n_starts, dlx_rng *rng)
+double polar_ratio(dlx_polar_work *p, const real *x, const double *g, double lambda,
+                   const real *starts, int n_starts, dlx_rng *rng)
 {
     double best = 0.0;
     for (int s = 0; s < n_starts + POLAR_RANDOM_STARTS; s++) {

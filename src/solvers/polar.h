@@ -17,6 +17,7 @@
 #ifndef DLX_SOLVERS_POLAR_H
 #define DLX_SOLVERS_POLAR_H
 
+#include "util/real.h"
 #include "util/diag.h"
 #include "util/rng.h"
 
@@ -34,7 +35,7 @@ void polar_free(dlx_polar_work *p);
 /* max_{‖w‖=1} ‖Gᵀ relu(X w)‖₂ / λ, estimated as above: x [n×d] inputs,
    g [n×k] = −∇_Ŷ ℓ, starts [n_starts×d] directions to start from (may be
    NULL), plus POLAR_RANDOM_STARTS random ones from rng. */
-double polar_ratio(dlx_polar_work *p, const float *x, const double *g, double lambda,
-                   const float *starts, int n_starts, dlx_rng *rng);
+double polar_ratio(dlx_polar_work *p, const real *x, const double *g, double lambda,
+                   const real *starts, int n_starts, dlx_rng *rng);
 
 #endif

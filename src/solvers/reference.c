@@ -42,6 +42,7 @@
  * check made for every arm before anything runs.
  */
 #include "solvers/reference.h"
+#include "util/real.h"
 
 #include "spec/experiment.h"
 #include "spec/schema.h"
@@ -102,7 +103,7 @@ static double softplus(double z)
 static void centre(double *xc, double *mean, const dlx_split *s, int d)
 {
     int n = s->n;
-    const float *x = s->x;
+    const real *x = s->x;
     double wsum = weight_sum(s);
     for (int j = 0; j < d; j++)
         mean[j] = 0.0;
@@ -218,7 +219,7 @@ static dlx_status solve_dropout_ridge(dlx_reference *r, const dlx_split *s, doub
         return DLX_ERR_RUNTIME;
     }
     for (int i = 0; i < n; i++) {
-        const float *x = s->x + (size_t)i * d;
+        const real *x = s->x + (size_t)i * d;
         for (int j = 0; j < d; j++) {
             for (int l = 0; l < d; l++)
                 a[j + (size_t)l * m] += (double)x[j] * x[l];
@@ -628,7 +629,7 @@ void reference_free(dlx_reference *ref)
     ref->theta = ref->x = ref->z = ref->theta_t = NULL;
 }
 
-double reference_objective(dlx_reference *ref, const dlx_split *train, const float *W, const float *b)
+double reference_objective(dlx_reference *ref, const dlx_split *train, const real *W, const real *b)
 {
     size_t kd = (size_t)ref->outputs * (size_t)ref->dim;
     for (size_t i = 0; i < kd; i++)

@@ -31,6 +31,7 @@
 #ifndef DLX_SOLVERS_REFERENCE_H
 #define DLX_SOLVERS_REFERENCE_H
 
+#include "util/real.h"
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -82,6 +83,6 @@ void reference_free(dlx_reference *ref);
 dlx_status reference_dropout_solve(dlx_reference *r, const dlx_split *s, dlx_diags *diags);
 double reference_dropout_penalty(const dlx_reference *r, const dlx_split *s, const double *theta);
 
-double reference_objective(dlx_reference *ref, const dlx_split *train, const float *W, const float *b);
+double reference_objective(dlx_reference *ref, const dlx_split *train, const real *W, const real *b);
 
 #endif

@@ -24,6 +24,7 @@
  *         + v_i diag(2κx_i² + σ², 0)] + λ₂ diag(1, …, 1, 0)
  */
 #include "solvers/reference.h"
+#include "util/real.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -48,7 +49,7 @@ typedef struct {
 static double kappa(const dlx_reference *r) { return r->dropout_rate / (2.0 * (1.0 - r->dropout_rate)); }
 
 /* q_i of one example x [d] at weights w [d]. */
-static double penalty_q(const dlx_reference *r, const float *x, const double *w, double norm2)
+static double penalty_q(const dlx_reference *r, const real *x, const double *w, double norm2)
 {
     double sum = 0.0;
     for (int j = 0; j < r->dim; j++)
@@ -64,7 +65,7 @@ double reference_dropout_penalty(const dlx_reference *r, const dlx_split *s, con
     int d = r->dim;
     double norm2 = cblas_ddot(d, theta, 1, theta, 1), sum = 0.0;
     for (int i = 0; i < s->n; i++) {
-        const float *x = s->x + (size_t)i * d;
+        const real *x = s->x + (size_t)i * d;
         double z = theta[d];
         for (int j = 0; j < d; j++)
             z += theta[j] * x[j];
@@ -95,7 +96,7 @@ static void dropout_derivatives(const dlx_reference *r, const dlx_split *s, newt
     memset(w->hd, 0, sizeof(double) * (size_t)c);
     cblas_dgemv(CblasRowMajor, CblasNoTrans, n, c, 1.0, w->a, c, th, 1, 0.0, w->z, 1);
     for (int i = 0; i < n; i++) {
-        const float *x = s->x + (size_t)i * d;
+        const real *x = s->x + (size_t)i * d;
         double p = 1.0 / (1.0 + exp(-w->z[i])), v = p * (1.0 - p), q = penalty_q(r, x, th, norm2);
         double v1 = v * (1.0 - 2.0 * p), v2 = v * ((1.0 - 2.0 * p) * (1.0 - 2.0 * p) - 2.0 * v);
         double outer = (v + v2 * q) / n, along = (p - s->labels[i] + v1 * q) / n;

@@ -312,6 +312,8 @@ typedef struct {
     char experiment[DLX_NAME_MAX];
     char description[1024];
     char output[DLX_PATH_MAX];         /* default results/<experiment> */
+    bool float64;                      /* precision: float64 (SPEC §10); default float32 */
+    int precision_line, precision_col; /* where precision was set, for messages; 0 if not */
     int n_seeds;
     uint64_t seeds[DLX_MAX_SEEDS];
     dlx_config base;                   /* the file without arms */

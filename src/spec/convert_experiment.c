@@ -167,6 +167,15 @@ dlx_status convert_experiment(spec_ctx *ctx, const ytree_node *root, dlx_experim
     if ((v = spec_get(root, "output")) && spec_read_string(ctx, v, "output", exp->output, sizeof exp->output) &&
         exp->output[0] == '\0')
         spec_error(ctx, v, "output must name a folder, not be empty");
+    if ((v = spec_get(root, "precision"))) {
+        static const char *const names[] = {"float32", "float64"};
+        static const spec_enum precisions = {"precision", names, 2};
+        int which = 0;
+        if (spec_read_enum(ctx, v, "precision", &precisions, &which))
+            exp->float64 = which == 1;
+        exp->precision_line = v->line;
+        exp->precision_col = v->col;
+    }
     convert_config(ctx, root, &exp->base);
     exp->n_arms = 0;
     const ytree_node *arms = spec_get(root, "arms");

@@ -567,6 +567,8 @@ dlx_status experiment_write_yaml(const dlx_experiment *exp, const dlx_sweep *swe
         fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)exp->seeds[i]);
     fputs("]\n", out);
     ok = ok && write_scalar_line(out, "output", exp->output, true);
+    if (exp->float64) /* the default, float32, is not written: old files stay as they were */
+        ok = ok && write_scalar_line(out, "precision", "float64", false);
     ytree_node *base = ok ? config_tree(&exp->base) : NULL;
     ok = ok && base && write_block(out, base, 0) && write_arms(out, exp, base);
     ytree_free(base);

@@ -17,6 +17,7 @@ static const spec_key keys[] = {
     {"description", NULL, NULL},
     {"seeds", NULL, NULL},
     {"output", NULL, NULL},
+    {"precision", NULL, NULL},
     {"arms", NULL, NULL},
     {"sweep", NULL, NULL},
     {"diagnostics", NULL, NULL},
@@ -186,7 +187,7 @@ bool schema_value_in(const char *value, const char *values)
 bool schema_is_experiment_key(const char *key)
 {
     static const char *const whole[] = {"experiment", "description", "seeds", "output", "arms", "sweep",
-                                        "dlx_version", "solutions"};
+                                        "dlx_version", "solutions", "precision"};
     for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++)
         if (strcmp(key, whole[i]) == 0)
             return true;

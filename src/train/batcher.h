@@ -9,6 +9,7 @@
 #ifndef DLX_TRAIN_BATCHER_H
 #define DLX_TRAIN_BATCHER_H
 
+#include "util/real.h"
 #include <stdbool.h>
 
 #include "data/dataset.h"
@@ -21,10 +22,10 @@ typedef struct {
     bool shuffle;
     int *order;            /* [n] permutation of the current epoch */
     int position;          /* next index into order */
-    float *x;              /* [batch_size, dim] gathered inputs */
+    real *x;              /* [batch_size, dim] gathered inputs */
     int *labels;           /* [batch_size] or NULL */
-    float *targets;        /* [batch_size, n_targets] or NULL */
-    float *weights;        /* [batch_size] when the split has example weights, else NULL */
+    real *targets;        /* [batch_size, n_targets] or NULL */
+    real *weights;        /* [batch_size] when the split has example weights, else NULL */
     int *row, *col;        /* [batch_size] when the split holds matrix entries, else NULL */
 } dlx_batcher;
 

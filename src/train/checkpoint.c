@@ -12,6 +12,7 @@
  * schedule). Errors name the file and the field or tensor (DLX_ERR_INPUT).
  */
 #include "train/checkpoint.h"
+#include "util/real.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -109,13 +110,13 @@ dlx_status checkpoint_save(const char *path, dlx_model *model, dlx_optimizer *op
         diags_add(diags, path, 0, 0, "out of memory writing checkpoint");
         return DLX_ERR_RUNTIME;
     }
-    const float *params = model_params(model);
+    const real *params = model_params(model);
     size_t k = 0;
     for (int i = 0; i < n_net; i++)
         all[k++] = *model_tensor(model, i);
     for (int s = 0; s < n_state; s++) {
         const char *state_name;
-        float *buffer = optimizer_state(opt, s, &state_name);
+        real *buffer = optimizer_state(opt, s, &state_name);
         for (int i = 0; i < n_net; i++) {
             const dlx_tensor *t = model_tensor(model, i);
             if (!t->grad)
@@ -569,7 +570,7 @@ dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_t
 
 /* Copy the file's tensor `name` into dst[0..numel), checking its size. */
 static dlx_status restore_buffer(const dlx_st_file *file, const char *path, const char *name,
-                                 float *dst, size_t numel, dlx_diags *diags)
+                                 real *dst, size_t numel, dlx_diags *diags)
 {
     const dlx_st_tensor *f = safetensors_find(file, name);
     if (!f || f->numel != numel) {
@@ -588,14 +589,14 @@ dlx_status checkpoint_load(const char *path, dlx_model *model, dlx_optimizer *op
     dlx_st_file file = {0};
     long optimizer_steps = 0;
     dlx_status st = read_checked(path, &file, state, &optimizer_steps, diags);
-    const float *params = model_params(model);
+    const real *params = model_params(model);
     for (int i = 0; st == DLX_OK && i < model_n_tensors(model); i++) {
         dlx_tensor *t = model_tensor(model, i);
         st = restore_buffer(&file, path, t->name, t->data, tensor_numel(t), diags);
     }
     for (int s = 0; st == DLX_OK && s < optimizer_n_state(opt); s++) {
         const char *state_name;
-        float *buffer = optimizer_state(opt, s, &state_name);
+        real *buffer = optimizer_state(opt, s, &state_name);
         for (int i = 0; st == DLX_OK && i < model_n_tensors(model); i++) {
             const dlx_tensor *t = model_tensor(model, i);
             if (!t->grad)

@@ -2,6 +2,7 @@
  * grow_rank.c — see grow_rank.h.
  */
 #include "train/grow_rank.h"
+#include "util/real.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,11 +40,11 @@ dlx_status grow_rank_certificate(const dlx_model *m, const dlx_split *train, dou
 
 /* Copy the rows×r row-major a into the first r columns of the rows×(r+1) b,
    with eps·col in the last. */
-static void widen(float *b, const float *a, int rows, int r, const double *col, double eps)
+static void widen(real *b, const real *a, int rows, int r, const double *col, double eps)
 {
     for (int i = 0; i < rows; i++) {
         memcpy(b + (size_t)i * (r + 1), a + (size_t)i * r, (size_t)r * sizeof *b);
-        b[(size_t)i * (r + 1) + r] = (float)(eps * col[i]);
+        b[(size_t)i * (r + 1) + r] = (real)(eps * col[i]);
     }
 }
 

@@ -1,7 +1,8 @@
 /*
  * metrics.c — metrics.csv and summary.csv rows (SPEC §3).
  *
- * Numbers are written with %.9g (a float32 reads back to the same value),
+ * Numbers are written with %.9g (a float32 reads back to the same value;
+ * %.17g in the float64 build, see util/real.h),
  * non-finite values as nan/inf, missing values (accuracy of a regression,
  * objective at epoch 0) as empty fields. Each row is built in memory and
  * written with one write and a flush, so a killed process leaves whole lines.

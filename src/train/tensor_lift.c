@@ -14,6 +14,7 @@
  * relative 10⁻¹², or μ exceeds 10⁸.
  */
 #include "train/tensor_lift.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,14 +167,14 @@ static int fit_jointly(lift_fit *f, double *theta, double *sse)
    E[x_a S₃(x)] = E[∇³x_a] = 0 (Stein's identity), so the population moment
    is unchanged while the variance of its estimate drops by what the linear
    part of y contributed. work holds 3(d + 1)² + (d + 1) doubles. */
-static dlx_status linear_residual(const dlx_split *s, float *residual, double *work)
+static dlx_status linear_residual(const dlx_split *s, real *residual, double *work)
 {
     int d = s->dim, q = d + 1;
     double *G = work, *r = G + (size_t)q * q, *beta = r + q, *scratch = beta + q;
     memset(G, 0, (size_t)q * q * sizeof *G);
     memset(r, 0, (size_t)q * sizeof *r);
     for (int i = 0; i < s->n; i++) {
-        const float *x = s->x + (size_t)i * d;
+        const real *x = s->x + (size_t)i * d;
         double y = s->targets[i];
         for (int u = 0; u < q; u++) {
             double xu = u < d ? x[u] : 1.0;
@@ -189,11 +190,11 @@ static dlx_status linear_residual(const dlx_split *s, float *residual, double *w
     if (st != DLX_OK)
         return st;
     for (int i = 0; i < s->n; i++) {
-        const float *x = s->x + (size_t)i * d;
+        const real *x = s->x + (size_t)i * d;
         double fit = beta[d];
         for (int u = 0; u < d; u++)
             fit += beta[u] * x[u];
-        residual[i] = (float)(s->targets[i] - fit);
+        residual[i] = (real)(s->targets[i] - fit);
     }
     return DLX_OK;
 }
@@ -249,7 +250,7 @@ dlx_status tensor_lift_fit(dlx_model *model, const dlx_split *train, dlx_activat
     double *T = malloc(d3 * sizeof *T);
     double *lambda = malloc((size_t)k * sizeof *lambda), *dirs = malloc((size_t)k * d * sizeof *dirs);
     double *theta = malloc((size_t)p * sizeof *theta);
-    float *residual = malloc((size_t)n * sizeof *residual);
+    real *residual = malloc((size_t)n * sizeof *residual);
     double *linear_work = malloc(((size_t)3 * (d + 1) * (d + 1) + (size_t)d + 1) * sizeof *linear_work);
     f.proj = malloc((size_t)n * k * sizeof *f.proj);
     f.G = malloc((size_t)p * p * sizeof *f.G);
@@ -270,7 +271,7 @@ dlx_status tensor_lift_fit(dlx_model *model, const dlx_split *train, dlx_activat
     /* 3. b₁, a₂, c by least squares on the projections W₁x */
     if (st == DLX_OK) {
         for (int i = 0; i < n; i++) {
-            const float *xi = train->x + (size_t)i * d;
+            const real *xi = train->x + (size_t)i * d;
             for (int j = 0; j < k; j++) {
                 const double *w = dirs + (size_t)j * d;
                 double z = 0.0;
@@ -287,12 +288,12 @@ dlx_status tensor_lift_fit(dlx_model *model, const dlx_split *train, dlx_activat
         start_sse = lift_pass(&f, theta, theta + k, theta[2 * k], false, false);
         steps = fit_jointly(&f, theta, &end_sse);
         for (size_t i = 0; i < (size_t)k * d; i++)
-            w1->data[i] = (float)dirs[i];
+            w1->data[i] = (real)dirs[i];
         for (int j = 0; j < k; j++) {
-            b1->data[j] = (float)theta[j];
-            w2->data[j] = (float)theta[k + j];
+            b1->data[j] = (real)theta[j];
+            w2->data[j] = (real)theta[k + j];
         }
-        c->data[0] = (float)theta[2 * k];
+        c->data[0] = (real)theta[2 * k];
         if (report)
             *report = (dlx_tensor_lift_report){.lm_loss_start = start_sse / n, .lm_loss_end = end_sse / n,
                                                .lm_steps = steps};

@@ -19,6 +19,7 @@
  * deterministic, so the columns are byte-identical to an uninterrupted run's.
  */
 #include "train/twins.h"
+#include "util/real.h"
 
 #include <malloc.h>
 #if defined(__SANITIZE_ADDRESS__)
@@ -97,7 +98,7 @@ dlx_status twins_neighbour_dataset(dlx_dataset *out, const dlx_dataset *ds, int 
         out->train.labels[replace] = (out->train.labels[replace] + 1) % ds->classes;
     else if (flip_label && out->train.targets)
         for (int j = 0; j < out->train.n_targets; j++) {
-            float *y = &out->train.targets[(size_t)replace * (size_t)out->train.n_targets + j];
+            real *y = &out->train.targets[(size_t)replace * (size_t)out->train.n_targets + j];
             *y = -*y;
         }
     return DLX_OK;

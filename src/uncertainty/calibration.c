@@ -3,6 +3,7 @@
  * probabilistic prediction (formulas in calibration.h). Sums in double.
  */
 #include "uncertainty/calibration.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@ static int predicted_class(const double *p, int K, dlx_loss loss, double *confid
 }
 
 /* The loss of one example's prediction p[K]. */
-static double example_loss(const double *p, int K, dlx_loss loss, const int *label, const float *target)
+static double example_loss(const double *p, int K, dlx_loss loss, const int *label, const real *target)
 {
     if (loss == LOSS_CROSS_ENTROPY)
         return -log(p[*label]);
@@ -37,7 +38,7 @@ static double example_loss(const double *p, int K, dlx_loss loss, const int *lab
 }
 
 dlx_prediction_scores score_prediction(const double *p, int n, int K, dlx_loss loss, const int *labels,
-                                       const float *targets)
+                                       const real *targets)
 {
     dlx_prediction_scores s = {NAN, NAN, NAN};
     if (n < 1)

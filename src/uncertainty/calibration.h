@@ -12,6 +12,7 @@
 #ifndef DLX_UNCERTAINTY_CALIBRATION_H
 #define DLX_UNCERTAINTY_CALIBRATION_H
 
+#include "util/real.h"
 #include "spec/config.h"
 
 enum { CALIBRATION_BINS = 15 };   /* Guo et al. (2017) §2 use M = 15 */
@@ -31,6 +32,6 @@ typedef struct {
           B_m = ((m−1)/M, m/M] of the confidence c_i = max_k p_i[k] (logistic:
           max(p, 1−p)):  ECE = Σ_m (|B_m|/n) |acc(B_m) − conf(B_m)|. */
 dlx_prediction_scores score_prediction(const double *p, int n, int K, dlx_loss loss, const int *labels,
-                                       const float *targets);
+                                       const real *targets);
 
 #endif

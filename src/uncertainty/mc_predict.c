@@ -7,6 +7,7 @@
  *     var = S_T / T.
  */
 #include "uncertainty/mc_predict.h"
+#include "util/real.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ void mc_predict_destroy(dlx_mc_prediction *mc)
     free(mc);
 }
 
-void mc_prediction_of_logits(double *p, const float *z, int n_outputs, dlx_loss loss)
+void mc_prediction_of_logits(double *p, const real *z, int n_outputs, dlx_loss loss)
 {
     if (loss == LOSS_CROSS_ENTROPY) {   /* softmax, shifted by the max for stability */
         double m = z[0], sum = 0.0;
@@ -83,7 +84,7 @@ static void welford(double *mean, double *s, double x, int t)
     *s += delta * (x - *mean);
 }
 
-void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const float *x, int T,
+void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const real *x, int T,
                 dlx_rng *rng)
 {
     int K = mc->n_outputs;
@@ -98,7 +99,7 @@ void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const fl
     for (int t = 1; t <= T; t++) {
         model_predict(model, x, mc->n, rng, mc->logits);
         for (int i = 0; i < mc->n; i++) {
-            const float *z = mc->logits + (size_t)i * K;
+            const real *z = mc->logits + (size_t)i * K;
             mc_prediction_of_logits(p, z, K, loss);
             for (int k = 0; k < K; k++) {
                 size_t c = (size_t)i * K + k;

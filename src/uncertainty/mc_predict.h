@@ -32,6 +32,7 @@
 #ifndef DLX_UNCERTAINTY_MC_PREDICT_H
 #define DLX_UNCERTAINTY_MC_PREDICT_H
 
+#include "util/real.h"
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,7 +47,7 @@ typedef struct {
     double *var;          /* [n, n_outputs] its variance over the masks (1/T) */
     double *mean_logits;  /* [n, n_outputs] mean logits, or NULL when not asked for */
     double *var_logits;   /* [n, n_outputs] their variance over the masks (1/T), or NULL likewise */
-    float *logits;        /* [n, n_outputs] scratch: one pass's logits */
+    real *logits;        /* [n, n_outputs] scratch: one pass's logits */
     double *pass;         /* [n_outputs] scratch: one example's prediction */
 } dlx_mc_prediction;
 
@@ -59,12 +60,12 @@ void mc_predict_destroy(dlx_mc_prediction *mc);
 /* T >= 1 stochastic passes of net over x[mc->n, n_inputs], masks from rng.
    rng NULL (T must then be 1): the inference-mode (weight-scaled) prediction,
    var 0. */
-void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const float *x, int T,
+void mc_predict(dlx_mc_prediction *mc, dlx_model *model, dlx_loss loss, const real *x, int T,
                 dlx_rng *rng);
 
 /* The prediction of one example's logits z[n_outputs] into p[n_outputs]
    (softmax, sigmoid or identity, as above), computed in double. */
-void mc_prediction_of_logits(double *p, const float *z, int n_outputs, dlx_loss loss);
+void mc_prediction_of_logits(double *p, const real *z, int n_outputs, dlx_loss loss);
 
 /* The MC generator of a run at an evaluation point: seeded from the run's
    seed on a stream of its own for each step. */

@@ -2,13 +2,14 @@
  * scores.c — scores of a predictive distribution (see uncertainty.h).
  */
 #include "uncertainty/scores.h"
+#include "util/real.h"
 
 #include <math.h>
 
 #define Z50 0.674489750196082   /* Φ⁻¹(0.75) */
 #define Z90 1.644853626951472   /* Φ⁻¹(0.95) */
 
-double uncertainty_noise_var(const double *mean, const float *targets, long count)
+double uncertainty_noise_var(const double *mean, const real *targets, long count)
 {
     double sum = 0.0;
     for (long i = 0; i < count; i++) {
@@ -19,7 +20,7 @@ double uncertainty_noise_var(const double *mean, const float *targets, long coun
 }
 
 dlx_uncertainty_score uncertainty_score_regression(const double *mean, const double *var,
-                                                   const float *targets, const float *truth,
+                                                   const real *targets, const real *truth,
                                                    long count, double noise_var)
 {
     dlx_uncertainty_score s = {.accuracy = NAN, .ece = NAN, .noise_sd = sqrt(noise_var), .truth_rmse = NAN,

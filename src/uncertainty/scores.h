@@ -20,6 +20,7 @@
 #ifndef DLX_UNCERTAINTY_SCORES_H
 #define DLX_UNCERTAINTY_SCORES_H
 
+#include "util/real.h"
 #include <stdbool.h>
 
 typedef struct {
@@ -35,12 +36,12 @@ typedef struct {
 } dlx_uncertainty_score;
 
 /* Noise variance σ²: mean over the n·k entries of (y − μ)². */
-double uncertainty_noise_var(const double *mean, const float *targets, long count);
+double uncertainty_noise_var(const double *mean, const real *targets, long count);
 
 /* Score n·k regression predictions (mean μ, model variance v) against
    targets y and, when truth is not NULL, the regression function f. */
 dlx_uncertainty_score uncertainty_score_regression(const double *mean, const double *var,
-                                                   const float *targets, const float *truth,
+                                                   const real *targets, const real *truth,
                                                    long count, double noise_var);
 
 #endif

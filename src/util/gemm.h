@@ -86,4 +86,15 @@ const char *gemm_onednn_isa(void);
    (dnnl_sgemm fails only when it cannot allocate its workspace). */
 long gemm_onednn_fallbacks(void);
 
+/* The product in dlx's working precision (util/real.h): gemm_f32 in the
+   float32 build, gemm_f64 in the float64 one. gemm_real_on(b, ...) is
+   gemm_f32_on in float32; in float64 every backend is OpenBLAS. */
+#ifdef DLX_FLOAT64
+#define gemm_real gemm_f64
+#define gemm_real_on(b, ...) ((void)(b), gemm_f64(__VA_ARGS__))
+#else
+#define gemm_real gemm_f32
+#define gemm_real_on gemm_f32_on
+#endif
+
 #endif

@@ -8,6 +8,7 @@
  * LAPACKE also follows).
  */
 #include "util/linalg.h"
+#include "util/real.h"
 
 #include <cblas.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ extern void dorgqr_(const int *m, const int *n, const int *k, double *a, const i
 
 enum { COVARIANCE_BLOCK_ROWS = 256 };
 
-dlx_status mean_covariance(double *mean, double *cov, const float *x, int n, int dim)
+dlx_status mean_covariance(double *mean, double *cov, const real *x, int n, int dim)
 {
     size_t width = (size_t)dim;
     memset(mean, 0, width * sizeof *mean);

@@ -10,6 +10,7 @@
 #ifndef DLX_UTIL_LINALG_H
 #define DLX_UTIL_LINALG_H
 
+#include "util/real.h"
 #include <stddef.h>
 
 #include "util/diag.h"
@@ -20,7 +21,7 @@
    x [n, dim], accumulated in double (cblas_dsyrk over blocks of rows).
    cov is [dim, dim], full (both triangles). Returns DLX_ERR_RUNTIME when the
    block buffer cannot be allocated. */
-dlx_status mean_covariance(double *mean, double *cov, const float *x, int n, int dim);
+dlx_status mean_covariance(double *mean, double *cov, const real *x, int n, int dim);
 
 /* Eigendecomposition a = Σ_i λ_i e_i e_iᵀ of the symmetric [dim, dim] matrix
    a: on return eigenvalues[i] = λ_i in ascending order and row i of a is the

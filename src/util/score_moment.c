@@ -5,6 +5,7 @@
  * correction −sym(m ⊗ I) of the score function.
  */
 #include "util/score_moment.h"
+#include "util/real.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 
 enum { BLOCK = 256 };
 
-dlx_status score_moment3(const float *x, const float *y, int n, int d, double *T)
+dlx_status score_moment3(const real *x, const real *y, int n, int d, double *T)
 {
     if (n < 1 || d < 1)
         return DLX_ERR_INPUT;
@@ -31,7 +32,7 @@ dlx_status score_moment3(const float *x, const float *y, int n, int d, double *T
     for (int start = 0; start < n; start += BLOCK) {
         int rows = n - start < BLOCK ? n - start : BLOCK;
         for (int r = 0; r < rows; r++) {
-            const float *xi = x + (size_t)(start + r) * d;
+            const real *xi = x + (size_t)(start + r) * d;
             double yi = y[start + r];
             double *xr = xb + (size_t)r * d, *zr = z + (size_t)r * dd;
             for (int a = 0; a < d; a++) {

@@ -26,11 +26,12 @@
 #ifndef DLX_UTIL_SCORE_MOMENT_H
 #define DLX_UTIL_SCORE_MOMENT_H
 
+#include "util/real.h"
 #include "util/diag.h"
 
 /* T [d, d, d] row-major (T[(a·d + b)·d + c]) = (1/n) Σ_i y_i S₃(x_i) for the
    n rows of x [n, d] and targets y [n]. DLX_ERR_RUNTIME when memory runs
    out, DLX_ERR_INPUT for n < 1 or d < 1. */
-dlx_status score_moment3(const float *x, const float *y, int n, int d, double *T);
+dlx_status score_moment3(const real *x, const real *y, int n, int d, double *T);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef DLX_UTIL_TENSOR_H
 #define DLX_UTIL_TENSOR_H
 
+#include "util/real.h"
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,14 +21,14 @@ typedef struct {
     char name[DLX_TENSOR_NAME_MAX]; /* SPEC §2: "fc1.weight", "bn1.running_var", "out.bias" */
     int ndim;                       /* 1 or 2 */
     int shape[2];                   /* [out, in] for weights (nn.Linear layout), [n] for vectors */
-    float *data;
-    float *grad;                    /* NULL for non-trainable buffers */
+    real *data;
+    real *grad;                    /* NULL for non-trainable buffers */
     bool is_weight;                 /* a dense weight matrix: l2, l1 and max_norm apply */
 } dlx_tensor;
 
 /* ‖(x[0], x[stride], …, x[(n−1)·stride])‖₂ accumulated in double: a row
    (stride 1) or a column (stride = the row length) of a row-major matrix. */
-static inline double strided_norm(const float *x, size_t n, size_t stride)
+static inline double strided_norm(const real *x, size_t n, size_t stride)
 {
     double s = 0.0;
     for (size_t i = 0; i < n; i++)
