@@ -229,6 +229,19 @@ static bool meta_value(const char *text, const char *key, char *buf, size_t n)
     return false;
 }
 
+bool resume_meta_finished(const char *meta_path)
+{
+    FILE *fp = fopen(meta_path, "rb");
+    if (!fp)
+        return false;
+    char text[16384];
+    size_t got = fread(text, 1, sizeof text - 1, fp);
+    text[got] = '\0';
+    fclose(fp);
+    char end[64];
+    return meta_value(text, "end", end, sizeof end) && end[0] && strcmp(end, "null") != 0;
+}
+
 dlx_status resume_check_meta(const char *meta_path, int threads, const char *gemm,
                              const char *precision, dlx_diags *diags)
 {

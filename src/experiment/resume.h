@@ -25,6 +25,12 @@
 dlx_status resume_check_resolved(const char *resolved_path, const char *expected, size_t len,
                                  dlx_diags *diags);
 
+/* True when the folder's meta.yaml records an end time (`end:` not null):
+   the experiment finished and wrote its whole record. False when it is
+   missing or unreadable, or the process stopped before the end (a signal,
+   or an error such as running out of memory while writing summary.csv). */
+bool resume_meta_finished(const char *meta_path);
+
 /* DLX_OK when the settings recorded in the folder's meta.yaml (SPEC §3:
    `threads:`, `gemm:`, `precision:`) are those this run would use; a setting
    that differs is DLX_ERR_INPUT with a message naming both values, since the

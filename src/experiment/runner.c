@@ -127,9 +127,14 @@ dlx_status runner_run(const char *path, const dlx_overrides *overrides,
     }
     if (st == DLX_OK)
         st = opts->resume ? output_prepare_resume(&r, diags) : output_prepare(&r, diags);
-    if (st == DLX_OK && opts->resume && all_runs_done(&r)) {
+    char meta_path[DLX_PATH_MAX + 32];
+    snprintf(meta_path, sizeof meta_path, "%s/meta.yaml", r.out);
+    if (st == DLX_OK && opts->resume && all_runs_done(&r) && resume_meta_finished(meta_path)) {
         /* Nothing to do: the record of the finished work stays as it is
-           (SPEC §3: a resume that finds nothing to do changes no file). */
+           (SPEC §3: a resume that finds nothing to do changes no file).
+           When every run is done but the experiment did not reach its end
+           (meta.yaml has no end time: it stopped while writing summary.csv,
+           say), the record is written again below from the runs' own files. */
         fill_report(&r, report);
         plan_free(&r);
         folder_lock_release(r.lock_fd);

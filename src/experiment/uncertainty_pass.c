@@ -114,7 +114,7 @@ static dlx_status predict_ensemble(const dlx_uncertainty_group *g, dlx_model *mo
     if (st != DLX_OK)
         diags_add(diags, NULL, 0, 0, "out of memory for the ensemble's predictions");
     for (int m = 0; st == DLX_OK && m < M; m++) {
-        st = checkpoint_load_weights(g->checkpoints[m], model, diags);
+        st = checkpoint_load_weights(g->checkpoints[m], model, NULL, diags);
         if (st != DLX_OK)
             break;
         member_predict(model, g->config->loss, &ds->train, logits, all_train + (long)m * train->count);
@@ -151,7 +151,7 @@ static dlx_status predict_mc_split(const dlx_uncertainty_group *g, dlx_model *mo
 static dlx_status predict_mc(const dlx_uncertainty_group *g, dlx_model *model, prediction *train,
                              prediction *test, dlx_diags *diags)
 {
-    dlx_status st = checkpoint_load_weights(g->checkpoints[0], model, diags);
+    dlx_status st = checkpoint_load_weights(g->checkpoints[0], model, NULL, diags);
     if (st == DLX_OK)
         st = predict_mc_split(g, model, &g->data->train, -2, train, diags);
     if (st == DLX_OK)

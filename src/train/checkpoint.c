@@ -193,8 +193,22 @@ static dlx_status tensors_finite(const dlx_st_file *file, const char *path, dlx_
     return st;
 }
 
-dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags)
+/* The dtype names safetensors_read accepts, as static strings (the file's
+   copy is freed with it). */
+static const char *dtype_name_static(const char *dtype)
 {
+    static const char *const names[] = {"F32", "F64", "F16", "BF16"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(dtype, names[i]))
+            return names[i];
+    return "another type";
+}
+
+dlx_status checkpoint_load_weights(const char *path, dlx_model *model, const char **converted_from,
+                                   dlx_diags *diags)
+{
+    if (converted_from)
+        *converted_from = NULL;
     dlx_st_file file = {0};
     dlx_status st = safetensors_read(path, &file, diags);
     if (st != DLX_OK)
@@ -213,6 +227,8 @@ dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags
         }
         if (copy_tensor(path, t, f, diags) != DLX_OK)
             st = DLX_ERR_INPUT;
+        if (converted_from && !*converted_from && strcmp(f->dtype, REAL_SAFETENSORS_DTYPE) != 0)
+            *converted_from = dtype_name_static(f->dtype);
     }
     for (int i = 0; i < file.n_tensors; i++) {
         const char *name = file.tensors[i].name;

@@ -90,7 +90,11 @@ dlx_status checkpoint_validate(const char *path, const dlx_config *cfg, long n_t
    every trainable tensor of the network must be present with the same shape;
    batch-norm running statistics are taken when present; tensors named
    "optimizer.*" and "diagnostic.*" are ignored (a checkpoint is a valid init); any other tensor
-   is refused, as PyTorch's strict load_state_dict does. */
-dlx_status checkpoint_load_weights(const char *path, dlx_model *model, dlx_diags *diags);
+   is refused, as PyTorch's strict load_state_dict does. Tensors of another
+   floating type (an F32 file in float64, F64 in float32, F16, BF16) are
+   converted to real; *converted_from (when not NULL) is then the dtype of
+   the first such tensor, else NULL, so the caller can say so. */
+dlx_status checkpoint_load_weights(const char *path, dlx_model *model, const char **converted_from,
+                                   dlx_diags *diags);
 
 #endif

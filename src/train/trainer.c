@@ -294,8 +294,14 @@ dlx_status trainer_build_model(const dlx_config *cfg, const dlx_dataset *ds, int
     dlx_rng init_rng;
     rng_seed(&init_rng, req->seed, STREAM_INIT);
     model_init(model, &init_rng);
-    if (cfg->model.init == INIT_FROM_FILE)
-        st = checkpoint_load_weights(cfg->model.init_from, model, diags);
+    if (cfg->model.init == INIT_FROM_FILE) {
+        const char *converted = NULL;
+        st = checkpoint_load_weights(cfg->model.init_from, model, &converted, diags);
+        if (st == DLX_OK && converted) /* SPEC §10: either type is taken, and said so */
+            fprintf(stderr, "dlx: note: %s: %s tensors converted to %s for arm '%s' seed %llu\n",
+                    cfg->model.init_from, converted, REAL_PRECISION_NAME, req->arm,
+                    (unsigned long long)req->seed);
+    }
     return st;
 }
 /* The model, the optimizer and the batcher of a run. With

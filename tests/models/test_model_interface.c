@@ -232,7 +232,7 @@ static void test_unknown_kind_trains_through_the_loop(void **state)
     for (int i = 0; i < N_TRAIN; i++)
         for (int k = 0; k < K; k++)
             mean[k] += ds.train.targets[i * K + k] / N_TRAIN;
-    assert_int_equal(checkpoint_load_weights(ckpt, &model, &d), DLX_OK);
+    assert_int_equal(checkpoint_load_weights(ckpt, &model, NULL, &d), DLX_OK);
     double contraction = pow(1.0 - 2.0 * lr / K, epochs);
     for (int k = 0; k < K; k++) {
         double expected = mean[k] + contraction * (c0[k] - mean[k]);
