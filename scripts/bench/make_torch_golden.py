@@ -8,8 +8,12 @@ inference mode and the test accuracy. tests/golden/test_torch_golden.c runs the 
 experiment in dlx from the same initial weights and compares.
 
 Run with Debian's python3-torch:  /usr/bin/python3 scripts/bench/make_torch_golden.py
-It rewrites tests/golden/{train.csv,test.csv,*.safetensors,reference.csv}.
+It rewrites tests/golden/{train.csv,test.csv,*.safetensors,reference.csv} and
+reference_float64.csv: the same networks from the same initial weights (the float32 values,
+exact in double) trained with model.double() on the same data in double, which dlx's
+`precision: float64` must follow to 1e-12 relative.
 """
+import copy
 import os
 import sys
 
@@ -82,9 +86,10 @@ def evaluate(model, x, y):
     return loss, acc
 
 
-def run(name, model, make_optimizer, l2, data, rows):
+def run(name, model, make_optimizer, l2, data, rows, write_init=True):
     (xtr, ytr), (xte, yte) = data
-    write_safetensors(os.path.join(OUT, f"{name}.safetensors"), model.named_for_dlx())
+    if write_init:
+        write_safetensors(os.path.join(OUT, f"{name}.safetensors"), model.named_for_dlx())
     weights = [p for n, p in model.named_parameters() if n.endswith("weight") and "bn" not in n]
     others = [p for n, p in model.named_parameters() if not (n.endswith("weight") and "bn" not in n)]
     # dlx's l2 applies to dense weights only (SPEC §2): PyTorch's weight_decay per group.
@@ -112,16 +117,23 @@ def main():
     write_csv(os.path.join(OUT, "test.csv"), xte, yte)
     data = ((torch.from_numpy(xtr), torch.from_numpy(ytr)),
             (torch.from_numpy(xte), torch.from_numpy(yte)))
+    data64 = tuple((x.double(), y) for x, y in data)
     rows = ["arm,epoch,train_loss,test_loss,test_acc"]
-    run("bn_momentum", MLP([16, 16], torch.tanh, True),
-        lambda groups: torch.optim.SGD(groups, lr=0.1, momentum=0.9), 1e-3, data, rows)
-    run("relu_adam", MLP([16, 16], torch.relu, False),
-        lambda groups: torch.optim.Adam(groups, lr=0.01), 0.0, data, rows)
-    run("sigmoid_nesterov", MLP([12], torch.sigmoid, False),
-        lambda groups: torch.optim.SGD(groups, lr=0.2, momentum=0.8, nesterov=True), 1e-2,
-        data, rows)
+    rows64 = list(rows)
+    arms = [("bn_momentum", MLP([16, 16], torch.tanh, True),
+             lambda groups: torch.optim.SGD(groups, lr=0.1, momentum=0.9), 1e-3),
+            ("relu_adam", MLP([16, 16], torch.relu, False),
+             lambda groups: torch.optim.Adam(groups, lr=0.01), 0.0),
+            ("sigmoid_nesterov", MLP([12], torch.sigmoid, False),
+             lambda groups: torch.optim.SGD(groups, lr=0.2, momentum=0.8, nesterov=True), 1e-2)]
+    for name, model, make_optimizer, l2 in arms:
+        twin = copy.deepcopy(model).double()   # the same initial weights, in double
+        run(name, model, make_optimizer, l2, data, rows)
+        run(name, twin, make_optimizer, l2, data64, rows64, write_init=False)
     with open(os.path.join(OUT, "reference.csv"), "w") as f:
         f.write("\n".join(rows) + "\n")
+    with open(os.path.join(OUT, "reference_float64.csv"), "w") as f:
+        f.write("\n".join(rows64) + "\n")
     print(f"wrote {OUT}: torch {torch.__version__}", file=sys.stderr)
 
 
