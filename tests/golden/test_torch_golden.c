@@ -13,6 +13,12 @@
  * The trajectories are checked once per GEMM backend (dlx run --gemm):
  * openblas, onednn (skipped with a message when this build has none) and
  * auto, the default.
+ *
+ * With `--set precision=float64` the same arms must follow PyTorch's
+ * model.double() trajectories (tests/golden/reference_float64.csv, the same
+ * initial weights, exact in double) to 1e-12 relative: double sums in another
+ * order differ by about 1e-16 per step, so a float32 step anywhere in the
+ * float64 build (a float temporary, an sgemm) shows as ~1e-8 and fails.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,8 +33,10 @@
 
 #include "../support/harness.h"
 
-/* Train the golden arms with `dlx run ... --gemm BACKEND` and compare with PyTorch. */
-static void check_trajectories(const char *backend)
+/* Train the golden arms with `dlx run ... --gemm BACKEND --set precision=PRECISION` and
+ * compare every epoch's losses with PyTorch's REFERENCE to TOLERANCE relative. */
+static void check_trajectories(const char *backend, const char *precision, const char *reference,
+                               double tolerance)
 {
     const char *root = getenv("DLX_SOURCE_ROOT");
     assert_non_null(root);
@@ -36,8 +44,9 @@ static void check_trajectories(const char *backend)
     char *dir = harness_tmpdir();
     char *err = NULL;
     int code = harness_dlx(NULL, &err,
-                           "run tests/golden/golden.yaml --out '%s/g' --quiet --threads 1 --gemm %s",
-                           dir, backend);
+                           "run tests/golden/golden.yaml --out '%s/g' --quiet --threads 1 --gemm %s"
+                           " --set precision=%s",
+                           dir, backend, precision);
     if (code != 0)
         fail_msg("dlx failed: %s", err);
     free(err);
@@ -46,7 +55,7 @@ static void check_trajectories(const char *backend)
     char path[4096];
     snprintf(path, sizeof path, "%s/g/metrics.csv", dir);
     assert_int_equal(harness_csv_read(&ours, path), 0);
-    assert_int_equal(harness_csv_read(&ref, "tests/golden/reference.csv"), 0);
+    assert_int_equal(harness_csv_read(&ref, reference), 0);
     assert_int_equal(ours.n_rows, ref.n_rows);
     assert_int_equal(ours.n_rows, 3 * 7);
     double worst = 0.0;
@@ -59,14 +68,21 @@ static void check_trajectories(const char *backend)
             double rel = fabs(a - b) / fabs(b);
             if (rel > worst)
                 worst = rel;
-            if (rel > 1e-4)
+            if (rel > tolerance)
                 fail_msg("%s epoch %s %s: dlx %.9g, PyTorch %.9g (relative %.2g)",
                          harness_csv_str(&ref, r, "arm"), harness_csv_str(&ref, r, "epoch"),
                          cols[c], a, b, rel);
         }
         assert_true(fabs(harness_csv_num(&ours, r, "test_acc") - harness_csv_num(&ref, r, "test_acc")) < 1e-9);
     }
-    print_message("--gemm %s: largest relative difference from PyTorch: %.3g\n", backend, worst);
+    print_message("--gemm %s, %s: largest relative difference from PyTorch: %.3g\n", backend, precision,
+                  worst);
+    snprintf(path, sizeof path, "%s/g/meta.yaml", dir);
+    char *meta = harness_read(path);
+    char line[64];
+    snprintf(line, sizeof line, "precision: %s\n", precision);
+    assert_non_null(strstr(meta, line));
+    free(meta);
     harness_csv_free(&ours);
     harness_csv_free(&ref);
     harness_rmtree(dir);
@@ -76,14 +92,14 @@ static void check_trajectories(const char *backend)
 static void test_openblas_matches_pytorch(void **state)
 {
     (void)state;
-    check_trajectories("openblas");
+    check_trajectories("openblas", "float32", "tests/golden/reference.csv", 1e-4);
 }
 
 static void test_onednn_matches_pytorch(void **state)
 {
     (void)state;
 #ifdef DLX_HAVE_DNNL
-    check_trajectories("onednn");
+    check_trajectories("onednn", "float32", "tests/golden/reference.csv", 1e-4);
 #else
     print_message("--gemm onednn: SKIPPED, this build has no oneDNN\n");
     skip();
@@ -93,13 +109,21 @@ static void test_onednn_matches_pytorch(void **state)
 static void test_auto_matches_pytorch(void **state)
 {
     (void)state;
-    check_trajectories("auto");
+    check_trajectories("auto", "float32", "tests/golden/reference.csv", 1e-4);
+}
+
+/* float64 products are always OpenBLAS's dgemm (oneDNN has no double GEMM): one run. */
+static void test_float64_matches_pytorch_double(void **state)
+{
+    (void)state;
+    check_trajectories("auto", "float64", "tests/golden/reference_float64.csv", 1e-12);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_openblas_matches_pytorch),
                                        cmocka_unit_test(test_onednn_matches_pytorch),
-                                       cmocka_unit_test(test_auto_matches_pytorch)};
+                                       cmocka_unit_test(test_auto_matches_pytorch),
+                                       cmocka_unit_test(test_float64_matches_pytorch_double)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
