@@ -77,7 +77,7 @@ dlx_status train_check_model(const dlx_config *cfg, const dlx_dataset *ds,
 {
     dlx_model model = {0};
     dlx_run_request req = {.config = cfg, .arm = arm, .seed = 0, .data = ds,
-                           .source_file = source_file};
+                           .source_file = source_file, .checking = true};
     int batch;
     dlx_status st = trainer_build_model(cfg, ds, ds->train.n, &req, &model, &batch, diags);
     model_free(&model);

@@ -68,6 +68,9 @@ typedef struct {
                                        streams from twin_order_seed, its weights
                                        from seed */
     uint64_t twin_order_seed;
+    bool checking;                  /* train_check_model's build at validation: the one
+                                       place the note on an init file of the other
+                                       precision is printed (once per arm) */
 } dlx_run_request;
 
 /* Train and evaluate one run, writing its metrics rows as they are

@@ -103,6 +103,16 @@ bool gemm_backend_built(gemm_backend b)
 
 dlx_status gemm_select(gemm_backend b, dlx_diags *diags)
 {
+#ifdef DLX_FLOAT64
+    /* dnnl_sgemm is single precision only: a float64 run asking for it would get OpenBLAS
+       while meta.yaml said onednn. */
+    if (b == GEMM_ONEDNN) {
+        diags_add(diags, NULL, 0, 0,
+                  "--gemm onednn: oneDNN has no double-precision matrix product; an experiment "
+                  "with precision: float64 runs on OpenBLAS (use --gemm openblas or auto)");
+        return DLX_ERR_INPUT;
+    }
+#endif
     if (!gemm_backend_built(b)) {
         diags_add(diags, NULL, 0, 0,
                   "--gemm onednn: this dlx was built without oneDNN (install libdnnl-dev and "
@@ -125,12 +135,19 @@ const char *gemm_backend_name(void)
         return "openblas";
     if (selected == GEMM_ONEDNN)
         return "onednn";
+#ifdef DLX_FLOAT64
+    return "auto/openblas"; /* every double product is OpenBLAS's dgemm */
+#endif
     pthread_once(&auto_once, auto_init);
     return auto_uses_onednn ? "auto/onednn>=" GEMM_STR(GEMM_AUTO_MIN_WORK) : "auto/openblas";
 }
 
 gemm_backend gemm_auto_choice(int M, int N, int K)
 {
+#ifdef DLX_FLOAT64
+    (void)M, (void)N, (void)K;
+    return GEMM_OPENBLAS;
+#endif
     pthread_once(&auto_once, auto_init);
     return auto_uses_onednn && (double)M * N * K >= GEMM_AUTO_MIN_WORK ? GEMM_ONEDNN
                                                                        : GEMM_OPENBLAS;

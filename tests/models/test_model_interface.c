@@ -33,7 +33,7 @@
 
 typedef struct {
     int k, max_batch;
-    float *value, *grad;      /* [k] */
+    real *value, *grad;      /* [k] */
     dlx_tensor tensor;
     const dlx_batch *last;    /* the batch of the last forward_train */
 } constant_model;
@@ -69,7 +69,7 @@ static void constant_init(void *impl, dlx_rng *rng)
 {
     constant_model *m = impl;
     for (int k = 0; k < m->k; k++)
-        m->value[k] = (float)rng_normal(rng);
+        m->value[k] = (real)rng_normal(rng);
 }
 
 static dlx_tensor *constant_tensors(void *impl, int *count)
@@ -78,8 +78,8 @@ static dlx_tensor *constant_tensors(void *impl, int *count)
     return &((constant_model *)impl)->tensor;
 }
 
-static float *constant_params(void *impl) { return ((constant_model *)impl)->value; }
-static float *constant_grads(void *impl) { return ((constant_model *)impl)->grad; }
+static real *constant_params(void *impl) { return ((constant_model *)impl)->value; }
+static real *constant_grads(void *impl) { return ((constant_model *)impl)->grad; }
 static size_t constant_n_params(const void *impl) { return (size_t)((const constant_model *)impl)->k; }
 static int constant_n_outputs(const void *impl) { return ((const constant_model *)impl)->k; }
 static int constant_max_batch(const void *impl) { return ((const constant_model *)impl)->max_batch; }
@@ -112,7 +112,7 @@ static void constant_backward(void *impl)
         double g = 0;
         for (int i = 0; i < b->size; i++)
             g += m->value[k] - b->targets[(size_t)i * m->k + k];
-        m->grad[k] = (float)(2.0 * g / ((double)b->size * m->k));
+        m->grad[k] = (real)(2.0 * g / ((double)b->size * m->k));
     }
 }
 
@@ -122,7 +122,7 @@ static double constant_evaluate(void *impl, const dlx_batch *b, long *correct)
     return constant_loss_sum(impl, b);
 }
 
-static void constant_predict(void *impl, const float *x, int B, dlx_rng *rng, float *out)
+static void constant_predict(void *impl, const real *x, int B, dlx_rng *rng, real *out)
 {
     (void)x;
     (void)rng;
@@ -165,9 +165,9 @@ static void make_data(dlx_dataset *ds)
     for (int s = 0; s < 2; s++)
         for (int i = 0; i < splits[s]->n; i++) {
             for (int j = 0; j < DIM; j++)
-                splits[s]->x[i * DIM + j] = (float)rng_normal(&rng);
+                splits[s]->x[i * DIM + j] = (real)rng_normal(&rng);
             for (int k = 0; k < K; k++)
-                splits[s]->targets[i * K + k] = (float)(k + 1 + 0.5 * rng_normal(&rng));
+                splits[s]->targets[i * K + k] = (real)(k + 1 + 0.5 * rng_normal(&rng));
         }
 }
 
@@ -263,7 +263,7 @@ static void test_gradients_through_the_interface(void **state)
     dlx_model_shape shape = {.n_inputs = DIM, .n_outputs = K, .max_batch = 16};
     assert_int_equal(model_create_kind(&model, &CONSTANT_KIND, &cfg, &shape, &d), DLX_OK);
     model_init(&model, &noise);
-    assert_true(model_gradcheck(&model, &batch, &noise, 1e-2f, 1e-3).max_rel_error < 1e-2);
+    assert_true(model_gradcheck(&model, &batch, &noise, REAL_C(1e-2), 1e-3).max_rel_error < 1e-2);
     model_free(&model);
 
     for (int variant = 0; variant < 3; variant++) {
@@ -277,7 +277,7 @@ static void test_gradients_through_the_interface(void **state)
         assert_int_equal(model_create(&model, &cfg, &shape, &d), DLX_OK);
         assert_ptr_equal(model.kind, &MODEL_KIND_MLP);
         model_init(&model, &noise);
-        gradcheck_result r = model_gradcheck(&model, &batch, &noise, 1e-2f, 1e-3);
+        gradcheck_result r = model_gradcheck(&model, &batch, &noise, REAL_C(1e-2), 1e-3);
         assert_true(r.max_rel_error < 2e-2);
         model_free(&model);
     }
@@ -309,37 +309,37 @@ static void test_homogeneous_network(void **state)
     dlx_rng rng;
     rng_seed(&rng, 5, 1);
     model_init(&model, &rng);
-    gradcheck_result r = model_gradcheck(&model, &batch, &rng, 1e-3f, 1e-3);
+    gradcheck_result r = model_gradcheck(&model, &batch, &rng, REAL_C(1e-3), 1e-3);
     print_message("homogeneous network: max rel error %.3g at %zu (%g vs %g)\n", r.max_rel_error,
                   r.worst, r.analytic, r.numeric);
     assert_true(r.max_rel_error < 2e-2);
 
-    float *p = model_params(&model), *g = model_grads(&model);
+    real *p = model_params(&model), *g = model_grads(&model);
     size_t n = model_n_params(&model);
     double lambda = 0.3, h = 1e-3;
     memset(g, 0, n * sizeof *g);
     double theta = model_product_penalty(&model, lambda, true);
     for (size_t i = 0; i < n; i++) {
-        float keep = p[i];
-        p[i] = keep + (float)h;
+        real keep = p[i];
+        p[i] = keep + (real)h;
         double up = model_product_penalty(&model, lambda, false);
-        p[i] = keep - (float)h;
+        p[i] = keep - (real)h;
         double down = model_product_penalty(&model, lambda, false);
         p[i] = keep;
         assert_true(fabs((up - down) / (2 * h) - g[i]) < 1e-3);
     }
-    float *w = model_find_tensor(&model, "fc1.weight")->data, *a = model_find_tensor(&model, "out.weight")->data;
+    real *w = model_find_tensor(&model, "fc1.weight")->data, *a = model_find_tensor(&model, "out.weight")->data;
     for (int j = 0; j < DIM; j++)
-        w[0 * DIM + j] *= 4.0f;   /* unit 0: w·4, a/4 */
+        w[0 * DIM + j] *= REAL_C(4.0);   /* unit 0: w·4, a/4 */
     for (int k = 0; k < K; k++)
-        a[k * 6 + 0] /= 4.0f;
+        a[k * 6 + 0] /= REAL_C(4.0);
     assert_true(fabs(model_product_penalty(&model, lambda, false) - theta) < 1e-5 * theta);
     for (int k = 0; k < K; k++)
-        a[k * 6 + 1] = 0.0f;      /* unit 1 has no outgoing weights */
+        a[k * 6 + 1] = REAL_C(0.0);      /* unit 1 has no outgoing weights */
     memset(g, 0, n * sizeof *g);
     model_product_penalty(&model, lambda, true);
     for (int j = 0; j < DIM; j++)
-        assert_true(g[1 * DIM + j] == 0.0f);
+        assert_true(g[1 * DIM + j] == REAL_C(0.0));
     model_free(&model);
     diags_free(&d);
     dataset_free(&ds);
@@ -369,16 +369,16 @@ static void test_deep_homogeneous_network(void **state)
     rng_seed(&rng, 6, 1);
     model_init(&model, &rng);
     /* floor 1e-2: float32 central differences at h = 1e-3 are good to ~1e-4 absolute */
-    gradcheck_result r = model_gradcheck(&model, &batch, &rng, 1e-3f, 1e-2);
+    gradcheck_result r = model_gradcheck(&model, &batch, &rng, REAL_C(1e-3), 1e-2);
     print_message("deep homogeneous network: max rel error %.3g at %zu (%g vs %g)\n", r.max_rel_error,
                   r.worst, r.analytic, r.numeric);
     assert_true(r.max_rel_error < 2e-2);
 
-    float before[16 * K], after[16 * K];
+    real before[16 * K], after[16 * K];
     model_predict(&model, batch.x, 16, NULL, before);
-    float *p = model_params(&model);
+    real *p = model_params(&model);
     for (size_t i = 0; i < model_n_params(&model); i++)
-        p[i] *= 2.0f;
+        p[i] *= REAL_C(2.0);
     model_predict(&model, batch.x, 16, NULL, after);
     for (int i = 0; i < 16 * K; i++)
         assert_true(fabs(after[i] - 8.0 * before[i]) <= 1e-5 * (fabs(8.0 * before[i]) + 1.0));

@@ -19,7 +19,7 @@ static void test_forward_matches_definition(void **state)
     enum { B = 9, N = 70 };
     dlx_rng rng;
     rng_seed(&rng, 31, 0);
-    float in[B * N], gamma[N], beta[N], out[B * N], x_hat[B * N], mean[N], var[N], rstd[N];
+    real in[B * N], gamma[N], beta[N], out[B * N], x_hat[B * N], mean[N], var[N], rstd[N];
     fill_normal(in, B * N, 3.0, 2.0, &rng);
     fill_normal(gamma, N, 1.0, 0.3, &rng);
     fill_normal(beta, N, 0.0, 0.3, &rng);
@@ -47,8 +47,8 @@ static void test_forward_matches_definition(void **state)
 enum { GB = 6, GN = 3 };
 
 typedef struct {
-    float in[GB * GN], gamma[GN], beta[GN], c[GB * GN];
-    float out[GB * GN], x_hat[GB * GN], mean[GN], var[GN], rstd[GN];
+    real in[GB * GN], gamma[GN], beta[GN], c[GB * GN];
+    real out[GB * GN], x_hat[GB * GN], mean[GN], var[GN], rstd[GN];
 } bn_case;
 
 /* L = Σ c·y with random c: Σ y alone is degenerate for batch norm (Σ_i x̂_i = 0,
@@ -72,10 +72,10 @@ static void test_backward_matches_finite_differences(void **state)
     fill_normal(k.beta, GN, 0.0, 0.5, &rng);
     fill_uniform(k.c, GB * GN, -1.0, 1.0, &rng);
     bn_loss(&k);
-    float d_in[GB * GN], d_gamma[GN], d_beta[GN];
+    real d_in[GB * GN], d_gamma[GN], d_beta[GN];
     batchnorm_backward(d_in, d_gamma, d_beta, k.c, k.x_hat, k.gamma, k.rstd, GB, GN);
     /* In place (d_in aliasing d_out) gives the same numbers. */
-    float d_alias[GB * GN], dg2[GN], db2[GN];
+    real d_alias[GB * GN], dg2[GN], db2[GN];
     memcpy(d_alias, k.c, sizeof d_alias);
     batchnorm_backward(d_alias, dg2, db2, d_alias, k.x_hat, k.gamma, k.rstd, GB, GN);
     assert_memory_equal(d_in, d_alias, sizeof d_in);
@@ -85,9 +85,9 @@ static void test_backward_matches_finite_differences(void **state)
        so h = 1e-2 gives truncation ~2e-5; rounding of the float forward
        (~1e-7·Σ|c·y| ~ 1e-6) over 2h adds ~5e-5. Tolerance 5e-3 relative, with a
        1e-2 floor for near-zero input gradients. */
-    assert_gradcheck_below(gradcheck(bn_loss, &k, k.in, d_in, GB * GN, 1e-2f, 1e-2), 5e-3, "dx");
-    assert_gradcheck_below(gradcheck(bn_loss, &k, k.gamma, d_gamma, GN, 1e-2f, 1e-2), 5e-3, "dgamma");
-    assert_gradcheck_below(gradcheck(bn_loss, &k, k.beta, d_beta, GN, 1e-2f, 1e-2), 5e-3, "dbeta");
+    assert_gradcheck_below(gradcheck(bn_loss, &k, k.in, d_in, GB * GN, REAL_C(1e-2), 1e-2), 5e-3, "dx");
+    assert_gradcheck_below(gradcheck(bn_loss, &k, k.gamma, d_gamma, GN, REAL_C(1e-2), 1e-2), 5e-3, "dgamma");
+    assert_gradcheck_below(gradcheck(bn_loss, &k, k.beta, d_beta, GN, REAL_C(1e-2), 1e-2), 5e-3, "dbeta");
     /* Σ_i dx_i = 0 for each feature: shifting a whole column changes nothing. */
     for (int j = 0; j < GN; j++) {
         double s = 0;
@@ -109,19 +109,19 @@ static void test_running_statistics_after_two_batches(void **state)
                 feature 1 = {-1,1,-1,1}: mean 0, biased var 1, unbiased 4/3.
          rm0 = 0.9·0.25 + 0.1·5 = 0.725      rv0 = 0.9·1.0666667 + 0.1·20/3 = 1.6266667
          rm1 = 0                              rv1 = 0.9·0.9 + 0.1·4/3 = 0.9433333 */
-    const float batch1[8] = {1, 0, 2, 0, 3, 0, 4, 0}, batch2[8] = {2, -1, 4, 1, 6, -1, 8, 1};
-    const float gamma[2] = {1, 1}, beta[2] = {0, 0};
-    float running_mean[2] = {0, 0}, running_var[2] = {1, 1};
-    float out[8], x_hat[8], mean[2], var[2], rstd[2];
+    const real batch1[8] = {1, 0, 2, 0, 3, 0, 4, 0}, batch2[8] = {2, -1, 4, 1, 6, -1, 8, 1};
+    const real gamma[2] = {1, 1}, beta[2] = {0, 0};
+    real running_mean[2] = {0, 0}, running_var[2] = {1, 1};
+    real out[8], x_hat[8], mean[2], var[2], rstd[2];
     batchnorm_forward_train(out, x_hat, mean, var, rstd, batch1, gamma, beta, 4, 2, 1e-5);
-    assert_true(fabs(var[0] - 1.25) < 1e-6 && var[1] == 0.0f);
+    assert_true(fabs(var[0] - 1.25) < 1e-6 && var[1] == REAL_C(0.0));
     batchnorm_update_running(running_mean, running_var, mean, var, 4, 2, 0.1);
-    assert_true(fabs(running_mean[0] - 0.25) < 1e-6 && running_mean[1] == 0.0f);
+    assert_true(fabs(running_mean[0] - 0.25) < 1e-6 && running_mean[1] == REAL_C(0.0));
     assert_true(fabs(running_var[0] - 1.0666667) < 1e-6);
     assert_true(fabs(running_var[1] - 0.9) < 1e-6);
     /* A constant feature normalizes to x̂ = 0 (var 0, rstd = 1/sqrt(eps)): no NaN. */
     for (int i = 0; i < 4; i++)
-        assert_true(x_hat[i * 2 + 1] == 0.0f);
+        assert_true(x_hat[i * 2 + 1] == REAL_C(0.0));
 
     batchnorm_forward_train(out, x_hat, mean, var, rstd, batch2, gamma, beta, 4, 2, 1e-5);
     batchnorm_update_running(running_mean, running_var, mean, var, 4, 2, 0.1);
@@ -136,11 +136,11 @@ static void test_batch_of_one(void **state)
     (void)state;
     /* B = 1: var = 0 and the unbiased factor B/(B−1) is taken as 1, so
        rm = 0.9·0 + 0.1·3 = 0.3 and rv = 0.9·1 + 0.1·0 = 0.9; the output is β. */
-    const float in[1] = {3.0f}, gamma[1] = {2.0f}, beta[1] = {0.5f};
-    float out[1], x_hat[1], mean[1], var[1], rstd[1], rm[1] = {0}, rv[1] = {1};
+    const real in[1] = {REAL_C(3.0)}, gamma[1] = {REAL_C(2.0)}, beta[1] = {REAL_C(0.5)};
+    real out[1], x_hat[1], mean[1], var[1], rstd[1], rm[1] = {0}, rv[1] = {1};
     batchnorm_forward_train(out, x_hat, mean, var, rstd, in, gamma, beta, 1, 1, 1e-5);
     batchnorm_update_running(rm, rv, mean, var, 1, 1, 0.1);
-    assert_true(out[0] == 0.5f && x_hat[0] == 0.0f);
+    assert_true(out[0] == REAL_C(0.5) && x_hat[0] == REAL_C(0.0));
     assert_true(fabs(rm[0] - 0.3) < 1e-7 && fabs(rv[0] - 0.9) < 1e-7);
 }
 
@@ -151,12 +151,12 @@ static void test_eval_uses_running_statistics(void **state)
          x = 6:  3·(6 − 2)/2 − 1 = 5
          x = 0:  3·(0 − 2)/2 − 1 = −4
          x = 2:  −1 (β) */
-    const float in[3] = {6, 0, 2}, gamma[1] = {3}, beta[1] = {-1}, rm[1] = {2}, rv[1] = {3};
-    float out[3];
+    const real in[3] = {6, 0, 2}, gamma[1] = {3}, beta[1] = {-1}, rm[1] = {2}, rv[1] = {3};
+    real out[3];
     batchnorm_forward_eval(out, in, gamma, beta, rm, rv, 3, 1, 1.0);
-    assert_true(fabs(out[0] - 5.0f) < 1e-6);
-    assert_true(fabs(out[1] + 4.0f) < 1e-6);
-    assert_true(fabs(out[2] + 1.0f) < 1e-6);
+    assert_true(fabs(out[0] - REAL_C(5.0)) < 1e-6);
+    assert_true(fabs(out[1] + REAL_C(4.0)) < 1e-6);
+    assert_true(fabs(out[2] + REAL_C(1.0)) < 1e-6);
 }
 
 int main(void)

@@ -18,7 +18,7 @@ static void test_forward_matches_definition(void **state)
     (void)state;
     dlx_rng rng;
     rng_seed(&rng, 11, 0);
-    float in[B * N_IN], W[N_OUT * N_IN], b[N_OUT], out[B * N_OUT], out_nobias[B * N_OUT];
+    real in[B * N_IN], W[N_OUT * N_IN], b[N_OUT], out[B * N_OUT], out_nobias[B * N_OUT];
     fill_normal(in, B * N_IN, 0, 1, &rng);
     fill_normal(W, N_OUT * N_IN, 0, 1, &rng);
     fill_normal(b, N_OUT, 0, 1, &rng);
@@ -36,7 +36,7 @@ static void test_forward_matches_definition(void **state)
 
 /* L = ½ Σ c·out², so dL/d(out) = c·out. */
 typedef struct {
-    float in[B * N_IN], W[N_OUT * N_IN], b[N_OUT], c[B * N_OUT], out[B * N_OUT];
+    real in[B * N_IN], W[N_OUT * N_IN], b[N_OUT], c[B * N_OUT], out[B * N_OUT];
 } dense_case;
 
 static double dense_loss(void *ctx)
@@ -60,7 +60,7 @@ static void test_backward_matches_finite_differences(void **state)
     fill_normal(k.b, N_OUT, 0, 0.5, &rng);
     fill_uniform(k.c, B * N_OUT, 0.5, 1.5, &rng);
 
-    float d_out[B * N_OUT], dW[N_OUT * N_IN], db[N_OUT], d_in[B * N_IN];
+    real d_out[B * N_OUT], dW[N_OUT * N_IN], db[N_OUT], d_in[B * N_IN];
     dense_loss(&k);
     for (int i = 0; i < B * N_OUT; i++)
         d_out[i] = k.c[i] * k.out[i];
@@ -70,12 +70,12 @@ static void test_backward_matches_finite_differences(void **state)
     /* L is quadratic in each variable, so the central difference has no
        truncation error; what remains is float rounding of out (~1e-7
        relative) divided by 2h = 2e-2: ~1e-5 on gradients of order 1. */
-    assert_gradcheck_below(gradcheck(dense_loss, &k, k.W, dW, N_OUT * N_IN, 1e-2f, 1e-2), 1e-3, "dW");
-    assert_gradcheck_below(gradcheck(dense_loss, &k, k.b, db, N_OUT, 1e-2f, 1e-2), 1e-3, "db");
-    assert_gradcheck_below(gradcheck(dense_loss, &k, k.in, d_in, B * N_IN, 1e-2f, 1e-2), 1e-3, "d_in");
+    assert_gradcheck_below(gradcheck(dense_loss, &k, k.W, dW, N_OUT * N_IN, GRADCHECK_STEP(REAL_C(1e-2)), 1e-2), GRADCHECK_TOL(1e-3), "dW");
+    assert_gradcheck_below(gradcheck(dense_loss, &k, k.b, db, N_OUT, GRADCHECK_STEP(REAL_C(1e-2)), 1e-2), GRADCHECK_TOL(1e-3), "db");
+    assert_gradcheck_below(gradcheck(dense_loss, &k, k.in, d_in, B * N_IN, GRADCHECK_STEP(REAL_C(1e-2)), 1e-2), GRADCHECK_TOL(1e-3), "d_in");
 
     /* Without d_in (first layer) the parameter gradients are the same. */
-    float dW2[N_OUT * N_IN], db2[N_OUT];
+    real dW2[N_OUT * N_IN], db2[N_OUT];
     dense_backward(NULL, dW2, db2, d_out, k.in, k.W, B, N_IN, N_OUT);
     assert_memory_equal(dW, dW2, sizeof dW);
     assert_memory_equal(db, db2, sizeof db);
@@ -87,18 +87,18 @@ static void test_bias_gradient_sums_many_rows(void **state)
     /* 100000 rows of 0.1 plus 1 row of 1e-3: float accumulation would drift by
        ~1e-3 relative; the double column sums stay at the exact 10000.001. */
     enum { ROWS = 100001, COLS = 70 };
-    static float d_out[ROWS * COLS], in[ROWS * 1];
+    static real d_out[ROWS * COLS], in[ROWS * 1];
     for (int r = 0; r < ROWS; r++) {
-        in[r] = 0.0f;
+        in[r] = REAL_C(0.0);
         for (int o = 0; o < COLS; o++)
-            d_out[r * COLS + o] = r == ROWS - 1 ? 1e-3f : 0.1f;
+            d_out[r * COLS + o] = r == ROWS - 1 ? REAL_C(1e-3) : REAL_C(0.1);
     }
-    float W[COLS], dW[COLS], db[COLS];
+    real W[COLS], dW[COLS], db[COLS];
     memset(W, 0, sizeof W);
     dense_backward(NULL, dW, db, d_out, in, W, ROWS, 1, COLS);
     for (int o = 0; o < COLS; o++) {
-        assert_true(fabs(db[o] - (100000.0 * 0.1f + 1e-3f)) < 2e-3);
-        assert_true(dW[o] == 0.0f);
+        assert_true(fabs(db[o] - (100000.0 * REAL_C(0.1) + REAL_C(1e-3))) < 2e-3);
+        assert_true(dW[o] == REAL_C(0.0));
     }
 }
 

@@ -57,19 +57,19 @@ static void test_inverted_scaling_keeps_expectation(void **state)
 {
     (void)state;
     enum { N = 1000000 };
-    float *in = malloc(N * sizeof *in), *out = malloc(N * sizeof *out);
+    real *in = malloc(N * sizeof *in), *out = malloc(N * sizeof *out);
     uint8_t *mask = malloc(N);
     assert_true(in && out && mask);
     for (int i = 0; i < N; i++)
-        in[i] = 2.0f;
+        in[i] = REAL_C(2.0);
     dlx_rng rng;
     rng_seed(&rng, 43, 0);
-    float scale = dropout_train_scale(0.4, DROPOUT_INVERTED);
+    real scale = dropout_train_scale(0.4, DROPOUT_INVERTED);
     assert_true(fabs(scale - 1.0 / 0.6) < 1e-6);
     dropout_forward_train(out, mask, in, N, 0.4, scale, &rng);
     double sum = 0;
     for (int i = 0; i < N; i++) {
-        assert_true(out[i] == (mask[i] ? 2.0f * scale : 0.0f));
+        assert_true(out[i] == (mask[i] ? REAL_C(2.0) * scale : REAL_C(0.0)));
         sum += out[i];
     }
     /* E[out] = 2·0.6/0.6 = 2; standard error 2·sqrt(0.4/0.6/N) = 1.6e-3 */
@@ -84,22 +84,22 @@ static void test_test_time_scaling(void **state)
     (void)state;
     /* test_time: no scaling while training, × (1 − r) at evaluation;
        inverted: the reverse. */
-    assert_true(dropout_train_scale(0.25, DROPOUT_TEST_TIME) == 1.0f);
-    assert_true(dropout_eval_scale(0.25, DROPOUT_TEST_TIME) == 0.75f);
-    assert_true(dropout_eval_scale(0.25, DROPOUT_INVERTED) == 1.0f);
-    const float in[3] = {4, -8, 1};
-    float out[3];
+    assert_true(dropout_train_scale(0.25, DROPOUT_TEST_TIME) == REAL_C(1.0));
+    assert_true(dropout_eval_scale(0.25, DROPOUT_TEST_TIME) == REAL_C(0.75));
+    assert_true(dropout_eval_scale(0.25, DROPOUT_INVERTED) == REAL_C(1.0));
+    const real in[3] = {4, -8, 1};
+    real out[3];
     dropout_forward_eval(out, in, 3, dropout_eval_scale(0.25, DROPOUT_TEST_TIME));
-    const float expected[3] = {3, -6, 0.75f};
+    const real expected[3] = {3, -6, REAL_C(0.75)};
     assert_memory_equal(out, expected, sizeof out);
 }
 
 enum { GN = 16 };
 
 typedef struct {
-    float x[GN], c[GN], y[GN];
+    real x[GN], c[GN], y[GN];
     uint8_t mask[GN];
-    float scale;
+    real scale;
 } dropout_case;
 
 /* L = Σ c·dropout(x), the mask redrawn from the same seed on every call. */
@@ -129,12 +129,12 @@ static void test_backward_with_fixed_mask(void **state)
     for (int i = 0; i < GN; i++)
         kept += k.mask[i];
     assert_true(kept > 0 && kept < GN); /* both branches are exercised */
-    float d_in[GN];
+    real d_in[GN];
     dropout_backward(d_in, k.c, k.mask, GN, k.scale);
     for (int i = 0; i < GN; i++)
-        assert_true(d_in[i] == (k.mask[i] ? k.c[i] * 2.0f : 0.0f));
+        assert_true(d_in[i] == (k.mask[i] ? k.c[i] * REAL_C(2.0) : REAL_C(0.0)));
     /* L is linear in x: only float rounding, ~1e-7/(2h). */
-    assert_gradcheck_below(gradcheck(dropout_loss, &k, k.x, d_in, GN, 1e-2f, 1e-3), 1e-3, "dx");
+    assert_gradcheck_below(gradcheck(dropout_loss, &k, k.x, d_in, GN, REAL_C(1e-2), 1e-3), 1e-3, "dx");
 }
 
 /* The mask is applied by selecting bits: a dropped unit is +0 exactly, even
@@ -145,18 +145,18 @@ static void test_dropped_units_are_plus_zero(void **state)
 {
     (void)state;
     enum { N = 37 }; /* more than one vector, and a tail */
-    float in[N], out[N], d_in[N], dW[N];
+    real in[N], out[N], d_in[N], dW[N];
     uint8_t mask[N];
     for (int i = 0; i < N; i++) {
-        in[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? NAN : -1.5f * (float)i;
+        in[i] = i % 3 == 0 ? INFINITY : i % 3 == 1 ? NAN : -REAL_C(1.5) * (real)i;
         mask[i] = (uint8_t)(i % 2);
     }
-    dropout_backward(out, in, mask, N, 2.0f);
+    dropout_backward(out, in, mask, N, REAL_C(2.0));
     memcpy(dW, in, sizeof dW);
-    dropconnect_backward(dW, mask, N, 2.0f);
+    dropconnect_backward(dW, mask, N, REAL_C(2.0));
     for (int i = 0; i < N; i++) {
         if (mask[i]) {
-            float expected = in[i] * 2.0f;
+            real expected = in[i] * REAL_C(2.0);
             assert_memory_equal(&out[i], &expected, sizeof expected);
         } else {
             uint32_t bits;
@@ -167,10 +167,10 @@ static void test_dropped_units_are_plus_zero(void **state)
     assert_memory_equal(dW, out, sizeof dW);
     dlx_rng rng;
     rng_seed(&rng, 46, 0);
-    dropout_forward_train(d_in, mask, in, N, 0.5, 2.0f, &rng);
+    dropout_forward_train(d_in, mask, in, N, 0.5, REAL_C(2.0), &rng);
     for (int i = 0; i < N; i++)
         if (!mask[i])
-            assert_true(d_in[i] == 0.0f && !signbit(d_in[i]));
+            assert_true(d_in[i] == REAL_C(0.0) && !signbit(d_in[i]));
 }
 
 /* Gaussian dropout's noise is scale·(p + √(p(1−p))·ε) with p = 1 − rate and
@@ -183,20 +183,20 @@ static void test_gaussian_noise_values(void **state)
 {
     (void)state;
     enum { N = 9 };
-    const struct { double rate; float scale; double mean, sd; } cases[] = {
-        {0.2, 1.0f / 0.8f, 1.0, 0.5}, {0.5, 2.0f, 1.0, 1.0}, {0.2, 1.0f, 0.8, 0.4}};
+    const struct { double rate; real scale; double mean, sd; } cases[] = {
+        {0.2, REAL_C(1.0) / REAL_C(0.8), 1.0, 0.5}, {0.5, REAL_C(2.0), 1.0, 1.0}, {0.2, REAL_C(1.0), 0.8, 0.4}};
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         dlx_rng rng, replay;
         rng_seed(&rng, 47, (uint64_t)c);
         replay = rng;
-        float in[N], out[N], noise[N];
+        real in[N], out[N], noise[N];
         for (int i = 0; i < N; i++)
-            in[i] = 0.5f * (float)(i - 4);
+            in[i] = REAL_C(0.5) * (real)(i - 4);
         dropout_gaussian_forward_train(out, noise, in, N, cases[c].rate, cases[c].scale, &rng);
         for (int i = 0; i < N; i++) {
             double expected = cases[c].mean + cases[c].sd * rng_normal(&replay);
             assert_true(fabs(noise[i] - expected) < 1e-6 * (1.0 + fabs(expected)));
-            assert_true(fabs(out[i] - in[i] * noise[i]) <= 1e-6f * fabsf(in[i] * noise[i]));
+            assert_true(fabs(out[i] - in[i] * noise[i]) <= REAL_C(1e-6) * rfabs(in[i] * noise[i]));
         }
         assert_memory_equal(&rng, &replay, sizeof rng); /* one normal per unit */
     }

@@ -24,11 +24,11 @@
 static void test_hand_computed_case(void **state)
 {
     (void)state;
-    float g[8] = {0.1f, 0.5f, 0.2f, 0.5f, 0.3f, 0.5f, 0.6f, 0.5f};
-    const float want[8] = {-0.2f, 0.f, -0.1f, 0.f, 0.f, 0.f, 0.3f, 0.f};
+    real g[8] = {REAL_C(0.1), REAL_C(0.5), REAL_C(0.2), REAL_C(0.5), REAL_C(0.3), REAL_C(0.5), REAL_C(0.6), REAL_C(0.5)};
+    const real want[8] = {-REAL_C(0.2), REAL_C(0.), -REAL_C(0.1), REAL_C(0.), REAL_C(0.), REAL_C(0.), REAL_C(0.3), REAL_C(0.)};
     grad_standardize(g, 4, 2, 0.44);
     for (int i = 0; i < 8; i++)
-        if (fabsf(g[i] - want[i]) > 1e-6f)
+        if (rfabs(g[i] - want[i]) > REAL_C(1e-6))
             fail_msg("entry %d: got %.8f, want %.8f", i, g[i], want[i]);
 }
 
@@ -38,9 +38,9 @@ static void test_unit_variance(void **state)
 {
     (void)state;
     enum { B = 7, N = 3 };
-    float g[B * N];
+    real g[B * N];
     for (int i = 0; i < B * N; i++)
-        g[i] = (float)sin(1.7 * i + 0.3) * (float)(1 + i % N) * 0.01f;
+        g[i] = (real)sin(1.7 * i + 0.3) * (real)(1 + i % N) * REAL_C(0.01);
     grad_standardize(g, B, N, 0.0);
     for (int j = 0; j < N; j++) {
         double m = 0, v = 0;
@@ -74,28 +74,28 @@ static void test_network_backward_is_bn_backward_of_standardized_gradient(void *
     dlx_rng rng;
     rng_seed(&rng, 11, 0);
     network_init(net, &rng);
-    float *gamma = network_find_tensor(net, "bn1.weight")->data;
-    float *beta = network_find_tensor(net, "bn1.bias")->data;
+    real *gamma = network_find_tensor(net, "bn1.weight")->data;
+    real *beta = network_find_tensor(net, "bn1.bias")->data;
     for (int j = 0; j < W; j++)
-        gamma[j] = 0.5f + 0.3f * j, beta[j] = 0.1f * j - 0.2f;
-    float x[B * NI];
+        gamma[j] = REAL_C(0.5) + REAL_C(0.3) * j, beta[j] = REAL_C(0.1) * j - REAL_C(0.2);
+    real x[B * NI];
     int labels[B] = {0, 2, 1, 1, 0};
     for (int i = 0; i < B * NI; i++)
-        x[i] = (float)cos(0.9 * i + 0.4);
+        x[i] = (real)cos(0.9 * i + 0.4);
     network_forward_train(net, x, labels, NULL, B, &rng);
     network_backward(net);
 
-    const float *W1 = network_find_tensor(net, "fc1.weight")->data;
-    const float *b1 = network_find_tensor(net, "fc1.bias")->data;
-    const float *Wo = network_find_tensor(net, "out.weight")->data;
-    const float *bo = network_find_tensor(net, "out.bias")->data;
-    float z[B * W], x_hat[B * W], y[B * W], mean[W], var[W], rstd[W], G[B * W];
+    const real *W1 = network_find_tensor(net, "fc1.weight")->data;
+    const real *b1 = network_find_tensor(net, "fc1.bias")->data;
+    const real *Wo = network_find_tensor(net, "out.weight")->data;
+    const real *bo = network_find_tensor(net, "out.bias")->data;
+    real z[B * W], x_hat[B * W], y[B * W], mean[W], var[W], rstd[W], G[B * W];
     for (int i = 0; i < B; i++)
         for (int j = 0; j < W; j++) {
             double s = b1[j];
             for (int k = 0; k < NI; k++)
                 s += (double)x[i * NI + k] * W1[j * NI + k];
-            z[i * W + j] = (float)s;
+            z[i * W + j] = (real)s;
         }
     batchnorm_forward_train(y, x_hat, mean, var, rstd, z, gamma, beta, B, W, cfg.bn_eps);
     for (int i = 0; i < B; i++) {
@@ -115,21 +115,21 @@ static void test_network_backward_is_bn_backward_of_standardized_gradient(void *
             double s = 0;
             for (int o = 0; o < NO; o++)
                 s += dl[o] * Wo[o * W + j];
-            G[i * W + j] = (float)s;
+            G[i * W + j] = (real)s;
         }
     }
     grad_standardize(G, B, W, cfg.bn_eps);
-    float dz[B * W], dgamma[W], dbeta[W];
+    real dz[B * W], dgamma[W], dbeta[W];
     batchnorm_backward(dz, dgamma, dbeta, G, x_hat, gamma, rstd, B, W);
 
-    const float *net_dgamma = network_find_tensor(net, "bn1.weight")->grad;
-    const float *net_dbeta = network_find_tensor(net, "bn1.bias")->grad;
-    const float *net_dW1 = network_find_tensor(net, "fc1.weight")->grad;
+    const real *net_dgamma = network_find_tensor(net, "bn1.weight")->grad;
+    const real *net_dbeta = network_find_tensor(net, "bn1.bias")->grad;
+    const real *net_dW1 = network_find_tensor(net, "fc1.weight")->grad;
     for (int j = 0; j < W; j++) {
-        if (fabsf(net_dgamma[j] - dgamma[j]) > 1e-4f * (1 + fabsf(dgamma[j])))
+        if (rfabs(net_dgamma[j] - dgamma[j]) > REAL_C(1e-4) * (1 + rfabs(dgamma[j])))
             fail_msg("bn1.weight grad %d: network %.7g, by hand %.7g", j, net_dgamma[j], dgamma[j]);
         /* centering makes Σ_i g'_i = 0, so beta's gradient vanishes */
-        if (fabsf(net_dbeta[j]) > 1e-5f || fabsf(dbeta[j]) > 1e-5f)
+        if (rfabs(net_dbeta[j]) > REAL_C(1e-5) || rfabs(dbeta[j]) > REAL_C(1e-5))
             fail_msg("bn1.bias grad %d: network %.7g, by hand %.7g, want 0", j, net_dbeta[j], dbeta[j]);
         for (int k = 0; k < NI; k++) {
             double s = 0;

@@ -11,7 +11,7 @@
 #include "nn_testing.h"
 
 typedef struct {
-    const float *x;
+    const real *x;
     size_t n;
 } cubic_ctx;
 
@@ -28,19 +28,19 @@ static double cubic(void *ctx)
 static void test_accepts_right_and_flags_wrong_gradient(void **state)
 {
     (void)state;
-    float x[8] = {-1.5f, -0.75f, -0.2f, 0.1f, 0.5f, 0.9f, 1.3f, 2.0f}, saved[8], grad[8];
+    real x[8] = {-REAL_C(1.5), -REAL_C(0.75), -REAL_C(0.2), REAL_C(0.1), REAL_C(0.5), REAL_C(0.9), REAL_C(1.3), REAL_C(2.0)}, saved[8], grad[8];
     memcpy(saved, x, sizeof x);
     for (int i = 0; i < 8; i++)
-        grad[i] = (float)(3.0 * x[i] * x[i] + cos(x[i]));
+        grad[i] = (real)(3.0 * x[i] * x[i] + cos(x[i]));
     cubic_ctx ctx = {x, 8};
     /* The central difference of a cubic has truncation error h²·f'''/6 = h²
        (f''' = 6 − cos x ≈ 6): 1e-6 at h = 1e-3, a relative 1e-6 or less. */
-    gradcheck_result ok = gradcheck(cubic, &ctx, x, grad, 8, 1e-3f, 1e-3);
+    gradcheck_result ok = gradcheck(cubic, &ctx, x, grad, 8, REAL_C(1e-3), 1e-3);
     assert_gradcheck_below(ok, 1e-4, "right gradient");
     assert_memory_equal(x, saved, sizeof x);
 
-    grad[5] *= 1.1f; /* a 10% error in one component */
-    gradcheck_result bad = gradcheck(cubic, &ctx, x, grad, 8, 1e-3f, 1e-3);
+    grad[5] *= REAL_C(1.1); /* a 10% error in one component */
+    gradcheck_result bad = gradcheck(cubic, &ctx, x, grad, 8, REAL_C(1e-3), 1e-3);
     assert_int_equal(bad.worst, 5);
     assert_true(fabs(bad.max_rel_error - 0.1 / 1.1) < 1e-3);
     assert_true(fabs(bad.numeric - (3.0 * 0.81 + cos(0.9))) < 1e-4);
@@ -63,12 +63,12 @@ static void test_floor_makes_tiny_gradients_absolute(void **state)
     /* At x = 0 the true gradient is 0 and the central difference gives
        ((h³) − (−h³))/(2h) = h² = 1e-4 for h = 1e-2. Without a floor that is a
        relative error of 1; with floor 1e-2 it is 1e-4/1e-2 = 1e-2. */
-    float x[2] = {0.0f, 0.0f}, grad[2] = {0.0f, 0.0f};
+    real x[2] = {REAL_C(0.0), REAL_C(0.0)}, grad[2] = {REAL_C(0.0), REAL_C(0.0)};
     cubic_ctx ctx = {x, 2};
-    gradcheck_result no_floor = gradcheck(pure_cubic, &ctx, x, grad, 2, 1e-2f, 0.0);
+    gradcheck_result no_floor = gradcheck(pure_cubic, &ctx, x, grad, 2, REAL_C(1e-2), 0.0);
     assert_true(fabs(no_floor.max_rel_error - 1.0) < 1e-6);
     assert_true(fabs(no_floor.numeric - 1e-4) < 1e-8);
-    gradcheck_result floored = gradcheck(pure_cubic, &ctx, x, grad, 2, 1e-2f, 1e-2);
+    gradcheck_result floored = gradcheck(pure_cubic, &ctx, x, grad, 2, REAL_C(1e-2), 1e-2);
     assert_true(fabs(floored.max_rel_error - 1e-2) < 1e-5);
 }
 

@@ -19,7 +19,7 @@ typedef struct {
     double mean, std, min, max;
 } moments;
 
-static moments measure(const float *v, size_t n)
+static moments measure(const real *v, size_t n)
 {
     moments m = {0, 0, v[0], v[0]};
     double s = 0, s2 = 0;
@@ -34,22 +34,22 @@ static moments measure(const float *v, size_t n)
     return m;
 }
 
-static bool all_zero(const float *v, size_t n)
+static bool all_zero(const real *v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (v[i] != 0.0f)
+        if (v[i] != REAL_C(0.0))
             return false;
     return true;
 }
 
 /* Initialize a FAN_OUT x FAN_IN layer by cfg; W and b are caller buffers. */
-static void init_layer(float *W, float *b, dlx_init_scheme scheme, double std, double limit)
+static void init_layer(real *W, real *b, dlx_init_scheme scheme, double std, double limit)
 {
     dlx_model_config cfg = {.init = scheme, .init_std = std, .init_limit = limit};
     dlx_rng rng;
     rng_seed(&rng, 61, (uint64_t)scheme);
     for (int i = 0; i < FAN_OUT; i++)
-        b[i] = 123.0f; /* must be overwritten */
+        b[i] = REAL_C(123.0); /* must be overwritten */
     init_dense(W, b, FAN_IN, FAN_OUT, &cfg, &rng);
 }
 
@@ -58,7 +58,7 @@ static void init_layer(float *W, float *b, dlx_init_scheme scheme, double std, d
 static void test_normal_and_he(void **state)
 {
     (void)state;
-    static float W[NW], b[FAN_OUT];
+    static real W[NW], b[FAN_OUT];
     init_layer(W, b, INIT_NORMAL, 0.5, 0);
     moments m = measure(W, NW);
     assert_true(fabs(m.mean) < 0.5 * 0.017);
@@ -76,7 +76,7 @@ static void test_normal_and_he(void **state)
 static void test_uniform_xavier_and_pytorch_default(void **state)
 {
     (void)state;
-    static float W[NW], b[FAN_OUT];
+    static real W[NW], b[FAN_OUT];
     /* U(−a, a) has std a/sqrt(3); its extremes come within a·1e-3 of ±a in 60000 draws. */
     init_layer(W, b, INIT_UNIFORM, 0, 0.3);
     moments m = measure(W, NW);
@@ -119,11 +119,11 @@ static void test_network_init_and_batchnorm(void **state)
     network_init(a, &ra);
     network_init(b, &rb);
     /* Same seed, same parameters. */
-    assert_memory_equal(network_params(a), network_params(b), network_n_params(a) * sizeof(float));
+    assert_memory_equal(network_params(a), network_params(b), network_n_params(a) * sizeof(real));
     for (int l = 1; l <= 2; l++) {
         char name[32];
         int w = l == 1 ? 7 : 5;
-        const float expect[4] = {1, 0, 0, 1};
+        const real expect[4] = {1, 0, 0, 1};
         const char *suffix[4] = {"weight", "bias", "running_mean", "running_var"};
         for (int s = 0; s < 4; s++) {
             snprintf(name, sizeof name, "bn%d.%s", l, suffix[s]);

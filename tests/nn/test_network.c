@@ -102,7 +102,7 @@ static void test_tensor_list_follows_spec(void **state)
    function of the params block, dropout masks redrawn from the same seed. */
 typedef struct {
     dlx_network *net;
-    float x[8 * 4], targets[8 * 3];
+    real x[8 * 4], targets[8 * 3];
     int labels[8];
     int B;
     bool regression;
@@ -140,7 +140,7 @@ static void check_network_gradient(const dlx_model_config *cfg, dlx_loss loss, i
     assert_true(isfinite(f) && f > 0);
     network_backward(k.net);
     size_t n = network_n_params(k.net);
-    float *analytic = malloc(n * sizeof *analytic);
+    real *analytic = malloc(n * sizeof *analytic);
     assert_non_null(analytic);
     memcpy(analytic, network_grads(k.net), n * sizeof *analytic);
     /* The loss is a mean over 8 examples of float32 forward passes three
@@ -150,8 +150,9 @@ static void check_network_gradient(const dlx_model_config *cfg, dlx_loss loss, i
        relative error stays below ~5e-3; the tolerance is 1e-2. A wrong term
        (a missing 1/B, a transposed product, a dropped batch-norm path) gives
        errors of order 1. */
-    gradcheck_result r = gradcheck(net_loss, &k, network_params(k.net), analytic, n, 1e-2f, 1e-2);
-    assert_gradcheck_below(r, 1e-2, name);
+    gradcheck_result r = gradcheck(net_loss, &k, network_params(k.net), analytic, n,
+                                   GRADCHECK_STEP(REAL_C(1e-2)), 1e-2);
+    assert_gradcheck_below(r, GRADCHECK_TOL(1e-2), name);
     free(analytic);
     network_free(k.net);
 }
@@ -217,16 +218,16 @@ static void test_batchnorm_after_probe_and_eval(void **state)
     rng_seed(&rng, 5, 0);
     network_init(net, &rng);
     dlx_tensor *g = network_find_tensor(net, "bn1.weight"), *be = network_find_tensor(net, "bn1.bias");
-    g->data[0] = 2.0f, g->data[1] = 0.5f, be->data[0] = -1.0f, be->data[1] = 0.25f;
-    float x[B * NI], pre[B * W];
+    g->data[0] = REAL_C(2.0), g->data[1] = REAL_C(0.5), be->data[0] = -REAL_C(1.0), be->data[1] = REAL_C(0.25);
+    real x[B * NI], pre[B * W];
     fill_normal(x, B * NI, 0, 1, &rng);
-    float *pres[1] = {pre};
+    real *pres[1] = {pre};
     network_probe_preactivations(net, x, B, pres);
-    const float *W1 = network_find_tensor(net, "fc1.weight")->data;
-    const float *b1 = network_find_tensor(net, "fc1.bias")->data;
-    const float *Wo = network_find_tensor(net, "out.weight")->data;
-    const float *bo = network_find_tensor(net, "out.bias")->data;
-    float logits[B * 2];
+    const real *W1 = network_find_tensor(net, "fc1.weight")->data;
+    const real *b1 = network_find_tensor(net, "fc1.bias")->data;
+    const real *Wo = network_find_tensor(net, "out.weight")->data;
+    const real *bo = network_find_tensor(net, "out.bias")->data;
+    real logits[B * 2];
     network_forward_logits(net, x, B, NULL, logits);
     for (int i = 0; i < B; i++) {
         double h[W];
@@ -281,7 +282,7 @@ static void test_forward_train_is_reproducible_and_skips_rate_zero(void **state)
     dlx_rng rng;
     rng_seed(&rng, 1, 0);
     network_init(net, &rng);
-    const float x[12] = {1, 2, 3, -1, 0, 1, 2, 2, -2, 0.5f, 0.5f, 0.5f};
+    const real x[12] = {1, 2, 3, -1, 0, 1, 2, 2, -2, REAL_C(0.5), REAL_C(0.5), REAL_C(0.5)};
     const int y[4] = {0, 1, 1, 0};
     dlx_rng a, b;
     rng_seed(&a, 9, 9);
@@ -313,7 +314,7 @@ static void test_forward_train_is_reproducible_and_skips_rate_zero(void **state)
 }
 
 /* Set a tensor's values by name. */
-static void set_tensor(dlx_network *net, const char *name, const float *values)
+static void set_tensor(dlx_network *net, const char *name, const real *values)
 {
     dlx_tensor *t = network_find_tensor(net, name);
     assert_non_null(t);
@@ -337,7 +338,7 @@ static void test_evaluate_uses_batchnorm_running_statistics(void **state)
     dlx_model_config cfg = mlp_config(hidden, ACT_IDENTITY, true);
     cfg.bn_eps = 1.0;
     dlx_network *net = create_ok(&cfg, LOSS_MSE, 1, 1, 2);
-    const float w1 = 2, b1 = 1, g = 3, be = -1, rm = 2, rv = 3, wo = 0.5f, bo = 0.25f;
+    const real w1 = 2, b1 = 1, g = 3, be = -1, rm = 2, rv = 3, wo = REAL_C(0.5), bo = REAL_C(0.25);
     set_tensor(net, "fc1.weight", &w1);
     set_tensor(net, "fc1.bias", &b1);
     set_tensor(net, "bn1.weight", &g);
@@ -346,7 +347,7 @@ static void test_evaluate_uses_batchnorm_running_statistics(void **state)
     set_tensor(net, "bn1.running_var", &rv);
     set_tensor(net, "out.weight", &wo);
     set_tensor(net, "out.bias", &bo);
-    const float x[2] = {2.5f, -0.5f}, t[2] = {3.0f, -1.75f};
+    const real x[2] = {REAL_C(2.5), -REAL_C(0.5)}, t[2] = {REAL_C(3.0), -REAL_C(1.75)};
     long correct = -1;
     assert_true(fabs(network_evaluate(net, x, NULL, t, 2, &correct) - 0.0625) < 1e-6);
     assert_int_equal(correct, 0);
@@ -355,8 +356,8 @@ static void test_evaluate_uses_batchnorm_running_statistics(void **state)
     assert_true(fabs(train - 1.6718815) < 2e-6);
     /* and it moved the running estimates: mean 0.9·2 + 0.1·3 = 2.1,
        var 0.9·3 + 0.1·(9·2/1) = 4.5 (unbiased: 9·B/(B − 1) = 18) */
-    assert_true(fabs(network_find_tensor(net, "bn1.running_mean")->data[0] - 2.1f) < 1e-6);
-    assert_true(fabs(network_find_tensor(net, "bn1.running_var")->data[0] - 4.5f) < 1e-6);
+    assert_true(fabs(network_find_tensor(net, "bn1.running_mean")->data[0] - REAL_C(2.1)) < 1e-6);
+    assert_true(fabs(network_find_tensor(net, "bn1.running_var")->data[0] - REAL_C(4.5)) < 1e-6);
     network_free(net);
 }
 
@@ -369,8 +370,8 @@ static void test_evaluate_scales_test_time_dropout(void **state)
                     loss 2.25² = 5.0625
          inverted:  nothing scaled at evaluation, out 6, loss 36 */
     const int hidden[] = {2, 0};
-    const float eye[4] = {1, 0, 0, 1}, zero2[2] = {0, 0}, ones[2] = {1, 1}, zero1 = 0;
-    const float x[2] = {2, 4}, t[1] = {0};
+    const real eye[4] = {1, 0, 0, 1}, zero2[2] = {0, 0}, ones[2] = {1, 1}, zero1 = 0;
+    const real x[2] = {2, 4}, t[1] = {0};
     const dlx_dropout_scaling scalings[2] = {DROPOUT_TEST_TIME, DROPOUT_INVERTED};
     const double expected[2] = {5.0625, 36.0};
     for (int s = 0; s < 2; s++) {
@@ -400,12 +401,12 @@ static void test_evaluate_sums_and_counts_across_chunks(void **state)
     enum { N = 1200 };
     dlx_model_config cfg = {.type = MODEL_SOFTMAX, .init = INIT_NORMAL};
     dlx_network *net = create_ok(&cfg, LOSS_CROSS_ENTROPY, 2, 2, N);
-    const float eye[4] = {1, 0, 0, 1}, zero2[2] = {0, 0};
+    const real eye[4] = {1, 0, 0, 1}, zero2[2] = {0, 0};
     set_tensor(net, "out.weight", eye);
     set_tensor(net, "out.bias", zero2);
-    static float x[N * 2];
+    static real x[N * 2];
     static int y[N];
-    const float rows[3][2] = {{1, 0}, {0, 1}, {3, 1}};
+    const real rows[3][2] = {{1, 0}, {0, 1}, {3, 1}};
     for (int i = 0; i < N; i++) {
         x[2 * i] = rows[i % 3][0];
         x[2 * i + 1] = rows[i % 3][1];
@@ -428,12 +429,12 @@ static void test_evaluate_leaves_backward_state_alone(void **state)
     dlx_rng rng;
     rng_seed(&rng, 3, 0);
     network_init(net, &rng);
-    float x[32], other[32];
+    real x[32], other[32];
     int y[8] = {0, 1, 2, 0, 1, 2, 0, 1};
     fill_normal(x, 32, 0, 1, &rng);
     fill_normal(other, 32, 5, 3, &rng);
     size_t n = network_n_params(net);
-    float *grads = malloc(n * sizeof *grads);
+    real *grads = malloc(n * sizeof *grads);
     assert_non_null(grads);
     dlx_rng d1, d2;
     rng_seed(&d1, 4, 0);
@@ -454,7 +455,7 @@ static void test_bad_batch_sizes(void **state)
     (void)state;
     dlx_model_config cfg = {.type = MODEL_LOGISTIC, .init = INIT_NORMAL, .init_std = 1};
     dlx_network *net = create_ok(&cfg, LOSS_LOGISTIC, 2, 1, 4);
-    float x[10] = {0};
+    real x[10] = {0};
     int y[5] = {0};
     long correct = 7;
     assert_true(isnan(network_forward_train(net, x, y, NULL, 5, NULL)));
@@ -466,7 +467,7 @@ static void test_bad_batch_sizes(void **state)
     network_grads(net)[0] = 42;
     network_backward(net);
     for (size_t i = 0; i < network_n_params(net); i++)
-        assert_true(network_grads(net)[i] == 0.0f);
+        assert_true(network_grads(net)[i] == REAL_C(0.0));
     network_free(net);
 }
 
@@ -525,12 +526,14 @@ static void test_create_refuses_too_large_models(void **state)
     (void)state;
     char msg[256];
     int count;
-    /* 1 -> 65536 -> 65536 -> 1, batch 1: fc2.weight alone is 2^32 floats = 16 GiB,
-       and its gradient as much again; the rest is a few MiB. */
+    /* 1 -> 65536 -> 65536 -> 1, batch 1: fc2.weight alone is 2^32 reals = 16 GiB in
+       float32 (32 in float64), and its gradient as much again; the rest is a few MiB. */
     const int wide[] = {65536, 65536, 0};
     dlx_model_config cfg = mlp_config(wide, ACT_RELU, false);
     assert_int_equal(create_error(&cfg, LOSS_MSE, 1, 1, 1, msg, sizeof msg, &count), DLX_ERR_INPUT);
-    assert_non_null(strstr(msg, "model needs 32.0 GiB of buffers for batches of 1 examples"));
+    assert_non_null(strstr(msg, sizeof(real) == 4
+                                    ? "model needs 32.0 GiB of buffers for batches of 1 examples"
+                                    : "model needs 64.0 GiB of buffers for batches of 1 examples"));
     /* Sizes whose products overflow 64 bits are refused the same way, not wrapped. */
     const int huge[] = {INT_MAX, INT_MAX, INT_MAX, 0};
     cfg = mlp_config(huge, ACT_RELU, true);

@@ -55,9 +55,9 @@ static void test_tensor_data_layout(void **state)
     assert_int_equal(ds.classes, 0);
     double sq = 0;
     for (int e = 0; e < 24; e++) {
-        assert_true(ds.train.x[e * 3 + 0] == (float)(e / 8));
-        assert_true(ds.train.x[e * 3 + 1] == (float)(e / 4 % 2));
-        assert_true(ds.train.x[e * 3 + 2] == (float)(e % 4));
+        assert_true(ds.train.x[e * 3 + 0] == (real)(e / 8));
+        assert_true(ds.train.x[e * 3 + 1] == (real)(e / 4 % 2));
+        assert_true(ds.train.x[e * 3 + 2] == (real)(e % 4));
         assert_true(ds.train.targets[e] == ds.test.targets[e]);
         assert_true(ds.train.targets[e] == again.train.targets[e]);
         sq += (double)ds.train.targets[e] * ds.train.targets[e];
@@ -121,16 +121,16 @@ static void make_model(dlx_model *m, dlx_model_type type, const dlx_data_config 
 /* The product penalty's gradient against central differences of its value. */
 static void check_penalty_gradient(dlx_model *m, double lambda)
 {
-    float *p = model_params(m), *g = model_grads(m);
+    real *p = model_params(m), *g = model_grads(m);
     size_t n = model_n_params(m);
     memset(g, 0, n * sizeof *g);
     model_product_penalty(m, lambda, true);
     double h = 1e-3, worst = 0;
     for (size_t i = 0; i < n; i++) {
-        float keep = p[i];
-        p[i] = keep + (float)h;
+        real keep = p[i];
+        p[i] = keep + (real)h;
         double up = model_product_penalty(m, lambda, false);
-        p[i] = keep - (float)h;
+        p[i] = keep - (real)h;
         double down = model_product_penalty(m, lambda, false);
         p[i] = keep;
         double numeric = (up - down) / (2 * h), err = fabs(numeric - g[i]) / fmax(1e-2, fabs(numeric));
@@ -155,7 +155,7 @@ static void test_gradients(void **state)
     for (int k = 0; k < 2; k++) {
         dlx_model m;
         make_model(&m, types[k], &d, &ds, 3, 0.8, 48);
-        gradcheck_result r = model_gradcheck(&m, &batch, &rng, 1e-2f, 1e-3);
+        gradcheck_result r = model_gradcheck(&m, &batch, &rng, REAL_C(1e-2), 1e-3);
         print_message("%s: loss gradient max rel error %.3g\n", m.kind->name, r.max_rel_error);
         assert_true(r.max_rel_error < 2e-2);
         check_penalty_gradient(&m, 0.7);
@@ -181,9 +181,9 @@ static void test_penalty_homogeneity(void **state)
     assert_non_null(model_find_tensor(&cp, "A4"));
     assert_null(model_find_tensor(&cp, "A5"));
     for (int i = 0; i < a1->shape[0]; i++)
-        a1->data[i * 3 + 1] *= 4.0f;   /* term 1: A1·4, A3/4 */
+        a1->data[i * 3 + 1] *= REAL_C(4.0);   /* term 1: A1·4, A3/4 */
     for (int i = 0; i < a3->shape[0]; i++)
-        a3->data[i * 3 + 1] /= 4.0f;
+        a3->data[i * 3 + 1] /= REAL_C(4.0);
     assert_true(fabs(model_product_penalty(&cp, 1.0, false) - theta) < 1e-5 * theta);
     model_free(&cp);
 
@@ -197,9 +197,9 @@ static void test_penalty_homogeneity(void **state)
     assert_non_null(model_find_tensor(&ht, "node2.1"));
     assert_int_equal(model_find_tensor(&ht, "node2.1")->shape[0], 1);
     theta = model_product_penalty(&ht, 1.0, false);
-    float *p = model_params(&ht);
+    real *p = model_params(&ht);
     for (size_t i = 0; i < model_n_params(&ht); i++)
-        p[i] *= 1.5f;
+        p[i] *= REAL_C(1.5);
     assert_true(fabs(model_product_penalty(&ht, 1.0, false) - pow(1.5, 7) * theta) < 1e-5 * pow(1.5, 7) * theta);
     model_free(&ht);
     dataset_free(&ds);
@@ -220,7 +220,7 @@ static void test_full_tensor(void **state)
         dlx_model m;
         make_model(&m, types[k], &d, &ds, ranks[k], 0.9, 256);
         double full[256];
-        float out[256];
+        real out[256];
         int order = 0, got[DLX_MAX_TENSOR_ORDER], rank = -1;
         assert_int_equal(tensor_model_entries(&m), 256);
         assert_true(tensor_model_full(&m, full, &order, got));
