@@ -10,6 +10,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _metrics as m  # noqa: E402
 
 CONFIG = "configs/bn_vs_nobn.yaml"
+# A run of a few seconds for tests/scripts/test_page_modules.py.
+REDUCED_ARGS = ["--set", "data.n_train=1500", "--set", "training.epochs=2",
+                "--set", "training.eval_every=10"]
 # The side experiment the page discusses: the same network from weights N(0, 0.1²).
 SMALL_INIT = "small_init"
 EXTRA_RUNS = [(SMALL_INIT, ["--seeds", "1,2", "--set", "model.init.std=0.1"])]

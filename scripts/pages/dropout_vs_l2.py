@@ -9,6 +9,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _metrics as m  # noqa: E402
 
 CONFIG = "configs/dropout_vs_l2.yaml"
+# A run of a few seconds for tests/scripts/test_page_modules.py.
+REDUCED_ARGS = ["--set", "data.n_train=1000", "--set", "training.epochs=3",
+                "--set", "model.hidden=[32,32]"]
 ARMS = ("none", "l2", "dropout", "dropout_maxnorm")
 LAST_K = 5   # the "mean of the last 5 test losses − min" column
 
