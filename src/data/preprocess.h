@@ -22,11 +22,18 @@
 #include "util/diag.h"
 
 /* ε of whiten relative to the largest eigenvalue: small enough that the
-   whitened training covariance is the identity to float precision when
-   cond(C) is far below 1e12, large enough to keep 1/√(λ+ε) finite on
-   directions of zero variance (constant pixels), which stay at 0 for the
-   training split. */
+   whitened training covariance is the identity to the working precision
+   (each eigenvalue becomes λ/(λ + ε) = 1 − ε/λ, so κ after whitening is
+   1 + ε·cond(C)/max λ), large enough to keep 1/√(λ+ε) finite on directions
+   of zero variance (constant pixels), which stay at 0 for the training
+   split. float: 1e-12, below float rounding (6e-8) while cond(C) < 1e4;
+   double: 1e-22, below double rounding (1.1e-16) while cond(C) < 1e6 (1e-12
+   there left κ = 1 + 1e-9 at cond(C) = 1000). */
+#ifdef DLX_FLOAT64
+#define WHITEN_EPS_RELATIVE 1e-22
+#else
 #define WHITEN_EPS_RELATIVE 1e-12
+#endif
 
 /* Preprocess both splits of ds in place. Errors (on source_file): whiten of
    constant training inputs; out of memory is DLX_ERR_RUNTIME. */
