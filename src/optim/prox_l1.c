@@ -31,7 +31,8 @@ void prox_l1_step(dlx_tensor *tensors, int n, double threshold)
         size_t m = tensor_numel(&tensors[k]);
         for (size_t i = 0; i < m; i++) {
             real a = rfabs(w[i]) - t;
-            w[i] = a > REAL_C(0.0) ? copysignf(a, w[i]) : REAL_C(0.0);
+            /* sign by comparison: copysignf would round a double `real` to float */
+            w[i] = a > REAL_C(0.0) ? (w[i] < REAL_C(0.0) ? -a : a) : REAL_C(0.0);
         }
     }
 }
