@@ -45,7 +45,8 @@ def g3(x):
         return "nan"
     if x != 0 and abs(x) < 1e-3:
         mant, exp = f"{x:.2e}".split("e")
-        return f"{mant}·10^{int(exp)}"
+        sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+        return f"{float(mant):.3g}·10{str(int(exp)).translate(sup)}"
     return f"{x:.3g}"
 
 
