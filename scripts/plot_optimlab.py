@@ -12,7 +12,10 @@ OUT_PREFIX.png and .svg (default RESULTS_DIR/<name>) and prints the numbers that
 docs/experiments/<name>.md quotes.
 
   min_norm      (a) f − f* and (b) dist_to_ref = ||θ_t − θ*||/||θ*|| against the step, log y,
-                one line per (arm, seed); prints each run's final values.
+                one line per (arm, seed) of the arms from_zero and elsewhere; (c) the ridge arms'
+                final distances against λ on log-log axes: ridge_L to the pseudo-inverse
+                solution (slope 1 expected) and ridge_L_gd, GD to its own ridge optimum;
+                prints each run's final values.
   conditioning  f − f* / (f₀ − f*) against the step, log y, one line per arm, labelled with
                 κ of the inputs' second-moment matrix; prints κ and the first evaluated step
                 at which the relative suboptimality is ≤ 1e-6.
@@ -65,9 +68,14 @@ def positive(values, floor=1e-300):
 
 
 def plot_min_norm(rows, prefix):
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4))
     colours = {"from_zero": "tab:blue", "elsewhere": "tab:orange"}
+    ridge = {}   # (λ, against its own optimum) -> final dist_to_ref of seed 1
     for (arm, seed), rs in runs(rows).items():
+        if arm.startswith("ridge_"):
+            if seed == "1":
+                ridge[(float(arm.split("_")[1]), arm.endswith("_gd"))] = num(rs[-1], "dist_to_ref")
+            continue
         steps = [num(r, "step") for r in rs]
         label = f"{arm}" if seed == "1" else None
         axes[0].semilogy(steps, positive([num(r, "suboptimality") for r in rs]),
@@ -77,8 +85,22 @@ def plot_min_norm(rows, prefix):
         print(f"{arm} seed {seed}: step {int(steps[-1])} f-f* {num(rs[-1], 'suboptimality'):.3g} "
               f"dist_to_ref {num(rs[-1], 'dist_to_ref'):.4g}")
     axes[0].set(xlabel="step (full-batch GD)", ylabel="f(θ_t) − f*", title="(a) suboptimality")
+    axes[0].set_ylim(bottom=1e-32)  # float64's f − f* ends at ±1e-30, round-off of f*
     axes[1].set(xlabel="step (full-batch GD)", ylabel="‖θ_t − θ*‖ / ‖θ*‖",
                 title="(b) distance to the pseudo-inverse solution")
+    for own, label, marker in ((False, "ridge θ_λ to the pseudo-inverse θ⁺", "o"),
+                               (True, "GD to its own ridge optimum", "s")):
+        lams = sorted(lam for lam, o in ridge if o == own)
+        if lams:
+            axes[2].loglog(lams, [ridge[(lam, own)] for lam in lams], marker=marker, label=label)
+    if ridge:
+        lams = sorted({lam for lam, _ in ridge})
+        ref = ridge.get((lams[0], False))
+        if ref:
+            axes[2].loglog(lams, [ref * lam / lams[0] for lam in lams], color="grey",
+                           linestyle=":", label="slope 1")
+    axes[2].set(xlabel="λ (l2)", ylabel="final ‖θ − θ_ref‖ / ‖θ_ref‖",
+                title="(c) ridge: distance O(λ); GD reaches its optimum")
     for ax in axes:
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()

@@ -10,6 +10,13 @@
  *     difference is exactly the start's null-space component:
  *     θ_∞ = θ* + (I − P)θ₀, P = A⁺A the projection on the row space of A = [X 1].
  *     Pθ₀ is computed as the min-norm solution for targets Aθ₀ (solvers/reference.c).
+ *
+ * And configs/min_norm.yaml's ridge arms as they are (float64, one seed; then float32):
+ *   - ‖θ_λ − θ*‖/‖θ*‖ (arms ridge_L, reference min_norm) falls as λ¹: the least-squares
+ *     slope of log distance on log λ over λ = 1e-4..1e-1 lies in [0.95, 1.05];
+ *   - GD reaches its own closed-form ridge optimum (arms ridge_L_gd, reference ridge) below
+ *     1e-10 in float64, while float32 stays above 1e-9 (a float64 run that silently ran in
+ *     float32 fails).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,9 +156,67 @@ static void test_min_norm_claims(void **state)
         check_seed(seed);
 }
 
+/* Slope of the least-squares line through (log x_i, log y_i). */
+static double loglog_slope(const double *x, const double *y, int n)
+{
+    double mx = 0, my = 0, sxy = 0, sxx = 0;
+    for (int i = 0; i < n; i++) {
+        mx += log(x[i]) / n;
+        my += log(y[i]) / n;
+    }
+    for (int i = 0; i < n; i++) {
+        sxy += (log(x[i]) - mx) * (log(y[i]) - my);
+        sxx += (log(x[i]) - mx) * (log(x[i]) - mx);
+    }
+    return sxy / sxx;
+}
+
+static void check_ridge_arms(const char *precision)
+{
+    static const char *const lambdas[] = {"1e-4", "1e-3", "1e-2", "1e-1"};
+    char *dir = harness_tmpdir();
+    char args[256];
+    snprintf(args, sizeof args,
+             "--seeds 1 --arms ridge_1e-4,ridge_1e-4_gd,ridge_1e-3,ridge_1e-3_gd,ridge_1e-2,"
+             "ridge_1e-2_gd,ridge_1e-1,ridge_1e-1_gd --set precision=%s --quiet", precision);
+    harness_csv m;
+    assert_int_equal(harness_run_config(&m, dir, "min_norm", args, "metrics.csv"), 0);
+    double lam[4], dist[4], worst_gd = 0.0, best_gd = INFINITY;
+    for (int i = 0; i < 4; i++) {
+        char arm[32];
+        lam[i] = strtod(lambdas[i], NULL);
+        snprintf(arm, sizeof arm, "ridge_%s", lambdas[i]);
+        dist[i] = harness_csv_last(&m, arm, 1, "dist_to_ref");
+        snprintf(arm, sizeof arm, "ridge_%s_gd", lambdas[i]);
+        double gd = harness_csv_last(&m, arm, 1, "dist_to_ref");
+        worst_gd = fmax(worst_gd, gd);
+        best_gd = fmin(best_gd, gd);
+        print_message("%s: lambda %s: |theta_l - theta+|/|theta+| %.6g, GD to its ridge optimum %.3g\n",
+                      precision, lambdas[i], dist[i], gd);
+    }
+    double slope = loglog_slope(lam, dist, 4);
+    print_message("%s: slope of the distance to the pseudo-inverse in lambda: %.4f\n", precision, slope);
+    assert_true(slope >= 0.95 && slope <= 1.05);
+    if (strcmp(precision, "float64") == 0)
+        assert_true(worst_gd < 1e-10);
+    else
+        assert_true(best_gd > 1e-9);
+    harness_csv_free(&m);
+    harness_rmtree(dir);
+    free(dir);
+}
+
+static void test_ridge_path_float64(void **state)
+{
+    (void)state;
+    check_ridge_arms("float64");
+    check_ridge_arms("float32");
+}
+
 int main(void)
 {
     optimlab_use_memory_tmp();
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_min_norm_claims)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_min_norm_claims),
+                                       cmocka_unit_test(test_ridge_path_float64)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
