@@ -12,6 +12,16 @@ fail() {
     exit 1
 }
 
+# wait_rows FILE N: until FILE holds N lines (a run is then surely under way; a fixed sleep
+# lets a fast release build finish first); fails after about 20 s.
+wait_rows() {
+    local tries=0
+    until [[ -f "$1" && "$(wc -l <"$1")" -ge "$2" ]]; do
+        ((++tries < 4000)) || fail "no rows in $1"
+        sleep 0.005
+    done
+}
+
 # Every column of a metrics.csv but wall_s (the 12th): what must be identical between runs.
 without_wall() { cut -d, -f1-11,13- "$1"; }
 

@@ -14,14 +14,6 @@ write_exp "$work/long.yaml" 400
 write_exp "$work/exp.yaml" 30
 "$dlx" run "$work/exp.yaml" --out "$work/ref" --quiet || fail "reference run"
 
-# wait_rows FILE N: until FILE holds N lines.
-wait_rows() {
-    local tries=0
-    until [[ -f "$1" && "$(wc -l <"$1")" -ge "$2" ]]; do
-        ((++tries < 4000)) || fail "no rows in $1"
-        sleep 0.005
-    done
-}
 
 # Every file of a folder but the lock, with its checksum: what a refused command must not change.
 folder_state() { (cd "$1" && find . -type f ! -name .dlx.lock -print0 | sort -z | xargs -0 md5sum); }

@@ -17,11 +17,7 @@ stop_and_resume() {
     local pid=$!
     # Signal as soon as the first run has written a few rows: the run is then surely under way
     # (a fixed sleep lets a fast release build finish first).
-    local tries=0
-    until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
-        ((++tries < 2000)) || fail "$1: the run wrote no rows"
-        sleep 0.005
-    done
+    wait_rows "$out/metrics.csv" 4
     kill "-$1" "$pid" 2>/dev/null || fail "$1: the run finished before the signal"
     local rc=0
     wait "$pid" || rc=$?
@@ -44,11 +40,8 @@ stop_and_resume() {
 partial_row_resume() {
     local out="$work/partial"
     "$dlx" run "$work/exp.yaml" --out "$out" --quiet &
-    local pid=$! tries=0
-    until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
-        ((++tries < 2000)) || fail "partial: the run wrote no rows"
-        sleep 0.005
-    done
+    local pid=$!
+    wait_rows "$out/metrics.csv" 4
     kill -TERM "$pid" 2>/dev/null || fail "partial: the run finished before the signal"
     wait "$pid" || true
     local run
@@ -90,11 +83,7 @@ stop_and_resume USR1 138 # Slurm's warning before a time limit (--signal=B:USR1@
 out="$work/nohup"
 bash -c 'trap "" HUP; exec "$0" "$@"' "$dlx" run "$work/exp.yaml" --out "$out" --quiet &
 pid=$!
-tries=0
-until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
-    ((++tries < 2000)) || fail "nohup: the run wrote no rows"
-    sleep 0.005
-done
+wait_rows "$out/metrics.csv" 4
 kill -HUP "$pid" 2>/dev/null || fail "nohup: the run finished before the signal"
 sleep 0.2
 rc=0

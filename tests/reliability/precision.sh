@@ -64,11 +64,7 @@ ok
 out="$work/int64"
 "$dlx" run "$work/e64.yaml" --out "$out" --quiet &
 pid=$!
-tries=0
-until [[ -f "$out/metrics.csv" && "$(wc -l <"$out/metrics.csv")" -ge 4 ]]; do
-    ((++tries < 2000)) || fail "the float64 run wrote no rows"
-    sleep 0.005
-done
+wait_rows "$out/metrics.csv" 4
 kill -INT "$pid" 2>/dev/null || fail "the float64 run finished before the signal"
 rc=0
 wait "$pid" || rc=$?
