@@ -39,16 +39,17 @@ from plot_optimlab import num, read_rows, runs  # noqa: E402
 
 
 def read_safetensors(path):
-    """name -> flat list of floats, for the F32 tensors of a safetensors file."""
+    """name -> flat list of floats, for the F32 and F64 tensors of a safetensors file."""
     with open(path, "rb") as f:
         size = struct.unpack("<Q", f.read(8))[0]
         header = json.loads(f.read(size))
         data = f.read()
     out = {}
     for name, t in header.items():
-        if name != "__metadata__" and t["dtype"] == "F32":
+        if name != "__metadata__" and t["dtype"] in ("F32", "F64"):
             a, b = t["data_offsets"]
-            out[name] = list(struct.unpack(f"<{(b - a) // 4}f", data[a:b]))
+            size, code = (4, "f") if t["dtype"] == "F32" else (8, "d")
+            out[name] = list(struct.unpack(f"<{(b - a) // size}{code}", data[a:b]))
     return out
 
 
