@@ -18,9 +18,7 @@ KAPPAS = (1, 2, 3, 4)
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_adagrad_scaling.py"), results,
-             "-o", prefix]]
+    return [m.plot("plot_adagrad_scaling.py", results, "-o", prefix)]
 
 
 def curves(rows):

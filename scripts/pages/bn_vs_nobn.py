@@ -23,9 +23,7 @@ PERCENTILES = ("15", "50", "85")
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_bn_quantiles.py"), results,
-             "-o", prefix]]
+    return [m.plot("plot_bn_quantiles.py", results, "-o", prefix)]
 
 
 def first_step_at(run, level):

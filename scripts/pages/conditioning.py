@@ -11,17 +11,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _metrics as m  # noqa: E402
 
 CONFIG = "configs/conditioning.yaml"
-FLOAT32 = "float32"
-EXTRA_RUNS = [(FLOAT32, ["--set", "precision=float32"])]
+EXTRA_RUNS = [m.FLOAT32_RUN]
 # A few seconds: 600 steps for the slow arms (their κ is still measured, their steps say "never").
 REDUCED_ARGS = ["--set", "training.epochs=600"]
 ARMS = ("none", "standardize", "whiten", "adagrad")
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_optimlab.py"), "conditioning",
-             results, "-o", prefix]]
+    return [m.plot("plot_optimlab.py", "conditioning", results, "-o", prefix)]
 
 
 def arm_figures(run):
@@ -49,11 +46,5 @@ def table(results):
 
 
 def measured(results):
-    out = ["Relative suboptimality (f − f*)/(f₀ − f*), every 10 steps (the whiten arm every step).",
-           "", "float64 (the config):", ""]
-    out += table(results)
-    side = results + "." + FLOAT32
-    if os.path.isdir(side):
-        out += ["", "float32 (`--set precision=float32`):", ""]
-        out += table(side)
-    return "\n".join(out) + "\n"
+    return ("Relative suboptimality (f − f*)/(f₀ − f*), every 10 steps (the whiten arm every "
+            "step).\n\n" + m.both_precisions(results, lambda r, label: [label + ":", ""] + table(r)))

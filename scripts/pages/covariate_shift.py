@@ -20,9 +20,7 @@ TRUTHS = ("cubic", "linear")
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_covariate_shift.py"), results,
-             "-o", prefix]]
+    return [m.plot("plot_covariate_shift.py", results, "-o", prefix)]
 
 
 def final_mse(results):

@@ -18,9 +18,7 @@ REDUCED_ARGS = ["--seeds", "1", "--set", "training.epochs=300", "--set", "traini
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_depth_efficiency.py"), results,
-             "-o", prefix]]
+    return [m.plot("plot_depth_efficiency.py", results, "-o", prefix)]
 
 
 def read_shape(results):

@@ -21,9 +21,7 @@ ALONG = (100, 500, 1000)
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(HERE))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_regularization.py"),
-             "dropout_adaptive_reg", results, "-o", prefix]]
+    return [m.plot("plot_regularization.py", "dropout_adaptive_reg", results, "-o", prefix)]
 
 
 def measured(results):

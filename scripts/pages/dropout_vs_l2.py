@@ -17,9 +17,7 @@ LAST_K = 5   # the "mean of the last 5 test losses − min" column
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_metrics.py"), results,
-             "-o", prefix, "--force"]]
+    return [m.plot("plot_metrics.py", results, "-o", prefix, "--force")]
 
 
 def run_figures(run):

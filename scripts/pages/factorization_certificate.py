@@ -19,8 +19,7 @@ ARMS = ("full", "completion")
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "certificate", results, "-o", prefix]]
+    return [m.plot("plot_factorization.py", "certificate", results, "-o", prefix)]
 
 
 def measured(results):

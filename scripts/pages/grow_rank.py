@@ -19,8 +19,7 @@ REDUCED_ARGS = ["--set", "training.grow_rank.epochs=200"]
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "grow_rank", results, "-o", prefix]]
+    return [m.plot("plot_factorization.py", "grow_rank", results, "-o", prefix)]
 
 
 def tol_of(results):

@@ -21,8 +21,7 @@ TOL = 0.01   # the page's tolerance (plot_factorization.py's default --tol)
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "homogeneity", results, "-o", prefix, "--tol", str(TOL)]]
+    return [m.plot("plot_factorization.py", "homogeneity", results, "-o", prefix, "--tol", str(TOL))]
 
 
 def measured(results):

@@ -13,15 +13,13 @@ import _metrics as m  # noqa: E402
 from plot_regularization import final_theta  # noqa: E402
 
 CONFIG = "configs/lasso_vs_ridge.yaml"
-FLOAT32 = "float32"
-EXTRA_RUNS = [(FLOAT32, ["--set", "precision=float32"])]
+EXTRA_RUNS = [m.FLOAT32_RUN]
 REDUCED_ARGS = ["--set", "training.epochs=200", "--set", "sweep.data.seed=[1,2]"]
 ARMS = ("lasso", "ridge", "ridge_strong")
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_regularization.py"),
-             "lasso_vs_ridge", results, "-o", prefix]]
+    return [m.plot("plot_regularization.py", "lasso_vs_ridge", results, "-o", prefix)]
 
 
 def table(results, label):
@@ -50,8 +48,4 @@ def table(results, label):
 
 
 def measured(results):
-    out = table(results, "float64 (the config)")
-    side = results + "." + FLOAT32
-    if os.path.isdir(side):
-        out += [""] + table(side, "float32 (`--set precision=float32`)")
-    return "\n".join(out) + "\n"
+    return m.both_precisions(results, table)

@@ -19,8 +19,7 @@ LABELS = {"relu_p0.5": "relu, p = 0.5", "relu_p0.8": "relu, p = 0.8",
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_mean_network.py"),
-             results, "-o", prefix]]
+    return [m.plot("plot_mean_network.py", results, "-o", prefix)]
 
 
 def measured(results):

@@ -11,16 +11,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _metrics as m  # noqa: E402
 
 CONFIG = "configs/min_norm.yaml"
-FLOAT32 = "float32"
-EXTRA_RUNS = [(FLOAT32, ["--set", "precision=float32"])]
+EXTRA_RUNS = [m.FLOAT32_RUN]
 REDUCED_ARGS = ["--set", "training.epochs=600", "--seeds", "1"]
 LAMBDAS = ("1e-4", "1e-3", "1e-2", "1e-1")
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_optimlab.py"), "min_norm",
-             results, "-o", prefix]]
+    return [m.plot("plot_optimlab.py", "min_norm", results, "-o", prefix)]
 
 
 def last(rows, arm, seed):
@@ -57,8 +54,4 @@ def tables(results, label):
 
 
 def measured(results):
-    out = tables(results, "float64 (the config)")
-    side = results + "." + FLOAT32
-    if os.path.isdir(side):
-        out += [""] + tables(side, "float32 (`--set precision=float32`)")
-    return "\n".join(out) + "\n"
+    return m.both_precisions(results, tables)

@@ -11,16 +11,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _metrics as m  # noqa: E402
 
 CONFIG = "configs/noise_as_ridge.yaml"
-FLOAT32 = "float32"
-EXTRA_RUNS = [(FLOAT32, ["--set", "precision=float32"])]
+EXTRA_RUNS = [m.FLOAT32_RUN]
 REDUCED_ARGS = ["--seeds", "1,2", "--set", "training.epochs=40"]
 COPIES = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 
 
 def figure_commands(results, prefix):
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    return [["/usr/bin/python3", os.path.join(root, "scripts", "plot_optimlab.py"), "noise_as_ridge",
-             results, "-o", prefix]]
+    return [m.plot("plot_optimlab.py", "noise_as_ridge", results, "-o", prefix)]
 
 
 def final_distances(rows, arm):
@@ -69,8 +66,4 @@ def tables(results, label):
 
 
 def measured(results):
-    out = tables(results, "float64 (the config)")
-    side = results + "." + FLOAT32
-    if os.path.isdir(side):
-        out += [""] + tables(side, "float32 (`--set precision=float32`)")
-    return "\n".join(out) + "\n"
+    return m.both_precisions(results, tables)

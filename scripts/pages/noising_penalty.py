@@ -18,13 +18,8 @@ ARMS = ("fixed_beta", "trained")
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_noising_penalty.py"),
-             results, "-o", prefix]]
+    return [m.plot("plot_noising_penalty.py", results, "-o", prefix)]
 
-
-def span(values, spec):
-    lo, hi = format(min(values), spec), format(max(values), spec)
-    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def measured(results):
@@ -65,13 +60,13 @@ def measured(results):
             f"| ‖β‖ of `fixed_beta`, seeds {', '.join(map(str, seeds))} | "
             + ", ".join(f"{g('fixed_beta', s, lo, 'weight_norm.out'):.2f}" for s in seeds) + " |",
             f"| ‖β‖ of `trained` at σ = {lo:g} and at σ = {hi:g} | "
-            f"{span([g('trained', s, lo, 'weight_norm.out') for s in seeds], '.2f')}; "
-            f"{span([g('trained', s, hi, 'weight_norm.out') for s in seeds], '.2f')} |",
+            f"{m.span([g('trained', s, lo, 'weight_norm.out') for s in seeds], '.2f')}; "
+            f"{m.span([g('trained', s, hi, 'weight_norm.out') for s in seeds], '.2f')} |",
             f"| `fixed_beta` Gaussian error grows strictly with σ on every seed | {'yes' if grows else 'no'} |",
             f"| `fixed_beta` Gaussian error at σ = {lo:g}; at σ = {hi:g} | "
-            f"{span([fe(s)[0] for s in seeds], '.2g')}; {span([fe(s)[-1] for s in seeds], '.2g')} |",
+            f"{m.span([fe(s)[0] for s in seeds], '.2g')}; {m.span([fe(s)[-1] for s in seeds], '.2g')} |",
             f"| `fixed_beta` error ratio σ = {sigmas[1]:g} / σ = {lo:g} (σ² predicts {(sigmas[1] / lo) ** 2:g}) | "
-            f"{span([fe(s)[1] / fe(s)[0] for s in seeds], '.2f')} |",
+            f"{m.span([fe(s)[1] / fe(s)[0] for s in seeds], '.2f')} |",
             f"| `fixed_beta` seed {s0}, σ = {hi:g}: R^q/n against R/n | "
             f"{g('fixed_beta', s0, hi, 'noise_penalty'):.3f} against {g('fixed_beta', s0, hi, 'noise_penalty_exact'):.3f} |",
             f"| `trained`: σ at which the Gaussian error peaks, per seed | {', '.join(f'{p:g}' for p in peak)} |",
@@ -80,9 +75,9 @@ def measured(results):
         err = {x: [d(a, s, x, "dropout_penalty_rel_err") for s in seeds] for x in deltas}
         best = min(deltas, key=lambda x: sum(err[x]))
         out += [f"| `{a}` dropout error at δ = {dlo:g}; at δ = {mid:g}; at δ = {dhi:g} | "
-                f"{span(err[dlo], '.3g')}; {span(err[mid], '.3g')}; {span(err[dhi], '.3g')} |",
+                f"{m.span(err[dlo], '.3g')}; {m.span(err[mid], '.3g')}; {m.span(err[dhi], '.3g')} |",
                 f"| `{a}` δ with the smallest dropout error (seed mean) | {best:g} |",
                 f"| `{a}` CLT/exact at δ = {dlo:g}; at δ = {mid:g}; at δ = {dhi:g} | "
-                f"{span([ratio(a, s, dlo) for s in seeds], '.3f')}; {span([ratio(a, s, mid) for s in seeds], '.3f')}; "
-                f"{span([ratio(a, s, dhi) for s in seeds], '.3f')} |"]
+                f"{m.span([ratio(a, s, dlo) for s in seeds], '.3f')}; {m.span([ratio(a, s, mid) for s in seeds], '.3f')}; "
+                f"{m.span([ratio(a, s, dhi) for s in seeds], '.3f')} |"]
     return "\n".join(out) + "\n"

@@ -18,8 +18,7 @@ REDUCED_ARGS = ["--set", "training.epochs=2000", "--set", "training.eval_every=5
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "identity", results, "-o", prefix]]
+    return [m.plot("plot_factorization.py", "identity", results, "-o", prefix)]
 
 
 def half_norm(r):

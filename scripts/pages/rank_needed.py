@@ -18,8 +18,7 @@ SUCCESS = 1e-6   # a run succeeds when f − f* < SUCCESS·f*
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "rank_needed", results, "-o", prefix]]
+    return [m.plot("plot_factorization.py", "rank_needed", results, "-o", prefix)]
 
 
 def measured(results):

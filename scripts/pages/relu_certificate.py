@@ -17,8 +17,7 @@ REDUCED_ARGS = ["--set", "training.epochs=1000", "--set", "training.eval_every=5
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_factorization.py"),
-             "relu", results, "-o", prefix]]
+    return [m.plot("plot_factorization.py", "relu", results, "-o", prefix)]
 
 
 def measured(results):

@@ -19,8 +19,7 @@ REDUCED_ARGS = ["--seeds", "1,2", "--set", "training.epochs=2", "--set", "diagno
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_stability.py"),
-             "stability_bn_dropout", results, "-o", prefix]]
+    return [m.plot("plot_stability.py", "stability_bn_dropout", results, "-o", prefix)]
 
 
 def pearson(x, y):
@@ -37,10 +36,6 @@ def ranks(v):
         r[i] = float(k)
     return r
 
-
-def span(values, spec):
-    lo, hi = format(min(values), spec), format(max(values), spec)
-    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def twins(results, arm):
@@ -82,7 +77,7 @@ def measured(results):
             "|---|---|---|---|---|---|"]
     for a in arms:
         fs = [final[(a, s)] for s in seeds]
-        out.append(f"| {a} | " + " | ".join(span([f[k] for f in fs], spec) for k, spec in
+        out.append(f"| {a} | " + " | ".join(m.span([f[k] for f in fs], spec) for k, spec in
                                             (("gen_gap", ".2f"), ("test_acc", ".3f"), ("train_loss", ".2f"),
                                              ("stab_param_dist", ".2f"), ("stab_loss_sens", ".2f"))) + " |")
     orders = []

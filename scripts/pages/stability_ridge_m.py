@@ -20,8 +20,7 @@ REDUCED_ARGS = ["--set", "sweep.data.n_train=[100,400]", "--set", "sweep.data.se
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_stability.py"),
-             "stability_ridge_m", results, "-o", prefix]]
+    return [m.plot("plot_stability.py", "stability_ridge_m", results, "-o", prefix)]
 
 
 def be_bound(lam, n):

@@ -21,8 +21,7 @@ LAMBDA = 0.05   # the strongly convex arm's l2 (configs/stability_sgd_convex.yam
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_stability.py"),
-             "stability_sgd_convex", results, "-o", prefix]]
+    return [m.plot("plot_stability.py", "stability_sgd_convex", results, "-o", prefix)]
 
 
 def by_epoch(run):
@@ -39,10 +38,6 @@ def twins(results, arm, seed):
                 out[k.strip()] = v.strip()
     return out
 
-
-def span(values, spec):
-    lo, hi = format(min(values), spec), format(max(values), spec)
-    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def measured(results):
@@ -76,9 +71,9 @@ def measured(results):
         gap = [m.number(r[last]["gen_gap"]) for r in rs]
         sens = [m.number(r[last]["stab_loss_sens"]) for r in rs]
         ratio = [m.number(r[last]["stab_loss_sens"]) / d(r, last) for r in rs]
-        out.append(f"| {a} | {span(b1, '.1f')} | {span(bl, '.0f')} | "
-                   f"{span(from2, '.3f') if from2 else '—'} | {span(from5, '.3f') if from5 else '—'} | "
-                   f"{span(gap, '.3f')} | {span([2 * v for v in sens], '.3f')} | {span(ratio, '.2f')} |")
+        out.append(f"| {a} | {m.span(b1, '.1f')} | {m.span(bl, '.0f')} | "
+                   f"{m.span(from2, '.3f') if from2 else '—'} | {m.span(from5, '.3f') if from5 else '—'} | "
+                   f"{m.span(gap, '.3f')} | {m.span([2 * v for v in sens], '.3f')} | {m.span(ratio, '.2f')} |")
     if STRONG in arms:
         r1 = runs[(STRONG, seeds[0])]
         alpha = m.number(r1[1]["lr"])
@@ -88,7 +83,7 @@ def measured(results):
         dist = [d(runs[(STRONG, s)], last) for s in seeds]
         out += ["", f"L = stab_bound(epoch 1)/(2α) = {lipschitz:.4g}; the strongly convex "
                 f"constant-step bound 2L/(λn) (λ = {LAMBDA:g}, n = {n}) = {hrs:.3g}, "
-                f"{span([hrs / v for v in dist], '.1f')}× the `{STRONG}` distance at epoch {last}."]
+                f"{m.span([hrs / v for v in dist], '.1f')}× the `{STRONG}` distance at epoch {last}."]
     t = twins(results, arms[0], seeds[0])
     out += ["", f"Cost of the twins (`runs/{arms[0]}/seed-{seeds[0]}/twins.yaml`): {t.get('pairs')} "
             f"pairs = {t.get('twin_runs')} twin runs of {t.get('parameters_per_run')} parameters, "

@@ -18,13 +18,8 @@ REDUCED_ARGS = ["--set", "sweep.data.n_train=[5000,20000]", "--set", "sweep.data
 
 
 def figure_commands(results, prefix):
-    return [["/usr/bin/python3", os.path.join(os.path.dirname(HERE), "plot_tensor_lift.py"),
-             results, "-o", prefix]]
+    return [m.plot("plot_tensor_lift.py", results, "-o", prefix)]
 
-
-def span(values, spec):
-    lo, hi = format(min(values), spec), format(max(values), spec)
-    return lo if lo == hi else f"{lo}–{hi}"
 
 
 def measured(results):
@@ -65,21 +60,21 @@ def measured(results):
     sgd_closer_top = sum(1 for s in seeds if err("sgd", s, top) < err("lift", s, top))
     out += ["", "Summary over the data seeds:", "", "| quantity | value |", "|---|---|"]
     for n in (low, top):
-        out.append(f"| lift min \\|cos\\| at n = {n} | {span([last[('lift', s, n)]['weight_recovery'] for s in seeds], '.5f')} |")
+        out.append(f"| lift min \\|cos\\| at n = {n} | {m.span([last[('lift', s, n)]['weight_recovery'] for s in seeds], '.5f')} |")
     out += [f"| lift error 1 − min\\|cos\\| reduced from n = {below} to {top} (factor) | "
-            f"{span([err('lift', s, below) / err('lift', s, top) for s in seeds], '.1f')} |",
+            f"{m.span([err('lift', s, below) / err('lift', s, top) for s in seeds], '.1f')} |",
             f"| the same from n = {low} to {top} | "
-            f"{span([err('lift', s, low) / err('lift', s, top) for s in seeds], '.1f')} |",
+            f"{m.span([err('lift', s, low) / err('lift', s, top) for s in seeds], '.1f')} |",
             f"| runs where SGD's final test loss is below NN-LIFT's | {sgd_lower} of {len(runs)} |"]
     for n in (top, low):
-        out.append(f"| NN-LIFT's test loss above SGD's at n = {n} (%) | {span(excess(n), '.1f')} |")
-    out += [f"| sgd min \\|cos\\| at n = {top} | {span([last[('sgd', s, top)]['weight_recovery'] for s in seeds], '.5f')} |",
+        out.append(f"| NN-LIFT's test loss above SGD's at n = {n} (%) | {m.span(excess(n), '.1f')} |")
+    out += [f"| sgd min \\|cos\\| at n = {top} | {m.span([last[('sgd', s, top)]['weight_recovery'] for s in seeds], '.5f')} |",
             f"| seeds where SGD's first layer is closer than NN-LIFT's at n = {top} | {sgd_closer_top} of {len(seeds)} |",
             f"| seeds where NN-LIFT's first layer is closer than SGD's at n = {low} | "
             f"{', '.join(map(str, lift_closer)) or 'none'} |",
-            f"| lift wall_s at n = {top} | {span([last[('lift', s, top)]['wall_s'] for s in seeds], '.2f')} |",
-            f"| sgd wall_s at n = {top} (all epochs) | {span([last[('sgd', s, top)]['wall_s'] for s in seeds], '.2f')} |",
-            f"| sgd after epoch 1 at n = {top}: wall_s | {span([after_one[(s, top)]['wall_s'] for s in seeds], '.2f')} |",
-            f"| sgd after epoch 1 at n = {top}: test_loss | {span([after_one[(s, top)]['test_loss'] for s in seeds], '.4f')} |",
-            f"| sgd after epoch 1 at n = {top}: min \\|cos\\| | {span([after_one[(s, top)]['weight_recovery'] for s in seeds], '.3f')} |"]
+            f"| lift wall_s at n = {top} | {m.span([last[('lift', s, top)]['wall_s'] for s in seeds], '.2f')} |",
+            f"| sgd wall_s at n = {top} (all epochs) | {m.span([last[('sgd', s, top)]['wall_s'] for s in seeds], '.2f')} |",
+            f"| sgd after epoch 1 at n = {top}: wall_s | {m.span([after_one[(s, top)]['wall_s'] for s in seeds], '.2f')} |",
+            f"| sgd after epoch 1 at n = {top}: test_loss | {m.span([after_one[(s, top)]['test_loss'] for s in seeds], '.4f')} |",
+            f"| sgd after epoch 1 at n = {top}: min \\|cos\\| | {m.span([after_one[(s, top)]['weight_recovery'] for s in seeds], '.3f')} |"]
     return "\n".join(out) + "\n"
