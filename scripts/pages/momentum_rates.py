@@ -43,9 +43,24 @@ def dlx():
     return os.environ.get("DLX_BIN", os.path.join(ROOT, "build", "dlx"))
 
 
+# When part (a) ran reduced (REDUCED_ARGS), part (b)'s GD arms at κ = 1e3, 1e4 (arms 3 and 6)
+# are cut short too; their tight tolerances then read "not reached".
+KAPPA_REDUCED = ["--set", "arms.3.training.epochs=3000", "--set", "arms.6.training.epochs=3000"]
+
+
+def reduced(results):
+    """Whether part (a) ran with fewer steps than its config (the generic reduced-run test)."""
+    with open(os.path.join(results, "resolved.yaml")) as f:
+        text = f.read()
+    epochs = re.search(r"^training:\n(?:  .*\n)*?  epochs: (\d+)$", text, re.M)
+    return epochs is not None and int(epochs.group(1)) < 3000
+
+
 def figure_commands(results, prefix):
     kappa = results + ".kappa"
-    run = [dlx(), "run", os.path.join(ROOT, KAPPA_CONFIG), "--force", "--quiet", "--jobs", "2", "--out"]
+    run = [dlx(), "run", os.path.join(ROOT, KAPPA_CONFIG), "--force", "--quiet", "--jobs", "2"]
+    run += KAPPA_REDUCED if reduced(results) else []
+    run += ["--out"]
     return [run + [kappa], run + [kappa + "." + FLOAT32, "--set", "precision=float32"],
             ["/usr/bin/python3", os.path.join(ROOT, "scripts", "plot_optimlab.py"), "momentum_rates",
              results, "--kappa", kappa, "-o", prefix]]
